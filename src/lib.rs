@@ -1,0 +1,11 @@
+//! streamlab: an in-browser teaching sandbox for event streaming. See ARCHITECTURE.md for the map.
+//!
+//! The engine modules (`clock`, `log`, `sql`) are plain Rust with no web dependency, so they build
+//! and test natively. Only `ui` (compiled for wasm32) touches the browser.
+
+pub mod clock;
+pub mod log;
+pub mod sql;
+
+#[cfg(target_arch = "wasm32")]
+pub mod ui;

@@ -1,0 +1,144 @@
+//! A topic: its configuration and its partitions.
+
+use super::error::LogError;
+use super::partition::Partition;
+use super::partitioner::partition_for_key;
+use super::record::{ProducerRecord, RecordMetadata};
+use crate::clock::Millis;
+
+/// `cleanup.policy`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CleanupPolicy {
+    Delete,
+    Compact,
+}
+
+/// Per-topic configuration, with Kafka's defaults.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TopicConfig {
+    pub partitions: u32,
+    pub cleanup_policy: CleanupPolicy,
+    /// `retention.ms`; `None` is -1 (keep forever). Kafka's default is 7 days.
+    pub retention_ms: Option<Millis>,
+    /// `retention.bytes` per partition; `None` is -1 (no limit), Kafka's default.
+    pub retention_bytes: Option<u64>,
+    /// `segment.bytes`: a segment rolls when it would grow past this. Kafka's default is 1 GiB.
+    pub segment_bytes: u64,
+    /// `segment.ms`: a segment rolls when its first record is this old. Kafka's default is 7 days.
+    pub segment_ms: Millis,
+    /// `delete.retention.ms`: how long a tombstone survives compaction. Kafka's default is 1 day.
+    pub delete_retention_ms: Millis,
+}
+
+pub const DAY_MS: Millis = 24 * 60 * 60 * 1000;
+
+impl Default for TopicConfig {
+    fn default() -> Self {
+        TopicConfig {
+            partitions: 1,
+            cleanup_policy: CleanupPolicy::Delete,
+            retention_ms: Some(7 * DAY_MS),
+            retention_bytes: None,
+            segment_bytes: 1 << 30,
+            segment_ms: 7 * DAY_MS,
+            delete_retention_ms: DAY_MS,
+        }
+    }
+}
+
+impl TopicConfig {
+    pub fn with_partitions(partitions: u32) -> Self {
+        TopicConfig { partitions, ..TopicConfig::default() }
+    }
+
+    /// Rejects configurations Kafka would reject.
+    pub fn validate(&self, topic: &str) -> Result<(), LogError> {
+        let invalid = |message: &str| LogError::InvalidConfig { topic: topic.to_string(), message: message.to_string() };
+        if self.partitions == 0 {
+            return Err(invalid("partitions must be at least 1"));
+        }
+        if self.segment_bytes < 14 {
+            return Err(invalid("segment.bytes must be at least 14"));
+        }
+        if self.segment_ms < 1 {
+            return Err(invalid("segment.ms must be at least 1"));
+        }
+        if self.delete_retention_ms < 0 {
+            return Err(invalid("delete.retention.ms must not be negative"));
+        }
+        if matches!(self.retention_ms, Some(ms) if ms < 0) {
+            return Err(invalid("retention.ms must be -1 or at least 0"));
+        }
+        Ok(())
+    }
+}
+
+/// A named topic with its partitions.
+#[derive(Clone, Debug)]
+pub struct Topic {
+    name: String,
+    config: TopicConfig,
+    partitions: Vec<Partition>,
+    /// Next partition for keyless records (round-robin, deterministic).
+    next_keyless_partition: u32,
+}
+
+impl Topic {
+    pub fn new(name: &str, config: TopicConfig) -> Result<Self, LogError> {
+        config.validate(name)?;
+        let partitions = (0..config.partitions).map(Partition::new).collect();
+        Ok(Topic { name: name.to_string(), config, partitions, next_keyless_partition: 0 })
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn config(&self) -> &TopicConfig {
+        &self.config
+    }
+
+    pub fn n_partitions(&self) -> u32 {
+        self.config.partitions
+    }
+
+    pub fn partitions(&self) -> &[Partition] {
+        &self.partitions
+    }
+
+    pub fn partition(&self, partition: u32) -> Result<&Partition, LogError> {
+        self.partitions.get(partition as usize).ok_or_else(|| self.unknown_partition(partition))
+    }
+
+    pub(crate) fn partition_mut(&mut self, partition: u32) -> Result<&mut Partition, LogError> {
+        let err = self.unknown_partition(partition);
+        self.partitions.get_mut(partition as usize).ok_or(err)
+    }
+
+    fn unknown_partition(&self, partition: u32) -> LogError {
+        LogError::UnknownPartition { topic: self.name.clone(), partition, n_partitions: self.config.partitions }
+    }
+
+    /// Chooses the partition as Kafka's producer does: explicit partition, else key hash, else
+    /// round-robin.
+    pub fn choose_partition(&mut self, record: &ProducerRecord) -> Result<u32, LogError> {
+        if let Some(partition) = record.partition {
+            self.partition(partition)?;
+            return Ok(partition);
+        }
+        if let Some(key) = &record.key {
+            return Ok(partition_for_key(key, self.config.partitions));
+        }
+        let partition = self.next_keyless_partition % self.config.partitions.max(1);
+        self.next_keyless_partition = (partition + 1) % self.config.partitions.max(1);
+        Ok(partition)
+    }
+
+    /// Appends a record, stamping it with `now_ms` when the producer gave no timestamp.
+    pub fn append(&mut self, record: ProducerRecord, now_ms: Millis) -> Result<RecordMetadata, LogError> {
+        let partition = self.choose_partition(&record)?;
+        let segment_bytes = self.config.segment_bytes;
+        let segment_ms = self.config.segment_ms;
+        self.partition_mut(partition)?.append(record, now_ms, segment_bytes, segment_ms)
+    }
+}
