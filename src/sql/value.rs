@@ -134,6 +134,19 @@ impl Decimal {
         Some(rescaled)
     }
 
+    /// Rounds to `places` digits after the point, which may be negative (round to tens,
+    /// hundreds...), as `BigDecimal.setScale(places, mode)`. The result keeps scale
+    /// `max(places, 0)`.
+    pub fn round_to_places(&self, places: i32, mode: RoundingMode) -> Option<Decimal> {
+        if places >= 0 {
+            return self.rescale_with(u32::try_from(places).ok()?, mode);
+        }
+        let shift = u32::try_from(-places).ok()?;
+        let divisor = 10i128.checked_pow(self.scale.checked_add(shift)?)?;
+        let rounded = divide_rounding(self.unscaled, divisor, mode)?;
+        Some(Decimal { unscaled: rounded.checked_mul(10i128.checked_pow(shift)?)?, scale: 0 })
+    }
+
     pub fn from_i64(number: i64) -> Decimal {
         Decimal { unscaled: i128::from(number), scale: 0 }
     }
@@ -173,6 +186,8 @@ pub enum RoundingMode {
     Floor,
     /// Toward positive infinity: `RoundingMode.CEILING`.
     Ceiling,
+    /// Ties toward zero: `RoundingMode.HALF_DOWN`.
+    HalfDown,
 }
 
 /// `numerator / divisor` rounded per `mode`; `None` on division by zero or overflow.
@@ -188,9 +203,14 @@ pub fn divide_rounding(numerator: i128, divisor: i128, mode: RoundingMode) -> Op
         RoundingMode::Down => quotient,
         RoundingMode::Floor => if negative { away } else { quotient },
         RoundingMode::Ceiling => if negative { quotient } else { away },
-        RoundingMode::HalfUp => {
+        RoundingMode::HalfUp | RoundingMode::HalfDown => {
             let twice_remainder = remainder.unsigned_abs().checked_mul(2)?;
-            if twice_remainder >= divisor.unsigned_abs() { away } else { quotient }
+            let tie_goes_away = mode == RoundingMode::HalfUp;
+            match twice_remainder.cmp(&divisor.unsigned_abs()) {
+                std::cmp::Ordering::Greater => away,
+                std::cmp::Ordering::Equal if tie_goes_away => away,
+                _ => quotient,
+            }
         }
     })
 }

@@ -3,7 +3,7 @@
 use super::{temporal, EvalError};
 use crate::sql::format::java_double_to_string;
 use crate::sql::types::SqlType;
-use crate::sql::value::{Decimal, RoundingMode, Value};
+use crate::sql::value::{Decimal, Value};
 
 fn is_numeric(ty: &SqlType) -> bool {
     matches!(ty, SqlType::Int | SqlType::BigInt | SqlType::Double | SqlType::Decimal { .. })
@@ -142,7 +142,7 @@ pub fn cast(value: &Value, to: &SqlType) -> Result<Value, EvalError> {
 
 /// Java's `Double.parseDouble`: decimal or exponent forms, optional trailing `d`/`f`,
 /// `NaN`, `Infinity`, and hexadecimal floats are not supported.
-pub(crate) fn parse_java_double(text: &str) -> Option<f64> {
+pub fn parse_java_double(text: &str) -> Option<f64> {
     let body = text.strip_suffix(['d', 'D', 'f', 'F']).unwrap_or(text);
     match body {
         "NaN" => return Some(f64::NAN),
@@ -188,9 +188,4 @@ pub fn value_to_java_string(value: &Value) -> String {
                 .join(",")
         ),
     }
-}
-
-/// Rounds a decimal toward zero to `scale` digits (used by TRUNC).
-pub(crate) fn truncate_decimal(decimal: &Decimal, scale: u32) -> Option<Decimal> {
-    decimal.rescale_with(scale, RoundingMode::Down)
 }
