@@ -244,3 +244,6 @@ pub fn deserialize(spec: &FormatSpec, fields: &[Field], bytes: Option<&[u8]>) ->
         FormatKind::None => Ok(Some(Vec::new())),
     }
 }
+
+#[cfg(test)]
+mod tests;

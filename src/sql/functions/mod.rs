@@ -551,3 +551,6 @@ fn mask(name: &str, args: &[Value]) -> Result<Value, EvalError> {
         _ => mask.mask_where(&text, |char_idx, length| char_idx + count < length),
     }))
 }
+
+#[cfg(test)]
+mod tests;
