@@ -44,8 +44,12 @@ fn fields(spec: &[(&str, SqlType)]) -> Vec<Field> {
     spec.iter().map(|(name, ty)| Field::new(*name, ty.clone())).collect()
 }
 
-/// (spec, fields, values, expected bytes as text or None for a null record)
-fn check_serialize(cases: &[(FormatSpec, Vec<Field>, Vec<Value>, Option<&str>)]) {
+/// (spec, fields, values, expected bytes as text, or None for a null record)
+type SerializeCase<'a> = (FormatSpec, Vec<Field>, Vec<Value>, Option<&'a str>);
+/// (fields, input text, expected row or Err)
+type ReadCase<'a> = (Vec<Field>, &'a str, Result<Vec<Value>, ()>);
+
+fn check_serialize(cases: &[SerializeCase]) {
     for (spec, fields, values, expected) in cases {
         let actual = serialize(spec, fields, values).unwrap();
         let actual_text = actual.as_ref().map(|bytes| String::from_utf8(bytes.clone()).unwrap());
@@ -93,7 +97,7 @@ fn json_values_and_keys() {
 fn json_input_coercion() {
     use SqlType::*;
     let json = FormatSpec::new(FormatKind::Json);
-    let cases: Vec<(Vec<Field>, &str, Result<Vec<Value>, ()>)> = vec![
+    let cases: Vec<ReadCase> = vec![
         (fields(&[("ID", Int), ("NAME", String)]), r#"{"id": 1, "Name": "x", "extra": true}"#, Ok(vec![Value::Int(1), s("x")])),
         (fields(&[("ID", Int), ("NAME", String)]), r#"{}"#, Ok(vec![Value::Null, Value::Null])),
         (fields(&[("I", Int)]), r#"{"i": 1.7}"#, Ok(vec![Value::Int(1)])),
@@ -182,7 +186,7 @@ fn delimited_lines_as_commons_csv_writes_them() {
 fn delimited_input_parsing() {
     use SqlType::*;
     let csv = FormatSpec::new(FormatKind::Delimited);
-    let cases: Vec<(Vec<Field>, &str, Result<Vec<Value>, ()>)> = vec![
+    let cases: Vec<ReadCase> = vec![
         (fields(&[("K", Boolean)]), "\"true\"", Ok(vec![Value::Boolean(true)])),
         (fields(&[("K", Boolean)]), "yes", Ok(vec![Value::Boolean(false)])),
         (fields(&[("K", Int)]), "\"22\"", Ok(vec![Value::Int(22)])),
