@@ -41,7 +41,9 @@ fn java_double_formatting() {
 }
 
 fn fields(spec: &[(&str, SqlType)]) -> Vec<Field> {
-    spec.iter().map(|(name, ty)| Field::new(*name, ty.clone())).collect()
+    spec.iter()
+        .map(|(name, ty)| Field::new(*name, ty.clone()))
+        .collect()
 }
 
 /// (spec, fields, values, expected bytes as text, or None for a null record)
@@ -52,8 +54,15 @@ type ReadCase<'a> = (Vec<Field>, &'a str, Result<Vec<Value>, ()>);
 fn check_serialize(cases: &[SerializeCase]) {
     for (spec, fields, values, expected) in cases {
         let actual = serialize(spec, fields, values).unwrap();
-        let actual_text = actual.as_ref().map(|bytes| String::from_utf8(bytes.clone()).unwrap());
-        assert_eq!(actual_text.as_deref(), *expected, "{:?} {values:?}", spec.kind);
+        let actual_text = actual
+            .as_ref()
+            .map(|bytes| String::from_utf8(bytes.clone()).unwrap());
+        assert_eq!(
+            actual_text.as_deref(),
+            *expected,
+            "{:?} {values:?}",
+            spec.kind
+        );
         // Everything written reads back as the same values.
         let read = deserialize(spec, fields, actual.as_deref()).unwrap();
         if let Some(read) = read {
@@ -68,18 +77,73 @@ fn json_values_and_keys() {
     let json = FormatSpec::new(FormatKind::Json);
     let json_key = FormatSpec::key(FormatKind::Json);
     check_serialize(&[
-        (json.clone(), fields(&[("ID", BigInt), ("NAME", String)]), vec![Value::BigInt(1), s("a\"b\n")], Some(r#"{"ID":1,"NAME":"a\"b\n"}"#)),
-        (json.clone(), fields(&[("D", Double)]), vec![Value::Double(1.0)], Some(r#"{"D":1.0}"#)),
-        (json.clone(), fields(&[("D", Double)]), vec![Value::Null], Some(r#"{"D":null}"#)),
-        (json_key.clone(), fields(&[("K", String)]), vec![s("k1")], Some(r#""k1""#)),
-        (json_key.clone(), fields(&[("K", Int)]), vec![Value::Null], None),
-        (json_key.clone(), fields(&[("K1", String), ("K2", Int)]), vec![s("a"), Value::Int(2)], Some(r#"{"K1":"a","K2":2}"#)),
-        (json.clone(), fields(&[("V", Decimal { precision: 4, scale: 2 })]), vec![dec("12.50")], Some(r#"{"V":12.50}"#)),
-        (json.clone(), fields(&[("B", Bytes)]), vec![Value::Bytes(b"yes".to_vec())], Some(r#"{"B":"eWVz"}"#)),
-        (json.clone(), fields(&[("T", Timestamp), ("D", Date), ("TM", Time)]), vec![Value::Timestamp(5), Value::Date(2), Value::Time(7)], Some(r#"{"T":5,"D":2,"TM":7}"#)),
         (
             json.clone(),
-            fields(&[("A", Array(Box::new(Int))), ("M", Map(Box::new(String), Box::new(Double))), ("S", Struct(vec![("F".into(), Boolean)]))]),
+            fields(&[("ID", BigInt), ("NAME", String)]),
+            vec![Value::BigInt(1), s("a\"b\n")],
+            Some(r#"{"ID":1,"NAME":"a\"b\n"}"#),
+        ),
+        (
+            json.clone(),
+            fields(&[("D", Double)]),
+            vec![Value::Double(1.0)],
+            Some(r#"{"D":1.0}"#),
+        ),
+        (
+            json.clone(),
+            fields(&[("D", Double)]),
+            vec![Value::Null],
+            Some(r#"{"D":null}"#),
+        ),
+        (
+            json_key.clone(),
+            fields(&[("K", String)]),
+            vec![s("k1")],
+            Some(r#""k1""#),
+        ),
+        (
+            json_key.clone(),
+            fields(&[("K", Int)]),
+            vec![Value::Null],
+            None,
+        ),
+        (
+            json_key.clone(),
+            fields(&[("K1", String), ("K2", Int)]),
+            vec![s("a"), Value::Int(2)],
+            Some(r#"{"K1":"a","K2":2}"#),
+        ),
+        (
+            json.clone(),
+            fields(&[(
+                "V",
+                Decimal {
+                    precision: 4,
+                    scale: 2,
+                },
+            )]),
+            vec![dec("12.50")],
+            Some(r#"{"V":12.50}"#),
+        ),
+        (
+            json.clone(),
+            fields(&[("B", Bytes)]),
+            vec![Value::Bytes(b"yes".to_vec())],
+            Some(r#"{"B":"eWVz"}"#),
+        ),
+        (
+            json.clone(),
+            fields(&[("T", Timestamp), ("D", Date), ("TM", Time)]),
+            vec![Value::Timestamp(5), Value::Date(2), Value::Time(7)],
+            Some(r#"{"T":5,"D":2,"TM":7}"#),
+        ),
+        (
+            json.clone(),
+            fields(&[
+                ("A", Array(Box::new(Int))),
+                ("M", Map(Box::new(String), Box::new(Double))),
+                ("S", Struct(vec![("F".into(), Boolean)])),
+            ]),
             vec![
                 Value::Array(vec![Value::Int(1), Value::Null]),
                 Value::Map(vec![(s("x"), Value::Double(0.5))]),
@@ -89,7 +153,9 @@ fn json_values_and_keys() {
         ),
     ]);
     // NaN and infinities are quoted, as Jackson writes them.
-    let nan = serialize(&json, &fields(&[("D", Double)]), &[Value::Double(f64::NAN)]).unwrap().unwrap();
+    let nan = serialize(&json, &fields(&[("D", Double)]), &[Value::Double(f64::NAN)])
+        .unwrap()
+        .unwrap();
     assert_eq!(nan, br#"{"D":"NaN"}"#);
 }
 
@@ -98,31 +164,112 @@ fn json_input_coercion() {
     use SqlType::*;
     let json = FormatSpec::new(FormatKind::Json);
     let cases: Vec<ReadCase> = vec![
-        (fields(&[("ID", Int), ("NAME", String)]), r#"{"id": 1, "Name": "x", "extra": true}"#, Ok(vec![Value::Int(1), s("x")])),
-        (fields(&[("ID", Int), ("NAME", String)]), r#"{}"#, Ok(vec![Value::Null, Value::Null])),
-        (fields(&[("I", Int)]), r#"{"i": 1.7}"#, Ok(vec![Value::Int(1)])),
-        (fields(&[("I", Int)]), r#"{"i": "12"}"#, Ok(vec![Value::Int(12)])),
+        (
+            fields(&[("ID", Int), ("NAME", String)]),
+            r#"{"id": 1, "Name": "x", "extra": true}"#,
+            Ok(vec![Value::Int(1), s("x")]),
+        ),
+        (
+            fields(&[("ID", Int), ("NAME", String)]),
+            r#"{}"#,
+            Ok(vec![Value::Null, Value::Null]),
+        ),
+        (
+            fields(&[("I", Int)]),
+            r#"{"i": 1.7}"#,
+            Ok(vec![Value::Int(1)]),
+        ),
+        (
+            fields(&[("I", Int)]),
+            r#"{"i": "12"}"#,
+            Ok(vec![Value::Int(12)]),
+        ),
         (fields(&[("I", Int)]), r#"{"i": "abc"}"#, Err(())),
-        (fields(&[("D", Double)]), r#"{"d": 3}"#, Ok(vec![Value::Double(3.0)])),
+        (
+            fields(&[("D", Double)]),
+            r#"{"d": 3}"#,
+            Ok(vec![Value::Double(3.0)]),
+        ),
         (fields(&[("S", String)]), r#"{"s": 3}"#, Ok(vec![s("3")])),
-        (fields(&[("S", String)]), r#"{"s": 1.5}"#, Ok(vec![s("1.5")])),
-        (fields(&[("V", Decimal { precision: 6, scale: 4 })]), r#"{"v": 12}"#, Ok(vec![dec("12.0000")])),
-        (fields(&[("V", Decimal { precision: 12, scale: 7 })]), r#"{"v": 1.2}"#, Ok(vec![dec("1.2000000")])),
-        (fields(&[("V", Decimal { precision: 2, scale: 1 })]), r#"{"v": 123}"#, Err(())),
-        (fields(&[("B", Bytes)]), r#"{"b": "c29tZV9zdHJpbmc="}"#, Ok(vec![Value::Bytes(b"some_string".to_vec())])),
+        (
+            fields(&[("S", String)]),
+            r#"{"s": 1.5}"#,
+            Ok(vec![s("1.5")]),
+        ),
+        (
+            fields(&[(
+                "V",
+                Decimal {
+                    precision: 6,
+                    scale: 4,
+                },
+            )]),
+            r#"{"v": 12}"#,
+            Ok(vec![dec("12.0000")]),
+        ),
+        (
+            fields(&[(
+                "V",
+                Decimal {
+                    precision: 12,
+                    scale: 7,
+                },
+            )]),
+            r#"{"v": 1.2}"#,
+            Ok(vec![dec("1.2000000")]),
+        ),
+        (
+            fields(&[(
+                "V",
+                Decimal {
+                    precision: 2,
+                    scale: 1,
+                },
+            )]),
+            r#"{"v": 123}"#,
+            Err(()),
+        ),
+        (
+            fields(&[("B", Bytes)]),
+            r#"{"b": "c29tZV9zdHJpbmc="}"#,
+            Ok(vec![Value::Bytes(b"some_string".to_vec())]),
+        ),
         (fields(&[("I", Int)]), r#"[1]"#, Err(())),
         (fields(&[("I", Int)]), r#"not json"#, Err(())),
-        (fields(&[("S", Struct(vec![("A".into(), Int)]))]), r#"{"s": {"a": 1}}"#, Ok(vec![Value::Struct(vec![("A".into(), Value::Int(1))])])),
+        (
+            fields(&[("S", Struct(vec![("A".into(), Int)]))]),
+            r#"{"s": {"a": 1}}"#,
+            Ok(vec![Value::Struct(vec![("A".into(), Value::Int(1))])]),
+        ),
     ];
     for (fields, text, expected) in cases {
-        let actual = deserialize(&json, &fields, Some(text.as_bytes())).map(|row| row.unwrap()).map_err(|_| ());
+        let actual = deserialize(&json, &fields, Some(text.as_bytes()))
+            .map(|row| row.unwrap())
+            .map_err(|_| ());
         assert_eq!(actual, expected, "{text}");
     }
-    let unwrapped = FormatSpec { wrap_single: false, ..json.clone() };
-    assert_eq!(deserialize(&unwrapped, &fields(&[("V", Int)]), Some(b"7")).unwrap(), Some(vec![Value::Int(7)]));
-    assert_eq!(deserialize(&json, &fields(&[("V", Int)]), None).unwrap(), None);
-    let error = deserialize(&json, &fields(&[("AMOUNT", Int)]), Some(br#"{"amount":"abc"}"#)).unwrap_err();
-    assert_eq!(error.message, r#"column AMOUNT: expected an INTEGER, got "abc""#);
+    let unwrapped = FormatSpec {
+        wrap_single: false,
+        ..json.clone()
+    };
+    assert_eq!(
+        deserialize(&unwrapped, &fields(&[("V", Int)]), Some(b"7")).unwrap(),
+        Some(vec![Value::Int(7)])
+    );
+    assert_eq!(
+        deserialize(&json, &fields(&[("V", Int)]), None).unwrap(),
+        None
+    );
+    let error = deserialize(
+        &json,
+        &fields(&[("AMOUNT", Int)]),
+        Some(br#"{"amount":"abc"}"#),
+    )
+    .unwrap_err();
+    assert_eq!(
+        error.message,
+        r#"column AMOUNT: expected an INTEGER, got "abc""#
+    );
 }
 
 #[test]
@@ -139,14 +286,25 @@ fn kafka_format() {
     ];
     for (ty, value, bytes) in cases {
         let fields = vec![Field::new("K", ty.clone())];
-        assert_eq!(serialize(&kafka, &fields, std::slice::from_ref(&value)).unwrap(), Some(bytes.clone()), "{ty}");
-        assert_eq!(deserialize(&kafka, &fields, Some(&bytes)).unwrap(), Some(vec![value]), "{ty}");
+        assert_eq!(
+            serialize(&kafka, &fields, std::slice::from_ref(&value)).unwrap(),
+            Some(bytes.clone()),
+            "{ty}"
+        );
+        assert_eq!(
+            deserialize(&kafka, &fields, Some(&bytes)).unwrap(),
+            Some(vec![value]),
+            "{ty}"
+        );
     }
     let int_field = vec![Field::new("K", Int)];
     assert!(deserialize(&kafka, &int_field, Some(&[1, 2, 3])).is_err());
     assert_eq!(serialize(&kafka, &int_field, &[Value::Null]).unwrap(), None);
     assert_eq!(serialize(&kafka, &[], &[]).unwrap(), None);
-    assert_eq!(deserialize(&kafka, &[], Some(b"anything")).unwrap(), Some(vec![]));
+    assert_eq!(
+        deserialize(&kafka, &[], Some(b"anything")).unwrap(),
+        Some(vec![])
+    );
     let two = fields(&[("A", Int), ("B", Int)]);
     assert_eq!(
         validate_schema(&kafka, &two).unwrap_err().message,
@@ -178,8 +336,14 @@ fn delimited_lines_as_commons_csv_writes_them() {
     ]);
     // NULL is an empty field; an empty field reads as NULL.
     let two = fields(&[("A", Int), ("B", String)]);
-    assert_eq!(serialize(&csv, &two, &[Value::Null, Value::Null]).unwrap(), Some(b",".to_vec()));
-    assert_eq!(deserialize(&csv, &two, Some(b",")).unwrap(), Some(vec![Value::Null, Value::Null]));
+    assert_eq!(
+        serialize(&csv, &two, &[Value::Null, Value::Null]).unwrap(),
+        Some(b",".to_vec())
+    );
+    assert_eq!(
+        deserialize(&csv, &two, Some(b",")).unwrap(),
+        Some(vec![Value::Null, Value::Null])
+    );
 }
 
 #[test]
@@ -187,39 +351,94 @@ fn delimited_input_parsing() {
     use SqlType::*;
     let csv = FormatSpec::new(FormatKind::Delimited);
     let cases: Vec<ReadCase> = vec![
-        (fields(&[("K", Boolean)]), "\"true\"", Ok(vec![Value::Boolean(true)])),
-        (fields(&[("K", Boolean)]), "yes", Ok(vec![Value::Boolean(false)])),
+        (
+            fields(&[("K", Boolean)]),
+            "\"true\"",
+            Ok(vec![Value::Boolean(true)]),
+        ),
+        (
+            fields(&[("K", Boolean)]),
+            "yes",
+            Ok(vec![Value::Boolean(false)]),
+        ),
         (fields(&[("K", Int)]), "\"22\"", Ok(vec![Value::Int(22)])),
-        (fields(&[("K", Decimal { precision: 6, scale: 4 })]), "\"12.0\"", Ok(vec![dec("12.0000")])),
-        (fields(&[("V", Decimal { precision: 33, scale: 16 })]), ".12", Ok(vec![dec("0.1200000000000000")])),
-        (fields(&[("K1", String), ("K2", String)]), "\"foo\",\"bar\"", Ok(vec![s("foo"), s("bar")])),
+        (
+            fields(&[(
+                "K",
+                Decimal {
+                    precision: 6,
+                    scale: 4,
+                },
+            )]),
+            "\"12.0\"",
+            Ok(vec![dec("12.0000")]),
+        ),
+        (
+            fields(&[(
+                "V",
+                Decimal {
+                    precision: 33,
+                    scale: 16,
+                },
+            )]),
+            ".12",
+            Ok(vec![dec("0.1200000000000000")]),
+        ),
+        (
+            fields(&[("K1", String), ("K2", String)]),
+            "\"foo\",\"bar\"",
+            Ok(vec![s("foo"), s("bar")]),
+        ),
         (fields(&[("A", Int), ("B", Int)]), "1", Err(())),
         (fields(&[("A", Int)]), "x", Err(())),
         (fields(&[("A", String)]), "\"unterminated", Err(())),
-        (fields(&[("A", Double)]), "1e3", Ok(vec![Value::Double(1000.0)])),
+        (
+            fields(&[("A", Double)]),
+            "1e3",
+            Ok(vec![Value::Double(1000.0)]),
+        ),
     ];
     for (fields, text, expected) in cases {
-        let actual = deserialize(&csv, &fields, Some(text.as_bytes())).map(|row| row.unwrap()).map_err(|_| ());
+        let actual = deserialize(&csv, &fields, Some(text.as_bytes()))
+            .map(|row| row.unwrap())
+            .map_err(|_| ());
         assert_eq!(actual, expected, "{text:?}");
     }
-    let key = FormatSpec { delimiter: ';', ..csv.clone() };
+    let key = FormatSpec {
+        delimiter: ';',
+        ..csv.clone()
+    };
     assert_eq!(
-        deserialize(&key, &fields(&[("K1", String), ("K2", String)]), Some(b"foo,bar;baz")).unwrap(),
+        deserialize(
+            &key,
+            &fields(&[("K1", String), ("K2", String)]),
+            Some(b"foo,bar;baz")
+        )
+        .unwrap(),
         Some(vec![s("foo,bar"), s("baz")])
     );
     let error = validate_schema(&csv, &fields(&[("K", Array(Box::new(Double)))])).unwrap_err();
-    assert_eq!(error.message, "The 'DELIMITED' format does not support type 'ARRAY', column: `K`");
+    assert_eq!(
+        error.message,
+        "The 'DELIMITED' format does not support type 'ARRAY', column: `K`"
+    );
 }
 
 #[test]
 fn format_names_and_delimiters() {
     assert_eq!(FormatKind::parse("json"), Ok(FormatKind::Json));
     assert_eq!(FormatKind::parse("Delimited"), Ok(FormatKind::Delimited));
-    assert!(FormatKind::parse("AVRO").unwrap_err().contains("Schema Registry"));
-    assert!(FormatKind::parse("XML").unwrap_err().contains("Unknown format"));
+    assert!(FormatKind::parse("AVRO")
+        .unwrap_err()
+        .contains("Schema Registry"));
+    assert!(FormatKind::parse("XML")
+        .unwrap_err()
+        .contains("Unknown format"));
     assert_eq!(parse_delimiter("TAB"), Ok('\t'));
     assert_eq!(parse_delimiter("|"), Ok('|'));
-    assert!(parse_delimiter("<~>").unwrap_err().contains("single character"));
+    assert!(parse_delimiter("<~>")
+        .unwrap_err()
+        .contains("single character"));
     assert!(parse_delimiter("").unwrap_err().contains("cannot be empty"));
 }
 
@@ -228,8 +447,17 @@ fn display_and_base64() {
     assert_eq!(display_value(&Value::Null), "null");
     assert_eq!(display_value(&s("x")), "x");
     assert_eq!(display_value(&Value::Double(2.0)), "2.0");
-    assert_eq!(display_value(&Value::Struct(vec![("A".into(), Value::Int(1)), ("B".into(), s("x"))])), "{A=1, B=x}");
-    assert_eq!(display_value(&Value::Array(vec![Value::Int(1), Value::Int(2)])), "[1, 2]");
+    assert_eq!(
+        display_value(&Value::Struct(vec![
+            ("A".into(), Value::Int(1)),
+            ("B".into(), s("x"))
+        ])),
+        "{A=1, B=x}"
+    );
+    assert_eq!(
+        display_value(&Value::Array(vec![Value::Int(1), Value::Int(2)])),
+        "[1, 2]"
+    );
     for bytes in [&b""[..], b"a", b"ab", b"abc", b"abcd", &[0, 255, 128]] {
         assert_eq!(base64_decode(&base64_encode(bytes)).unwrap(), bytes);
     }

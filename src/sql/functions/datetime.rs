@@ -21,7 +21,11 @@ fn tokenize(pattern: &str) -> Result<Vec<Token>, EvalError> {
             char_idx += 1;
             loop {
                 match chars.get(char_idx) {
-                    None => return Err(EvalError::new(format!("Unterminated quote in date pattern '{pattern}'"))),
+                    None => {
+                        return Err(EvalError::new(format!(
+                            "Unterminated quote in date pattern '{pattern}'"
+                        )))
+                    }
                     Some('\'') if chars.get(char_idx + 1) == Some(&'\'') => {
                         literal.push('\'');
                         char_idx += 2;
@@ -37,7 +41,11 @@ fn tokenize(pattern: &str) -> Result<Vec<Token>, EvalError> {
                 }
             }
             // `''` outside quotes is a single quote.
-            tokens.push(Token::Literal(if literal.is_empty() { "'".to_string() } else { literal }));
+            tokens.push(Token::Literal(if literal.is_empty() {
+                "'".to_string()
+            } else {
+                literal
+            }));
         } else if ch.is_ascii_alphabetic() {
             let mut count = 0;
             while chars.get(char_idx) == Some(&ch) {
@@ -45,7 +53,9 @@ fn tokenize(pattern: &str) -> Result<Vec<Token>, EvalError> {
                 char_idx += 1;
             }
             if !"yuMLdDHhkKmsSaEXxZz".contains(ch) {
-                return Err(EvalError::new(format!("Unsupported pattern letter '{ch}' in '{pattern}'")));
+                return Err(EvalError::new(format!(
+                    "Unsupported pattern letter '{ch}' in '{pattern}'"
+                )));
             }
             tokens.push(Token::Field(ch, count));
         } else {
@@ -56,8 +66,29 @@ fn tokenize(pattern: &str) -> Result<Vec<Token>, EvalError> {
     Ok(tokens)
 }
 
-const MONTHS: [&str; 12] = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
-const WEEKDAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+const WEEKDAYS: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
 
 fn pad(number: i64, width: usize) -> String {
     if number < 0 {
@@ -75,7 +106,13 @@ fn format_offset(offset_millis: i64, letter: char, count: usize) -> String {
     let sign = if total_minutes < 0 { '-' } else { '+' };
     let (hours, minutes) = (total_minutes.abs() / 60, total_minutes.abs() % 60);
     match (letter, count) {
-        ('z', _) => if total_minutes == 0 { "UTC".to_string() } else { format!("UTC{sign}{hours:02}:{minutes:02}") },
+        ('z', _) => {
+            if total_minutes == 0 {
+                "UTC".to_string()
+            } else {
+                format!("UTC{sign}{hours:02}:{minutes:02}")
+            }
+        }
         ('X' | 'x', 1) if minutes == 0 => format!("{sign}{hours:02}"),
         ('X' | 'x', 1 | 2) | ('Z', 1..=3) => format!("{sign}{hours:02}{minutes:02}"),
         _ => format!("{sign}{hours:02}:{minutes:02}"),
@@ -84,11 +121,18 @@ fn format_offset(offset_millis: i64, letter: char, count: usize) -> String {
 
 /// Formats epoch millis with a Java pattern, at a fixed offset from UTC.
 pub fn format_millis(millis: i64, pattern: &str, offset_millis: i64) -> Result<String, EvalError> {
-    let local = millis.checked_add(offset_millis).ok_or_else(|| EvalError::new("timestamp out of range"))?;
+    let local = millis
+        .checked_add(offset_millis)
+        .ok_or_else(|| EvalError::new("timestamp out of range"))?;
     let days = local.div_euclid(MILLIS_PER_DAY);
     let millis_of_day = local.rem_euclid(MILLIS_PER_DAY);
     let (year, month, day) = civil_from_days(days);
-    let (hour, minute, second, milli) = (millis_of_day / 3_600_000, millis_of_day / 60_000 % 60, millis_of_day / 1000 % 60, millis_of_day % 1000);
+    let (hour, minute, second, milli) = (
+        millis_of_day / 3_600_000,
+        millis_of_day / 60_000 % 60,
+        millis_of_day / 1000 % 60,
+        millis_of_day % 1000,
+    );
     let mut out = String::new();
     for token in tokenize(pattern)? {
         match token {
@@ -96,8 +140,14 @@ pub fn format_millis(millis: i64, pattern: &str, offset_millis: i64) -> Result<S
             Token::Field(letter, count) => out.push_str(&match letter {
                 'y' | 'u' if count == 2 => pad(year.rem_euclid(100), 2),
                 'y' | 'u' => pad(year, count),
-                'M' | 'L' if count == 3 => MONTHS.get(month as usize - 1).map(|name| name[..3].to_string()).unwrap_or_default(),
-                'M' | 'L' if count >= 4 => MONTHS.get(month as usize - 1).map(|name| name.to_string()).unwrap_or_default(),
+                'M' | 'L' if count == 3 => MONTHS
+                    .get(month as usize - 1)
+                    .map(|name| name[..3].to_string())
+                    .unwrap_or_default(),
+                'M' | 'L' if count >= 4 => MONTHS
+                    .get(month as usize - 1)
+                    .map(|name| name.to_string())
+                    .unwrap_or_default(),
                 'M' | 'L' => pad(i64::from(month), count),
                 'd' => pad(i64::from(day), count),
                 'D' => pad(days - days_from_civil(year, 1, 1) + 1, count),
@@ -114,8 +164,15 @@ pub fn format_millis(millis: i64, pattern: &str, offset_millis: i64) -> Result<S
                 'a' => if hour < 12 { "AM" } else { "PM" }.to_string(),
                 'E' => {
                     // 1970-01-01 was a Thursday (index 3).
-                    let weekday = WEEKDAYS.get((days + 3).rem_euclid(7) as usize).copied().unwrap_or("");
-                    if count >= 4 { weekday.to_string() } else { weekday[..3].to_string() }
+                    let weekday = WEEKDAYS
+                        .get((days + 3).rem_euclid(7) as usize)
+                        .copied()
+                        .unwrap_or("");
+                    if count >= 4 {
+                        weekday.to_string()
+                    } else {
+                        weekday[..3].to_string()
+                    }
                 }
                 other => format_offset(offset_millis, other, count),
             }),
@@ -137,7 +194,12 @@ impl Cursor<'_> {
             self.position += 1;
         }
         let digits_start = self.position;
-        while self.position - digits_start < max && self.text.get(self.position).is_some_and(|ch| ch.is_ascii_digit()) {
+        while self.position - digits_start < max
+            && self
+                .text
+                .get(self.position)
+                .is_some_and(|ch| ch.is_ascii_digit())
+        {
             self.position += 1;
         }
         if self.position - digits_start < min {
@@ -156,7 +218,11 @@ impl Cursor<'_> {
                 None => option,
             };
             let n_chars = candidate.chars().count();
-            let slice: String = self.text.get(self.position..self.position + n_chars).map(|chars| chars.iter().collect()).unwrap_or_default();
+            let slice: String = self
+                .text
+                .get(self.position..self.position + n_chars)
+                .map(|chars| chars.iter().collect())
+                .unwrap_or_default();
             if slice.eq_ignore_ascii_case(candidate) {
                 self.position += n_chars;
                 return Some(option_idx);
@@ -175,10 +241,18 @@ fn next_is_numeric(tokens: &[Token], token_idx: usize) -> bool {
 pub fn parse_millis(text: &str, pattern: &str, offset_millis: i64) -> Result<i64, EvalError> {
     let tokens = tokenize(pattern)?;
     let chars: Vec<char> = text.chars().collect();
-    let mut cursor = Cursor { text: &chars, position: 0 };
-    let failure = |at: usize| EvalError::new(format!("Text '{text}' could not be parsed at index {at} with pattern '{pattern}'"));
+    let mut cursor = Cursor {
+        text: &chars,
+        position: 0,
+    };
+    let failure = |at: usize| {
+        EvalError::new(format!(
+            "Text '{text}' could not be parsed at index {at} with pattern '{pattern}'"
+        ))
+    };
     let (mut year, mut month, mut day, mut day_of_year) = (1970i64, 1i64, 1i64, None::<i64>);
-    let (mut hour, mut minute, mut second, mut milli, mut pm) = (0i64, 0i64, 0i64, 0i64, None::<bool>);
+    let (mut hour, mut minute, mut second, mut milli, mut pm) =
+        (0i64, 0i64, 0i64, 0i64, None::<bool>);
     let mut offset = offset_millis;
     for (token_idx, token) in tokens.iter().enumerate() {
         let at = cursor.position;
@@ -194,10 +268,17 @@ pub fn parse_millis(text: &str, pattern: &str, offset_millis: i64) -> Result<i64
             Token::Field(letter, count) => {
                 let count = *count;
                 let adjacent = next_is_numeric(&tokens, token_idx);
-                let (min, max) = if adjacent { (count, count) } else { (count, 19usize.max(count)) };
-                let number = |cursor: &mut Cursor| cursor.digits(min, max).ok_or_else(|| failure(at));
+                let (min, max) = if adjacent {
+                    (count, count)
+                } else {
+                    (count, 19usize.max(count))
+                };
+                let number =
+                    |cursor: &mut Cursor| cursor.digits(min, max).ok_or_else(|| failure(at));
                 match letter {
-                    'y' | 'u' if count == 2 => year = 2000 + cursor.digits(2, 2).ok_or_else(|| failure(at))?,
+                    'y' | 'u' if count == 2 => {
+                        year = 2000 + cursor.digits(2, 2).ok_or_else(|| failure(at))?
+                    }
                     'y' | 'u' => year = number(&mut cursor)?,
                     'M' | 'L' if count >= 3 => {
                         let length = if count == 3 { Some(3) } else { None };
@@ -216,10 +297,19 @@ pub fn parse_millis(text: &str, pattern: &str, offset_millis: i64) -> Result<i64
                             1 => fraction * 100,
                             2 => fraction * 10,
                             3 => fraction,
-                            _ => fraction / 10i64.pow(u32::try_from(count - 3).unwrap_or(0).min(15)),
+                            _ => {
+                                fraction / 10i64.pow(u32::try_from(count - 3).unwrap_or(0).min(15))
+                            }
                         };
                     }
-                    'a' => pm = Some(cursor.word(&["AM", "PM"], None).ok_or_else(|| failure(at))? == 1),
+                    'a' => {
+                        pm = Some(
+                            cursor
+                                .word(&["AM", "PM"], None)
+                                .ok_or_else(|| failure(at))?
+                                == 1,
+                        )
+                    }
                     'E' => {
                         let length = if count >= 4 { None } else { Some(3) };
                         cursor.word(&WEEKDAYS, length).ok_or_else(|| failure(at))?;
@@ -230,10 +320,16 @@ pub fn parse_millis(text: &str, pattern: &str, offset_millis: i64) -> Result<i64
                             offset = 0;
                         } else {
                             let start = cursor.position;
-                            while chars.get(cursor.position).is_some_and(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '+' | '-' | ':' | '/')) {
+                            while chars.get(cursor.position).is_some_and(|ch| {
+                                ch.is_ascii_alphanumeric() || matches!(ch, '+' | '-' | ':' | '/')
+                            }) {
                                 cursor.position += 1;
                             }
-                            let zone: String = chars.get(start..cursor.position).unwrap_or(&[]).iter().collect();
+                            let zone: String = chars
+                                .get(start..cursor.position)
+                                .unwrap_or(&[])
+                                .iter()
+                                .collect();
                             offset = crate::sql::ops::temporal::parse_offset(&zone)?;
                         }
                     }
@@ -242,15 +338,28 @@ pub fn parse_millis(text: &str, pattern: &str, offset_millis: i64) -> Result<i64
         }
     }
     if cursor.position != chars.len() {
-        return Err(EvalError::new(format!("Text '{text}' could not be parsed, unparsed text found at index {}", cursor.position)));
+        return Err(EvalError::new(format!(
+            "Text '{text}' could not be parsed, unparsed text found at index {}",
+            cursor.position
+        )));
     }
     if let Some(is_pm) = pm {
         hour = hour % 12 + if is_pm { 12 } else { 0 };
     }
-    let invalid = || EvalError::new(format!("Text '{text}' could not be parsed: invalid date or time"));
+    let invalid = || {
+        EvalError::new(format!(
+            "Text '{text}' could not be parsed: invalid date or time"
+        ))
+    };
     let month = u32::try_from(month).map_err(|_| invalid())?;
     let day = u32::try_from(day).map_err(|_| invalid())?;
-    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) || hour > 23 || minute > 59 || second > 59 {
+    if !(1..=12).contains(&month)
+        || day < 1
+        || day > days_in_month(year, month)
+        || hour > 23
+        || minute > 59
+        || second > 59
+    {
         return Err(invalid());
     }
     let days = match day_of_year {

@@ -9,7 +9,11 @@ pub fn java_math_round(number: f64) -> i64 {
         return 0;
     }
     let floor = number.floor();
-    let rounded = if number - floor >= 0.5 { floor + 1.0 } else { floor };
+    let rounded = if number - floor >= 0.5 {
+        floor + 1.0
+    } else {
+        floor
+    };
     rounded as i64
 }
 
@@ -25,8 +29,15 @@ fn decimal_of_double(number: f64) -> Option<Decimal> {
 pub fn round_double(number: f64, places: i32) -> f64 {
     match decimal_of_double(number) {
         Some(decimal) => {
-            let mode = if decimal.unscaled > 0 { RoundingMode::HalfUp } else { RoundingMode::HalfDown };
-            decimal.round_to_places(places, mode).map(|rounded| rounded.to_f64()).unwrap_or(number)
+            let mode = if decimal.unscaled > 0 {
+                RoundingMode::HalfUp
+            } else {
+                RoundingMode::HalfDown
+            };
+            decimal
+                .round_to_places(places, mode)
+                .map(|rounded| rounded.to_f64())
+                .unwrap_or(number)
         }
         None => number,
     }
@@ -34,17 +45,29 @@ pub fn round_double(number: f64, places: i32) -> f64 {
 
 pub fn trunc_double(number: f64, places: i32) -> f64 {
     match decimal_of_double(number) {
-        Some(decimal) => decimal.round_to_places(places, RoundingMode::Down).map(|rounded| rounded.to_f64()).unwrap_or(number),
+        Some(decimal) => decimal
+            .round_to_places(places, RoundingMode::Down)
+            .map(|rounded| rounded.to_f64())
+            .unwrap_or(number),
         None => number,
     }
 }
 
 /// Rounds a decimal to `places` and, when `keep_scale`, pads back to its own scale (as ksqlDB
 /// returns it in the argument's type).
-pub fn round_decimal(decimal: &Decimal, places: i32, mode: RoundingMode, keep_scale: bool) -> Result<Value, EvalError> {
+pub fn round_decimal(
+    decimal: &Decimal,
+    places: i32,
+    mode: RoundingMode,
+    keep_scale: bool,
+) -> Result<Value, EvalError> {
     let overflow = || EvalError::new("decimal out of range");
     let rounded = decimal.round_to_places(places, mode).ok_or_else(overflow)?;
-    let result = if keep_scale { rounded.rescale(decimal.scale).ok_or_else(overflow)? } else { rounded };
+    let result = if keep_scale {
+        rounded.rescale(decimal.scale).ok_or_else(overflow)?
+    } else {
+        rounded
+    };
     Ok(Value::Decimal(result))
 }
 

@@ -17,19 +17,83 @@ pub use datetime::{format_millis, parse_millis};
 /// Every scalar function name, sorted (for autocomplete and "did you mean").
 pub fn scalar_names() -> Vec<&'static str> {
     let mut names = vec![
-        "ABS", "ACOS", "ARRAY_CONTAINS", "ARRAY_LENGTH", "ASIN", "ATAN", "ATAN2", "CBRT", "CEIL", "COALESCE", "CONCAT", "CONCAT_WS",
-        "COS", "COSH", "COT", "DEGREES", "EXP", "FLOOR", "FORMAT_DATE", "FORMAT_TIME", "FORMAT_TIMESTAMP", "GREATEST", "IFNULL", "INITCAP",
-        "INSTR", "LCASE", "LEAST", "LEN", "LN", "LOG", "LPAD", "LTRIM", "MASK", "MASK_KEEP_LEFT", "MASK_KEEP_RIGHT", "MASK_LEFT",
-        "MASK_RIGHT", "NULLIF", "PARSE_DATE", "PARSE_TIME", "PARSE_TIMESTAMP", "PI", "POWER", "RADIANS", "REPLACE", "ROUND", "RPAD",
-        "RTRIM", "SIGN", "SIN", "SINH", "SPLIT", "SQRT", "STRINGTOTIMESTAMP", "SUBSTRING", "TAN", "TANH", "TIMESTAMPTOSTRING", "TRIM",
-        "TRUNC", "UCASE", "UNIX_DATE", "UNIX_TIMESTAMP",
+        "ABS",
+        "ACOS",
+        "ARRAY_CONTAINS",
+        "ARRAY_LENGTH",
+        "ASIN",
+        "ATAN",
+        "ATAN2",
+        "CBRT",
+        "CEIL",
+        "COALESCE",
+        "CONCAT",
+        "CONCAT_WS",
+        "COS",
+        "COSH",
+        "COT",
+        "DEGREES",
+        "EXP",
+        "FLOOR",
+        "FORMAT_DATE",
+        "FORMAT_TIME",
+        "FORMAT_TIMESTAMP",
+        "GREATEST",
+        "IFNULL",
+        "INITCAP",
+        "INSTR",
+        "LCASE",
+        "LEAST",
+        "LEN",
+        "LN",
+        "LOG",
+        "LPAD",
+        "LTRIM",
+        "MASK",
+        "MASK_KEEP_LEFT",
+        "MASK_KEEP_RIGHT",
+        "MASK_LEFT",
+        "MASK_RIGHT",
+        "NULLIF",
+        "PARSE_DATE",
+        "PARSE_TIME",
+        "PARSE_TIMESTAMP",
+        "PI",
+        "POWER",
+        "RADIANS",
+        "REPLACE",
+        "ROUND",
+        "RPAD",
+        "RTRIM",
+        "SIGN",
+        "SIN",
+        "SINH",
+        "SPLIT",
+        "SQRT",
+        "STRINGTOTIMESTAMP",
+        "SUBSTRING",
+        "TAN",
+        "TANH",
+        "TIMESTAMPTOSTRING",
+        "TRIM",
+        "TRUNC",
+        "UCASE",
+        "UNIX_DATE",
+        "UNIX_TIMESTAMP",
     ];
     names.sort_unstable();
     names
 }
 
 /// Functions that ksqlDB has but a deterministic sandbox cannot offer.
-const NONDETERMINISTIC: &[&str] = &["RANDOM", "NOW", "CURRENT_TIMESTAMP", "UNIX_TIMESTAMP()", "UNIX_DATE()", "UUID"];
+const NONDETERMINISTIC: &[&str] = &[
+    "RANDOM",
+    "NOW",
+    "CURRENT_TIMESTAMP",
+    "UNIX_TIMESTAMP()",
+    "UNIX_DATE()",
+    "UUID",
+];
 
 /// Edit distance, for suggesting the closest function names.
 fn edit_distance(left: &str, right: &str) -> usize {
@@ -39,7 +103,11 @@ fn edit_distance(left: &str, right: &str) -> usize {
         let mut current = vec![left_idx + 1];
         for (right_idx, right_char) in right_chars.iter().enumerate() {
             let substitution = previous[right_idx] + usize::from(left_char != *right_char);
-            current.push(substitution.min(previous[right_idx + 1] + 1).min(current[right_idx] + 1));
+            current.push(
+                substitution
+                    .min(previous[right_idx + 1] + 1)
+                    .min(current[right_idx] + 1),
+            );
         }
         previous = current;
     }
@@ -50,26 +118,47 @@ fn unknown_function(name: &str) -> String {
     if NONDETERMINISTIC.contains(&name) {
         return format!("Function '{name}' reads the wall clock or a random source, which streamlab does not offer: queries here are deterministic.");
     }
-    let mut candidates: Vec<(usize, &str)> = scalar_names().into_iter().map(|known| (edit_distance(name, known), known)).collect();
+    let mut candidates: Vec<(usize, &str)> = scalar_names()
+        .into_iter()
+        .map(|known| (edit_distance(name, known), known))
+        .collect();
     candidates.sort();
-    let close: Vec<&str> = candidates.iter().filter(|(distance, _)| *distance <= 3).take(3).map(|(_, known)| *known).collect();
+    let close: Vec<&str> = candidates
+        .iter()
+        .filter(|(distance, _)| *distance <= 3)
+        .take(3)
+        .map(|(_, known)| *known)
+        .collect();
     if close.is_empty() {
         format!("Can't find any functions with the name '{name}'")
     } else {
-        format!("Can't find any functions with the name '{name}'. Did you mean {}?", close.join(", "))
+        format!(
+            "Can't find any functions with the name '{name}'. Did you mean {}?",
+            close.join(", ")
+        )
     }
 }
 
 fn type_list(arg_types: &[Option<SqlType>]) -> String {
-    arg_types.iter().map(|ty| ty.as_ref().map_or("NULL".to_string(), |ty| ty.to_string())).collect::<Vec<_>>().join(", ")
+    arg_types
+        .iter()
+        .map(|ty| ty.as_ref().map_or("NULL".to_string(), |ty| ty.to_string()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn signature_error(name: &str, arg_types: &[Option<SqlType>], valid: &str) -> String {
-    format!("Function '{name}' does not accept parameters ({}). Valid alternatives are: {valid}", type_list(arg_types))
+    format!(
+        "Function '{name}' does not accept parameters ({}). Valid alternatives are: {valid}",
+        type_list(arg_types)
+    )
 }
 
 fn is_numeric(ty: &SqlType) -> bool {
-    matches!(ty, SqlType::Int | SqlType::BigInt | SqlType::Double | SqlType::Decimal { .. })
+    matches!(
+        ty,
+        SqlType::Int | SqlType::BigInt | SqlType::Double | SqlType::Decimal { .. }
+    )
 }
 
 /// True when every argument is of one of the accepted kinds (an untyped NULL fits anything).
@@ -95,7 +184,10 @@ fn common_type(arg_types: &[Option<SqlType>]) -> Option<SqlType> {
 }
 
 /// The result type of `name(args)`, `None` standing for an untyped NULL literal argument.
-pub fn scalar_return_type_opt(name_upper: &str, arg_types: &[Option<SqlType>]) -> Result<SqlType, String> {
+pub fn scalar_return_type_opt(
+    name_upper: &str,
+    arg_types: &[Option<SqlType>],
+) -> Result<SqlType, String> {
     use SqlType as T;
     let n_args = arg_types.len();
     let first = arg_types.first().cloned().flatten();
@@ -247,7 +339,10 @@ fn arg(args: &[Value], idx: usize) -> &Value {
 fn text_arg<'a>(args: &'a [Value], idx: usize, name: &str) -> Result<&'a str, EvalError> {
     match arg(args, idx) {
         Value::String(text) => Ok(text),
-        other => Err(EvalError::new(format!("{name}: argument {} must be a STRING, got {other:?}", idx + 1))),
+        other => Err(EvalError::new(format!(
+            "{name}: argument {} must be a STRING, got {other:?}",
+            idx + 1
+        ))),
     }
 }
 
@@ -255,7 +350,10 @@ fn int_arg(args: &[Value], idx: usize, name: &str) -> Result<i64, EvalError> {
     match arg(args, idx) {
         Value::Int(number) => Ok(i64::from(*number)),
         Value::BigInt(number) => Ok(*number),
-        other => Err(EvalError::new(format!("{name}: argument {} must be an INTEGER, got {other:?}", idx + 1))),
+        other => Err(EvalError::new(format!(
+            "{name}: argument {} must be an INTEGER, got {other:?}",
+            idx + 1
+        ))),
     }
 }
 
@@ -287,23 +385,49 @@ pub fn call_scalar(name_upper: &str, args: &[Value]) -> Result<Value, EvalError>
     match name_upper {
         "CONCAT" => return concat(args),
         "CONCAT_WS" => return concat_ws(args),
-        "COALESCE" => return Ok(args.iter().find(|item| !item.is_null()).cloned().unwrap_or(Value::Null)),
-        "IFNULL" => return Ok(if arg(args, 0).is_null() { arg(args, 1).clone() } else { arg(args, 0).clone() }),
+        "COALESCE" => {
+            return Ok(args
+                .iter()
+                .find(|item| !item.is_null())
+                .cloned()
+                .unwrap_or(Value::Null))
+        }
+        "IFNULL" => {
+            return Ok(if arg(args, 0).is_null() {
+                arg(args, 1).clone()
+            } else {
+                arg(args, 0).clone()
+            })
+        }
         "NULLIF" => {
             let (value, other) = (arg(args, 0), arg(args, 1));
-            return Ok(if !value.is_null() && ops::values_equal(value, other) { Value::Null } else { value.clone() });
+            return Ok(if !value.is_null() && ops::values_equal(value, other) {
+                Value::Null
+            } else {
+                value.clone()
+            });
         }
         "GREATEST" | "LEAST" => return extreme(name_upper == "GREATEST", args),
         "PI" => return Ok(Value::Double(std::f64::consts::PI)),
-        "MASK" | "MASK_LEFT" | "MASK_RIGHT" | "MASK_KEEP_LEFT" | "MASK_KEEP_RIGHT" => return mask(name_upper, args),
+        "MASK" | "MASK_LEFT" | "MASK_RIGHT" | "MASK_KEEP_LEFT" | "MASK_KEEP_RIGHT" => {
+            return mask(name_upper, args)
+        }
         "ARRAY_CONTAINS" => {
             return match arg(args, 0) {
                 Value::Null => Ok(Value::Boolean(false)),
-                Value::Array(items) => Ok(Value::Boolean(items.iter().any(|item| ops::values_equal(item, arg(args, 1))))),
-                other => Err(EvalError::new(format!("ARRAY_CONTAINS expects an ARRAY, got {other:?}"))),
+                Value::Array(items) => Ok(Value::Boolean(
+                    items
+                        .iter()
+                        .any(|item| ops::values_equal(item, arg(args, 1))),
+                )),
+                other => Err(EvalError::new(format!(
+                    "ARRAY_CONTAINS expects an ARRAY, got {other:?}"
+                ))),
             };
         }
-        "UNIX_TIMESTAMP" | "UNIX_DATE" if args.is_empty() => return Err(EvalError::new(unknown_function(&format!("{name_upper}()")))),
+        "UNIX_TIMESTAMP" | "UNIX_DATE" if args.is_empty() => {
+            return Err(EvalError::new(unknown_function(&format!("{name_upper}()"))))
+        }
         _ => {}
     }
     if args.iter().any(Value::is_null) {
@@ -314,43 +438,104 @@ pub fn call_scalar(name_upper: &str, args: &[Value]) -> Result<Value, EvalError>
         "UCASE" => Value::String(text_arg(args, 0, name_upper)?.to_uppercase()),
         "LCASE" => Value::String(text_arg(args, 0, name_upper)?.to_lowercase()),
         "TRIM" => Value::String(string::java_trim(text_arg(args, 0, name_upper)?).to_string()),
-        "LTRIM" => Value::String(text_arg(args, 0, name_upper)?.trim_start_matches(|ch: char| ch <= ' ').to_string()),
-        "RTRIM" => Value::String(text_arg(args, 0, name_upper)?.trim_end_matches(|ch: char| ch <= ' ').to_string()),
+        "LTRIM" => Value::String(
+            text_arg(args, 0, name_upper)?
+                .trim_start_matches(|ch: char| ch <= ' ')
+                .to_string(),
+        ),
+        "RTRIM" => Value::String(
+            text_arg(args, 0, name_upper)?
+                .trim_end_matches(|ch: char| ch <= ' ')
+                .to_string(),
+        ),
         "INITCAP" => Value::String(string::initcap(text_arg(args, 0, name_upper)?)),
         "SUBSTRING" => {
-            let length = if args.len() > 2 { Some(int_arg(args, 2, name_upper)?) } else { None };
+            let length = if args.len() > 2 {
+                Some(int_arg(args, 2, name_upper)?)
+            } else {
+                None
+            };
             string::substring(first, int_arg(args, 1, name_upper)?, length)?
         }
         "LEN" => match first {
-            Value::String(text) => Value::Int(i32::try_from(text.chars().count()).unwrap_or(i32::MAX)),
+            Value::String(text) => {
+                Value::Int(i32::try_from(text.chars().count()).unwrap_or(i32::MAX))
+            }
             Value::Bytes(bytes) => Value::Int(i32::try_from(bytes.len()).unwrap_or(i32::MAX)),
-            other => return Err(EvalError::new(format!("LEN expects STRING or BYTES, got {other:?}"))),
+            other => {
+                return Err(EvalError::new(format!(
+                    "LEN expects STRING or BYTES, got {other:?}"
+                )))
+            }
         },
-        "REPLACE" => Value::String(text_arg(args, 0, name_upper)?.replace(text_arg(args, 1, name_upper)?, text_arg(args, 2, name_upper)?)),
+        "REPLACE" => Value::String(text_arg(args, 0, name_upper)?.replace(
+            text_arg(args, 1, name_upper)?,
+            text_arg(args, 2, name_upper)?,
+        )),
         "INSTR" => {
-            let position = if args.len() > 2 { int_arg(args, 2, name_upper)? } else { 1 };
-            let occurrence = if args.len() > 3 { int_arg(args, 3, name_upper)? } else { 1 };
-            let found = string::instr(text_arg(args, 0, name_upper)?, text_arg(args, 1, name_upper)?, position, occurrence);
+            let position = if args.len() > 2 {
+                int_arg(args, 2, name_upper)?
+            } else {
+                1
+            };
+            let occurrence = if args.len() > 3 {
+                int_arg(args, 3, name_upper)?
+            } else {
+                1
+            };
+            let found = string::instr(
+                text_arg(args, 0, name_upper)?,
+                text_arg(args, 1, name_upper)?,
+                position,
+                occurrence,
+            );
             Value::Int(i32::try_from(found).unwrap_or(0))
         }
-        "LPAD" | "RPAD" => string::pad(text_arg(args, 0, name_upper)?, int_arg(args, 1, name_upper)?, text_arg(args, 2, name_upper)?, name_upper == "LPAD"),
-        "SPLIT" => string::split(text_arg(args, 0, name_upper)?, text_arg(args, 1, name_upper)?),
+        "LPAD" | "RPAD" => string::pad(
+            text_arg(args, 0, name_upper)?,
+            int_arg(args, 1, name_upper)?,
+            text_arg(args, 2, name_upper)?,
+            name_upper == "LPAD",
+        ),
+        "SPLIT" => string::split(
+            text_arg(args, 0, name_upper)?,
+            text_arg(args, 1, name_upper)?,
+        ),
         "ABS" => match first {
             Value::Int(number) => Value::Int(number.wrapping_abs()),
             Value::BigInt(number) => Value::BigInt(number.wrapping_abs()),
             Value::Double(number) => Value::Double(number.abs()),
-            Value::Decimal(decimal) => Value::Decimal(Decimal::new(decimal.unscaled.abs(), decimal.scale)),
-            other => return Err(EvalError::new(format!("ABS expects a number, got {other:?}"))),
+            Value::Decimal(decimal) => {
+                Value::Decimal(Decimal::new(decimal.unscaled.abs(), decimal.scale))
+            }
+            other => {
+                return Err(EvalError::new(format!(
+                    "ABS expects a number, got {other:?}"
+                )))
+            }
         },
         "CEIL" | "FLOOR" => {
             let ceil = name_upper == "CEIL";
             match first {
                 Value::Int(_) | Value::BigInt(_) => first.clone(),
-                Value::Double(number) => Value::Double(if ceil { number.ceil() } else { number.floor() }),
-                Value::Decimal(decimal) => {
-                    math::round_decimal(decimal, 0, if ceil { RoundingMode::Ceiling } else { RoundingMode::Floor }, true)?
+                Value::Double(number) => {
+                    Value::Double(if ceil { number.ceil() } else { number.floor() })
                 }
-                other => return Err(EvalError::new(format!("{name_upper} expects a number, got {other:?}"))),
+                Value::Decimal(decimal) => math::round_decimal(
+                    decimal,
+                    0,
+                    if ceil {
+                        RoundingMode::Ceiling
+                    } else {
+                        RoundingMode::Floor
+                    },
+                    true,
+                )?,
+                other => {
+                    return Err(EvalError::new(format!(
+                        "{name_upper} expects a number, got {other:?}"
+                    )))
+                }
             }
         }
         "ROUND" | "TRUNC" => round_or_trunc(name_upper == "ROUND", args)?,
@@ -361,7 +546,13 @@ pub fn call_scalar(name_upper: &str, args: &[Value]) -> Result<Value, EvalError>
                 Value::Decimal(decimal) => decimal.unscaled.signum() as i32,
                 _ => {
                     let number = double_arg(args, 0)?;
-                    if number > 0.0 { 1 } else if number < 0.0 { -1 } else { 0 }
+                    if number > 0.0 {
+                        1
+                    } else if number < 0.0 {
+                        -1
+                    } else {
+                        0
+                    }
                 }
             };
             Value::Int(sign)
@@ -393,35 +584,89 @@ pub fn call_scalar(name_upper: &str, args: &[Value]) -> Result<Value, EvalError>
         }
         "ARRAY_LENGTH" => match first {
             Value::Array(items) => Value::Int(i32::try_from(items.len()).unwrap_or(i32::MAX)),
-            other => return Err(EvalError::new(format!("ARRAY_LENGTH expects an ARRAY, got {other:?}"))),
+            other => {
+                return Err(EvalError::new(format!(
+                    "ARRAY_LENGTH expects an ARRAY, got {other:?}"
+                )))
+            }
         },
         "TIMESTAMPTOSTRING" => {
             let millis = int_arg(args, 0, name_upper)?;
-            Value::String(format_millis(millis, text_arg(args, 1, name_upper)?, offset_arg(args, 2, name_upper)?)?)
+            Value::String(format_millis(
+                millis,
+                text_arg(args, 1, name_upper)?,
+                offset_arg(args, 2, name_upper)?,
+            )?)
         }
-        "STRINGTOTIMESTAMP" => Value::BigInt(parse_millis(text_arg(args, 0, name_upper)?, text_arg(args, 1, name_upper)?, offset_arg(args, 2, name_upper)?)?),
+        "STRINGTOTIMESTAMP" => Value::BigInt(parse_millis(
+            text_arg(args, 0, name_upper)?,
+            text_arg(args, 1, name_upper)?,
+            offset_arg(args, 2, name_upper)?,
+        )?),
         "FORMAT_TIMESTAMP" => match first {
-            Value::Timestamp(millis) => Value::String(format_millis(*millis, text_arg(args, 1, name_upper)?, offset_arg(args, 2, name_upper)?)?),
-            other => return Err(EvalError::new(format!("FORMAT_TIMESTAMP expects a TIMESTAMP, got {other:?}"))),
+            Value::Timestamp(millis) => Value::String(format_millis(
+                *millis,
+                text_arg(args, 1, name_upper)?,
+                offset_arg(args, 2, name_upper)?,
+            )?),
+            other => {
+                return Err(EvalError::new(format!(
+                    "FORMAT_TIMESTAMP expects a TIMESTAMP, got {other:?}"
+                )))
+            }
         },
-        "PARSE_TIMESTAMP" => Value::Timestamp(parse_millis(text_arg(args, 0, name_upper)?, text_arg(args, 1, name_upper)?, offset_arg(args, 2, name_upper)?)?),
+        "PARSE_TIMESTAMP" => Value::Timestamp(parse_millis(
+            text_arg(args, 0, name_upper)?,
+            text_arg(args, 1, name_upper)?,
+            offset_arg(args, 2, name_upper)?,
+        )?),
         "FORMAT_DATE" => match first {
-            Value::Date(days) => Value::String(format_millis(ops::temporal::date_to_timestamp(*days), text_arg(args, 1, name_upper)?, 0)?),
-            other => return Err(EvalError::new(format!("FORMAT_DATE expects a DATE, got {other:?}"))),
+            Value::Date(days) => Value::String(format_millis(
+                ops::temporal::date_to_timestamp(*days),
+                text_arg(args, 1, name_upper)?,
+                0,
+            )?),
+            other => {
+                return Err(EvalError::new(format!(
+                    "FORMAT_DATE expects a DATE, got {other:?}"
+                )))
+            }
         },
-        "PARSE_DATE" => Value::Date(ops::temporal::timestamp_to_date(parse_millis(text_arg(args, 0, name_upper)?, text_arg(args, 1, name_upper)?, 0)?)),
+        "PARSE_DATE" => Value::Date(ops::temporal::timestamp_to_date(parse_millis(
+            text_arg(args, 0, name_upper)?,
+            text_arg(args, 1, name_upper)?,
+            0,
+        )?)),
         "FORMAT_TIME" => match first {
-            Value::Time(millis) => Value::String(format_millis(*millis, text_arg(args, 1, name_upper)?, 0)?),
-            other => return Err(EvalError::new(format!("FORMAT_TIME expects a TIME, got {other:?}"))),
+            Value::Time(millis) => {
+                Value::String(format_millis(*millis, text_arg(args, 1, name_upper)?, 0)?)
+            }
+            other => {
+                return Err(EvalError::new(format!(
+                    "FORMAT_TIME expects a TIME, got {other:?}"
+                )))
+            }
         },
-        "PARSE_TIME" => Value::Time(ops::temporal::timestamp_to_time(parse_millis(text_arg(args, 0, name_upper)?, text_arg(args, 1, name_upper)?, 0)?)),
+        "PARSE_TIME" => Value::Time(ops::temporal::timestamp_to_time(parse_millis(
+            text_arg(args, 0, name_upper)?,
+            text_arg(args, 1, name_upper)?,
+            0,
+        )?)),
         "UNIX_TIMESTAMP" => match first {
             Value::Timestamp(millis) => Value::BigInt(*millis),
-            other => return Err(EvalError::new(format!("UNIX_TIMESTAMP expects a TIMESTAMP, got {other:?}"))),
+            other => {
+                return Err(EvalError::new(format!(
+                    "UNIX_TIMESTAMP expects a TIMESTAMP, got {other:?}"
+                )))
+            }
         },
         "UNIX_DATE" => match first {
             Value::Date(days) => Value::Int(*days),
-            other => return Err(EvalError::new(format!("UNIX_DATE expects a DATE, got {other:?}"))),
+            other => {
+                return Err(EvalError::new(format!(
+                    "UNIX_DATE expects a DATE, got {other:?}"
+                )))
+            }
         },
         other => return Err(EvalError::new(unknown_function(other))),
     })
@@ -435,7 +680,11 @@ fn concat(args: &[Value]) -> Result<Value, EvalError> {
             match item {
                 Value::Null => {}
                 Value::Bytes(bytes) => out.extend_from_slice(bytes),
-                other => return Err(EvalError::new(format!("CONCAT cannot mix BYTES with {other:?}"))),
+                other => {
+                    return Err(EvalError::new(format!(
+                        "CONCAT cannot mix BYTES with {other:?}"
+                    )))
+                }
             }
         }
         return Ok(Value::Bytes(out));
@@ -456,23 +705,39 @@ fn concat_ws(args: &[Value]) -> Result<Value, EvalError> {
     match arg(args, 0) {
         Value::Null => Ok(Value::Null),
         Value::String(separator) => {
-            let parts: Vec<String> = args.iter().skip(1).filter(|item| !item.is_null()).map(ops::value_to_java_string).collect();
+            let parts: Vec<String> = args
+                .iter()
+                .skip(1)
+                .filter(|item| !item.is_null())
+                .map(ops::value_to_java_string)
+                .collect();
             Ok(Value::String(parts.join(separator)))
         }
         Value::Bytes(separator) => {
             let mut out = Vec::new();
-            for (part_idx, part) in args.iter().skip(1).filter(|item| !item.is_null()).enumerate() {
+            for (part_idx, part) in args
+                .iter()
+                .skip(1)
+                .filter(|item| !item.is_null())
+                .enumerate()
+            {
                 if part_idx > 0 {
                     out.extend_from_slice(separator);
                 }
                 match part {
                     Value::Bytes(bytes) => out.extend_from_slice(bytes),
-                    other => return Err(EvalError::new(format!("CONCAT_WS cannot mix BYTES with {other:?}"))),
+                    other => {
+                        return Err(EvalError::new(format!(
+                            "CONCAT_WS cannot mix BYTES with {other:?}"
+                        )))
+                    }
                 }
             }
             Ok(Value::Bytes(out))
         }
-        other => Err(EvalError::new(format!("CONCAT_WS separator must be STRING or BYTES, got {other:?}"))),
+        other => Err(EvalError::new(format!(
+            "CONCAT_WS separator must be STRING or BYTES, got {other:?}"
+        ))),
     }
 }
 
@@ -490,9 +755,19 @@ fn extreme(greatest: bool, args: &[Value]) -> Result<Value, EvalError> {
         best = Some(match best {
             None => item,
             Some(current) => {
-                let ordering = ops::compare(&item, &current).ok_or_else(|| EvalError::new("GREATEST/LEAST: arguments cannot be compared"))?;
-                let replace = if greatest { ordering.is_gt() } else { ordering.is_lt() };
-                if replace { item } else { current }
+                let ordering = ops::compare(&item, &current).ok_or_else(|| {
+                    EvalError::new("GREATEST/LEAST: arguments cannot be compared")
+                })?;
+                let replace = if greatest {
+                    ordering.is_gt()
+                } else {
+                    ordering.is_lt()
+                };
+                if replace {
+                    item
+                } else {
+                    current
+                }
             }
         });
     }
@@ -501,21 +776,46 @@ fn extreme(greatest: bool, args: &[Value]) -> Result<Value, EvalError> {
 
 fn round_or_trunc(round: bool, args: &[Value]) -> Result<Value, EvalError> {
     let name = if round { "ROUND" } else { "TRUNC" };
-    let places = if args.len() > 1 { Some(int_arg(args, 1, name)?) } else { None };
+    let places = if args.len() > 1 {
+        Some(int_arg(args, 1, name)?)
+    } else {
+        None
+    };
     let places_i32 = |places: i64| i32::try_from(places.clamp(-40, 40)).unwrap_or(0);
     Ok(match (arg(args, 0), places) {
         (Value::Int(number), None) => Value::BigInt(i64::from(*number)),
         (Value::BigInt(number), None) => Value::BigInt(*number),
-        (Value::Double(number), None) => Value::BigInt(if round { math::java_math_round(*number) } else { *number as i64 }),
+        (Value::Double(number), None) => Value::BigInt(if round {
+            math::java_math_round(*number)
+        } else {
+            *number as i64
+        }),
         (Value::Int(_) | Value::BigInt(_) | Value::Double(_), Some(places)) => {
             let number = double_arg(args, 0)?;
-            Value::Double(if round { math::round_double(number, places_i32(places)) } else { math::trunc_double(number, places_i32(places)) })
+            Value::Double(if round {
+                math::round_double(number, places_i32(places))
+            } else {
+                math::trunc_double(number, places_i32(places))
+            })
         }
         (Value::Decimal(decimal), places) => {
-            let mode = if round { math::decimal_rounding_for(decimal) } else { RoundingMode::Down };
-            math::round_decimal(decimal, places.map_or(0, places_i32), mode, places.is_some())?
+            let mode = if round {
+                math::decimal_rounding_for(decimal)
+            } else {
+                RoundingMode::Down
+            };
+            math::round_decimal(
+                decimal,
+                places.map_or(0, places_i32),
+                mode,
+                places.is_some(),
+            )?
         }
-        (other, _) => return Err(EvalError::new(format!("{name} expects a number, got {other:?}"))),
+        (other, _) => {
+            return Err(EvalError::new(format!(
+                "{name} expects a number, got {other:?}"
+            )))
+        }
     })
 }
 
@@ -523,7 +823,11 @@ fn mask(name: &str, args: &[Value]) -> Result<Value, EvalError> {
     let text = match arg(args, 0) {
         Value::Null => return Ok(Value::Null),
         Value::String(text) => text.clone(),
-        other => return Err(EvalError::new(format!("{name} expects a STRING, got {other:?}"))),
+        other => {
+            return Err(EvalError::new(format!(
+                "{name} expects a STRING, got {other:?}"
+            )))
+        }
     };
     let defaults = string::Mask::default();
     let first_char_arg = if name == "MASK" { 1 } else { 2 };

@@ -9,28 +9,47 @@ use crate::sql::value::Value;
 
 /// ksqlDB's SUBSTRING: 1-based; a negative position counts from the end; positions and lengths
 /// out of range are clamped, so it never fails.
-pub fn substring_range(length: usize, position: i64, substring_length: Option<i64>) -> (usize, usize) {
+pub fn substring_range(
+    length: usize,
+    position: i64,
+    substring_length: Option<i64>,
+) -> (usize, usize) {
     let length_i64 = i64::try_from(length).unwrap_or(i64::MAX);
-    let start = if position < 0 { (length_i64 + position).max(0) } else { (position - 1).min(length_i64).max(0) };
+    let start = if position < 0 {
+        (length_i64 + position).max(0)
+    } else {
+        (position - 1).min(length_i64).max(0)
+    };
     let end = match substring_length {
         Some(count) => start.saturating_add(count).min(length_i64).max(start),
         None => length_i64,
     };
-    (usize::try_from(start).unwrap_or(0), usize::try_from(end).unwrap_or(0))
+    (
+        usize::try_from(start).unwrap_or(0),
+        usize::try_from(end).unwrap_or(0),
+    )
 }
 
-pub fn substring(value: &Value, position: i64, substring_length: Option<i64>) -> Result<Value, EvalError> {
+pub fn substring(
+    value: &Value,
+    position: i64,
+    substring_length: Option<i64>,
+) -> Result<Value, EvalError> {
     match value {
         Value::String(text) => {
             let chars: Vec<char> = text.chars().collect();
             let (start, end) = substring_range(chars.len(), position, substring_length);
-            Ok(Value::String(chars.get(start..end).unwrap_or(&[]).iter().collect()))
+            Ok(Value::String(
+                chars.get(start..end).unwrap_or(&[]).iter().collect(),
+            ))
         }
         Value::Bytes(bytes) => {
             let (start, end) = substring_range(bytes.len(), position, substring_length);
             Ok(Value::Bytes(bytes.get(start..end).unwrap_or(&[]).to_vec()))
         }
-        other => Err(EvalError::new(format!("SUBSTRING expects STRING or BYTES, got {other:?}"))),
+        other => Err(EvalError::new(format!(
+            "SUBSTRING expects STRING or BYTES, got {other:?}"
+        ))),
     }
 }
 
@@ -46,7 +65,10 @@ pub fn instr(text: &str, needle: &str, position: i64, occurrence: i64) -> i64 {
     let needle: Vec<char> = needle.chars().collect();
     let length = chars.len() as i64;
     let matches_at = |start: i64| -> bool {
-        usize::try_from(start).ok().and_then(|start| chars.get(start..start + needle.len())).is_some_and(|window| window == needle.as_slice())
+        usize::try_from(start)
+            .ok()
+            .and_then(|start| chars.get(start..start + needle.len()))
+            .is_some_and(|window| window == needle.as_slice())
     };
     if occurrence <= 0 || position == 0 {
         return 0;
@@ -92,15 +114,23 @@ pub fn pad(text: &str, target: i64, padding: &str, left: bool) -> Value {
         return Value::String(chars.get(..target).unwrap_or(&[]).iter().collect());
     }
     let fill: String = padding.chars().cycle().take(target - chars.len()).collect();
-    Value::String(if left { format!("{fill}{text}") } else { format!("{text}{fill}") })
+    Value::String(if left {
+        format!("{fill}{text}")
+    } else {
+        format!("{text}{fill}")
+    })
 }
 
 /// SPLIT: on a literal delimiter, keeping empty pieces; an empty delimiter splits into characters.
 pub fn split(text: &str, delimiter: &str) -> Value {
     let pieces: Vec<Value> = if delimiter.is_empty() {
-        text.chars().map(|ch| Value::String(ch.to_string())).collect()
+        text.chars()
+            .map(|ch| Value::String(ch.to_string()))
+            .collect()
     } else {
-        text.split(delimiter).map(|piece| Value::String(piece.to_string())).collect()
+        text.split(delimiter)
+            .map(|piece| Value::String(piece.to_string()))
+            .collect()
     };
     Value::Array(pieces)
 }
@@ -134,7 +164,12 @@ pub struct Mask {
 
 impl Default for Mask {
     fn default() -> Self {
-        Mask { upper: Some('X'), lower: Some('x'), digit: Some('n'), other: Some('-') }
+        Mask {
+            upper: Some('X'),
+            lower: Some('x'),
+            digit: Some('n'),
+            other: Some('-'),
+        }
     }
 }
 
@@ -155,6 +190,15 @@ impl Mask {
     /// Masks the characters whose index satisfies `masked`.
     pub fn mask_where(&self, text: &str, masked: impl Fn(usize, usize) -> bool) -> String {
         let length = text.chars().count();
-        text.chars().enumerate().map(|(char_idx, ch)| if masked(char_idx, length) { self.apply(ch) } else { ch }).collect()
+        text.chars()
+            .enumerate()
+            .map(|(char_idx, ch)| {
+                if masked(char_idx, length) {
+                    self.apply(ch)
+                } else {
+                    ch
+                }
+            })
+            .collect()
     }
 }

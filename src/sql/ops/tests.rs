@@ -50,7 +50,12 @@ fn arithmetic_follows_ksqldb_widening_and_null_semantics() {
         (NotEq, Int(1), Null, Ok(Null)),
         (Eq, Double(f64::NAN), Double(f64::NAN), Ok(Boolean(false))),
         (NotEq, Double(f64::NAN), Double(1.0), Ok(Boolean(true))),
-        (Gt, Timestamp(1000), s("1970-01-01T00:00:00.500"), Ok(Boolean(true))),
+        (
+            Gt,
+            Timestamp(1000),
+            s("1970-01-01T00:00:00.500"),
+            Ok(Boolean(true)),
+        ),
         (Eq, Date(1), Timestamp(86_400_000), Ok(Boolean(true))),
         (Eq, s("a"), Int(1), Err(())),
     ]);
@@ -60,11 +65,23 @@ fn arithmetic_follows_ksqldb_widening_and_null_semantics() {
 fn decimal_division_uses_the_planned_scale() {
     let ty = binary_type(
         BinaryOp::Divide,
-        &SqlType::Decimal { precision: 4, scale: 2 },
-        &SqlType::Decimal { precision: 4, scale: 2 },
+        &SqlType::Decimal {
+            precision: 4,
+            scale: 2,
+        },
+        &SqlType::Decimal {
+            precision: 4,
+            scale: 2,
+        },
     )
     .unwrap();
-    assert_eq!(ty, SqlType::Decimal { precision: 11, scale: 7 });
+    assert_eq!(
+        ty,
+        SqlType::Decimal {
+            precision: 11,
+            scale: 7
+        }
+    );
     let result = binary_with_type(BinaryOp::Divide, &dec("10.00"), &dec("3.00"), &ty).unwrap();
     assert_eq!(result, dec("3.3333333"));
     let half_up = binary_with_type(BinaryOp::Divide, &dec("2.00"), &dec("3.00"), &ty).unwrap();
@@ -79,17 +96,62 @@ fn binary_types_and_messages() {
         (BinaryOp::Add, Int, BigInt, Ok(BigInt)),
         (BinaryOp::Multiply, BigInt, Double, Ok(Double)),
         (BinaryOp::Add, String, String, Ok(String)),
-        (BinaryOp::Add, Decimal { precision: 4, scale: 2 }, Int, Ok(Decimal { precision: 13, scale: 2 })),
-        (BinaryOp::Multiply, Decimal { precision: 4, scale: 2 }, Decimal { precision: 3, scale: 1 }, Ok(Decimal { precision: 8, scale: 3 })),
+        (
+            BinaryOp::Add,
+            Decimal {
+                precision: 4,
+                scale: 2,
+            },
+            Int,
+            Ok(Decimal {
+                precision: 13,
+                scale: 2,
+            }),
+        ),
+        (
+            BinaryOp::Multiply,
+            Decimal {
+                precision: 4,
+                scale: 2,
+            },
+            Decimal {
+                precision: 3,
+                scale: 1,
+            },
+            Ok(Decimal {
+                precision: 8,
+                scale: 3,
+            }),
+        ),
         (BinaryOp::Eq, String, Timestamp, Ok(Boolean)),
         (BinaryOp::Lt, Int, Double, Ok(Boolean)),
-        (BinaryOp::Add, String, Int, Err("Unsupported arithmetic types. STRING INTEGER")),
-        (BinaryOp::Eq, String, Int, Err("Cannot compare STRING to INTEGER with =.")),
-        (BinaryOp::Subtract, String, String, Err("Unsupported arithmetic types. STRING STRING")),
+        (
+            BinaryOp::Add,
+            String,
+            Int,
+            Err("Unsupported arithmetic types. STRING INTEGER"),
+        ),
+        (
+            BinaryOp::Eq,
+            String,
+            Int,
+            Err("Cannot compare STRING to INTEGER with =."),
+        ),
+        (
+            BinaryOp::Subtract,
+            String,
+            String,
+            Err("Unsupported arithmetic types. STRING STRING"),
+        ),
     ];
     for (op, left, right, expected) in cases {
         let actual = binary_type(*op, left, right);
-        assert_eq!(actual, expected.clone().map_err(|message| message.to_string()), "{left} {} {right}", op.symbol());
+        assert_eq!(
+            actual,
+            expected.clone().map_err(|message| message.to_string()),
+            "{left} {} {right}",
+            op.symbol()
+        );
     }
 }
 
@@ -106,10 +168,26 @@ fn three_valued_logic() {
         (N, N, N, N),
     ];
     for (left, right, expected_and, expected_or) in table {
-        assert_eq!(and(&left, &right).unwrap(), expected_and, "{left:?} AND {right:?}");
-        assert_eq!(and(&right, &left).unwrap(), expected_and, "{right:?} AND {left:?}");
-        assert_eq!(or(&left, &right).unwrap(), expected_or, "{left:?} OR {right:?}");
-        assert_eq!(or(&right, &left).unwrap(), expected_or, "{right:?} OR {left:?}");
+        assert_eq!(
+            and(&left, &right).unwrap(),
+            expected_and,
+            "{left:?} AND {right:?}"
+        );
+        assert_eq!(
+            and(&right, &left).unwrap(),
+            expected_and,
+            "{right:?} AND {left:?}"
+        );
+        assert_eq!(
+            or(&left, &right).unwrap(),
+            expected_or,
+            "{left:?} OR {right:?}"
+        );
+        assert_eq!(
+            or(&right, &left).unwrap(),
+            expected_or,
+            "{right:?} OR {left:?}"
+        );
     }
     assert_eq!(not(&N).unwrap(), N);
     assert_eq!(not(&f).unwrap(), t);
@@ -123,8 +201,15 @@ fn distinct_and_compare() {
     assert!(!is_distinct_from(&Value::Int(1), &Value::BigInt(1)));
     assert!(is_distinct_from(&s("a"), &s("b")));
     assert_eq!(compare(&Value::Null, &Value::Int(1)), None);
-    assert_eq!(compare(&Value::Int(2), &dec("1.5")), Some(std::cmp::Ordering::Greater));
-    assert_eq!(compare(&s("\u{FFFF}"), &s("\u{10000}")), Some(std::cmp::Ordering::Greater), "Java orders by UTF-16 unit");
+    assert_eq!(
+        compare(&Value::Int(2), &dec("1.5")),
+        Some(std::cmp::Ordering::Greater)
+    );
+    assert_eq!(
+        compare(&s("\u{FFFF}"), &s("\u{10000}")),
+        Some(std::cmp::Ordering::Greater),
+        "Java orders by UTF-16 unit"
+    );
     assert_eq!(negate(&Value::Int(i32::MIN)).unwrap(), Value::Int(i32::MIN));
     assert_eq!(negate(&dec("1.50")).unwrap(), dec("-1.50"));
     assert_eq!(negate(&Value::Null).unwrap(), Value::Null);
@@ -149,13 +234,22 @@ fn like_patterns() {
         ("axb", "a!_b", Some('!'), false),
         ("a!b", "a!!b", Some('!'), true),
         ("line\nbreak", "line%", None, true),
-        ("aaaaaaaaaaaaaaaaaaaaaaaaaaaaab", "%a%a%a%a%a%a%a%a%ac", None, false),
+        (
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaab",
+            "%a%a%a%a%a%a%a%a%ac",
+            None,
+            false,
+        ),
         ("a.b", "a.b", None, true),
         ("axb", "a.b", None, false),
         ("ünï", "_n_", None, true),
     ];
     for (value, pattern, escape, expected) in cases {
-        assert_eq!(like(value, pattern, *escape), *expected, "{value:?} LIKE {pattern:?} ESCAPE {escape:?}");
+        assert_eq!(
+            like(value, pattern, *escape),
+            *expected,
+            "{value:?} LIKE {pattern:?} ESCAPE {escape:?}"
+        );
     }
 }
 
@@ -174,25 +268,77 @@ fn casts() {
         (Value::Double(1e10), T::String, Ok(s("1.0E10"))),
         (Value::Int(5), T::String, Ok(s("5"))),
         (dec("1.50"), T::String, Ok(s("1.50"))),
-        (Value::Double(1.25), T::Decimal { precision: 3, scale: 1 }, Ok(dec("1.3"))),
-        (Value::Double(-1.25), T::Decimal { precision: 3, scale: 1 }, Ok(dec("-1.3"))),
-        (s("123.456"), T::Decimal { precision: 5, scale: 2 }, Ok(dec("123.46"))),
-        (s("1234.5"), T::Decimal { precision: 4, scale: 2 }, Err(())),
+        (
+            Value::Double(1.25),
+            T::Decimal {
+                precision: 3,
+                scale: 1,
+            },
+            Ok(dec("1.3")),
+        ),
+        (
+            Value::Double(-1.25),
+            T::Decimal {
+                precision: 3,
+                scale: 1,
+            },
+            Ok(dec("-1.3")),
+        ),
+        (
+            s("123.456"),
+            T::Decimal {
+                precision: 5,
+                scale: 2,
+            },
+            Ok(dec("123.46")),
+        ),
+        (
+            s("1234.5"),
+            T::Decimal {
+                precision: 4,
+                scale: 2,
+            },
+            Err(()),
+        ),
         (dec("9.99"), T::Int, Ok(Value::Int(9))),
         (s("TRUE"), T::Boolean, Ok(Value::Boolean(true))),
         (s("yes"), T::Boolean, Ok(Value::Boolean(true))),
         (s("nope"), T::Boolean, Ok(Value::Boolean(false))),
-        (Value::Timestamp(1_600_000_000_123), T::String, Ok(s("2020-09-13T12:26:40.123"))),
-        (s("2020-09-13T12:26:40.123"), T::Timestamp, Ok(Value::Timestamp(1_600_000_000_123))),
+        (
+            Value::Timestamp(1_600_000_000_123),
+            T::String,
+            Ok(s("2020-09-13T12:26:40.123")),
+        ),
+        (
+            s("2020-09-13T12:26:40.123"),
+            T::Timestamp,
+            Ok(Value::Timestamp(1_600_000_000_123)),
+        ),
         (s("2020-09-13"), T::Date, Ok(Value::Date(18_518))),
         (Value::Date(18_518), T::String, Ok(s("2020-09-13"))),
         (Value::Time(3_723_000), T::String, Ok(s("01:02:03"))),
-        (Value::Timestamp(1_600_000_000_123), T::Date, Ok(Value::Date(18_518))),
-        (Value::Array(vec![Value::Int(1), Value::Null]), T::String, Ok(s("[1, null]"))),
-        (Value::Array(vec![s("1"), s("2")]), T::Array(Box::new(T::Int)), Ok(Value::Array(vec![Value::Int(1), Value::Int(2)]))),
+        (
+            Value::Timestamp(1_600_000_000_123),
+            T::Date,
+            Ok(Value::Date(18_518)),
+        ),
+        (
+            Value::Array(vec![Value::Int(1), Value::Null]),
+            T::String,
+            Ok(s("[1, null]")),
+        ),
+        (
+            Value::Array(vec![s("1"), s("2")]),
+            T::Array(Box::new(T::Int)),
+            Ok(Value::Array(vec![Value::Int(1), Value::Int(2)])),
+        ),
     ];
     for (value, to, expected) in cases {
-        assert_eq!(cast(&value, &to).map_err(|_| ()), expected, "CAST({value:?} AS {to})");
+        assert_eq!(
+            cast(&value, &to).map_err(|_| ()),
+            expected,
+            "CAST({value:?} AS {to})"
+        );
     }
     assert!(can_cast(&T::String, &T::Int));
     assert!(can_cast(&T::Array(Box::new(T::Int)), &T::String));
@@ -204,10 +350,20 @@ fn casts() {
 fn calendar_round_trips() {
     for days in [-719_468i64, -1, 0, 1, 59, 365, 10_956, 18_518, 2_932_896] {
         let (year, month, day) = temporal::civil_from_days(days);
-        assert_eq!(temporal::days_from_civil(year, month, day), days, "{year}-{month}-{day}");
+        assert_eq!(
+            temporal::days_from_civil(year, month, day),
+            days,
+            "{year}-{month}-{day}"
+        );
     }
-    assert_eq!(temporal::format_timestamp_iso(-1), "1969-12-31T23:59:59.999");
-    assert_eq!(temporal::parse_timestamp_iso("2020-01-01T01:00:00+01:00").unwrap(), 1_577_836_800_000);
+    assert_eq!(
+        temporal::format_timestamp_iso(-1),
+        "1969-12-31T23:59:59.999"
+    );
+    assert_eq!(
+        temporal::parse_timestamp_iso("2020-01-01T01:00:00+01:00").unwrap(),
+        1_577_836_800_000
+    );
     assert!(temporal::parse_date_iso("2021-02-29").is_err());
 }
 
