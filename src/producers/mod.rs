@@ -12,7 +12,7 @@ pub mod card_authorisations;
 pub mod clickstream;
 pub mod json;
 pub mod orders_customers;
-mod rate;
+pub(crate) mod rate;
 pub mod sensors;
 pub mod syslog;
 

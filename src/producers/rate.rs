@@ -36,6 +36,11 @@ impl RateSchedule {
         Ok(())
     }
 
+    /// How many events are due in `(from_ms, to_ms]`.
+    pub(crate) fn count(&mut self, from_ms: Millis, to_ms: Millis) -> usize {
+        self.arrivals(from_ms, to_ms).len()
+    }
+
     /// Arrival times of the events due in `(from_ms, to_ms]`.
     pub(crate) fn arrivals(&mut self, from_ms: Millis, to_ms: Millis) -> Vec<Millis> {
         let rate = self.milli_events_per_second;
