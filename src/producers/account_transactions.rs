@@ -1,13 +1,12 @@
 //! Account transactions, keyed by account id. The first three are the talk's: account 12345
 //! receives +50, +25 and -60, so its balance goes 50 -> 75 -> 15. Later ones are random.
 
-use super::json::json_record;
+use super::json::{json_record, JsonObject};
 use super::Emitted;
 use crate::clock::Millis;
 use crate::log::TopicConfig;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
-use serde_json::json;
 
 pub const TOPIC: &str = "account_transactions";
 pub const TALK_ACCOUNT: &str = "12345";
@@ -40,7 +39,7 @@ impl AccountTransactions {
                 (account.to_string(), amount)
             }
         };
-        let value = json!({ "account_id": account, "amount": amount, "ts": event_time_ms });
-        vec![Emitted { topic: TOPIC, record: json_record(&account, &value) }]
+        let value = JsonObject::new().str("account_id", &account).int("amount", amount).int("ts", event_time_ms);
+        vec![Emitted { topic: TOPIC, record: json_record(&account, value) }]
     }
 }

@@ -3,13 +3,12 @@
 //! within a few seconds, which the talk's `WINDOW TUMBLING (SIZE 5 SECONDS) ... HAVING count(*) > 3`
 //! query detects.
 
-use super::json::{json_record, money, pick};
+use super::json::{json_record, pick, JsonObject};
 use super::{Emitted, ProducerError, Scheduled};
 use crate::clock::Millis;
 use crate::log::TopicConfig;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
-use serde_json::json;
 
 pub const TOPIC: &str = "authorization_attempts";
 
@@ -36,13 +35,12 @@ impl CardAuthorisations {
     }
 
     fn attempt(rng: &mut ChaCha8Rng, card: &str, event_time_ms: Millis) -> Emitted {
-        let value = json!({
-            "card_number": card,
-            "amount": money(rng.gen_range(150..25_000)),
-            "merchant": pick(rng, MERCHANTS),
-            "ts": event_time_ms,
-        });
-        Emitted { topic: TOPIC, record: json_record(card, &value) }
+        let value = JsonObject::new()
+            .str("card_number", card)
+            .fixed("amount", rng.gen_range(150..25_000), 2)
+            .str("merchant", pick(rng, MERCHANTS))
+            .int("ts", event_time_ms);
+        Emitted { topic: TOPIC, record: json_record(card, value) }
     }
 
     pub fn next_event(&mut self, rng: &mut ChaCha8Rng, event_time_ms: Millis) -> Vec<Emitted> {

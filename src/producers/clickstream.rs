@@ -3,13 +3,12 @@
 //! and then. The talk's streaming-ETL query joins the two to keep only Platinum users' actions.
 //! User ids are strings in both keys and values, so the join needs no cast.
 
-use super::json::{json_record, pick};
+use super::json::{json_record, pick, JsonObject};
 use super::{Emitted, ProducerError, Scheduled};
 use crate::clock::Millis;
 use crate::log::{CleanupPolicy, TopicConfig};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
-use serde_json::json;
 
 pub const CLICKSTREAM_TOPIC: &str = "clickstream";
 pub const USERS_TOPIC: &str = "users";
@@ -43,8 +42,8 @@ impl Clickstream {
     fn user_record(user_id: u32, level: &str, event_time_ms: Millis) -> Emitted {
         let id = user_id.to_string();
         let name = NAMES.get(user_id as usize % NAMES.len()).copied().unwrap_or("Anon");
-        let value = json!({ "user_id": id, "name": name, "level": level, "ts": event_time_ms });
-        let mut record = json_record(&id, &value);
+        let value = JsonObject::new().str("user_id", &id).str("name", name).str("level", level).int("ts", event_time_ms);
+        let mut record = json_record(&id, value);
         record.timestamp = Some(event_time_ms);
         Emitted { topic: USERS_TOPIC, record }
     }
@@ -61,13 +60,12 @@ impl Clickstream {
             return vec![Self::user_record(user_id, pick(rng, LEVELS), event_time_ms)];
         }
         let id = user_id.to_string();
-        let value = json!({
-            "userid": id,
-            "page": pick(rng, PAGES),
-            "action": pick(rng, ACTIONS),
-            "ts": event_time_ms,
-        });
-        vec![Emitted { topic: CLICKSTREAM_TOPIC, record: json_record(&id, &value) }]
+        let value = JsonObject::new()
+            .str("userid", &id)
+            .str("page", pick(rng, PAGES))
+            .str("action", pick(rng, ACTIONS))
+            .int("ts", event_time_ms);
+        vec![Emitted { topic: CLICKSTREAM_TOPIC, record: json_record(&id, value) }]
     }
 
     /// A lesson's "upgrade a user to Platinum mid-stream".

@@ -4,13 +4,12 @@
 //! header (`c` create, `u` update, `d` delete), and a delete is a tombstone, so the compacted
 //! `customers` topic converges to the table's current contents.
 
-use super::json::{json_record, money, pick, tombstone, with_header};
+use super::json::{json_record, pick, tombstone, with_header, JsonObject};
 use super::Emitted;
 use crate::clock::Millis;
 use crate::log::{CleanupPolicy, ProducerRecord, TopicConfig};
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
-use serde_json::json;
 use std::collections::BTreeMap;
 
 pub const ORDERS_TOPIC: &str = "orders";
@@ -52,14 +51,13 @@ impl OrdersCustomers {
 
     fn customer_row(id: u32, tier: &str, event_time_ms: Millis, rng: &mut ChaCha8Rng, op: &str) -> Emitted {
         let key = id.to_string();
-        let value = json!({
-            "id": key,
-            "name": NAMES.get(id as usize % NAMES.len()).copied().unwrap_or("Anon"),
-            "city": pick(rng, CITIES),
-            "tier": tier,
-            "ts": event_time_ms,
-        });
-        Emitted { topic: CUSTOMERS_TOPIC, record: change(json_record(&key, &value), op) }
+        let value = JsonObject::new()
+            .str("id", &key)
+            .str("name", NAMES.get(id as usize % NAMES.len()).copied().unwrap_or("Anon"))
+            .str("city", pick(rng, CITIES))
+            .str("tier", tier)
+            .int("ts", event_time_ms);
+        Emitted { topic: CUSTOMERS_TOPIC, record: change(json_record(&key, value), op) }
     }
 
     /// The source table's rows at snapshot time (Debezium's initial snapshot, `op` = `r`).
@@ -124,13 +122,12 @@ impl OrdersCustomers {
 
     fn order_row(order_id: u64, customer_id: u32, status: usize, cents: i64, event_time_ms: Millis, op: &str) -> Emitted {
         let key = order_id.to_string();
-        let value = json!({
-            "order_id": key,
-            "customer_id": customer_id.to_string(),
-            "amount": money(cents),
-            "status": STATUSES.get(status).copied().unwrap_or("PLACED"),
-            "ts": event_time_ms,
-        });
-        Emitted { topic: ORDERS_TOPIC, record: change(json_record(&key, &value), op) }
+        let value = JsonObject::new()
+            .str("order_id", &key)
+            .str("customer_id", &customer_id.to_string())
+            .fixed("amount", cents, 2)
+            .str("status", STATUSES.get(status).copied().unwrap_or("PLACED"))
+            .int("ts", event_time_ms);
+        Emitted { topic: ORDERS_TOPIC, record: change(json_record(&key, value), op) }
     }
 }

@@ -1,13 +1,12 @@
 //! Syslog lines from a few hosts, keyed by host. About one line in six is sshd reporting an
 //! `Invalid user <name> from <ip>`, the line the talk's first KSQL query filters for.
 
-use super::json::{json_record, pick};
+use super::json::{json_record, pick, JsonObject};
 use super::Emitted;
 use crate::clock::Millis;
 use crate::log::TopicConfig;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
-use serde_json::json;
 
 pub const TOPIC: &str = "syslog";
 
@@ -44,13 +43,12 @@ impl Syslog {
                 (facility, "info", format!("systemd[1]: Started Session {} of user {}.", rng.gen_range(1..9_999), pick(rng, VALID_USERS)))
             }
         };
-        let value = json!({
-            "ts": event_time_ms,
-            "host": host,
-            "facility": facility,
-            "severity": severity,
-            "message": message,
-        });
-        vec![Emitted { topic: TOPIC, record: json_record(&host, &value) }]
+        let value = JsonObject::new()
+            .int("ts", event_time_ms)
+            .str("host", &host)
+            .str("facility", facility)
+            .str("severity", severity)
+            .str("message", &message);
+        vec![Emitted { topic: TOPIC, record: json_record(&host, value) }]
     }
 }
