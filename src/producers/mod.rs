@@ -265,7 +265,8 @@ impl Producer {
     }
 
     pub fn set_lateness(&mut self, lateness: Lateness) {
-        self.lateness = Lateness { probability: lateness.probability.clamp(0.0, 1.0), max_delay_ms: lateness.max_delay_ms.max(0) };
+        let probability = if lateness.probability.is_finite() { lateness.probability.clamp(0.0, 1.0) } else { 0.0 };
+        self.lateness = Lateness { probability, max_delay_ms: lateness.max_delay_ms.max(0) };
     }
 
     pub fn n_produced(&self) -> u64 {
@@ -384,6 +385,8 @@ mod tests {
         assert_eq!(producer.produce_one(5_000).len(), 1);
         assert!(Producer::new("x", ScenarioKind::Sensors, 1, -1.0).is_err());
         assert!(Producer::new("x", ScenarioKind::Sensors, 1, f64::NAN).is_err());
+        producer.set_lateness(Lateness { probability: f64::NAN, max_delay_ms: 10 });
+        assert_eq!(producer.lateness().probability, 0.0);
     }
 
     #[test]

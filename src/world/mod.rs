@@ -26,6 +26,9 @@ pub const TICK_MS: Millis = 100;
 /// Retention and compaction run every virtual second (Kafka checks every few minutes; a
 /// classroom wants to see it sooner).
 pub const MAINTENANCE_INTERVAL_MS: Millis = 1_000;
+/// The longest a single `step` advances (31 virtual days): a larger request is cut to this, so a
+/// bad speed setting cannot make one call run for ever.
+pub const MAX_STEP_MS: Millis = 31 * 24 * 60 * 60 * 1000;
 /// Where the virtual clock starts: 2018-03-01T00:00:00Z, the era of the talk.
 pub const EPOCH_MS: Millis = 1_519_862_400_000;
 
@@ -298,11 +301,11 @@ impl World {
 
     // ---- Time ---------------------------------------------------------------------------------
 
-    /// Advances virtual time by `dt_ms` (negative is ignored): producers emit what falls due,
+    /// Advances virtual time by `dt_ms` (negative is ignored, at most [`MAX_STEP_MS`]): producers emit what falls due,
     /// and at every tick sinks and processors run; every second retention and compaction run.
     pub fn step(&mut self, dt_ms: Millis) -> StepReport {
         let mut report = StepReport::default();
-        let target_ms = self.now_ms().saturating_add(dt_ms.max(0));
+        let target_ms = self.now_ms().saturating_add(dt_ms.clamp(0, MAX_STEP_MS));
         // With nobody reading, ticks change nothing: stride from one maintenance to the next
         // (the log is the same either way, since producers do not depend on chunking).
         let stride_ms = if self.sinks.is_empty() && self.processors.is_empty() { MAINTENANCE_INTERVAL_MS } else { TICK_MS };

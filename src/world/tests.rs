@@ -136,3 +136,47 @@ fn users_changelog_is_compacted_to_latest_level_per_user() {
     assert!(users.len() < users.log_end_offset() as usize, "compaction removed something");
     assert!(matches!(world.inject("clickstream", &Injection::SetUserLevel { user_id: 3, level: "Gilded".into() }), Err(WorldError::Producer(_))));
 }
+
+/// A stand-in for the SQL engine: copies one topic to another through its own consumer group.
+struct CopyProcessor;
+
+impl StreamProcessor for CopyProcessor {
+    fn name(&self) -> &str {
+        "copy"
+    }
+
+    fn process(&mut self, log: &mut Log, now_ms: Millis) {
+        if !log.has_group("copy") {
+            log.create_topic("copy_of_sensors", TopicConfig::default()).unwrap();
+            log.join_group("copy", "copy-1", &["sensor_readings"], GroupConfig::earliest()).unwrap();
+        }
+        for consumed in log.poll("copy", "copy-1", 1_000).unwrap() {
+            let record = ProducerRecord { key: consumed.record.key, value: consumed.record.value, ..ProducerRecord::default() };
+            log.append("copy_of_sensors", record, now_ms).unwrap();
+        }
+        log.commit("copy", "copy-1").unwrap();
+    }
+}
+
+#[test]
+fn processors_run_every_tick_and_keep_up() {
+    let mut world = World::new(8);
+    world.add_producer(ScenarioKind::Sensors, 20.0).unwrap();
+    world.start_producer("sensors").unwrap();
+    world.add_processor(Box::new(CopyProcessor));
+    world.step(10_050);
+    let copied: u64 = world.log().topic("copy_of_sensors").unwrap().partitions().iter().map(|p| p.log_end_offset()).sum();
+    assert_eq!(copied, 200, "every reading up to the last tick was copied");
+    assert_eq!(world.group_view("copy").unwrap().total_lag, 1, "the reading at 10.05 s waits for the next tick");
+}
+
+#[test]
+fn absurd_steps_and_rates_are_refused_or_capped() {
+    let mut world = World::new(0);
+    world.add_producer(ScenarioKind::Syslog, 0.0).unwrap();
+    assert!(matches!(world.set_producer_rate("syslog", f64::INFINITY), Err(WorldError::Producer(_))));
+    assert!(matches!(world.start_producer("nope"), Err(WorldError::UnknownProducer { .. })));
+    let start = world.now_ms();
+    world.step(Millis::MAX);
+    assert_eq!(world.now_ms(), start + MAX_STEP_MS);
+}
