@@ -108,7 +108,11 @@ fn retention_keeps_a_long_run_bounded_and_pages_stay_small() {
     world.add_producer(ScenarioKind::Sensors, 100.0).unwrap();
     world.start_producer("sensors").unwrap();
     world.step(3_600_000);
-    let retained: usize = world.topic_views()[0].partitions.iter().map(|p| p.n_records).sum();
+    let view = world.topic_views();
+    let retained: usize = view[0].partitions.iter().map(|p| p.n_records).sum();
+    let segments = &view[0].partitions[0].segments;
+    assert!(segments.last().unwrap().is_active && !segments[0].is_active);
+    assert_eq!(segments[0].base_offset, view[0].partitions[0].log_start, "retention cut at a segment boundary");
     assert!(retained <= 100 * 71, "retained {retained}");
     assert!(retained >= 100 * 59, "retained {retained}");
     let page = world.tail_page("sensor_readings", 0, 20).unwrap();

@@ -5,7 +5,7 @@
 use super::World;
 use crate::clock::Millis;
 use crate::log::{Bytes, CleanupPolicy, LogError, PartitionLag, Record, TopicPartition};
-use crate::producers::ScenarioKind;
+use crate::producers::{Lateness, ScenarioKind};
 
 /// A record as the UI shows it: key and value as text (invalid UTF-8 replaced).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,6 +47,18 @@ pub struct RecordPage {
     pub next_offset: u64,
 }
 
+/// One segment of a partition, for drawing the log as a tape cut into segments: retention
+/// removes whole segments from the left; the last one is the active segment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SegmentView {
+    pub base_offset: u64,
+    pub n_records: usize,
+    pub size_bytes: u64,
+    /// `None` for an empty segment.
+    pub max_timestamp: Option<Millis>,
+    pub is_active: bool,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PartitionView {
     pub partition: u32,
@@ -56,6 +68,7 @@ pub struct PartitionView {
     pub n_records: usize,
     pub size_bytes: u64,
     pub n_segments: usize,
+    pub segments: Vec<SegmentView>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -94,6 +107,7 @@ pub struct ProducerView {
     pub running: bool,
     pub events_per_second: f64,
     pub key_space: u32,
+    pub lateness: Lateness,
     pub n_produced: u64,
     pub topics: Vec<String>,
 }
@@ -160,6 +174,18 @@ impl World {
                         n_records: p.len(),
                         size_bytes: p.size_bytes(),
                         n_segments: p.segments().len(),
+                        segments: p
+                            .segments()
+                            .iter()
+                            .enumerate()
+                            .map(|(index, segment)| SegmentView {
+                                base_offset: segment.base_offset,
+                                n_records: segment.records.len(),
+                                size_bytes: segment.size_bytes,
+                                max_timestamp: segment.records.first().map(|_| segment.max_timestamp_ms),
+                                is_active: index + 1 == p.segments().len(),
+                            })
+                            .collect(),
                     })
                     .collect(),
             })
@@ -201,6 +227,7 @@ impl World {
                 running: p.is_running(),
                 events_per_second: p.events_per_second(),
                 key_space: p.key_space(),
+                lateness: p.lateness(),
                 n_produced: p.n_produced(),
                 topics: p.topics().into_iter().map(|(t, _)| t.to_string()).collect(),
             })
