@@ -170,14 +170,14 @@ fn decimal_sum_keeps_precision_and_scale() {
         scale: 1,
     };
     assert_eq!(
-        aggregate_return_type("SUM", &[ty.clone()], &[]),
+        aggregate_return_type("SUM", std::slice::from_ref(&ty), &[]),
         Ok(ty.clone())
     );
-    assert_eq!(initial("SUM", &[ty.clone()], &[]), dec("0.0"));
+    assert_eq!(initial("SUM", std::slice::from_ref(&ty), &[]), dec("0.0"));
     // sum.json "sum decimal".
     check(
         "SUM",
-        &[ty.clone()],
+        std::slice::from_ref(&ty),
         &[],
         &[Add(dec("500.9")), Add(dec("300.8"))],
         &[dec("500.9"), dec("801.7")],
@@ -822,7 +822,7 @@ proptest::proptest! {
             _ => text(&format!("v{}", seed % 7)),
         }).collect();
         assert!(supports_undo(name));
-        let mut acc = new_accumulator(name, &[ty.clone()], &[]).unwrap();
+        let mut acc = new_accumulator(name, std::slice::from_ref(&ty), &[]).unwrap();
         let start = acc.result();
         for value in &values {
             acc.add(std::slice::from_ref(value)).unwrap();
@@ -842,7 +842,7 @@ proptest::proptest! {
     fn nothing_panics(case_idx in 0usize..19, ops in proptest::collection::vec((0u8..3, proptest::prelude::any::<u8>()), 0..20)) {
         let cases = every_case();
         let (name, ty, params) = cases.get(case_idx % cases.len()).cloned().unwrap();
-        let mut acc = new_accumulator(name, &[ty.clone()], &params).unwrap();
+        let mut acc = new_accumulator(name, std::slice::from_ref(&ty), &params).unwrap();
         let wrong = [Value::Boolean(true), text("x"), big(-1), dbl(f64::NAN), Value::Array(vec![])];
         for (kind, seed) in ops {
             let value = match seed % 4 {
