@@ -93,6 +93,22 @@ pub fn table_aggregation_error(names_upper: &[&str]) -> Option<String> {
     ))
 }
 
+/// How many leading arguments of an aggregate call are column expressions evaluated per row:
+/// the first one (none for `COUNT(*)` / `COUNT()`). The rest are literal parameters, passed to
+/// [`aggregate_return_type`] and [`new_accumulator`] as `literal_params`.
+pub fn column_arg_count(n_args: usize) -> usize {
+    n_args.min(1)
+}
+
+/// ksqlDB's planning error when a parameter after the first is not a literal, e.g.
+/// `EARLIEST_BY_OFFSET(F0, F0)`: "Parameter 2 passed to function EARLIEST_BY_OFFSET must be a
+/// literal constant, but was expression: 'F0'". `position` counts from 1.
+pub fn literal_param_error(name_upper: &str, position: usize, expression_text: &str) -> String {
+    format!(
+        "Parameter {position} passed to function {name_upper} must be a literal constant, but was expression: '{expression_text}'"
+    )
+}
+
 /// Settings ksqlDB reads from its configuration for some aggregates.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AggregateConfig {
