@@ -1,4 +1,9 @@
 //! The streaming SQL engine, in the ksqlDB dialect.
 
+pub mod ast;
+pub mod error;
+pub mod parse;
 pub mod types;
 pub mod value;
+
+pub use error::{Span, SqlError, SqlErrorKind};
