@@ -2,6 +2,9 @@
 
 pub mod ast;
 pub mod error;
+pub mod format;
+pub mod functions;
+pub mod ops;
 pub mod parse;
 pub mod types;
 pub mod value;
