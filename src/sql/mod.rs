@@ -6,6 +6,7 @@ pub mod format;
 pub mod functions;
 pub mod ops;
 pub mod parse;
+pub mod plan;
 pub mod types;
 pub mod value;
 
