@@ -1,6 +1,7 @@
 //! The streaming SQL engine, in the ksqlDB dialect.
 
 pub mod ast;
+pub mod cli;
 pub mod engine;
 pub mod error;
 pub mod format;
