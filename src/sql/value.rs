@@ -89,10 +89,16 @@ impl Decimal {
         }
         let scale = i64::try_from(frac_part.len()).ok()? - i64::from(exponent);
         if scale >= 0 {
-            Some(Decimal { unscaled, scale: u32::try_from(scale).ok()? })
+            Some(Decimal {
+                unscaled,
+                scale: u32::try_from(scale).ok()?,
+            })
         } else {
             let factor = 10i128.checked_pow(u32::try_from(-scale).ok()?)?;
-            Some(Decimal { unscaled: unscaled.checked_mul(factor)?, scale: 0 })
+            Some(Decimal {
+                unscaled: unscaled.checked_mul(factor)?,
+                scale: 0,
+            })
         }
     }
 
@@ -104,7 +110,11 @@ impl Decimal {
         if scale == 0 {
             return format!("{sign}{digits}");
         }
-        let padded = if digits.len() <= scale { format!("{}{digits}", "0".repeat(scale + 1 - digits.len())) } else { digits };
+        let padded = if digits.len() <= scale {
+            format!("{}{digits}", "0".repeat(scale + 1 - digits.len()))
+        } else {
+            digits
+        };
         let split = padded.len() - scale;
         format!("{sign}{}.{}", &padded[..split], &padded[split..])
     }
@@ -118,10 +128,16 @@ impl Decimal {
     pub fn rescale_with(&self, new_scale: u32, mode: RoundingMode) -> Option<Decimal> {
         if new_scale >= self.scale {
             let factor = 10i128.checked_pow(new_scale - self.scale)?;
-            return Some(Decimal { unscaled: self.unscaled.checked_mul(factor)?, scale: new_scale });
+            return Some(Decimal {
+                unscaled: self.unscaled.checked_mul(factor)?,
+                scale: new_scale,
+            });
         }
         let divisor = 10i128.checked_pow(self.scale - new_scale)?;
-        Some(Decimal { unscaled: divide_rounding(self.unscaled, divisor, mode)?, scale: new_scale })
+        Some(Decimal {
+            unscaled: divide_rounding(self.unscaled, divisor, mode)?,
+            scale: new_scale,
+        })
     }
 
     /// Rescales to `scale` (HALF_UP) and checks the result has at most `precision` digits,
@@ -134,8 +150,27 @@ impl Decimal {
         Some(rescaled)
     }
 
+    /// Rounds to `places` digits after the point, which may be negative (round to tens,
+    /// hundreds...), as `BigDecimal.setScale(places, mode)`. The result keeps scale
+    /// `max(places, 0)`.
+    pub fn round_to_places(&self, places: i32, mode: RoundingMode) -> Option<Decimal> {
+        if places >= 0 {
+            return self.rescale_with(u32::try_from(places).ok()?, mode);
+        }
+        let shift = u32::try_from(-places).ok()?;
+        let divisor = 10i128.checked_pow(self.scale.checked_add(shift)?)?;
+        let rounded = divide_rounding(self.unscaled, divisor, mode)?;
+        Some(Decimal {
+            unscaled: rounded.checked_mul(10i128.checked_pow(shift)?)?,
+            scale: 0,
+        })
+    }
+
     pub fn from_i64(number: i64) -> Decimal {
-        Decimal { unscaled: i128::from(number), scale: 0 }
+        Decimal {
+            unscaled: i128::from(number),
+            scale: 0,
+        }
     }
 
     /// The nearest double, as `BigDecimal.doubleValue()` (via the decimal text, which Rust parses
@@ -173,6 +208,8 @@ pub enum RoundingMode {
     Floor,
     /// Toward positive infinity: `RoundingMode.CEILING`.
     Ceiling,
+    /// Ties toward zero: `RoundingMode.HALF_DOWN`.
+    HalfDown,
 }
 
 /// `numerator / divisor` rounded per `mode`; `None` on division by zero or overflow.
@@ -183,14 +220,35 @@ pub fn divide_rounding(numerator: i128, divisor: i128, mode: RoundingMode) -> Op
         return Some(quotient);
     }
     let negative = (numerator < 0) != (divisor < 0);
-    let away = if negative { quotient.checked_sub(1)? } else { quotient.checked_add(1)? };
+    let away = if negative {
+        quotient.checked_sub(1)?
+    } else {
+        quotient.checked_add(1)?
+    };
     Some(match mode {
         RoundingMode::Down => quotient,
-        RoundingMode::Floor => if negative { away } else { quotient },
-        RoundingMode::Ceiling => if negative { quotient } else { away },
-        RoundingMode::HalfUp => {
+        RoundingMode::Floor => {
+            if negative {
+                away
+            } else {
+                quotient
+            }
+        }
+        RoundingMode::Ceiling => {
+            if negative {
+                quotient
+            } else {
+                away
+            }
+        }
+        RoundingMode::HalfUp | RoundingMode::HalfDown => {
             let twice_remainder = remainder.unsigned_abs().checked_mul(2)?;
-            if twice_remainder >= divisor.unsigned_abs() { away } else { quotient }
+            let tie_goes_away = mode == RoundingMode::HalfUp;
+            match twice_remainder.cmp(&divisor.unsigned_abs()) {
+                std::cmp::Ordering::Greater => away,
+                std::cmp::Ordering::Equal if tie_goes_away => away,
+                _ => quotient,
+            }
         }
     })
 }
@@ -212,7 +270,10 @@ impl Value {
             Value::Int(_) => SqlType::Int,
             Value::BigInt(_) => SqlType::BigInt,
             Value::Double(_) => SqlType::Double,
-            Value::Decimal(decimal) => SqlType::Decimal { precision: decimal.precision().max(decimal.scale), scale: decimal.scale },
+            Value::Decimal(decimal) => SqlType::Decimal {
+                precision: decimal.precision().max(decimal.scale),
+                scale: decimal.scale,
+            },
             Value::String(_) => SqlType::String,
             Value::Bytes(_) => SqlType::Bytes,
             Value::Timestamp(_) => SqlType::Timestamp,

@@ -20,7 +20,10 @@ fn needs_quotes(text: &str, delimiter: char, first_on_line: bool) -> bool {
     if first <= '#' {
         return true;
     }
-    if text.chars().any(|ch| ch == '\n' || ch == '\r' || ch == '"' || ch == delimiter) {
+    if text
+        .chars()
+        .any(|ch| ch == '\n' || ch == '\r' || ch == '"' || ch == delimiter)
+    {
         return true;
     }
     text.chars().last().is_some_and(|last| last <= ' ')
@@ -31,18 +34,27 @@ fn field_text(field: &Field, value: &Value) -> Result<Option<String>, FormatErro
         Value::Null => return Ok(None),
         Value::Boolean(flag) => flag.to_string(),
         Value::Int(number) => number.to_string(),
-        Value::BigInt(number) | Value::Timestamp(number) | Value::Time(number) => number.to_string(),
+        Value::BigInt(number) | Value::Timestamp(number) | Value::Time(number) => {
+            number.to_string()
+        }
         Value::Date(days) => days.to_string(),
         Value::Double(number) => java_double_to_string(*number),
         Value::Decimal(decimal) => decimal.to_plain_string(),
         Value::String(text) => text.clone(),
         other => {
-            return Err(FormatError::in_column(&field.name, format!("The 'DELIMITED' format cannot write {other:?}")));
+            return Err(FormatError::in_column(
+                &field.name,
+                format!("The 'DELIMITED' format cannot write {other:?}"),
+            ));
         }
     }))
 }
 
-pub fn serialize(delimiter: char, fields: &[Field], values: &[Value]) -> Result<Vec<u8>, FormatError> {
+pub fn serialize(
+    delimiter: char,
+    fields: &[Field],
+    values: &[Value],
+) -> Result<Vec<u8>, FormatError> {
     let mut line = String::new();
     for (field_idx, (field, value)) in fields.iter().zip(values).enumerate() {
         if field_idx > 0 {
@@ -81,14 +93,20 @@ fn parse_record(text: &str, delimiter: char) -> Result<Vec<String>, FormatError>
                     }
                     Some('"') => break,
                     Some(other) => current.push(other),
-                    None => return Err(FormatError::new("EOF reached before encapsulated token finished")),
+                    None => {
+                        return Err(FormatError::new(
+                            "EOF reached before encapsulated token finished",
+                        ))
+                    }
                 }
             }
             match chars.peek() {
                 None | Some('\r') | Some('\n') => {}
                 Some(ch) if *ch == delimiter => {}
                 Some(other) => {
-                    return Err(FormatError::new(format!("invalid char '{other}' between encapsulated token and delimiter")));
+                    return Err(FormatError::new(format!(
+                        "invalid char '{other}' between encapsulated token and delimiter"
+                    )));
                 }
             }
         } else {
@@ -109,12 +127,20 @@ fn parse_record(text: &str, delimiter: char) -> Result<Vec<String>, FormatError>
     Ok(fields)
 }
 
-pub fn deserialize(delimiter: char, fields: &[Field], bytes: &[u8]) -> Result<Vec<Value>, FormatError> {
+pub fn deserialize(
+    delimiter: char,
+    fields: &[Field],
+    bytes: &[u8],
+) -> Result<Vec<Value>, FormatError> {
     let text = String::from_utf8_lossy(bytes);
     if fields.is_empty() {
         return Ok(Vec::new());
     }
-    let parts = if text.is_empty() { vec![String::new()] } else { parse_record(&text, delimiter)? };
+    let parts = if text.is_empty() {
+        vec![String::new()]
+    } else {
+        parse_record(&text, delimiter)?
+    };
     if parts.len() != fields.len() {
         return Err(FormatError::new(format!(
             "Unexpected field count, csvFields:{} schemaFields:{} in {:?}",
@@ -123,7 +149,11 @@ pub fn deserialize(delimiter: char, fields: &[Field], bytes: &[u8]) -> Result<Ve
             text
         )));
     }
-    fields.iter().zip(parts).map(|(field, part)| parse_field(field, &part)).collect()
+    fields
+        .iter()
+        .zip(parts)
+        .map(|(field, part)| parse_field(field, &part))
+        .collect()
 }
 
 /// An empty field is NULL; others parse as Java's `parseInt`/`parseLong`/`parseDouble`/
@@ -132,20 +162,38 @@ fn parse_field(field: &Field, text: &str) -> Result<Value, FormatError> {
     if text.is_empty() {
         return Ok(Value::Null);
     }
-    let bad = |what: &str| FormatError::in_column(&field.name, format!("expected {what}, got {text:?}"));
+    let bad =
+        |what: &str| FormatError::in_column(&field.name, format!("expected {what}, got {text:?}"));
     Ok(match &field.ty {
         SqlType::Boolean => Value::Boolean(text.eq_ignore_ascii_case("true")),
         SqlType::Int => Value::Int(text.parse().map_err(|_| bad("an INTEGER"))?),
         SqlType::BigInt => Value::BigInt(text.parse().map_err(|_| bad("a BIGINT"))?),
-        SqlType::Timestamp => Value::Timestamp(text.parse().map_err(|_| bad("a TIMESTAMP in epoch millis"))?),
-        SqlType::Time => Value::Time(text.parse().map_err(|_| bad("a TIME in millis of the day"))?),
+        SqlType::Timestamp => Value::Timestamp(
+            text.parse()
+                .map_err(|_| bad("a TIMESTAMP in epoch millis"))?,
+        ),
+        SqlType::Time => Value::Time(
+            text.parse()
+                .map_err(|_| bad("a TIME in millis of the day"))?,
+        ),
         SqlType::Date => Value::Date(text.parse().map_err(|_| bad("a DATE in epoch days"))?),
-        SqlType::Double => cast(&Value::String(text.to_string()), &SqlType::Double).map_err(|_| bad("a DOUBLE"))?,
+        SqlType::Double => {
+            cast(&Value::String(text.to_string()), &SqlType::Double).map_err(|_| bad("a DOUBLE"))?
+        }
         SqlType::String => Value::String(text.to_string()),
         SqlType::Decimal { precision, scale } => {
             let exact = Decimal::parse(text).ok_or_else(|| bad("a DECIMAL"))?;
-            Value::Decimal(exact.fit(*precision, *scale).ok_or_else(|| bad(&format!("a DECIMAL({precision}, {scale})")))?)
+            Value::Decimal(
+                exact
+                    .fit(*precision, *scale)
+                    .ok_or_else(|| bad(&format!("a DECIMAL({precision}, {scale})")))?,
+            )
         }
-        other => return Err(FormatError::in_column(&field.name, format!("The 'DELIMITED' format does not support type {other}"))),
+        other => {
+            return Err(FormatError::in_column(
+                &field.name,
+                format!("The 'DELIMITED' format does not support type {other}"),
+            ))
+        }
     })
 }

@@ -20,14 +20,29 @@ pub fn display_value(value: &Value) -> String {
         Value::Timestamp(millis) => temporal::format_timestamp_iso(*millis),
         Value::Date(days) => temporal::format_date_iso(*days),
         Value::Time(millis) => temporal::format_time_iso(*millis),
-        Value::Array(items) => format!("[{}]", items.iter().map(display_value).collect::<Vec<_>>().join(", ")),
+        Value::Array(items) => format!(
+            "[{}]",
+            items
+                .iter()
+                .map(display_value)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         Value::Map(entries) => format!(
             "{{{}}}",
-            entries.iter().map(|(key, item)| format!("{}={}", display_value(key), display_value(item))).collect::<Vec<_>>().join(", ")
+            entries
+                .iter()
+                .map(|(key, item)| format!("{}={}", display_value(key), display_value(item)))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
         Value::Struct(fields) => format!(
             "{{{}}}",
-            fields.iter().map(|(name, item)| format!("{name}={}", display_value(item))).collect::<Vec<_>>().join(", ")
+            fields
+                .iter()
+                .map(|(name, item)| format!("{name}={}", display_value(item)))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
     }
 }

@@ -8,10 +8,20 @@ pub fn java_double_to_string(number: f64) -> String {
         return "NaN".to_string();
     }
     if number.is_infinite() {
-        return if number > 0.0 { "Infinity" } else { "-Infinity" }.to_string();
+        return if number > 0.0 {
+            "Infinity"
+        } else {
+            "-Infinity"
+        }
+        .to_string();
     }
     if number == 0.0 {
-        return if number.is_sign_negative() { "-0.0" } else { "0.0" }.to_string();
+        return if number.is_sign_negative() {
+            "-0.0"
+        } else {
+            "0.0"
+        }
+        .to_string();
     }
     let sign = if number < 0.0 { "-" } else { "" };
     // Rust's `{:e}` gives the shortest round-trip digits: "1.2345e-5", "1e10".

@@ -45,7 +45,9 @@ fn write_json_string(text: &str, out: &mut String) {
             '\t' => out.push_str("\\t"),
             '\u{8}' => out.push_str("\\b"),
             '\u{c}' => out.push_str("\\f"),
-            control if (control as u32) < 0x20 => out.push_str(&format!("\\u{:04X}", control as u32)),
+            control if (control as u32) < 0x20 => {
+                out.push_str(&format!("\\u{:04X}", control as u32))
+            }
             other => out.push(other),
         }
     }
@@ -60,9 +62,13 @@ pub fn write_json(value: &Value, out: &mut String) {
         Value::Null => out.push_str("null"),
         Value::Boolean(flag) => out.push_str(if *flag { "true" } else { "false" }),
         Value::Int(number) => out.push_str(&number.to_string()),
-        Value::BigInt(number) | Value::Timestamp(number) | Value::Time(number) => out.push_str(&number.to_string()),
+        Value::BigInt(number) | Value::Timestamp(number) | Value::Time(number) => {
+            out.push_str(&number.to_string())
+        }
         Value::Date(days) => out.push_str(&days.to_string()),
-        Value::Double(number) if number.is_finite() => out.push_str(&java_double_to_string(*number)),
+        Value::Double(number) if number.is_finite() => {
+            out.push_str(&java_double_to_string(*number))
+        }
         Value::Double(number) => write_json_string(&java_double_to_string(*number), out),
         Value::Decimal(decimal) => out.push_str(&decimal.to_plain_string()),
         Value::String(text) => write_json_string(text, out),
@@ -111,7 +117,9 @@ pub fn value_to_json(value: &Value) -> Json {
         Value::Null => Json::Null,
         Value::Boolean(flag) => Json::Bool(*flag),
         Value::Int(number) => Json::from(*number),
-        Value::BigInt(number) | Value::Timestamp(number) | Value::Time(number) => Json::from(*number),
+        Value::BigInt(number) | Value::Timestamp(number) | Value::Time(number) => {
+            Json::from(*number)
+        }
         Value::Date(days) => Json::from(*days),
         Value::Double(number) => match serde_json::Number::from_f64(*number) {
             Some(json_number) => Json::Number(json_number),
@@ -125,28 +133,55 @@ pub fn value_to_json(value: &Value) -> Json {
         Value::Bytes(bytes) => Json::String(base64_encode(bytes)),
         Value::Array(items) => Json::Array(items.iter().map(value_to_json).collect()),
         Value::Map(entries) => Json::Object(
-            entries.iter().map(|(key, item)| (crate::sql::ops::value_to_java_string(key), value_to_json(item))).collect(),
+            entries
+                .iter()
+                .map(|(key, item)| {
+                    (
+                        crate::sql::ops::value_to_java_string(key),
+                        value_to_json(item),
+                    )
+                })
+                .collect(),
         ),
-        Value::Struct(fields) => Json::Object(fields.iter().map(|(name, item)| (name.clone(), value_to_json(item))).collect()),
+        Value::Struct(fields) => Json::Object(
+            fields
+                .iter()
+                .map(|(name, item)| (name.clone(), value_to_json(item)))
+                .collect(),
+        ),
     }
 }
 
-pub fn deserialize(spec: &FormatSpec, fields: &[Field], bytes: &[u8]) -> Result<Vec<Value>, FormatError> {
-    let document: Json = serde_json::from_slice(bytes).map_err(|error| FormatError::new(format!("invalid JSON: {error}")))?;
+pub fn deserialize(
+    spec: &FormatSpec,
+    fields: &[Field],
+    bytes: &[u8],
+) -> Result<Vec<Value>, FormatError> {
+    let document: Json = serde_json::from_slice(bytes)
+        .map_err(|error| FormatError::new(format!("invalid JSON: {error}")))?;
     match fields {
         [] => Ok(Vec::new()),
-        [field] if !spec.wrap_single => Ok(vec![coerce(&document, &field.ty).map_err(|message| FormatError::in_column(&field.name, message))?]),
+        [field] if !spec.wrap_single => Ok(vec![coerce(&document, &field.ty)
+            .map_err(|message| FormatError::in_column(&field.name, message))?]),
         _ => {
             let Json::Object(object) = &document else {
-                return Err(FormatError::new(format!("expected a JSON object with fields {}, got {}", field_names(fields), kind_of(&document))));
+                return Err(FormatError::new(format!(
+                    "expected a JSON object with fields {}, got {}",
+                    field_names(fields),
+                    kind_of(&document)
+                )));
             };
             fields
                 .iter()
                 .map(|field| {
-                    let found = object.iter().find(|(name, _)| name.eq_ignore_ascii_case(&field.name)).map(|(_, item)| item);
+                    let found = object
+                        .iter()
+                        .find(|(name, _)| name.eq_ignore_ascii_case(&field.name))
+                        .map(|(_, item)| item);
                     match found {
                         None => Ok(Value::Null),
-                        Some(item) => coerce(item, &field.ty).map_err(|message| FormatError::in_column(&field.name, message)),
+                        Some(item) => coerce(item, &field.ty)
+                            .map_err(|message| FormatError::in_column(&field.name, message)),
                     }
                 })
                 .collect()
@@ -155,7 +190,11 @@ pub fn deserialize(spec: &FormatSpec, fields: &[Field], bytes: &[u8]) -> Result<
 }
 
 fn field_names(fields: &[Field]) -> String {
-    fields.iter().map(|field| field.name.as_str()).collect::<Vec<_>>().join(", ")
+    fields
+        .iter()
+        .map(|field| field.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn kind_of(document: &Json) -> String {
@@ -191,7 +230,11 @@ fn coerce(node: &Json, ty: &SqlType) -> Result<Value, String> {
                 Some(integer) => integer as i32,
                 None => number.as_f64().unwrap_or(0.0) as i32,
             })),
-            Json::String(text) => text.trim().parse::<i32>().map(Value::Int).map_err(|_| expected("an INTEGER", node)),
+            Json::String(text) => text
+                .trim()
+                .parse::<i32>()
+                .map(Value::Int)
+                .map_err(|_| expected("an INTEGER", node)),
             other => Err(expected("a number", other)),
         },
         SqlType::BigInt | SqlType::Timestamp | SqlType::Time => {
@@ -201,9 +244,16 @@ fn coerce(node: &Json, ty: &SqlType) -> Result<Value, String> {
                     None => number.as_f64().unwrap_or(0.0) as i64,
                 },
                 Json::String(text) => match ty {
-                    SqlType::Timestamp => temporal::parse_timestamp_iso(text).or_else(|_| text.trim().parse::<i64>().map_err(|_| ())).map_err(|_| expected("a TIMESTAMP", node))?,
-                    SqlType::Time => temporal::parse_time_iso(text).or_else(|_| text.trim().parse::<i64>().map_err(|_| ())).map_err(|_| expected("a TIME", node))?,
-                    _ => text.trim().parse::<i64>().map_err(|_| expected("a BIGINT", node))?,
+                    SqlType::Timestamp => temporal::parse_timestamp_iso(text)
+                        .or_else(|_| text.trim().parse::<i64>().map_err(|_| ()))
+                        .map_err(|_| expected("a TIMESTAMP", node))?,
+                    SqlType::Time => temporal::parse_time_iso(text)
+                        .or_else(|_| text.trim().parse::<i64>().map_err(|_| ()))
+                        .map_err(|_| expected("a TIME", node))?,
+                    _ => text
+                        .trim()
+                        .parse::<i64>()
+                        .map_err(|_| expected("a BIGINT", node))?,
                 },
                 other => return Err(expected("a number", other)),
             };
@@ -214,13 +264,23 @@ fn coerce(node: &Json, ty: &SqlType) -> Result<Value, String> {
             })
         }
         SqlType::Date => match node {
-            Json::Number(number) => Ok(Value::Date(number.as_i64().map(|days| days as i32).unwrap_or(number.as_f64().unwrap_or(0.0) as i32))),
-            Json::String(text) => temporal::parse_date_iso(text).map(Value::Date).map_err(|_| expected("a DATE", node)),
+            Json::Number(number) => Ok(Value::Date(
+                number
+                    .as_i64()
+                    .map(|days| days as i32)
+                    .unwrap_or(number.as_f64().unwrap_or(0.0) as i32),
+            )),
+            Json::String(text) => temporal::parse_date_iso(text)
+                .map(Value::Date)
+                .map_err(|_| expected("a DATE", node)),
             other => Err(expected("a number of days", other)),
         },
         SqlType::Double => match node {
             Json::Number(number) => Ok(Value::Double(number.as_f64().unwrap_or(f64::NAN))),
-            Json::String(text) => crate::sql::ops::cast(&Value::String(text.clone()), &SqlType::Double).map_err(|_| expected("a DOUBLE", node)),
+            Json::String(text) => {
+                crate::sql::ops::cast(&Value::String(text.clone()), &SqlType::Double)
+                    .map_err(|_| expected("a DOUBLE", node))
+            }
             other => Err(expected("a number", other)),
         },
         SqlType::Decimal { precision, scale } => {
@@ -228,13 +288,18 @@ fn coerce(node: &Json, ty: &SqlType) -> Result<Value, String> {
                 // serde_json holds non-integers as f64: read them through Java's shortest text.
                 Json::Number(number) => match number.as_i64() {
                     Some(integer) => Some(Decimal::from_i64(integer)),
-                    None => number.as_f64().and_then(|float| Decimal::parse(&java_double_to_string(float))),
+                    None => number
+                        .as_f64()
+                        .and_then(|float| Decimal::parse(&java_double_to_string(float))),
                 },
                 Json::String(text) => Decimal::parse(text.trim()),
                 other => return Err(expected("a decimal number", other)),
             };
             let exact = exact.ok_or_else(|| expected("a decimal number", node))?;
-            exact.fit(*precision, *scale).map(Value::Decimal).ok_or_else(|| format!("{exact} does not fit DECIMAL({precision}, {scale})"))
+            exact
+                .fit(*precision, *scale)
+                .map(Value::Decimal)
+                .ok_or_else(|| format!("{exact} does not fit DECIMAL({precision}, {scale})"))
         }
         SqlType::String => Ok(Value::String(match node {
             Json::String(text) => text.clone(),
@@ -245,17 +310,28 @@ fn coerce(node: &Json, ty: &SqlType) -> Result<Value, String> {
             other => other.to_string(),
         })),
         SqlType::Bytes => match node {
-            Json::String(text) => base64_decode(text).map(Value::Bytes).ok_or_else(|| expected("base64 text", node)),
+            Json::String(text) => base64_decode(text)
+                .map(Value::Bytes)
+                .ok_or_else(|| expected("base64 text", node)),
             other => Err(expected("base64 text", other)),
         },
         SqlType::Array(element_type) => match node {
-            Json::Array(items) => items.iter().map(|item| coerce(item, element_type)).collect::<Result<_, _>>().map(Value::Array),
+            Json::Array(items) => items
+                .iter()
+                .map(|item| coerce(item, element_type))
+                .collect::<Result<_, _>>()
+                .map(Value::Array),
             other => Err(expected("an array", other)),
         },
         SqlType::Map(key_type, value_type) => match node {
             Json::Object(object) => object
                 .iter()
-                .map(|(key, item)| Ok((coerce(&Json::String(key.clone()), key_type)?, coerce(item, value_type)?)))
+                .map(|(key, item)| {
+                    Ok((
+                        coerce(&Json::String(key.clone()), key_type)?,
+                        coerce(item, value_type)?,
+                    ))
+                })
                 .collect::<Result<_, String>>()
                 .map(Value::Map),
             other => Err(expected("an object", other)),
@@ -264,11 +340,18 @@ fn coerce(node: &Json, ty: &SqlType) -> Result<Value, String> {
             Json::Object(object) => struct_fields
                 .iter()
                 .map(|(name, field_type)| {
-                    let found = object.iter().find(|(key, _)| key.eq_ignore_ascii_case(name)).map(|(_, item)| item);
-                    Ok((name.clone(), match found {
-                        Some(item) => coerce(item, field_type).map_err(|message| format!("field {name}: {message}"))?,
-                        None => Value::Null,
-                    }))
+                    let found = object
+                        .iter()
+                        .find(|(key, _)| key.eq_ignore_ascii_case(name))
+                        .map(|(_, item)| item);
+                    Ok((
+                        name.clone(),
+                        match found {
+                            Some(item) => coerce(item, field_type)
+                                .map_err(|message| format!("field {name}: {message}"))?,
+                            None => Value::Null,
+                        },
+                    ))
                 })
                 .collect::<Result<_, String>>()
                 .map(Value::Struct),

@@ -82,12 +82,20 @@ pub struct FormatSpec {
 
 impl FormatSpec {
     pub fn new(kind: FormatKind) -> Self {
-        FormatSpec { kind, delimiter: ',', wrap_single: true }
+        FormatSpec {
+            kind,
+            delimiter: ',',
+            wrap_single: true,
+        }
     }
 
     /// The spec for a key: single columns are never wrapped.
     pub fn key(kind: FormatKind) -> Self {
-        FormatSpec { kind, delimiter: ',', wrap_single: false }
+        FormatSpec {
+            kind,
+            delimiter: ',',
+            wrap_single: false,
+        }
     }
 }
 
@@ -119,7 +127,10 @@ pub struct Field {
 
 impl Field {
     pub fn new(name: impl Into<String>, ty: SqlType) -> Self {
-        Field { name: name.into(), ty }
+        Field {
+            name: name.into(),
+            ty,
+        }
     }
 }
 
@@ -131,11 +142,15 @@ pub struct FormatError {
 
 impl FormatError {
     pub fn new(message: impl Into<String>) -> Self {
-        FormatError { message: message.into() }
+        FormatError {
+            message: message.into(),
+        }
     }
 
     pub(crate) fn in_column(column: &str, message: impl fmt::Display) -> Self {
-        FormatError { message: format!("column {column}: {message}") }
+        FormatError {
+            message: format!("column {column}: {message}"),
+        }
     }
 }
 
@@ -174,12 +189,17 @@ pub fn validate_schema(spec: &FormatSpec, fields: &[Field]) -> Result<(), Format
             if fields.is_empty() {
                 Ok(())
             } else {
-                Err(FormatError::new("The 'NONE' format can only be used when no columns are defined."))
+                Err(FormatError::new(
+                    "The 'NONE' format can only be used when no columns are defined.",
+                ))
             }
         }
         FormatKind::Delimited => {
             for field in fields {
-                if matches!(field.ty, SqlType::Array(_) | SqlType::Map(..) | SqlType::Struct(_) | SqlType::Bytes) {
+                if matches!(
+                    field.ty,
+                    SqlType::Array(_) | SqlType::Map(..) | SqlType::Struct(_) | SqlType::Bytes
+                ) {
                     return Err(FormatError::new(format!(
                         "The 'DELIMITED' format does not support type '{}', column: `{}`",
                         base_type_name(&field.ty),
@@ -191,14 +211,24 @@ pub fn validate_schema(spec: &FormatSpec, fields: &[Field]) -> Result<(), Format
         }
         FormatKind::Kafka => {
             if fields.len() > 1 {
-                let listed: Vec<String> = fields.iter().map(|field| format!("`{}` {}", field.name, field.ty)).collect();
+                let listed: Vec<String> = fields
+                    .iter()
+                    .map(|field| format!("`{}` {}", field.name, field.ty))
+                    .collect();
                 return Err(FormatError::new(format!(
                     "The 'KAFKA' format only supports a single field. Got: [{}]",
                     listed.join(", ")
                 )));
             }
             for field in fields {
-                if !matches!(field.ty, SqlType::Int | SqlType::BigInt | SqlType::Double | SqlType::String | SqlType::Bytes) {
+                if !matches!(
+                    field.ty,
+                    SqlType::Int
+                        | SqlType::BigInt
+                        | SqlType::Double
+                        | SqlType::String
+                        | SqlType::Bytes
+                ) {
                     return Err(FormatError::new(format!(
                         "The 'KAFKA' format does not support type '{}', column: `{}`",
                         base_type_name(&field.ty),
@@ -213,9 +243,17 @@ pub fn validate_schema(spec: &FormatSpec, fields: &[Field]) -> Result<(), Format
 
 /// Writes one row (key or value) in `spec`'s format. `Ok(None)` means a null record part: a
 /// tombstone value or a null key (KAFKA or unwrapped JSON with a NULL value, or no columns).
-pub fn serialize(spec: &FormatSpec, fields: &[Field], values: &[Value]) -> Result<Option<Vec<u8>>, FormatError> {
+pub fn serialize(
+    spec: &FormatSpec,
+    fields: &[Field],
+    values: &[Value],
+) -> Result<Option<Vec<u8>>, FormatError> {
     if fields.len() != values.len() {
-        return Err(FormatError::new(format!("expected {} values, got {}", fields.len(), values.len())));
+        return Err(FormatError::new(format!(
+            "expected {} values, got {}",
+            fields.len(),
+            values.len()
+        )));
     }
     match spec.kind {
         FormatKind::Json => Ok(json::serialize(spec, fields, values)),
@@ -233,7 +271,11 @@ pub fn serialize(spec: &FormatSpec, fields: &[Field], values: &[Value]) -> Resul
 
 /// Reads one row (key or value). `bytes: None` (a tombstone or null key) gives `Ok(None)`.
 /// Never panics, whatever the bytes.
-pub fn deserialize(spec: &FormatSpec, fields: &[Field], bytes: Option<&[u8]>) -> Result<Option<Vec<Value>>, FormatError> {
+pub fn deserialize(
+    spec: &FormatSpec,
+    fields: &[Field],
+    bytes: Option<&[u8]>,
+) -> Result<Option<Vec<Value>>, FormatError> {
     let Some(bytes) = bytes else {
         return Ok(None);
     };
@@ -244,3 +286,6 @@ pub fn deserialize(spec: &FormatSpec, fields: &[Field], bytes: Option<&[u8]>) ->
         FormatKind::None => Ok(Some(Vec::new())),
     }
 }
+
+#[cfg(test)]
+mod tests;

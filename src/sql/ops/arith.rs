@@ -24,7 +24,14 @@ pub enum BinaryOp {
 
 impl BinaryOp {
     pub fn is_comparison(self) -> bool {
-        !matches!(self, BinaryOp::Add | BinaryOp::Subtract | BinaryOp::Multiply | BinaryOp::Divide | BinaryOp::Modulo)
+        !matches!(
+            self,
+            BinaryOp::Add
+                | BinaryOp::Subtract
+                | BinaryOp::Multiply
+                | BinaryOp::Divide
+                | BinaryOp::Modulo
+        )
     }
 
     /// The operator as written in SQL.
@@ -46,7 +53,10 @@ impl BinaryOp {
 }
 
 fn is_numeric(ty: &SqlType) -> bool {
-    matches!(ty, SqlType::Int | SqlType::BigInt | SqlType::Double | SqlType::Decimal { .. })
+    matches!(
+        ty,
+        SqlType::Int | SqlType::BigInt | SqlType::Double | SqlType::Decimal { .. }
+    )
 }
 
 /// The decimal an integer type widens to: INT is DECIMAL(10,0), BIGINT DECIMAL(19,0).
@@ -61,7 +71,10 @@ fn as_decimal_type(ty: &SqlType) -> Option<(u32, u32)> {
 
 fn decimal_type(precision: u32, scale: u32) -> SqlType {
     let precision = precision.clamp(1, MAX_DECIMAL_PRECISION);
-    SqlType::Decimal { precision, scale: scale.min(precision) }
+    SqlType::Decimal {
+        precision,
+        scale: scale.min(precision),
+    }
 }
 
 /// The type two numeric types widen to when mixed (e.g. in CASE branches, COALESCE, GREATEST).
@@ -108,13 +121,16 @@ fn comparable_types(left: &SqlType, right: &SqlType, op: BinaryOp) -> bool {
     }
     match (left, right) {
         (T::String, T::String) | (T::Boolean, T::Boolean) | (T::Bytes, T::Bytes) => true,
-        (T::Timestamp | T::Date | T::Time, T::String) | (T::String, T::Timestamp | T::Date | T::Time) => true,
+        (T::Timestamp | T::Date | T::Time, T::String)
+        | (T::String, T::Timestamp | T::Date | T::Time) => true,
         (T::Timestamp, T::Timestamp) | (T::Date, T::Date) | (T::Time, T::Time) => true,
         (T::Timestamp, T::Date) | (T::Date, T::Timestamp) => true,
         (T::Array(l), T::Array(r)) | (T::Map(_, l), T::Map(_, r)) => {
             matches!(op, BinaryOp::Eq | BinaryOp::NotEq) && comparable_types(l, r, op)
         }
-        (T::Struct(_), T::Struct(_)) => matches!(op, BinaryOp::Eq | BinaryOp::NotEq) && left == right,
+        (T::Struct(_), T::Struct(_)) => {
+            matches!(op, BinaryOp::Eq | BinaryOp::NotEq) && left == right
+        }
         _ => false,
     }
 }
@@ -125,19 +141,26 @@ pub fn binary_type(op: BinaryOp, left: &SqlType, right: &SqlType) -> Result<SqlT
         return if comparable_types(left, right, op) {
             Ok(SqlType::Boolean)
         } else {
-            Err(format!("Cannot compare {left} to {right} with {}.", op.symbol()))
+            Err(format!(
+                "Cannot compare {left} to {right} with {}.",
+                op.symbol()
+            ))
         };
     }
     if op == BinaryOp::Add && *left == SqlType::String && *right == SqlType::String {
         return Ok(SqlType::String);
     }
     match (as_decimal_type(left), as_decimal_type(right)) {
-        (Some(l), Some(r)) if matches!(left, SqlType::Decimal { .. }) || matches!(right, SqlType::Decimal { .. }) => {
+        (Some(l), Some(r))
+            if matches!(left, SqlType::Decimal { .. })
+                || matches!(right, SqlType::Decimal { .. }) =>
+        {
             return Ok(decimal_result_type(op, l, r));
         }
         _ => {}
     }
-    numeric_common_type(left, right).ok_or_else(|| format!("Unsupported arithmetic types. {left} {right}"))
+    numeric_common_type(left, right)
+        .ok_or_else(|| format!("Unsupported arithmetic types. {left} {right}"))
 }
 
 /// Evaluates `left op right` with ksqlDB's semantics, deriving decimal result scales from the
@@ -152,13 +175,23 @@ pub fn binary(op: BinaryOp, left: &Value, right: &Value) -> Result<Value, EvalEr
     }
     let result_type = match (left.scalar_type(), right.scalar_type()) {
         (Some(l), Some(r)) => binary_type(op, &l, &r).map_err(EvalError::new)?,
-        _ => return Err(EvalError::new(format!("Unsupported arithmetic types for {}: {left:?}, {right:?}", op.symbol()))),
+        _ => {
+            return Err(EvalError::new(format!(
+                "Unsupported arithmetic types for {}: {left:?}, {right:?}",
+                op.symbol()
+            )))
+        }
     };
     arithmetic(op, left, right, &result_type)
 }
 
 /// Evaluates `left op right` and returns a value of `result_type` (from [`binary_type`]).
-pub fn binary_with_type(op: BinaryOp, left: &Value, right: &Value, result_type: &SqlType) -> Result<Value, EvalError> {
+pub fn binary_with_type(
+    op: BinaryOp,
+    left: &Value,
+    right: &Value,
+    result_type: &SqlType,
+) -> Result<Value, EvalError> {
     if left.is_null() || right.is_null() {
         return Ok(Value::Null);
     }
@@ -174,7 +207,10 @@ fn compare_op(op: BinaryOp, left: &Value, right: &Value) -> Result<Value, EvalEr
         // NaN compares unequal to everything, as Java's primitive comparisons.
         None if is_nan(left) || is_nan(right) => return Ok(Value::Boolean(op == BinaryOp::NotEq)),
         None => {
-            return Err(EvalError::new(format!("Cannot compare {left:?} to {right:?} with {}", op.symbol())));
+            return Err(EvalError::new(format!(
+                "Cannot compare {left:?} to {right:?} with {}",
+                op.symbol()
+            )));
         }
     };
     Ok(Value::Boolean(match op {
@@ -195,7 +231,12 @@ fn division_by_zero() -> EvalError {
     EvalError::new("/ by zero")
 }
 
-fn arithmetic(op: BinaryOp, left: &Value, right: &Value, result_type: &SqlType) -> Result<Value, EvalError> {
+fn arithmetic(
+    op: BinaryOp,
+    left: &Value,
+    right: &Value,
+    result_type: &SqlType,
+) -> Result<Value, EvalError> {
     match result_type {
         SqlType::String => match (left, right) {
             (Value::String(l), Value::String(r)) => Ok(Value::String(format!("{l}{r}"))),
@@ -208,8 +249,17 @@ fn arithmetic(op: BinaryOp, left: &Value, right: &Value, result_type: &SqlType) 
                 BinaryOp::Add => l.wrapping_add(r),
                 BinaryOp::Subtract => l.wrapping_sub(r),
                 BinaryOp::Multiply => l.wrapping_mul(r),
-                BinaryOp::Divide => l.checked_div(r).or_else(|| (r == -1).then(|| l.wrapping_neg())).ok_or_else(division_by_zero)?,
-                _ => if r == 0 { return Err(division_by_zero()) } else { l.wrapping_rem(r) },
+                BinaryOp::Divide => l
+                    .checked_div(r)
+                    .or_else(|| (r == -1).then(|| l.wrapping_neg()))
+                    .ok_or_else(division_by_zero)?,
+                _ => {
+                    if r == 0 {
+                        return Err(division_by_zero());
+                    } else {
+                        l.wrapping_rem(r)
+                    }
+                }
             }))
         }
         SqlType::BigInt => {
@@ -218,8 +268,17 @@ fn arithmetic(op: BinaryOp, left: &Value, right: &Value, result_type: &SqlType) 
                 BinaryOp::Add => l.wrapping_add(r),
                 BinaryOp::Subtract => l.wrapping_sub(r),
                 BinaryOp::Multiply => l.wrapping_mul(r),
-                BinaryOp::Divide => l.checked_div(r).or_else(|| (r == -1).then(|| l.wrapping_neg())).ok_or_else(division_by_zero)?,
-                _ => if r == 0 { return Err(division_by_zero()) } else { l.wrapping_rem(r) },
+                BinaryOp::Divide => l
+                    .checked_div(r)
+                    .or_else(|| (r == -1).then(|| l.wrapping_neg()))
+                    .ok_or_else(division_by_zero)?,
+                _ => {
+                    if r == 0 {
+                        return Err(division_by_zero());
+                    } else {
+                        l.wrapping_rem(r)
+                    }
+                }
             }))
         }
         SqlType::Double => {
@@ -240,7 +299,9 @@ fn arithmetic(op: BinaryOp, left: &Value, right: &Value, result_type: &SqlType) 
                 .map(Value::Decimal)
                 .ok_or_else(|| EvalError::new(format!("Numeric field overflow: {result} does not fit DECIMAL({precision}, {scale})")))
         }
-        other => Err(EvalError::new(format!("Unsupported arithmetic result type {other}"))),
+        other => Err(EvalError::new(format!(
+            "Unsupported arithmetic result type {other}"
+        ))),
     }
 }
 
@@ -248,13 +309,30 @@ fn overflow() -> EvalError {
     EvalError::new("decimal arithmetic overflow")
 }
 
-fn decimal_arithmetic(op: BinaryOp, l: &Decimal, r: &Decimal, result_scale: u32) -> Result<Decimal, EvalError> {
+fn decimal_arithmetic(
+    op: BinaryOp,
+    l: &Decimal,
+    r: &Decimal,
+    result_scale: u32,
+) -> Result<Decimal, EvalError> {
     let common = l.scale.max(r.scale);
-    let (la, ra) = (l.rescale(common).ok_or_else(overflow)?, r.rescale(common).ok_or_else(overflow)?);
+    let (la, ra) = (
+        l.rescale(common).ok_or_else(overflow)?,
+        r.rescale(common).ok_or_else(overflow)?,
+    );
     match op {
-        BinaryOp::Add => Ok(Decimal::new(la.unscaled.checked_add(ra.unscaled).ok_or_else(overflow)?, common)),
-        BinaryOp::Subtract => Ok(Decimal::new(la.unscaled.checked_sub(ra.unscaled).ok_or_else(overflow)?, common)),
-        BinaryOp::Multiply => Ok(Decimal::new(l.unscaled.checked_mul(r.unscaled).ok_or_else(overflow)?, l.scale + r.scale)),
+        BinaryOp::Add => Ok(Decimal::new(
+            la.unscaled.checked_add(ra.unscaled).ok_or_else(overflow)?,
+            common,
+        )),
+        BinaryOp::Subtract => Ok(Decimal::new(
+            la.unscaled.checked_sub(ra.unscaled).ok_or_else(overflow)?,
+            common,
+        )),
+        BinaryOp::Multiply => Ok(Decimal::new(
+            l.unscaled.checked_mul(r.unscaled).ok_or_else(overflow)?,
+            l.scale + r.scale,
+        )),
         BinaryOp::Divide => {
             if r.unscaled == 0 {
                 return Err(EvalError::new("Division by zero"));
@@ -262,20 +340,34 @@ fn decimal_arithmetic(op: BinaryOp, l: &Decimal, r: &Decimal, result_scale: u32)
             // l/r at result_scale: l.unscaled * 10^(result_scale + r.scale - l.scale) / r.unscaled.
             let shift = i64::from(result_scale) + i64::from(r.scale) - i64::from(l.scale);
             let (numerator, divisor) = if shift >= 0 {
-                let factor = 10i128.checked_pow(u32::try_from(shift).map_err(|_| overflow())?).ok_or_else(overflow)?;
-                (l.unscaled.checked_mul(factor).ok_or_else(overflow)?, r.unscaled)
+                let factor = 10i128
+                    .checked_pow(u32::try_from(shift).map_err(|_| overflow())?)
+                    .ok_or_else(overflow)?;
+                (
+                    l.unscaled.checked_mul(factor).ok_or_else(overflow)?,
+                    r.unscaled,
+                )
             } else {
-                let factor = 10i128.checked_pow(u32::try_from(-shift).map_err(|_| overflow())?).ok_or_else(overflow)?;
-                (l.unscaled, r.unscaled.checked_mul(factor).ok_or_else(overflow)?)
+                let factor = 10i128
+                    .checked_pow(u32::try_from(-shift).map_err(|_| overflow())?)
+                    .ok_or_else(overflow)?;
+                (
+                    l.unscaled,
+                    r.unscaled.checked_mul(factor).ok_or_else(overflow)?,
+                )
             };
-            let quotient = divide_rounding(numerator, divisor, RoundingMode::HalfUp).ok_or_else(overflow)?;
+            let quotient =
+                divide_rounding(numerator, divisor, RoundingMode::HalfUp).ok_or_else(overflow)?;
             Ok(Decimal::new(quotient, result_scale))
         }
         _ => {
             if ra.unscaled == 0 {
                 return Err(EvalError::new("Division by zero"));
             }
-            Ok(Decimal::new(la.unscaled.checked_rem(ra.unscaled).ok_or_else(overflow)?, common))
+            Ok(Decimal::new(
+                la.unscaled.checked_rem(ra.unscaled).ok_or_else(overflow)?,
+                common,
+            ))
         }
     }
 }
@@ -284,7 +376,9 @@ fn as_i64(value: &Value) -> Result<i64, EvalError> {
     match value {
         Value::Int(number) => Ok(i64::from(*number)),
         Value::BigInt(number) => Ok(*number),
-        other => Err(EvalError::new(format!("expected an integer, got {other:?}"))),
+        other => Err(EvalError::new(format!(
+            "expected an integer, got {other:?}"
+        ))),
     }
 }
 

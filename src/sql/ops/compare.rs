@@ -52,7 +52,8 @@ fn to_decimal(number: Numeric) -> Decimal {
     match number {
         Numeric::Integer(integer) => Decimal::from_i64(integer),
         Numeric::Exact(decimal) => decimal,
-        Numeric::Float(float) => Decimal::parse(&crate::sql::format::java_double_to_string(float)).unwrap_or(Decimal::new(0, 0)),
+        Numeric::Float(float) => Decimal::parse(&crate::sql::format::java_double_to_string(float))
+            .unwrap_or(Decimal::new(0, 0)),
     }
 }
 
@@ -73,8 +74,12 @@ pub fn compare(left: &Value, right: &Value) -> Option<Ordering> {
         (Value::Time(l), Value::Time(r)) => Some(l.cmp(r)),
         (Value::Timestamp(l), Value::Date(r)) => Some(l.cmp(&temporal::date_to_timestamp(*r))),
         (Value::Date(l), Value::Timestamp(r)) => Some(temporal::date_to_timestamp(*l).cmp(r)),
-        (Value::Timestamp(l), Value::String(r)) => Some(l.cmp(&temporal::parse_timestamp_iso(r).ok()?)),
-        (Value::String(l), Value::Timestamp(r)) => Some(temporal::parse_timestamp_iso(l).ok()?.cmp(r)),
+        (Value::Timestamp(l), Value::String(r)) => {
+            Some(l.cmp(&temporal::parse_timestamp_iso(r).ok()?))
+        }
+        (Value::String(l), Value::Timestamp(r)) => {
+            Some(temporal::parse_timestamp_iso(l).ok()?.cmp(r))
+        }
         (Value::Date(l), Value::String(r)) => Some(l.cmp(&temporal::parse_date_iso(r).ok()?)),
         (Value::String(l), Value::Date(r)) => Some(temporal::parse_date_iso(l).ok()?.cmp(r)),
         (Value::Time(l), Value::String(r)) => Some(l.cmp(&temporal::parse_time_iso(r).ok()?)),
@@ -105,7 +110,11 @@ pub fn compare(left: &Value, right: &Value) -> Option<Ordering> {
         }
         (Value::Map(l), Value::Map(r)) => {
             let all_found = l.len() == r.len()
-                && l.iter().all(|(key, item)| r.iter().any(|(r_key, r_item)| values_equal(key, r_key) && values_equal(item, r_item)));
+                && l.iter().all(|(key, item)| {
+                    r.iter().any(|(r_key, r_item)| {
+                        values_equal(key, r_key) && values_equal(item, r_item)
+                    })
+                });
             all_found.then_some(Ordering::Equal)
         }
         _ => None,
@@ -117,9 +126,14 @@ pub fn values_equal(left: &Value, right: &Value) -> bool {
     match (left, right) {
         (Value::Null, Value::Null) => true,
         (Value::Null, _) | (_, Value::Null) => false,
-        (Value::Array(l), Value::Array(r)) => l.len() == r.len() && l.iter().zip(r).all(|(a, b)| values_equal(a, b)),
+        (Value::Array(l), Value::Array(r)) => {
+            l.len() == r.len() && l.iter().zip(r).all(|(a, b)| values_equal(a, b))
+        }
         (Value::Struct(l), Value::Struct(r)) => {
-            l.len() == r.len() && l.iter().zip(r).all(|((l_name, a), (r_name, b))| l_name == r_name && values_equal(a, b))
+            l.len() == r.len()
+                && l.iter()
+                    .zip(r)
+                    .all(|((l_name, a), (r_name, b))| l_name == r_name && values_equal(a, b))
         }
         (Value::Double(l), Value::Double(r)) if l.is_nan() && r.is_nan() => true,
         _ => compare(left, right) == Some(Ordering::Equal),

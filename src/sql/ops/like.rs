@@ -64,5 +64,7 @@ pub fn like(value: &str, pattern: &str, escape: Option<char>) -> bool {
             None => return false,
         }
     }
-    tokens.get(token_idx..).is_some_and(|rest| rest.iter().all(|token| *token == Token::AnyRun))
+    tokens
+        .get(token_idx..)
+        .is_some_and(|rest| rest.iter().all(|token| *token == Token::AnyRun))
 }

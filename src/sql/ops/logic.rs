@@ -7,7 +7,9 @@ fn as_bool(value: &Value, operator: &str) -> Result<Option<bool>, EvalError> {
     match value {
         Value::Null => Ok(None),
         Value::Boolean(flag) => Ok(Some(*flag)),
-        other => Err(EvalError::new(format!("{operator} expects BOOLEAN operands, got {other:?}"))),
+        other => Err(EvalError::new(format!(
+            "{operator} expects BOOLEAN operands, got {other:?}"
+        ))),
     }
 }
 

@@ -11,7 +11,8 @@ pub fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     let era = year.div_euclid(400);
     let year_of_era = year - era * 400;
     let month = i64::from(month);
-    let day_of_year = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
+    let day_of_year =
+        (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + i64::from(day) - 1;
     let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
     era * 146_097 + day_of_era - 719_468
 }
@@ -21,11 +22,16 @@ pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let shifted = days + 719_468;
     let era = shifted.div_euclid(146_097);
     let day_of_era = shifted - era * 146_097;
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let month_index = (5 * day_of_year + 2) / 153;
     let day = (day_of_year - (153 * month_index + 2) / 5 + 1) as u32;
-    let month = if month_index < 10 { month_index + 3 } else { month_index - 9 } as u32;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    } as u32;
     let year = year_of_era + era * 400 + i64::from(month <= 2);
     (year, month, day)
 }
@@ -74,7 +80,12 @@ pub fn format_date_iso(days: i32) -> String {
 /// `HH:mm:ss` with the fraction only when non-zero, as `LocalTime.toString` (ksqlDB's TIME form).
 pub fn format_time_iso(millis_of_day: i64) -> String {
     let millis = millis_of_day.rem_euclid(MILLIS_PER_DAY);
-    let (hours, minutes, seconds, fraction) = (millis / 3_600_000, millis / 60_000 % 60, millis / 1000 % 60, millis % 1000);
+    let (hours, minutes, seconds, fraction) = (
+        millis / 3_600_000,
+        millis / 60_000 % 60,
+        millis / 1000 % 60,
+        millis % 1000,
+    );
     if fraction == 0 {
         format!("{hours:02}:{minutes:02}:{seconds:02}")
     } else {
@@ -101,17 +112,28 @@ fn parse_fixed_digits(text: &str, what: &str) -> Result<i64, EvalError> {
     if text.is_empty() || !text.bytes().all(|byte| byte.is_ascii_digit()) {
         return Err(EvalError::new(format!("invalid {what} '{text}'")));
     }
-    text.parse().map_err(|_| EvalError::new(format!("invalid {what} '{text}'")))
+    text.parse()
+        .map_err(|_| EvalError::new(format!("invalid {what} '{text}'")))
 }
 
 /// Parses `yyyy-MM-dd`.
 pub fn parse_date_iso(text: &str) -> Result<i32, EvalError> {
-    let invalid = || EvalError::new(format!("Failed to parse date '{text}': expected yyyy-MM-dd"));
+    let invalid = || {
+        EvalError::new(format!(
+            "Failed to parse date '{text}': expected yyyy-MM-dd"
+        ))
+    };
     let mut parts = text.trim().splitn(3, '-');
-    let year = parse_fixed_digits(parts.next().ok_or_else(invalid)?, "year").map_err(|_| invalid())?;
-    let month = parse_fixed_digits(parts.next().ok_or_else(invalid)?, "month").map_err(|_| invalid())?;
-    let day = parse_fixed_digits(parts.next().ok_or_else(invalid)?, "day").map_err(|_| invalid())?;
-    let (month, day) = (u32::try_from(month).map_err(|_| invalid())?, u32::try_from(day).map_err(|_| invalid())?);
+    let year =
+        parse_fixed_digits(parts.next().ok_or_else(invalid)?, "year").map_err(|_| invalid())?;
+    let month =
+        parse_fixed_digits(parts.next().ok_or_else(invalid)?, "month").map_err(|_| invalid())?;
+    let day =
+        parse_fixed_digits(parts.next().ok_or_else(invalid)?, "day").map_err(|_| invalid())?;
+    let (month, day) = (
+        u32::try_from(month).map_err(|_| invalid())?,
+        u32::try_from(day).map_err(|_| invalid())?,
+    );
     if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
         return Err(invalid());
     }
@@ -127,8 +149,10 @@ pub fn parse_time_iso(text: &str) -> Result<i64, EvalError> {
         None => (text, ""),
     };
     let mut parts = clock.split(':');
-    let hours = parse_fixed_digits(parts.next().ok_or_else(invalid)?, "hour").map_err(|_| invalid())?;
-    let minutes = parse_fixed_digits(parts.next().ok_or_else(invalid)?, "minute").map_err(|_| invalid())?;
+    let hours =
+        parse_fixed_digits(parts.next().ok_or_else(invalid)?, "hour").map_err(|_| invalid())?;
+    let minutes =
+        parse_fixed_digits(parts.next().ok_or_else(invalid)?, "minute").map_err(|_| invalid())?;
     let seconds = match parts.next() {
         Some(seconds) => parse_fixed_digits(seconds, "second").map_err(|_| invalid())?,
         None => 0,
@@ -150,7 +174,11 @@ pub fn parse_time_iso(text: &str) -> Result<i64, EvalError> {
 
 /// Parses ksqlDB's timestamp literal form: `yyyy-MM-dd['T'HH:mm[:ss[.SSS]]][Z|±HH:mm]`.
 pub fn parse_timestamp_iso(text: &str) -> Result<i64, EvalError> {
-    let invalid = || EvalError::new(format!("Failed to parse timestamp '{text}': expected yyyy-MM-ddTHH:mm:ss.SSS"));
+    let invalid = || {
+        EvalError::new(format!(
+            "Failed to parse timestamp '{text}': expected yyyy-MM-ddTHH:mm:ss.SSS"
+        ))
+    };
     let text = text.trim();
     let (date_text, rest) = match text.split_once('T') {
         Some((date_text, rest)) => (date_text, rest),
@@ -158,7 +186,11 @@ pub fn parse_timestamp_iso(text: &str) -> Result<i64, EvalError> {
     };
     let days = i64::from(parse_date_iso(date_text).map_err(|_| invalid())?);
     let (time_text, offset_millis) = split_offset(rest).map_err(|_| invalid())?;
-    let time = if time_text.is_empty() { 0 } else { parse_time_iso(time_text).map_err(|_| invalid())? };
+    let time = if time_text.is_empty() {
+        0
+    } else {
+        parse_time_iso(time_text).map_err(|_| invalid())?
+    };
     Ok(days * MILLIS_PER_DAY + time - offset_millis)
 }
 
@@ -180,10 +212,16 @@ fn split_offset(text: &str) -> Result<(&str, i64), EvalError> {
 pub fn parse_offset(zone: &str) -> Result<i64, EvalError> {
     let trimmed = zone.trim();
     let upper = trimmed.to_ascii_uppercase();
-    if matches!(upper.as_str(), "UTC" | "GMT" | "Z" | "UT" | "ETC/UTC" | "ETC/GMT") {
+    if matches!(
+        upper.as_str(),
+        "UTC" | "GMT" | "Z" | "UT" | "ETC/UTC" | "ETC/GMT"
+    ) {
         return Ok(0);
     }
-    let offset_text = upper.strip_prefix("UTC").or_else(|| upper.strip_prefix("GMT")).unwrap_or(&upper);
+    let offset_text = upper
+        .strip_prefix("UTC")
+        .or_else(|| upper.strip_prefix("GMT"))
+        .unwrap_or(&upper);
     let unsupported = || {
         EvalError::new(format!(
             "Unknown time zone '{zone}': streamlab knows only UTC and fixed offsets such as '+02:00' (no time-zone database)"
@@ -201,8 +239,14 @@ pub fn parse_offset(zone: &str) -> Result<i64, EvalError> {
     let (hours, minutes) = match compact.len() {
         1 | 2 => (compact.parse::<i64>().map_err(|_| unsupported())?, 0),
         4 => (
-            compact.get(..2).and_then(|text| text.parse::<i64>().ok()).ok_or_else(unsupported)?,
-            compact.get(2..).and_then(|text| text.parse::<i64>().ok()).ok_or_else(unsupported)?,
+            compact
+                .get(..2)
+                .and_then(|text| text.parse::<i64>().ok())
+                .ok_or_else(unsupported)?,
+            compact
+                .get(2..)
+                .and_then(|text| text.parse::<i64>().ok())
+                .ok_or_else(unsupported)?,
         ),
         _ => return Err(unsupported()),
     };
