@@ -35,7 +35,7 @@ mod native {
         };
         let mut log = Log::new();
         let mut engine = Engine::new();
-        let outcome = engine.execute_script_partial(&mut log, 0, &sql);
+        let outcome = engine.execute_script_live(&mut log, 0, &sql);
         let mut status = 0;
         let mut printed = String::new();
         for result in &outcome.results {

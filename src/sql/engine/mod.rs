@@ -113,6 +113,16 @@ impl Engine {
     /// Like [`Engine::execute_script`], but keeps the results of the statements that ran before
     /// the error (the CLI prints them, then the error).
     pub fn execute_script_partial(&mut self, log: &mut Log, now_ms: Millis, sql: &str) -> ScriptOutcome {
+        self.run_script(log, now_ms, sql, false)
+    }
+
+    /// Runs a script as a live ksqlDB server would: after each statement the persistent queries
+    /// process what arrived, so a later statement sees the output of an earlier query.
+    pub fn execute_script_live(&mut self, log: &mut Log, now_ms: Millis, sql: &str) -> ScriptOutcome {
+        self.run_script(log, now_ms, sql, true)
+    }
+
+    fn run_script(&mut self, log: &mut Log, now_ms: Millis, sql: &str, live: bool) -> ScriptOutcome {
         let statements = match parse_script(sql) {
             Ok(statements) => statements,
             Err(error) => return ScriptOutcome { results: Vec::new(), error: Some(error) },
@@ -122,6 +132,11 @@ impl Engine {
             match self.execute(log, now_ms, statement) {
                 Ok(result) => results.push(result),
                 Err(error) => return ScriptOutcome { results, error: Some(error.at(statement.span)) },
+            }
+            if live {
+                if let Err(error) = self.run_until_idle(log, now_ms) {
+                    return ScriptOutcome { results, error: Some(error) };
+                }
             }
         }
         ScriptOutcome { results, error: None }

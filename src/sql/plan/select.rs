@@ -201,15 +201,15 @@ pub fn plan_select(
             }
         }
         if !missing.is_empty() && !allow_missing_key {
-            let (noun, listed) = if missing.len() == 1 {
-                ("column", missing.join(""))
-            } else {
-                let (last, rest) = missing.split_last().map(|(l, r)| (l.clone(), r.to_vec())).unwrap_or_default();
-                ("columns", format!("{} and {last}", rest.join(", ")))
+            // ksqlDB names every key column, not only the missing ones.
+            let all_keys: Vec<String> = key_columns.iter().map(|f| f.name.clone()).collect();
+            let (noun, listed) = match all_keys.split_last() {
+                Some((last, rest)) if !rest.is_empty() => ("columns", format!("{} and {last}", rest.join(", "))),
+                _ => ("column", all_keys.join("")),
             };
             return Err(SqlError::invalid(format!(
                 "The query used to build `{sink_name}` must include the key {noun} {listed} in its projection (eg, SELECT {}...).",
-                missing.join(", ")
+                all_keys.join(", ")
             ))
             .with_hint("a persistent query keeps the source's key: select every key column (you may rename it with AS)"));
         }
