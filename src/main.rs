@@ -19,9 +19,7 @@ fn main() {
 
 #[cfg(not(target_arch = "wasm32"))]
 mod native {
-    use streamlab::log::Log;
-    use streamlab::sql::cli::{render, render_error};
-    use streamlab::sql::Engine;
+    use streamlab::sql::cli::run_script;
 
     /// Runs a script against a fresh log and engine, printing what the ksqlDB CLI would print.
     /// Returns the process exit status: 0 on success, 1 on a SQL error, 2 if the file is unreadable.
@@ -33,22 +31,14 @@ mod native {
                 return 2;
             }
         };
-        let mut log = Log::new();
-        let mut engine = Engine::new();
-        let outcome = engine.execute_script_live(&mut log, 0, &sql);
-        let mut status = 0;
-        let mut printed = String::new();
-        for result in &outcome.results {
-            printed.push_str(&render(result));
+        let output = run_script(&sql, 0);
+        print!("{}", output.stdout);
+        match output.error {
+            Some(error) => {
+                eprintln!("{path}:{error}");
+                1
+            }
+            None => 0,
         }
-        print!("{printed}");
-        if let Some(error) = outcome.error {
-            eprintln!("{path}:{}", render_error(&error));
-            status = 1;
-        } else if let Err(error) = engine.run_until_idle(&mut log, 0) {
-            eprintln!("{path}:{}", render_error(&error));
-            status = 1;
-        }
-        status
     }
 }

@@ -1,8 +1,28 @@
 //! Renders statement results as the ksqlDB CLI prints them: acknowledgements and listings in
 //! its dashed tables, query rows in `+---+` bordered tables, PRINT and DESCRIBE as lines.
 
-use super::engine::StatementResult;
+use super::engine::{Engine, StatementResult};
 use super::error::SqlError;
+use crate::clock::Millis;
+use crate::log::Log;
+
+/// What `streamlab run FILE.sql` prints: the results on stdout, the error (if any) on stderr.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScriptOutput {
+    pub stdout: String,
+    /// `line:column: message` and the hint, when a statement failed.
+    pub error: Option<String>,
+}
+
+/// Runs a script against a fresh log and engine, as a live ksqlDB server would (queries process
+/// what arrived after every statement), and renders what the ksqlDB CLI would print.
+pub fn run_script(sql: &str, now_ms: Millis) -> ScriptOutput {
+    let mut log = Log::new();
+    let mut engine = Engine::new();
+    let outcome = engine.execute_script_live(&mut log, now_ms, sql);
+    let stdout = outcome.results.iter().map(render).collect();
+    ScriptOutput { stdout, error: outcome.error.as_ref().map(render_error) }
+}
 
 /// The text the ksqlDB CLI would print for one result (empty for `INSERT ... VALUES`).
 pub fn render(result: &StatementResult) -> String {

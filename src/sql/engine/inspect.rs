@@ -53,7 +53,7 @@ impl Engine {
         }
     }
 
-    pub(super) fn describe(&self, target: &DescribeTarget, extended: bool) -> Result<StatementResult, SqlError> {
+    pub(super) fn describe(&self, log: &Log, target: &DescribeTarget, extended: bool) -> Result<StatementResult, SqlError> {
         let sources: Vec<&super::SourceInfo> = match target {
             DescribeTarget::Source(name) => vec![self.lookup(name)?],
             DescribeTarget::Streams => self.catalog.iter().filter(|s| s.kind == SourceKind::Stream).collect(),
@@ -74,7 +74,8 @@ impl Engine {
                 lines.push(format!("Timestamp field      : {}", source.timestamp_column.clone().unwrap_or_else(|| "Not set - using <ROWTIME>".into())));
                 lines.push(format!("Key format           : {}", source.key_format.kind.name()));
                 lines.push(format!("Value format         : {}", source.value_format.kind.name()));
-                lines.push(format!("Kafka topic          : {} (partitions: -, replication: 1)", source.topic));
+                let partitions = log.topic(&source.topic).map(|t| t.n_partitions().to_string()).unwrap_or_else(|_| "-".into());
+                lines.push(format!("Kafka topic          : {} (partitions: {partitions}, replication: 1)", source.topic));
                 lines.push(format!("Statement            : {}", source.sql));
             }
             let rows: Vec<(String, String)> = source

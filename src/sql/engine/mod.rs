@@ -155,7 +155,7 @@ impl Engine {
                 self.print(log, topic, *from_beginning, *interval, *limit).map_err(|e| e.at(*span))
             }
             Statement::Show { what, extended } => Ok(self.show(log, *what, *extended)),
-            Statement::Describe { target, extended } => self.describe(target, *extended),
+            Statement::Describe { target, extended } => self.describe(log, target, *extended),
             Statement::Explain(target) => self.explain(log, target),
             Statement::Drop { kind, name, if_exists, delete_topic } => self.drop_source(log, *kind, name, *if_exists, *delete_topic),
             Statement::Terminate { query_id } => self.terminate(query_id.as_ref().map(|id| id.name.as_str())),

@@ -70,6 +70,10 @@ impl PushQuery {
             if self.is_done() {
                 break;
             }
+            // A table's deletions are changelog bookkeeping: the subscriber sees rows only.
+            if row.tombstone {
+                continue;
+            }
             self.pending.push(row.value(n_columns).to_vec());
             self.n_rows_emitted = self.n_rows_emitted.saturating_add(1);
         }

@@ -18,6 +18,9 @@ pub(crate) struct Cursor {
 
 static DIALECT: KsqlDialect = KsqlDialect;
 
+/// Words that start a clause and can never begin an expression.
+const CLAUSE_KEYWORDS: &[&str] = &["FROM", "WHERE", "GROUP", "HAVING", "EMIT", "LIMIT", "WINDOW", "SELECT", "VALUES"];
+
 impl Cursor {
     pub(crate) fn new(tokens: Vec<TokenWithSpan>) -> Cursor {
         let end = tokens
@@ -171,6 +174,10 @@ impl Cursor {
     /// One expression, parsed by sqlparser and converted into ours.
     pub(crate) fn expr(&mut self) -> Result<Expr, SqlError> {
         let span = self.span();
+        // sqlparser would read a clause word as a column name (`SELECT id, FROM s`).
+        if CLAUSE_KEYWORDS.iter().any(|word| self.peek_word(word)) {
+            return Err(self.unexpected("an expression"));
+        }
         let end = self.end;
         let parsed = self.parser.parse_expr().map_err(|error| parser_error(error, span.or(end)))?;
         convert_expr(parsed)

@@ -24,6 +24,11 @@ impl Dialect for KsqlDialect {
         ch.is_alphanumeric() || ch == '_' || ch == '@' || ch == '$'
     }
 
+    /// ksqlDB accepts names that start with a digit (`AS 1R`).
+    fn supports_numeric_prefix(&self) -> bool {
+        true
+    }
+
     fn supports_named_fn_args_with_assignment_operator(&self) -> bool {
         true
     }

@@ -63,6 +63,20 @@ fn insert_values_with_struct_and_map() {
 }
 
 #[test]
+fn names_may_start_with_a_digit_and_numbers_keep_their_form() {
+    let Statement::Select(query) = parse_one("SELECT ROUND(v, -1) AS 1R, 1e3, 1.50, 4294967296 FROM s") else { panic!() };
+    assert!(matches!(&query.items[0], SelectItem::Expr { alias: Some(alias), .. } if alias.name == "1R"));
+    let literals: Vec<&Literal> = query.items[1..]
+        .iter()
+        .map(|item| match item {
+            SelectItem::Expr { expr: Expr::Literal { value, .. }, .. } => value,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(literals, vec![&Literal::Double("1e3".into()), &Literal::Decimal("1.50".into()), &Literal::Integer("4294967296".into())]);
+}
+
+#[test]
 fn other_statements() {
     assert!(matches!(parse_one("SHOW STREAMS"), Statement::Show { what: ShowTarget::Streams, extended: false }));
     assert!(matches!(parse_one("LIST TOPICS EXTENDED"), Statement::Show { what: ShowTarget::Topics, extended: true }));
