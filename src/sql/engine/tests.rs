@@ -265,3 +265,60 @@ fn values_decode_with_the_value_layer() {
     let value = deserialize(&source.value_format, &source.value_columns, out[0].value.as_deref()).unwrap().unwrap();
     assert_eq!(display_value(&value[0]), "2.5");
 }
+
+mod no_panics {
+    use super::*;
+    use proptest::prelude::*;
+
+    const WORDS: &[&str] = &[
+        "CREATE", "STREAM", "TABLE", "AS", "SELECT", "*", "FROM", "WHERE", "WITH", "(", ")", ",", ";", "S", "T", "K", "V",
+        "N", "ROWTIME", "ROWOFFSET", "KEY", "PRIMARY", "INT", "STRING", "DOUBLE", "ARRAY<INT>", "EMIT", "CHANGES", "LIMIT",
+        "1", "0", "-1", "2.5", "'x'", "NULL", "+", "-", "/", "%", "=", "<", "->", "[1]", "CASE", "WHEN", "THEN", "ELSE",
+        "END", "INSERT", "INTO", "VALUES", "PRINT", "'t'", "FROM BEGINNING", "SHOW", "STREAMS", "QUERIES", "DROP",
+        "DESCRIBE", "EXPLAIN", "TERMINATE", "ALL", "CAST", "LIKE", "BETWEEN", "AND", "OR", "NOT", "IS", "IN", "ABS",
+        "UCASE", "CONCAT", "kafka_topic='t'", "value_format='JSON'", "value_format='DELIMITED'", "format='KAFKA'",
+        "partitions=2", "STRUCT(A := 1)", "MAP('a' := 1)", "ARRAY[1, 2]", "CSAS_S2_0", "INSERTQUERY_1",
+    ];
+
+    fn fresh() -> World {
+        let mut world = World::new();
+        world.topic("t");
+        world.run(
+            "CREATE STREAM S (K STRING KEY, V INT, N STRING) WITH (kafka_topic='t', value_format='JSON');
+             CREATE TABLE T (K STRING PRIMARY KEY, V INT) WITH (kafka_topic='t', value_format='JSON');
+             CREATE STREAM S2 AS SELECT * FROM S;",
+        );
+        world.produce("t", Some("a"), Some(r#"{"V":1,"N":"x"}"#), 0);
+        world.produce("t", Some("b"), Some("not json"), 0);
+        world.produce("t", None, None, 0);
+        world
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn token_soup_never_panics_the_engine(picks in proptest::collection::vec(0..WORDS.len(), 0..30)) {
+            let mut world = fresh();
+            let words: Vec<&str> = picks.iter().map(|&i| WORDS[i]).collect();
+            let _ = world.engine.execute_script(&mut world.log, 0, &words.join(" "));
+            let _ = world.engine.run_until_idle(&mut world.log, 0);
+        }
+
+        #[test]
+        fn select_expressions_never_panic(picks in proptest::collection::vec(0..WORDS.len(), 1..12)) {
+            let mut world = fresh();
+            let words: Vec<&str> = picks.iter().map(|&i| WORDS[i]).collect();
+            let sql = format!("CREATE STREAM O AS SELECT K, {} AS X FROM S WHERE {};", words.join(" "), words.join(" "));
+            let _ = world.engine.execute_script(&mut world.log, 0, &sql);
+            let _ = world.engine.run_until_idle(&mut world.log, 0);
+            let _ = world.engine.execute_script(&mut world.log, 0, &format!("SELECT {} FROM S EMIT CHANGES LIMIT 3;", words.join(" ")));
+        }
+
+        #[test]
+        fn arbitrary_text_never_panics_the_engine(text in "\\PC{0,60}") {
+            let mut world = fresh();
+            let _ = world.engine.execute_script(&mut world.log, 0, &text);
+        }
+    }
+}
