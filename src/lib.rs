@@ -5,6 +5,7 @@
 
 pub mod clock;
 pub mod log;
+pub mod qtt;
 pub mod sql;
 
 #[cfg(target_arch = "wasm32")]
