@@ -12,10 +12,12 @@
 //! multi-partition output topic are compared partition by partition.
 
 pub mod compare;
+pub mod engine_adapter;
 pub mod expand;
 pub mod json;
 pub mod reader;
 pub mod run;
+pub mod schemaless;
 
 use expand::{Case, CaseKind};
 use run::{CaseEngine, Outcome};
