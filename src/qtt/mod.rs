@@ -21,7 +21,7 @@ pub mod schemaless;
 
 use expand::{Case, CaseKind};
 use run::{CaseEngine, Outcome};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
@@ -114,13 +114,27 @@ fn one_line(text: &str) -> String {
 thread_local! {
     /// The last panic's message on this thread, set by the quiet hook.
     static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// True while [`run_case_caught`] runs a case on this thread; other panics (a failing test
+    /// assertion, a bug in the runner) still go to the previous hook.
+    static IN_CASE: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Replaces the default panic hook (a multi-line report on stderr) with one that remembers the
-/// message for the case's FAIL line. With `announce`, it also prints `PANIC\t<message>` on
-/// stdout, which is how a child process tells the parent before a `panic = "abort"` build dies.
+/// Replaces the default panic hook (a multi-line report on stderr), while a case runs, with one
+/// that remembers the message for the case's FAIL line. With `announce`, it also prints
+/// `PANIC\t<message>` on stdout, which is how a child process tells the parent before a
+/// `panic = "abort"` build dies. Installing it twice is harmless.
 pub fn install_quiet_panic_hook(announce: bool) {
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(|| install_hook(announce));
+}
+
+fn install_hook(announce: bool) {
+    let previous = panic::take_hook();
     panic::set_hook(Box::new(move |info| {
+        if !IN_CASE.with(Cell::get) {
+            previous(info);
+            return;
+        }
         let payload = info.payload();
         let message = payload
             .downcast_ref::<&str>()
@@ -144,10 +158,12 @@ pub fn run_case_caught<E: CaseEngine>(case: &Case, new_engine: impl Fn() -> E) -
     let outcome = match &case.skip_reason {
         Some(reason) => Outcome::Skip { reason: reason.clone() },
         None => {
+            IN_CASE.with(|in_case| in_case.set(true));
             let result = panic::catch_unwind(AssertUnwindSafe(|| {
                 let mut engine = new_engine();
                 run::run_case(case, &mut engine)
             }));
+            IN_CASE.with(|in_case| in_case.set(false));
             match result {
                 Ok(outcome) => outcome,
                 Err(_) => {
