@@ -1,3 +1,20 @@
-//! The browser UI (Yew). Compiled for wasm32 only.
+//! The browser UI (Yew), compiled for wasm32 only.
+//!
+//! **API boundary:** components render plain data and dispatch [`app::Action`]s to the reducer
+//! in `app.rs`; they never reach into engine internals.
 
-pub fn start() {}
+pub mod app;
+mod header;
+mod home;
+pub mod panic_panel;
+mod sandbox;
+pub mod theme;
+
+pub use app::App;
+
+/// Mounts the app on `<body>`, after installing the panic hook so a bug shows a readable panel
+/// instead of a dead page.
+pub fn start() {
+    panic_panel::install();
+    yew::Renderer::<App>::new().render();
+}
