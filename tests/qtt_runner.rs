@@ -274,3 +274,77 @@ fn summary_table_is_markdown_with_a_total_row() {
     assert_eq!(lines[2], "| fake-engine.json | 9 | 0 | 9 | 4 | 5 | 44.4 |");
     assert_eq!(lines[3], "| **total** | 9 | 0 | 9 | 4 | 5 | 44.4 |");
 }
+
+// ---------------------------------------------------------------- record codec per format
+
+mod codec {
+    use super::*;
+    use streamlab::qtt::codec::TopicSchema;
+    use streamlab::sql::format::{Field, FormatKind, FormatSpec};
+    use streamlab::sql::types::SqlType;
+
+    fn schema(key: FormatKind, key_columns: Vec<Field>, value: FormatKind, value_columns: Vec<Field>) -> TopicSchema {
+        TopicSchema { key_format: FormatSpec::key(key), key_columns, value_format: FormatSpec::new(value), value_columns }
+    }
+
+    fn json(text: &str) -> Json {
+        Json::parse(text).unwrap()
+    }
+
+    #[test]
+    fn kafka_scalars_are_written_in_their_column_type_and_read_back_as_java_objects() {
+        let schema = schema(
+            FormatKind::Kafka,
+            vec![Field::new("K", SqlType::Int)],
+            FormatKind::Kafka,
+            vec![Field::new("V", SqlType::Double)],
+        );
+        let encoded = schema.encode(&json("\"7\""), &json("2.5")).unwrap();
+        assert_eq!(encoded.key.as_deref(), Some(&7i32.to_be_bytes()[..]));
+        assert_eq!(encoded.value.as_deref(), Some(&2.5f64.to_be_bytes()[..]));
+        let (key, value) = schema.decode(encoded.key.as_deref(), encoded.value.as_deref(), true).unwrap();
+        assert_eq!((key, value), (Actual::Integer(7), Actual::Double(2.5)));
+        assert!(schema.encode(&json("\"x\""), &json("1")).is_err(), "a key that is no INT is an error");
+    }
+
+    #[test]
+    fn json_is_written_as_is_and_read_with_exact_numbers() {
+        let schema = schema(
+            FormatKind::Kafka,
+            vec![Field::new("K", SqlType::String)],
+            FormatKind::Json,
+            vec![Field::new("A", SqlType::Double)],
+        );
+        let encoded = schema.encode(&json("\"k\""), &json(r#"{"a": 1.50}"#)).unwrap();
+        assert_eq!(encoded.value.as_deref(), Some(&br#"{"a":1.50}"#[..]));
+        let (_, value) = schema.decode(None, Some(br#"{"A":1.50}"#), true).unwrap();
+        assert_eq!(value, Actual::Object(vec![("A".into(), Actual::Decimal("1.50".into()))]));
+        assert_eq!(schema.decode(None, None, true).unwrap(), (Actual::Null, Actual::Null));
+    }
+
+    #[test]
+    fn delimited_values_are_lines_and_single_keys_are_deserialised() {
+        let schema = schema(
+            FormatKind::Delimited,
+            vec![Field::new("K", SqlType::Int)],
+            FormatKind::Delimited,
+            vec![Field::new("A", SqlType::Int), Field::new("B", SqlType::String)],
+        );
+        let encoded = schema.encode(&json("\"33\""), &json("\"1,x\"")).unwrap();
+        assert_eq!((encoded.key.as_deref(), encoded.value.as_deref()), (Some(&b"33"[..]), Some(&b"1,x"[..])));
+        let (key, value) = schema.decode(Some(b"33"), Some(b"1,x"), true).unwrap();
+        assert_eq!((key, value), (Actual::Integer(33), Actual::String("1,x".into())));
+        let (empty_key, _) = schema.decode(Some(b""), Some(b"1,x"), true).unwrap();
+        assert_eq!(empty_key, Actual::Null);
+    }
+
+    #[test]
+    fn decimals_print_with_their_scale() {
+        use streamlab::qtt::codec::decimal_text;
+        use streamlab::sql::value::Decimal;
+        let d = |unscaled, scale| decimal_text(&Decimal { unscaled, scale });
+        assert_eq!(d(150, 2), "1.50");
+        assert_eq!(d(-5, 3), "-0.005");
+        assert_eq!(d(7, 0), "7");
+    }
+}

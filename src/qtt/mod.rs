@@ -11,6 +11,7 @@
 //! while processing), and whether the message matched is reported, not required; records of a
 //! multi-partition output topic are compared partition by partition.
 
+pub mod codec;
 pub mod compare;
 pub mod engine_adapter;
 pub mod expand;
