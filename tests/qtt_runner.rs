@@ -12,7 +12,9 @@ use streamlab::qtt::run::{CaseEngine, EncodedRecord, Outcome};
 use streamlab::qtt::{self, schemaless, CaseReport, Summary};
 
 fn fixture(name: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/qtt").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/qtt")
+        .join(name)
 }
 
 // ---------------------------------------------------------------- reader and expansion
@@ -26,17 +28,42 @@ fn reader_accepts_comments_unknown_keys_and_keeps_exact_numbers() {
     assert_eq!(first.inputs[0].value.to_text(), r#"{"ID":1.50}"#);
     assert_eq!(first.inputs[0].key, Json::Number("1".into()));
     assert_eq!(first.inputs[0].timestamp, Some(7));
-    assert_eq!(first.outputs[0].key, Json::Null, "a missing key reads as null");
-    assert_eq!(first.outputs[0].window, Some(WindowNode { start: 0, end: 10, window_type: "time".into() }));
+    assert_eq!(
+        first.outputs[0].key,
+        Json::Null,
+        "a missing key reads as null"
+    );
+    assert_eq!(
+        first.outputs[0].window,
+        Some(WindowNode {
+            start: 0,
+            end: 10,
+            window_type: "time".into()
+        })
+    );
     let headers = first.outputs[0].headers.as_ref().unwrap();
-    assert_eq!((headers[0].key.as_str(), headers[0].value.as_deref()), ("h", Some("aGk=")));
-    assert_eq!(file.tests[1].expected_exception.as_ref().unwrap().message.as_deref(), Some("kafka_topic"));
+    assert_eq!(
+        (headers[0].key.as_str(), headers[0].value.as_deref()),
+        ("h", Some("aGk="))
+    );
+    assert_eq!(
+        file.tests[1]
+            .expected_exception
+            .as_ref()
+            .unwrap()
+            .message
+            .as_deref(),
+        Some("kafka_topic")
+    );
 }
 
 #[test]
 fn reader_rejects_broken_files_with_an_error() {
     assert!(parse_test_file("{\"tests\": [").is_err());
-    assert!(parse_test_file("{\"tests\": [{\"statements\": []}]}").is_err(), "a test needs a name");
+    assert!(
+        parse_test_file("{\"tests\": [{\"statements\": []}]}").is_err(),
+        "a test needs a name"
+    );
 }
 
 #[test]
@@ -59,13 +86,23 @@ fn expansion_multiplies_formats_by_configs_and_marks_schema_registry_cases() {
     );
     let json_false = &cases[3];
     assert!(json_false.statements[0].contains("value_format='JSON'"));
-    assert_eq!(json_false.property("ksql.new.query.planner.enabled"), Some("false"));
-    assert_eq!(json_false.property("ksql.persistence.wrap.single.values"), Some("false"));
+    assert_eq!(
+        json_false.property("ksql.new.query.planner.enabled"),
+        Some("false")
+    );
+    assert_eq!(
+        json_false.property("ksql.persistence.wrap.single.values"),
+        Some("false")
+    );
     assert!(json_false.skip_reason.is_none());
     assert!(json_false.is_windowed());
     assert!(cases[0].skip_reason.as_deref().unwrap().contains("AVRO"));
     assert!(cases[4].is_negative());
-    assert!(cases[5].skip_reason.as_deref().unwrap().contains("VALUE_SCHEMA_ID"));
+    assert!(cases[5]
+        .skip_reason
+        .as_deref()
+        .unwrap()
+        .contains("VALUE_SCHEMA_ID"));
 }
 
 // ---------------------------------------------------------------- comparator
@@ -76,7 +113,11 @@ fn check(expected: &str, actual: &str, should_match: bool) {
     let expected_json = Json::parse(expected).unwrap();
     let actual_value = Actual::from_json(&Json::parse(actual).unwrap(), true);
     let result = compare_value("value", &expected_json, &actual_value);
-    assert_eq!(result.is_ok(), should_match, "expected {expected} vs actual {actual}: {result:?}");
+    assert_eq!(
+        result.is_ok(),
+        should_match,
+        "expected {expected} vs actual {actual}: {result:?}"
+    );
 }
 
 #[test]
@@ -146,7 +187,11 @@ struct FakeEngine {
 }
 
 fn quoted(text: &str) -> Vec<String> {
-    text.split('\'').skip(1).step_by(2).map(str::to_string).collect()
+    text.split('\'')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
 }
 
 impl CaseEngine for FakeEngine {
@@ -164,18 +209,24 @@ impl CaseEngine for FakeEngine {
                 let names = quoted(statement);
                 for name in &names {
                     if !log.has_topic(name) {
-                        log.create_topic(name, TopicConfig::default()).map_err(|e| e.to_string())?;
+                        log.create_topic(name, TopicConfig::default())
+                            .map_err(|e| e.to_string())?;
                     }
                 }
                 self.copies.push((names[0].clone(), names[1].clone()));
             } else if statement.starts_with("INSERT") {
                 let parts = quoted(statement);
                 let ts: i64 = statement.rsplit(' ').next().unwrap().parse().unwrap();
-                let record = ProducerRecord { timestamp: Some(ts), ..ProducerRecord::keyed(&parts[1], &parts[2]) };
+                let record = ProducerRecord {
+                    timestamp: Some(ts),
+                    ..ProducerRecord::keyed(&parts[1], &parts[2])
+                };
                 if !log.has_topic(&parts[0]) {
-                    log.create_topic(&parts[0], TopicConfig::default()).map_err(|e| e.to_string())?;
+                    log.create_topic(&parts[0], TopicConfig::default())
+                        .map_err(|e| e.to_string())?;
                 }
-                log.append(&parts[0], record, 0).map_err(|e| e.to_string())?;
+                log.append(&parts[0], record, 0)
+                    .map_err(|e| e.to_string())?;
             }
         }
         Ok(())
@@ -184,7 +235,12 @@ impl CaseEngine for FakeEngine {
     fn run_until_idle(&mut self, log: &mut Log, now_ms: Millis) -> Result<(), String> {
         for (from, to) in &self.copies {
             let end = log.log_end_offset(from, 0).map_err(|e| e.to_string())?;
-            let records = if end == 0 { Vec::new() } else { log.fetch(from, 0, 0, end as usize).map_err(|e| e.to_string())? };
+            let records = if end == 0 {
+                Vec::new()
+            } else {
+                log.fetch(from, 0, 0, end as usize)
+                    .map_err(|e| e.to_string())?
+            };
             for record in records {
                 let copy = ProducerRecord {
                     partition: None,
@@ -199,35 +255,61 @@ impl CaseEngine for FakeEngine {
         Ok(())
     }
 
-    fn encode_input(&self, _topic: &str, key: &Json, value: &Json) -> Result<EncodedRecord, String> {
+    fn encode_input(
+        &self,
+        _topic: &str,
+        key: &Json,
+        value: &Json,
+    ) -> Result<EncodedRecord, String> {
         Ok(schemaless::encode_record(key, value))
     }
 
-    fn decode_output(&self, _topic: &str, key: Option<&[u8]>, value: Option<&[u8]>, exact_numeric: bool)
-        -> Result<(Actual, Actual), String> {
-        Ok((schemaless::decode_field(key, exact_numeric), schemaless::decode_field(value, exact_numeric)))
+    fn decode_output(
+        &self,
+        _topic: &str,
+        key: Option<&[u8]>,
+        value: Option<&[u8]>,
+        exact_numeric: bool,
+    ) -> Result<(Actual, Actual), String> {
+        Ok((
+            schemaless::decode_field(key, exact_numeric),
+            schemaless::decode_field(value, exact_numeric),
+        ))
     }
 }
 
 fn run_fake_file() -> Vec<CaseReport> {
     qtt::install_quiet_panic_hook(false);
     let source = qtt::load(&fixture("fake-engine.json")).unwrap();
-    source.cases.iter().map(|case| qtt::run_case_caught(case, FakeEngine::default)).collect()
+    source
+        .cases
+        .iter()
+        .map(|case| qtt::run_case_caught(case, FakeEngine::default))
+        .collect()
 }
 
 fn outcome_of<'a>(reports: &'a [CaseReport], name: &str) -> &'a Outcome {
     let id = format!("fake-engine - {name}");
-    &reports.iter().find(|r| r.id == id).unwrap_or_else(|| panic!("no case {id}")).outcome
+    &reports
+        .iter()
+        .find(|r| r.id == id)
+        .unwrap_or_else(|| panic!("no case {id}"))
+        .outcome
 }
 
 fn assert_pass(reports: &[CaseReport], name: &str) {
     let outcome = outcome_of(reports, name);
-    assert!(matches!(outcome, Outcome::Pass { .. }), "{name}: {outcome:?}");
+    assert!(
+        matches!(outcome, Outcome::Pass { .. }),
+        "{name}: {outcome:?}"
+    );
 }
 
 fn assert_fail(reports: &[CaseReport], name: &str, reason_contains: &str) {
     match outcome_of(reports, name) {
-        Outcome::Fail { reason, .. } => assert!(reason.contains(reason_contains), "{name}: {reason}"),
+        Outcome::Fail { reason, .. } => {
+            assert!(reason.contains(reason_contains), "{name}: {reason}")
+        }
         other => panic!("{name} should fail, got {other:?}"),
     }
 }
@@ -236,30 +318,73 @@ fn assert_fail(reports: &[CaseReport], name: &str, reason_contains: &str) {
 fn runner_executes_cases_and_compares_whole_topics() {
     let reports = run_fake_file();
     assert_pass(&reports, "copy passes");
-    assert_fail(&reports, "wrong scale fails", "value.AMOUNT: expected 2.5, got 2.50");
-    assert_fail(&reports, "missing record fails", "expected 2 records, got 1");
+    assert_fail(
+        &reports,
+        "wrong scale fails",
+        "value.AMOUNT: expected 2.5, got 2.50",
+    );
+    assert_fail(
+        &reports,
+        "missing record fails",
+        "expected 2 records, got 1",
+    );
     assert_pass(&reports, "windowed keys compare their window");
-    assert_pass(&reports, "insert-values timestamps accept any actual for zero");
+    assert_pass(
+        &reports,
+        "insert-values timestamps accept any actual for zero",
+    );
 }
 
 #[test]
 fn negative_cases_pass_only_when_the_last_statement_is_rejected() {
     let reports = run_fake_file();
-    assert_eq!(outcome_of(&reports, "last statement rejected passes"), &Outcome::Pass { note: Some("message matched".into()) });
-    assert_fail(&reports, "earlier statement rejected fails", "before the last one");
-    assert_fail(&reports, "negative that succeeds fails", "expected an error");
+    assert_eq!(
+        outcome_of(&reports, "last statement rejected passes"),
+        &Outcome::Pass {
+            note: Some("message matched".into())
+        }
+    );
+    assert_fail(
+        &reports,
+        "earlier statement rejected fails",
+        "before the last one",
+    );
+    assert_fail(
+        &reports,
+        "negative that succeeds fails",
+        "expected an error",
+    );
 }
 
 #[test]
 fn a_panicking_case_fails_and_the_run_goes_on() {
     let reports = run_fake_file();
-    assert_fail(&reports, "panic is a failure", "panic: the fake engine was asked to panic");
+    assert_fail(
+        &reports,
+        "panic is a failure",
+        "panic: the fake engine was asked to panic",
+    );
     let mut summary = Summary::default();
     reports.iter().for_each(|r| summary.add(r));
-    assert_eq!((summary.cases, summary.passed, summary.failed, summary.skipped), (9, 4, 5, 0));
+    assert_eq!(
+        (
+            summary.cases,
+            summary.passed,
+            summary.failed,
+            summary.skipped
+        ),
+        (9, 4, 5, 0)
+    );
     assert_eq!((summary.negative_passed, summary.negative_runnable), (1, 3));
-    let line = reports.iter().find(|r| r.id.ends_with("panic is a failure")).unwrap().line(false);
-    assert!(line.starts_with("FAIL fake-engine - panic is a failure: panic: "), "{line}");
+    let line = reports
+        .iter()
+        .find(|r| r.id.ends_with("panic is a failure"))
+        .unwrap()
+        .line(false);
+    assert!(
+        line.starts_with("FAIL fake-engine - panic is a failure: panic: "),
+        "{line}"
+    );
     assert!(!line.contains('\n'));
 }
 
@@ -270,7 +395,10 @@ fn summary_table_is_markdown_with_a_total_row() {
     reports.iter().for_each(|r| summary.add(r));
     let table = qtt::summary_table(&[("fake-engine.json".to_string(), summary)]);
     let lines: Vec<&str> = table.lines().collect();
-    assert_eq!(lines[0], "| file | cases | skipped | runnable | passed | failed | pass % |");
+    assert_eq!(
+        lines[0],
+        "| file | cases | skipped | runnable | passed | failed | pass % |"
+    );
     assert_eq!(lines[2], "| fake-engine.json | 9 | 0 | 9 | 4 | 5 | 44.4 |");
     assert_eq!(lines[3], "| **total** | 9 | 0 | 9 | 4 | 5 | 44.4 |");
 }
@@ -283,8 +411,18 @@ mod codec {
     use streamlab::sql::format::{Field, FormatKind, FormatSpec};
     use streamlab::sql::types::SqlType;
 
-    fn schema(key: FormatKind, key_columns: Vec<Field>, value: FormatKind, value_columns: Vec<Field>) -> TopicSchema {
-        TopicSchema { key_format: FormatSpec::key(key), key_columns, value_format: FormatSpec::new(value), value_columns }
+    fn schema(
+        key: FormatKind,
+        key_columns: Vec<Field>,
+        value: FormatKind,
+        value_columns: Vec<Field>,
+    ) -> TopicSchema {
+        TopicSchema {
+            key_format: FormatSpec::key(key),
+            key_columns,
+            value_format: FormatSpec::new(value),
+            value_columns,
+        }
     }
 
     fn json(text: &str) -> Json {
@@ -302,9 +440,14 @@ mod codec {
         let encoded = schema.encode(&json("\"7\""), &json("2.5")).unwrap();
         assert_eq!(encoded.key.as_deref(), Some(&7i32.to_be_bytes()[..]));
         assert_eq!(encoded.value.as_deref(), Some(&2.5f64.to_be_bytes()[..]));
-        let (key, value) = schema.decode(encoded.key.as_deref(), encoded.value.as_deref(), true).unwrap();
+        let (key, value) = schema
+            .decode(encoded.key.as_deref(), encoded.value.as_deref(), true)
+            .unwrap();
         assert_eq!((key, value), (Actual::Integer(7), Actual::Double(2.5)));
-        assert!(schema.encode(&json("\"x\""), &json("1")).is_err(), "a key that is no INT is an error");
+        assert!(
+            schema.encode(&json("\"x\""), &json("1")).is_err(),
+            "a key that is no INT is an error"
+        );
     }
 
     #[test]
@@ -315,11 +458,19 @@ mod codec {
             FormatKind::Json,
             vec![Field::new("A", SqlType::Double)],
         );
-        let encoded = schema.encode(&json("\"k\""), &json(r#"{"a": 1.50}"#)).unwrap();
+        let encoded = schema
+            .encode(&json("\"k\""), &json(r#"{"a": 1.50}"#))
+            .unwrap();
         assert_eq!(encoded.value.as_deref(), Some(&br#"{"a":1.50}"#[..]));
         let (_, value) = schema.decode(None, Some(br#"{"A":1.50}"#), true).unwrap();
-        assert_eq!(value, Actual::Object(vec![("A".into(), Actual::Decimal("1.50".into()))]));
-        assert_eq!(schema.decode(None, None, true).unwrap(), (Actual::Null, Actual::Null));
+        assert_eq!(
+            value,
+            Actual::Object(vec![("A".into(), Actual::Decimal("1.50".into()))])
+        );
+        assert_eq!(
+            schema.decode(None, None, true).unwrap(),
+            (Actual::Null, Actual::Null)
+        );
     }
 
     #[test]
@@ -328,12 +479,21 @@ mod codec {
             FormatKind::Delimited,
             vec![Field::new("K", SqlType::Int)],
             FormatKind::Delimited,
-            vec![Field::new("A", SqlType::Int), Field::new("B", SqlType::String)],
+            vec![
+                Field::new("A", SqlType::Int),
+                Field::new("B", SqlType::String),
+            ],
         );
         let encoded = schema.encode(&json("\"33\""), &json("\"1,x\"")).unwrap();
-        assert_eq!((encoded.key.as_deref(), encoded.value.as_deref()), (Some(&b"33"[..]), Some(&b"1,x"[..])));
+        assert_eq!(
+            (encoded.key.as_deref(), encoded.value.as_deref()),
+            (Some(&b"33"[..]), Some(&b"1,x"[..]))
+        );
         let (key, value) = schema.decode(Some(b"33"), Some(b"1,x"), true).unwrap();
-        assert_eq!((key, value), (Actual::Integer(33), Actual::String("1,x".into())));
+        assert_eq!(
+            (key, value),
+            (Actual::Integer(33), Actual::String("1,x".into()))
+        );
         let (empty_key, _) = schema.decode(Some(b""), Some(b"1,x"), true).unwrap();
         assert_eq!(empty_key, Actual::Null);
     }

@@ -18,7 +18,8 @@ use streamlab::qtt::engine_adapter::EngineAdapter;
 use streamlab::qtt::run::Outcome;
 use streamlab::qtt::{self, CaseReport, Summary, TestSource};
 
-const USAGE: &str = "usage: qtt [--filter SUBSTR] [--verbose] [--summary-table] [--ratchet FILE] PATH...";
+const USAGE: &str =
+    "usage: qtt [--filter SUBSTR] [--verbose] [--summary-table] [--ratchet FILE] PATH...";
 
 #[derive(Debug, Default)]
 struct Options {
@@ -37,16 +38,25 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Options, String> {
     let mut child_file = None;
     let mut start_at = 0;
     while let Some(arg) = args.next() {
-        let mut value = |name: &str| args.next().ok_or_else(|| format!("{name} needs a value\n{USAGE}"));
+        let mut value = |name: &str| {
+            args.next()
+                .ok_or_else(|| format!("{name} needs a value\n{USAGE}"))
+        };
         match arg.as_str() {
             "--filter" => options.filter = Some(value("--filter")?),
             "--ratchet" => options.ratchet = Some(PathBuf::from(value("--ratchet")?)),
             "--verbose" | "-v" => options.verbose = true,
             "--summary-table" => options.summary_table = true,
             "--child" => child_file = Some(PathBuf::from(value("--child")?)),
-            "--start-at" => start_at = value("--start-at")?.parse().map_err(|_| "--start-at needs a number".to_string())?,
+            "--start-at" => {
+                start_at = value("--start-at")?
+                    .parse()
+                    .map_err(|_| "--start-at needs a number".to_string())?
+            }
             "--help" | "-h" => return Err(USAGE.to_string()),
-            flag if flag.starts_with("--") => return Err(format!("unknown option {flag}\n{USAGE}")),
+            flag if flag.starts_with("--") => {
+                return Err(format!("unknown option {flag}\n{USAGE}"))
+            }
             path => options.paths.push(PathBuf::from(path)),
         }
     }
@@ -73,7 +83,11 @@ fn main() -> ExitCode {
 }
 
 fn selected_cases<'a>(source: &'a TestSource, filter: Option<&str>) -> Vec<&'a qtt::expand::Case> {
-    source.cases.iter().filter(|case| filter.is_none_or(|f| case.id.contains(f))).collect()
+    source
+        .cases
+        .iter()
+        .filter(|case| filter.is_none_or(|f| case.id.contains(f)))
+        .collect()
 }
 
 fn run_parent(options: &Options) -> ExitCode {
@@ -115,7 +129,11 @@ fn run_parent(options: &Options) -> ExitCode {
             run_file_in_children(file, &selected, options.filter.as_deref(), &mut report_case);
         }
         let label = relative_label(file, &options.paths);
-        let disabled = if source.n_disabled > 0 { format!(" [{} disabled tests not counted]", source.n_disabled) } else { String::new() };
+        let disabled = if source.n_disabled > 0 {
+            format!(" [{} disabled tests not counted]", source.n_disabled)
+        } else {
+            String::new()
+        };
         println!("{}{disabled}", summary.line(&format!("== {label}")));
         total.merge(&summary);
         rows.push((label, summary));
@@ -130,18 +148,30 @@ fn run_parent(options: &Options) -> ExitCode {
     }
     println!(
         "positive: {}/{} passed; negative: {}/{} passed ({} with the expected message)",
-        total.positive_passed, total.positive_runnable, total.negative_passed, total.negative_runnable, total.negative_message_matched
+        total.positive_passed,
+        total.positive_runnable,
+        total.negative_passed,
+        total.negative_runnable,
+        total.negative_message_matched
     );
     let mut status = ExitCode::SUCCESS;
     if let Some(ratchet) = &options.ratchet {
         match read_ratchet(ratchet) {
             Ok(minimum) if total.passed < minimum => {
-                eprintln!("ratchet: {} passed, below the recorded minimum {minimum} in {}", total.passed, ratchet.display());
+                eprintln!(
+                    "ratchet: {} passed, below the recorded minimum {minimum} in {}",
+                    total.passed,
+                    ratchet.display()
+                );
                 status = ExitCode::FAILURE;
             }
             Ok(minimum) => {
                 if total.passed > minimum {
-                    eprintln!("ratchet: {} passed, above the recorded {minimum}: raise {}", total.passed, ratchet.display());
+                    eprintln!(
+                        "ratchet: {} passed, above the recorded {minimum}: raise {}",
+                        total.passed,
+                        ratchet.display()
+                    );
                 }
             }
             Err(message) => {
@@ -150,13 +180,23 @@ fn run_parent(options: &Options) -> ExitCode {
             }
         }
     }
-    println!("{} passed, {} failed, {} skipped", total.passed, total.failed, total.skipped);
+    println!(
+        "{} passed, {} failed, {} skipped",
+        total.passed, total.failed, total.skipped
+    );
     status
 }
 
 fn read_ratchet(path: &Path) -> Result<usize, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    text.trim().parse().map_err(|_| format!("{} must hold one integer, found {:?}", path.display(), text.trim()))
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    text.trim().parse().map_err(|_| {
+        format!(
+            "{} must hold one integer, found {:?}",
+            path.display(),
+            text.trim()
+        )
+    })
 }
 
 /// The file's path relative to the folder it was found under, for compact labels.
@@ -187,7 +227,11 @@ fn run_file_in_children(
             return;
         };
         let mut command = Command::new(exe);
-        command.arg("--child").arg(file).arg("--start-at").arg(next.to_string());
+        command
+            .arg("--child")
+            .arg(file)
+            .arg("--start-at")
+            .arg(next.to_string());
         if let Some(filter) = filter {
             command.arg("--filter").arg(filter);
         }
@@ -209,7 +253,10 @@ fn run_file_in_children(
                     (Some("START"), Some(idx), _) => started = idx.parse().ok(),
                     (Some("PANIC"), Some(message), _) => panic_message = Some(message.to_string()),
                     (Some("RESULT"), Some(idx), Some(json)) => {
-                        if let (Ok(idx), Ok(report)) = (idx.parse::<usize>(), serde_json::from_str::<CaseReport>(json)) {
+                        if let (Ok(idx), Ok(report)) = (
+                            idx.parse::<usize>(),
+                            serde_json::from_str::<CaseReport>(json),
+                        ) {
                             report_case(report);
                             next = idx + 1;
                             started = None;
@@ -222,9 +269,22 @@ fn run_file_in_children(
         let _ = child.wait();
         match started {
             Some(idx) if idx < selected.len() => {
-                let case = selected.get(idx).map(|c| (c.id.clone(), c.is_negative())).unwrap_or_default();
-                let reason = format!("panic: {}", panic_message.unwrap_or_else(|| "the case's process died".to_string()));
-                report_case(CaseReport { id: case.0, negative: case.1, outcome: Outcome::Fail { reason, detail: None } });
+                let case = selected
+                    .get(idx)
+                    .map(|c| (c.id.clone(), c.is_negative()))
+                    .unwrap_or_default();
+                let reason = format!(
+                    "panic: {}",
+                    panic_message.unwrap_or_else(|| "the case's process died".to_string())
+                );
+                report_case(CaseReport {
+                    id: case.0,
+                    negative: case.1,
+                    outcome: Outcome::Fail {
+                        reason,
+                        detail: None,
+                    },
+                });
                 next = idx + 1;
             }
             _ => {
@@ -232,7 +292,14 @@ fn run_file_in_children(
                     // The child stopped without starting a case: report the rest once, then stop.
                     for case in selected.iter().skip(next) {
                         let reason = "the case's process stopped before running it".to_string();
-                        report_case(CaseReport { id: case.id.clone(), negative: case.is_negative(), outcome: Outcome::Fail { reason, detail: None } });
+                        report_case(CaseReport {
+                            id: case.id.clone(),
+                            negative: case.is_negative(),
+                            outcome: Outcome::Fail {
+                                reason,
+                                detail: None,
+                            },
+                        });
                     }
                     return;
                 }
@@ -244,7 +311,9 @@ fn run_file_in_children(
 /// Child side of [`run_file_in_children`].
 fn run_child(file: &Path, start_at: usize, filter: Option<&str>) -> ExitCode {
     qtt::install_quiet_panic_hook(true);
-    let Ok(source) = qtt::load(file) else { return ExitCode::from(2) };
+    let Ok(source) = qtt::load(file) else {
+        return ExitCode::from(2);
+    };
     let selected = selected_cases(&source, filter);
     let stdout = std::io::stdout();
     for (idx, case) in selected.iter().enumerate().skip(start_at) {

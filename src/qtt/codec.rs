@@ -30,23 +30,47 @@ impl TopicSchema {
     /// Bytes for an input record.
     pub fn encode(&self, key: &Json, value: &Json) -> Result<EncodedRecord, String> {
         Ok(EncodedRecord {
-            key: encode_part(&self.key_format, &self.key_columns, key).map_err(|e| format!("key: {e}"))?,
-            value: encode_part(&self.value_format, &self.value_columns, value).map_err(|e| format!("value: {e}"))?,
+            key: encode_part(&self.key_format, &self.key_columns, key)
+                .map_err(|e| format!("key: {e}"))?,
+            value: encode_part(&self.value_format, &self.value_columns, value)
+                .map_err(|e| format!("value: {e}"))?,
         })
     }
 
     /// An actual record's key and value, as the Java runner's deserialisers give them.
-    pub fn decode(&self, key: Option<&[u8]>, value: Option<&[u8]>, exact_numeric: bool) -> Result<(Actual, Actual), String> {
+    pub fn decode(
+        &self,
+        key: Option<&[u8]>,
+        value: Option<&[u8]>,
+        exact_numeric: bool,
+    ) -> Result<(Actual, Actual), String> {
         Ok((
-            decode_part(&self.key_format, &self.key_columns, key, true, exact_numeric).map_err(|e| format!("key: {e}"))?,
-            decode_part(&self.value_format, &self.value_columns, value, false, exact_numeric)
-                .map_err(|e| format!("value: {e}"))?,
+            decode_part(
+                &self.key_format,
+                &self.key_columns,
+                key,
+                true,
+                exact_numeric,
+            )
+            .map_err(|e| format!("key: {e}"))?,
+            decode_part(
+                &self.value_format,
+                &self.value_columns,
+                value,
+                false,
+                exact_numeric,
+            )
+            .map_err(|e| format!("value: {e}"))?,
         ))
     }
 }
 
 /// Bytes for one record part (key or value) from the test's JSON.
-pub fn encode_part(spec: &FormatSpec, fields: &[Field], json: &Json) -> Result<Option<Vec<u8>>, String> {
+pub fn encode_part(
+    spec: &FormatSpec,
+    fields: &[Field],
+    json: &Json,
+) -> Result<Option<Vec<u8>>, String> {
     if *json == Json::Null {
         return Ok(None);
     }
@@ -78,18 +102,29 @@ fn json_to_kafka_value(json: &Json, ty: &SqlType) -> Result<Value, String> {
         SqlType::BigInt => text.parse().map(Value::BigInt).map_err(|_| bad()),
         SqlType::Double => text.parse().map(Value::Double).map_err(|_| bad()),
         SqlType::String => Ok(Value::String(text)),
-        SqlType::Bytes => format::base64_decode(&text).map(Value::Bytes).ok_or_else(bad),
+        SqlType::Bytes => format::base64_decode(&text)
+            .map(Value::Bytes)
+            .ok_or_else(bad),
         SqlType::Boolean => text.parse().map(Value::Boolean).map_err(|_| bad()),
         other => Err(format!("the KAFKA format does not carry {other}")),
     }
 }
 
 /// One actual record part, as the Java runner's deserialiser for the format would produce it.
-pub fn decode_part(spec: &FormatSpec, fields: &[Field], bytes: Option<&[u8]>, is_key: bool, exact_numeric: bool) -> Result<Actual, String> {
-    let Some(bytes) = bytes else { return Ok(Actual::Null) };
+pub fn decode_part(
+    spec: &FormatSpec,
+    fields: &[Field],
+    bytes: Option<&[u8]>,
+    is_key: bool,
+    exact_numeric: bool,
+) -> Result<Actual, String> {
+    let Some(bytes) = bytes else {
+        return Ok(Actual::Null);
+    };
     match spec.kind {
         FormatKind::Json => {
-            let text = std::str::from_utf8(bytes).map_err(|_| "JSON bytes are not UTF-8".to_string())?;
+            let text =
+                std::str::from_utf8(bytes).map_err(|_| "JSON bytes are not UTF-8".to_string())?;
             let json = Json::parse(text).map_err(|e| format!("{e} in {text:?}"))?;
             Ok(Actual::from_json(&json, exact_numeric))
         }
@@ -98,8 +133,11 @@ pub fn decode_part(spec: &FormatSpec, fields: &[Field], bytes: Option<&[u8]>, is
         FormatKind::None => Ok(Actual::Null),
         FormatKind::Kafka => match fields {
             [_] => {
-                let values = format::deserialize(spec, fields, Some(bytes)).map_err(|e| e.message)?;
-                Ok(values.and_then(|v| v.into_iter().next()).map_or(Actual::Null, |v| value_to_actual(&v)))
+                let values =
+                    format::deserialize(spec, fields, Some(bytes)).map_err(|e| e.message)?;
+                Ok(values
+                    .and_then(|v| v.into_iter().next())
+                    .map_or(Actual::Null, |v| value_to_actual(&v)))
             }
             _ => Ok(schemaless::decode_field(Some(bytes), exact_numeric)),
         },
@@ -108,12 +146,18 @@ pub fn decode_part(spec: &FormatSpec, fields: &[Field], bytes: Option<&[u8]>, is
 
 /// A DELIMITED key as the Java runner's key deserialiser gives it: a single column is its value
 /// (an empty line reads as null), several columns stay the line's text unless all are null.
-fn decode_delimited_key(spec: &FormatSpec, fields: &[Field], bytes: &[u8]) -> Result<Actual, String> {
+fn decode_delimited_key(
+    spec: &FormatSpec,
+    fields: &[Field],
+    bytes: &[u8],
+) -> Result<Actual, String> {
     let text = String::from_utf8_lossy(bytes).into_owned();
     if fields.is_empty() {
         return Ok(Actual::String(text));
     }
-    let values = format::deserialize(spec, fields, Some(bytes)).map_err(|e| e.message)?.unwrap_or_default();
+    let values = format::deserialize(spec, fields, Some(bytes))
+        .map_err(|e| e.message)?
+        .unwrap_or_default();
     match values.as_slice() {
         [single] => Ok(value_to_actual(single)),
         all if all.iter().all(Value::is_null) => Ok(Actual::Null),
@@ -146,7 +190,12 @@ pub fn value_to_actual(value: &Value) -> Actual {
                 })
                 .collect(),
         ),
-        Value::Struct(fields) => Actual::Object(fields.iter().map(|(n, v)| (n.clone(), value_to_actual(v))).collect()),
+        Value::Struct(fields) => Actual::Object(
+            fields
+                .iter()
+                .map(|(n, v)| (n.clone(), value_to_actual(v)))
+                .collect(),
+        ),
     }
 }
 

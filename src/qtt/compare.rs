@@ -52,9 +52,17 @@ impl Actual {
                 Err(_) => Actual::Unsupported(text.clone()),
             },
             Json::String(s) => Actual::String(s.clone()),
-            Json::Array(items) => Actual::Array(items.iter().map(|i| Actual::from_json(i, exact_numeric)).collect()),
+            Json::Array(items) => Actual::Array(
+                items
+                    .iter()
+                    .map(|i| Actual::from_json(i, exact_numeric))
+                    .collect(),
+            ),
             Json::Object(fields) => Actual::Object(
-                fields.iter().map(|(name, value)| (name.clone(), Actual::from_json(value, exact_numeric))).collect(),
+                fields
+                    .iter()
+                    .map(|(name, value)| (name.clone(), Actual::from_json(value, exact_numeric)))
+                    .collect(),
             ),
         }
     }
@@ -137,7 +145,9 @@ pub fn compare_value(path: &str, expected: &Json, actual: &Actual) -> Result<(),
                     actual_items.len()
                 ));
             }
-            for (item_idx, (expected_item, actual_item)) in expected_items.iter().zip(actual_items).enumerate() {
+            for (item_idx, (expected_item, actual_item)) in
+                expected_items.iter().zip(actual_items).enumerate()
+            {
                 compare_value(&format!("{path}[{item_idx}]"), expected_item, actual_item)?;
             }
             true
@@ -145,7 +155,9 @@ pub fn compare_value(path: &str, expected: &Json, actual: &Actual) -> Result<(),
         Json::Number(text) => number_matches(text, actual),
         Json::String(s) => match actual {
             Actual::String(a) => a == s,
-            Actual::Decimal(a) => matches!((ExactDecimal::parse(s), ExactDecimal::parse(a)), (Some(e), Some(a)) if e == a),
+            Actual::Decimal(a) => {
+                matches!((ExactDecimal::parse(s), ExactDecimal::parse(a)), (Some(e), Some(a)) if e == a)
+            }
             _ => false,
         },
         Json::Bool(b) => actual == &Actual::Bool(*b),
@@ -179,12 +191,18 @@ fn number_matches(expected_text: &str, actual: &Actual) -> bool {
             if expected_is_integer {
                 expected_text.parse::<i64>().is_ok_and(|e| e == *a)
             } else {
-                expected_text.parse::<f64>().is_ok_and(|e| e.is_finite() && e.trunc() == *a as f64)
+                expected_text
+                    .parse::<f64>()
+                    .is_ok_and(|e| e.is_finite() && e.trunc() == *a as f64)
             }
         }
-        Actual::Double(a) => expected_text.parse::<f64>().is_ok_and(|e| (e - a).abs() < 0.000_001),
+        Actual::Double(a) => expected_text
+            .parse::<f64>()
+            .is_ok_and(|e| (e - a).abs() < 0.000_001),
         Actual::Decimal(a) => {
-            let (Some(expected), Some(actual)) = (ExactDecimal::parse(expected_text), ExactDecimal::parse(a)) else {
+            let (Some(expected), Some(actual)) =
+                (ExactDecimal::parse(expected_text), ExactDecimal::parse(a))
+            else {
                 return false;
             };
             if expected_is_integer {
@@ -216,7 +234,10 @@ impl ExactDecimal {
             None => (false, text.strip_prefix('+').unwrap_or(text)),
         };
         let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
-            Some(at) => (unsigned.get(..at)?, unsigned.get(at + 1..)?.parse::<i64>().ok()?),
+            Some(at) => (
+                unsigned.get(..at)?,
+                unsigned.get(at + 1..)?.parse::<i64>().ok()?,
+            ),
             None => (unsigned, 0),
         };
         let (int_part, fraction) = match mantissa.split_once('.') {
@@ -226,12 +247,22 @@ impl ExactDecimal {
         if int_part.is_empty() && fraction.is_empty() {
             return None;
         }
-        if !int_part.chars().chain(fraction.chars()).all(|c| c.is_ascii_digit()) {
+        if !int_part
+            .chars()
+            .chain(fraction.chars())
+            .all(|c| c.is_ascii_digit())
+        {
             return None;
         }
-        let digits = format!("{int_part}{fraction}").trim_start_matches('0').to_string();
+        let digits = format!("{int_part}{fraction}")
+            .trim_start_matches('0')
+            .to_string();
         let scale = (fraction.len() as i64).checked_sub(exponent)?;
-        Some(ExactDecimal { negative: negative && !digits.is_empty(), digits, scale })
+        Some(ExactDecimal {
+            negative: negative && !digits.is_empty(),
+            digits,
+            scale,
+        })
     }
 
     /// Equal in value regardless of scale (Java's `compareTo == 0`).
@@ -276,10 +307,19 @@ pub struct ActualRecord {
 
 impl fmt::Display for ActualRecord {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "<{}, {}> with timestamp={}", self.key, self.value, self.timestamp)?;
+        write!(
+            f,
+            "<{}, {}> with timestamp={}",
+            self.key, self.value, self.timestamp
+        )?;
         if let Some(window) = &self.window {
             let end = window.end.map_or("?".to_string(), |e| e.to_string());
-            write!(f, " window={}..{end} {}", window.start, if window.session { "session" } else { "time" })?;
+            write!(
+                f,
+                " window={}..{end} {}",
+                window.start,
+                if window.session { "session" } else { "time" }
+            )?;
         }
         if !self.headers.is_empty() {
             write!(f, " headers={:?}", self.headers)?;
@@ -295,7 +335,10 @@ pub fn describe_expected(record: &RecordNode) -> String {
         text.push_str(&format!(" with timestamp={ts}"));
     }
     if let Some(window) = &record.window {
-        text.push_str(&format!(" window={}..{} {}", window.start, window.end, window.window_type));
+        text.push_str(&format!(
+            " window={}..{} {}",
+            window.start, window.end, window.window_type
+        ));
     }
     text
 }
@@ -309,14 +352,22 @@ pub struct CompareOptions {
 }
 
 /// Compares one expected record with an actual one: key (and window), value, timestamp, headers.
-pub fn compare_record(expected: &RecordNode, actual: &ActualRecord, options: CompareOptions) -> Result<(), String> {
+pub fn compare_record(
+    expected: &RecordNode,
+    actual: &ActualRecord,
+    options: CompareOptions,
+) -> Result<(), String> {
     compare_window(expected.window.as_ref(), actual.window.as_ref())?;
     compare_key(&expected.key, &actual.key)?;
     compare_value("value", &expected.value, &actual.value)?;
     if let Some(expected_ts) = expected.timestamp {
-        let accepted = expected_ts == actual.timestamp || (options.any_timestamp_for_zero && expected_ts == 0);
+        let accepted =
+            expected_ts == actual.timestamp || (options.any_timestamp_for_zero && expected_ts == 0);
         if !accepted {
-            return Err(format!("timestamp: expected {expected_ts}, got {}", actual.timestamp));
+            return Err(format!(
+                "timestamp: expected {expected_ts}, got {}",
+                actual.timestamp
+            ));
         }
     }
     compare_headers(expected.headers.as_deref().unwrap_or(&[]), &actual.headers)
@@ -340,51 +391,91 @@ pub fn compare_key(expected: &Json, actual: &Actual) -> Result<(), String> {
     }
 }
 
-fn compare_window(expected: Option<&WindowNode>, actual: Option<&ActualWindow>) -> Result<(), String> {
+fn compare_window(
+    expected: Option<&WindowNode>,
+    actual: Option<&ActualWindow>,
+) -> Result<(), String> {
     match (expected, actual) {
         (None, None) => Ok(()),
-        (Some(e), None) => Err(format!("key: expected window {}..{} {}, got an unwindowed key", e.start, e.end, e.window_type)),
-        (None, Some(a)) => Err(format!("key: expected an unwindowed key, got window starting {}", a.start)),
+        (Some(e), None) => Err(format!(
+            "key: expected window {}..{} {}, got an unwindowed key",
+            e.start, e.end, e.window_type
+        )),
+        (None, Some(a)) => Err(format!(
+            "key: expected an unwindowed key, got window starting {}",
+            a.start
+        )),
         (Some(e), Some(a)) => {
             let expected_session = e.window_type.eq_ignore_ascii_case("session");
             if expected_session != a.session {
-                return Err(format!("key: expected a {} window, got a {} window", e.window_type, if a.session { "session" } else { "time" }));
+                return Err(format!(
+                    "key: expected a {} window, got a {} window",
+                    e.window_type,
+                    if a.session { "session" } else { "time" }
+                ));
             }
             if e.start != a.start {
-                return Err(format!("key: expected window start {}, got {}", e.start, a.start));
+                return Err(format!(
+                    "key: expected window start {}, got {}",
+                    e.start, a.start
+                ));
             }
             match a.end {
-                Some(end) if end != e.end => Err(format!("key: expected window end {}, got {end}", e.end)),
+                Some(end) if end != e.end => {
+                    Err(format!("key: expected window end {}, got {end}", e.end))
+                }
                 _ => Ok(()),
             }
         }
     }
 }
 
-fn compare_headers(expected: &[HeaderNode], actual: &[(String, Option<Vec<u8>>)]) -> Result<(), String> {
+fn compare_headers(
+    expected: &[HeaderNode],
+    actual: &[(String, Option<Vec<u8>>)],
+) -> Result<(), String> {
     if expected.len() != actual.len() {
-        return Err(format!("headers: expected {} headers, got {}", expected.len(), actual.len()));
+        return Err(format!(
+            "headers: expected {} headers, got {}",
+            expected.len(),
+            actual.len()
+        ));
     }
     for (header_idx, (e, (actual_key, actual_value))) in expected.iter().zip(actual).enumerate() {
         let expected_value = match &e.value {
             None => None,
-            Some(text) => Some(decode_base64(text).ok_or_else(|| format!("headers[{header_idx}]: bad base64 {text:?}"))?),
+            Some(text) => Some(
+                decode_base64(text)
+                    .ok_or_else(|| format!("headers[{header_idx}]: bad base64 {text:?}"))?,
+            ),
         };
         if &e.key != actual_key || &expected_value != actual_value {
-            return Err(format!("headers[{header_idx}]: expected {}={:?}, got {actual_key}={actual_value:?}", e.key, e.value));
+            return Err(format!(
+                "headers[{header_idx}]: expected {}={:?}, got {actual_key}={actual_value:?}",
+                e.key, e.value
+            ));
         }
     }
     Ok(())
 }
 
 /// Compares the full record sequence of one topic: same count, same order.
-pub fn compare_topic(topic: &str, expected: &[&RecordNode], actual: &[ActualRecord], options: CompareOptions) -> Result<(), String> {
+pub fn compare_topic(
+    topic: &str,
+    expected: &[&RecordNode],
+    actual: &[ActualRecord],
+    options: CompareOptions,
+) -> Result<(), String> {
     for (record_idx, (e, a)) in expected.iter().zip(actual).enumerate() {
         if let Err(difference) = compare_record(e, a, options) {
             let count_note = if expected.len() == actual.len() {
                 String::new()
             } else {
-                format!(" (and expected {} records, got {})", expected.len(), actual.len())
+                format!(
+                    " (and expected {} records, got {})",
+                    expected.len(),
+                    actual.len()
+                )
             };
             return Err(format!(
                 "topic '{topic}', record {record_idx}: {difference}; expected {} but was {a}{count_note}",
@@ -396,11 +487,17 @@ pub fn compare_topic(topic: &str, expected: &[&RecordNode], actual: &[ActualReco
         let extra = match actual.get(expected.len()) {
             Some(first_extra) => format!("; first unexpected: {first_extra}"),
             None => match expected.get(actual.len()) {
-                Some(first_missing) => format!("; first missing: {}", describe_expected(first_missing)),
+                Some(first_missing) => {
+                    format!("; first missing: {}", describe_expected(first_missing))
+                }
                 None => String::new(),
             },
         };
-        return Err(format!("topic '{topic}': expected {} records, got {}{extra}", expected.len(), actual.len()));
+        return Err(format!(
+            "topic '{topic}': expected {} records, got {}{extra}",
+            expected.len(),
+            actual.len()
+        ));
     }
     Ok(())
 }
@@ -435,7 +532,11 @@ pub fn encode_base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
-        let b = [chunk.first().copied().unwrap_or(0), chunk.get(1).copied().unwrap_or(0), chunk.get(2).copied().unwrap_or(0)];
+        let b = [
+            chunk.first().copied().unwrap_or(0),
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for sextet_idx in 0..4 {
             if sextet_idx <= chunk.len() {
@@ -458,7 +559,14 @@ mod tests {
         let d = |t: &str| ExactDecimal::parse(t).unwrap();
         assert_eq!(d("1.0"), d("1.0"));
         assert_ne!(d("1.0"), d("1.00"));
-        assert_eq!(d("1e1"), ExactDecimal { negative: false, digits: "1".into(), scale: -1 });
+        assert_eq!(
+            d("1e1"),
+            ExactDecimal {
+                negative: false,
+                digits: "1".into(),
+                scale: -1
+            }
+        );
         assert!(d("10").numerically_equal(&d("1e1")));
         assert_eq!(d("-0.0"), d("0.0"));
     }

@@ -25,7 +25,12 @@ impl CaseEngine for EngineAdapter {
         Ok(())
     }
 
-    fn execute_script(&mut self, _log: &mut Log, _now_ms: Millis, _sql: &str) -> Result<(), String> {
+    fn execute_script(
+        &mut self,
+        _log: &mut Log,
+        _now_ms: Millis,
+        _sql: &str,
+    ) -> Result<(), String> {
         Err("the SQL engine is not merged yet".to_string())
     }
 
@@ -33,12 +38,25 @@ impl CaseEngine for EngineAdapter {
         Ok(())
     }
 
-    fn encode_input(&self, _topic: &str, key: &Json, value: &Json) -> Result<EncodedRecord, String> {
+    fn encode_input(
+        &self,
+        _topic: &str,
+        key: &Json,
+        value: &Json,
+    ) -> Result<EncodedRecord, String> {
         Ok(schemaless::encode_record(key, value))
     }
 
-    fn decode_output(&self, _topic: &str, key: Option<&[u8]>, value: Option<&[u8]>, exact_numeric: bool)
-        -> Result<(Actual, Actual), String> {
-        Ok((schemaless::decode_field(key, exact_numeric), schemaless::decode_field(value, exact_numeric)))
+    fn decode_output(
+        &self,
+        _topic: &str,
+        key: Option<&[u8]>,
+        value: Option<&[u8]>,
+        exact_numeric: bool,
+    ) -> Result<(Actual, Actual), String> {
+        Ok((
+            schemaless::decode_field(key, exact_numeric),
+            schemaless::decode_field(value, exact_numeric),
+        ))
     }
 }

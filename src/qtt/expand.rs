@@ -43,7 +43,10 @@ impl Case {
 
     /// The value of a property override, if set (names compared exactly).
     pub fn property(&self, name: &str) -> Option<&str> {
-        self.properties.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        self.properties
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -52,7 +55,11 @@ const SCHEMA_REGISTRY_FORMATS: [&str; 4] = ["AVRO", "PROTOBUF", "PROTOBUF_NOSR",
 
 /// Expands every enabled test of a file. `file_stem` is the file name without `.json`.
 pub fn expand_file(file_stem: &str, kind: CaseKind, tests: &[TestNode]) -> Vec<Case> {
-    tests.iter().filter(|test| test.enabled != Some(false)).flat_map(|test| expand_test(file_stem, kind, test)).collect()
+    tests
+        .iter()
+        .filter(|test| test.enabled != Some(false))
+        .flat_map(|test| expand_test(file_stem, kind, test))
+        .collect()
 }
 
 /// Expands one test node into its `format` × `config` cases.
@@ -73,7 +80,14 @@ pub fn expand_test(file_stem: &str, kind: CaseKind, test: &TestNode) -> Vec<Case
     let mut cases = Vec::new();
     for format in &formats {
         for config in &configs {
-            cases.push(build_case(file_stem, kind, test, format.as_deref(), config.as_deref(), config_property.as_deref()));
+            cases.push(build_case(
+                file_stem,
+                kind,
+                test,
+                format.as_deref(),
+                config.as_deref(),
+                config_property.as_deref(),
+            ));
         }
     }
     cases
@@ -95,7 +109,12 @@ fn build_case(
     if let Some(config) = config {
         match config_property {
             Some(property) => id.push_str(&format!(" - {property}={config}")),
-            None => skip_reason = Some("test error: `config` given but no property has the value \"{CONFIG}\"".to_string()),
+            None => {
+                skip_reason = Some(
+                    "test error: `config` given but no property has the value \"{CONFIG}\""
+                        .to_string(),
+                )
+            }
         }
     }
     let statements: Vec<String> = test
@@ -120,8 +139,12 @@ fn build_case(
     if skip_reason.is_none() {
         skip_reason = schema_registry_reason(format, &statements, &test.topics);
     }
-    if skip_reason.is_none() && format.is_none() && statements.iter().any(|s| s.contains("{FORMAT}")) {
-        skip_reason = Some("test error: `{FORMAT}` in a statement but no `format` list".to_string());
+    if skip_reason.is_none()
+        && format.is_none()
+        && statements.iter().any(|s| s.contains("{FORMAT}"))
+    {
+        skip_reason =
+            Some("test error: `{FORMAT}` in a statement but no `format` list".to_string());
     }
     if skip_reason.is_none() && test.statements.is_empty() {
         skip_reason = Some("test error: no statements".to_string());
@@ -134,7 +157,10 @@ fn build_case(
         inputs: test.inputs.clone(),
         outputs: test.outputs.clone(),
         topics: test.topics.clone(),
-        expected_error: test.expected_exception.clone().or_else(|| test.expected_error.clone()),
+        expected_error: test
+            .expected_exception
+            .clone()
+            .or_else(|| test.expected_error.clone()),
         skip_reason,
     }
 }
@@ -149,38 +175,61 @@ fn property_text(value: &serde_json::Value) -> String {
 
 /// Why a case needs a Schema Registry, if it does: its format, a statement or a declared topic
 /// names AVRO, PROTOBUF, PROTOBUF_NOSR, JSON_SR, or a `*_SCHEMA_ID`/`*_SCHEMA_FULL_NAME` property.
-pub fn schema_registry_reason(format: Option<&str>, statements: &[String], topics: &[TopicNode]) -> Option<String> {
+pub fn schema_registry_reason(
+    format: Option<&str>,
+    statements: &[String],
+    topics: &[TopicNode],
+) -> Option<String> {
     if let Some(format) = format {
         if is_schema_registry_format(format) {
-            return Some(format!("needs Schema Registry format {}", format.to_uppercase()));
+            return Some(format!(
+                "needs Schema Registry format {}",
+                format.to_uppercase()
+            ));
         }
     }
     for statement in statements {
         let upper = statement.to_uppercase();
         for word in words(&upper) {
-            if is_schema_registry_format(word) || word.ends_with("_SCHEMA_ID") || word.ends_with("_SCHEMA_FULL_NAME") {
+            if is_schema_registry_format(word)
+                || word.ends_with("_SCHEMA_ID")
+                || word.ends_with("_SCHEMA_FULL_NAME")
+            {
                 return Some(format!("needs Schema Registry ({word} in a statement)"));
             }
         }
     }
     for topic in topics {
-        for format in [&topic.key_format, &topic.value_format].into_iter().flatten() {
+        for format in [&topic.key_format, &topic.value_format]
+            .into_iter()
+            .flatten()
+        {
             if is_schema_registry_format(format) {
-                return Some(format!("needs Schema Registry format {} on topic {}", format.to_uppercase(), topic.name));
+                return Some(format!(
+                    "needs Schema Registry format {} on topic {}",
+                    format.to_uppercase(),
+                    topic.name
+                ));
             }
         }
         if topic.key_schema_id.is_some() || topic.value_schema_id.is_some() {
-            return Some(format!("needs Schema Registry schema id on topic {}", topic.name));
+            return Some(format!(
+                "needs Schema Registry schema id on topic {}",
+                topic.name
+            ));
         }
     }
     None
 }
 
 fn is_schema_registry_format(word: &str) -> bool {
-    SCHEMA_REGISTRY_FORMATS.iter().any(|f| f.eq_ignore_ascii_case(word))
+    SCHEMA_REGISTRY_FORMATS
+        .iter()
+        .any(|f| f.eq_ignore_ascii_case(word))
 }
 
 /// Identifier-like words of a statement (letters, digits, underscores).
 fn words(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).filter(|w| !w.is_empty())
+    text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
 }

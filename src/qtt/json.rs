@@ -40,7 +40,11 @@ impl std::error::Error for JsonError {}
 impl Json {
     /// Parses one JSON document (surrounding whitespace allowed, nothing else).
     pub fn parse(text: &str) -> Result<Json, JsonError> {
-        let mut parser = Parser { bytes: text.as_bytes(), text, pos: 0 };
+        let mut parser = Parser {
+            bytes: text.as_bytes(),
+            text,
+            pos: 0,
+        };
         parser.skip_whitespace();
         let value = parser.value(0)?;
         parser.skip_whitespace();
@@ -57,7 +61,10 @@ impl Json {
 
     pub fn get(&self, field: &str) -> Option<&Json> {
         match self {
-            Json::Object(fields) => fields.iter().find(|(name, _)| name == field).map(|(_, v)| v),
+            Json::Object(fields) => fields
+                .iter()
+                .find(|(name, _)| name == field)
+                .map(|(_, v)| v),
             _ => None,
         }
     }
@@ -131,7 +138,10 @@ struct Parser<'a> {
 
 impl Parser<'_> {
     fn error(&self, message: &str) -> JsonError {
-        JsonError { offset: self.pos, message: message.to_string() }
+        JsonError {
+            offset: self.pos,
+            message: message.to_string(),
+        }
     }
 
     fn peek(&self) -> Option<u8> {
@@ -262,7 +272,10 @@ impl Parser<'_> {
                 return Err(self.error("expected exponent digits"));
             }
         }
-        let text = self.text.get(start..self.pos).ok_or_else(|| self.error("bad number"))?;
+        let text = self
+            .text
+            .get(start..self.pos)
+            .ok_or_else(|| self.error("bad number"))?;
         Ok(Json::Number(text.to_string()))
     }
 
@@ -275,7 +288,11 @@ impl Parser<'_> {
                 self.pos += 1;
             }
             // The run ends on an ASCII byte, so it is a whole UTF-8 slice.
-            out.push_str(self.text.get(run_start..self.pos).ok_or_else(|| self.error("bad string"))?);
+            out.push_str(
+                self.text
+                    .get(run_start..self.pos)
+                    .ok_or_else(|| self.error("bad string"))?,
+            );
             match self.peek() {
                 None => return Err(self.error("unterminated string")),
                 Some(b'"') => {
@@ -284,7 +301,9 @@ impl Parser<'_> {
                 }
                 Some(b'\\') => {
                     self.pos += 1;
-                    let escaped = self.peek().ok_or_else(|| self.error("unterminated escape"))?;
+                    let escaped = self
+                        .peek()
+                        .ok_or_else(|| self.error("unterminated escape"))?;
                     self.pos += 1;
                     match escaped {
                         b'"' => out.push('"'),
@@ -305,7 +324,10 @@ impl Parser<'_> {
     }
 
     fn hex4(&mut self) -> Result<u32, JsonError> {
-        let digits = self.text.get(self.pos..self.pos + 4).ok_or_else(|| self.error("short \\u escape"))?;
+        let digits = self
+            .text
+            .get(self.pos..self.pos + 4)
+            .ok_or_else(|| self.error("short \\u escape"))?;
         let code = u32::from_str_radix(digits, 16).map_err(|_| self.error("bad \\u escape"))?;
         self.pos += 4;
         Ok(code)
@@ -335,14 +357,30 @@ mod tests {
 
     #[test]
     fn numbers_keep_their_text_and_objects_their_order() {
-        let json = Json::parse(r#" {"b": 1.50, "a": [-3, 1e3, null, true], "s": "x\"\u00e9"} "#).unwrap();
-        assert_eq!(json.to_text(), r#"{"b":1.50,"a":[-3,1e3,null,true],"s":"x\"é"}"#);
+        let json =
+            Json::parse(r#" {"b": 1.50, "a": [-3, 1e3, null, true], "s": "x\"\u00e9"} "#).unwrap();
+        assert_eq!(
+            json.to_text(),
+            r#"{"b":1.50,"a":[-3,1e3,null,true],"s":"x\"é"}"#
+        );
         assert_eq!(json.get("b"), Some(&Json::Number("1.50".into())));
     }
 
     #[test]
     fn malformed_documents_are_errors_not_panics() {
-        for bad in ["", "{", "[1,]", "{\"a\" 1}", "01x", "\"abc", "1.", "-", "tru", "[1] 2", "\"\\u12\""] {
+        for bad in [
+            "",
+            "{",
+            "[1,]",
+            "{\"a\" 1}",
+            "01x",
+            "\"abc",
+            "1.",
+            "-",
+            "tru",
+            "[1] 2",
+            "\"\\u12\"",
+        ] {
             assert!(Json::parse(bad).is_err(), "{bad:?} should be rejected");
         }
         let deep = "[".repeat(10_000);

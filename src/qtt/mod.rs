@@ -40,16 +40,35 @@ pub struct TestSource {
 /// Reads and expands one test file.
 pub fn load(path: &Path) -> Result<TestSource, reader::ReadError> {
     let file = reader::read_file(path)?;
-    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let in_rest_folder = path
         .parent()
         .and_then(Path::file_name)
         .is_some_and(|dir| dir.to_string_lossy().starts_with("rest-"));
-    let looks_rest = file.tests.iter().any(|t| t.responses.is_some() || t.expected_error.is_some());
-    let kind = if in_rest_folder || looks_rest { CaseKind::Rest } else { CaseKind::Qtt };
-    let n_disabled = file.tests.iter().filter(|t| t.enabled == Some(false)).count();
+    let looks_rest = file
+        .tests
+        .iter()
+        .any(|t| t.responses.is_some() || t.expected_error.is_some());
+    let kind = if in_rest_folder || looks_rest {
+        CaseKind::Rest
+    } else {
+        CaseKind::Qtt
+    };
+    let n_disabled = file
+        .tests
+        .iter()
+        .filter(|t| t.enabled == Some(false))
+        .count();
     let cases = expand::expand_file(&stem, kind, &file.tests);
-    Ok(TestSource { path: path.to_path_buf(), stem, cases, n_disabled })
+    Ok(TestSource {
+        path: path.to_path_buf(),
+        stem,
+        cases,
+        n_disabled,
+    })
 }
 
 /// The `.json` files named by `paths`, folders searched recursively, each list sorted.
@@ -68,8 +87,11 @@ pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
 }
 
 fn collect_dir(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), String> {
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
-    let mut paths: Vec<PathBuf> = entries.filter_map(|entry| entry.ok().map(|e| e.path())).collect();
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .collect();
     paths.sort();
     for path in paths {
         if path.is_dir() {
@@ -142,7 +164,10 @@ fn install_hook(announce: bool) {
             .map(|s| s.to_string())
             .or_else(|| payload.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "non-string panic payload".to_string());
-        let location = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        let location = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
         let text = format!("{}{location}", one_line(&message));
         if announce {
             use std::io::Write;
@@ -157,7 +182,9 @@ fn install_hook(announce: bool) {
 /// Runs one case on a fresh engine from `new_engine`, turning a panic into a failure.
 pub fn run_case_caught<E: CaseEngine>(case: &Case, new_engine: impl Fn() -> E) -> CaseReport {
     let outcome = match &case.skip_reason {
-        Some(reason) => Outcome::Skip { reason: reason.clone() },
+        Some(reason) => Outcome::Skip {
+            reason: reason.clone(),
+        },
         None => {
             IN_CASE.with(|in_case| in_case.set(true));
             let result = panic::catch_unwind(AssertUnwindSafe(|| {
@@ -168,13 +195,22 @@ pub fn run_case_caught<E: CaseEngine>(case: &Case, new_engine: impl Fn() -> E) -
             match result {
                 Ok(outcome) => outcome,
                 Err(_) => {
-                    let message = LAST_PANIC.with(|last| last.borrow_mut().take()).unwrap_or_else(|| "unknown".to_string());
-                    Outcome::Fail { reason: format!("panic: {message}"), detail: None }
+                    let message = LAST_PANIC
+                        .with(|last| last.borrow_mut().take())
+                        .unwrap_or_else(|| "unknown".to_string());
+                    Outcome::Fail {
+                        reason: format!("panic: {message}"),
+                        detail: None,
+                    }
                 }
             }
         }
     };
-    CaseReport { id: case.id.clone(), negative: case.is_negative(), outcome }
+    CaseReport {
+        id: case.id.clone(),
+        negative: case.is_negative(),
+        outcome,
+    }
 }
 
 /// Counts for one file (or a whole run).

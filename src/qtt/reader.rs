@@ -123,8 +123,10 @@ impl fmt::Display for ReadError {
 impl std::error::Error for ReadError {}
 
 pub fn read_file(path: &Path) -> Result<TestFile, ReadError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| ReadError::Io { path: path.display().to_string(), message: e.to_string() })?;
+    let text = std::fs::read_to_string(path).map_err(|e| ReadError::Io {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })?;
     parse_test_file(&text)
 }
 
@@ -132,7 +134,8 @@ pub fn read_file(path: &Path) -> Result<TestFile, ReadError> {
 pub fn parse_test_file(text: &str) -> Result<TestFile, ReadError> {
     let clean = strip_comments(text);
     let tree = Json::parse(&clean).map_err(ReadError::Syntax)?;
-    let mut file: TestFile = serde_json::from_str(&clean).map_err(|e| ReadError::Shape(e.to_string()))?;
+    let mut file: TestFile =
+        serde_json::from_str(&clean).map_err(|e| ReadError::Shape(e.to_string()))?;
     attach_exact_records(&mut file, &tree);
     Ok(file)
 }
@@ -140,10 +143,14 @@ pub fn parse_test_file(text: &str) -> Result<TestFile, ReadError> {
 /// Copies every record's `key` and `value` from the exact-number tree into the typed structs.
 /// Both were parsed from the same text, so tests and records line up by index.
 fn attach_exact_records(file: &mut TestFile, tree: &Json) {
-    let Some(Json::Array(test_trees)) = tree.get("tests") else { return };
+    let Some(Json::Array(test_trees)) = tree.get("tests") else {
+        return;
+    };
     for (test, test_tree) in file.tests.iter_mut().zip(test_trees) {
         for (list, field) in [(&mut test.inputs, "inputs"), (&mut test.outputs, "outputs")] {
-            let Some(Json::Array(record_trees)) = test_tree.get(field) else { continue };
+            let Some(Json::Array(record_trees)) = test_tree.get(field) else {
+                continue;
+            };
             for (record, record_tree) in list.iter_mut().zip(record_trees) {
                 record.key = record_tree.get("key").cloned().unwrap_or(Json::Null);
                 record.value = record_tree.get("value").cloned().unwrap_or(Json::Null);
@@ -215,7 +222,10 @@ mod tests {
         let text = "{\"a\": \"http://x /* not */\", // line\n /* block\n */ \"b\": \"\\\"//\"}";
         let clean = strip_comments(text);
         let parsed = Json::parse(&clean).unwrap();
-        assert_eq!(parsed.get("a"), Some(&Json::String("http://x /* not */".into())));
+        assert_eq!(
+            parsed.get("a"),
+            Some(&Json::String("http://x /* not */".into()))
+        );
         assert_eq!(parsed.get("b"), Some(&Json::String("\"//".into())));
         assert_eq!(clean.lines().count(), text.lines().count());
     }

@@ -2,7 +2,9 @@
 //! create the topics, run the statements, write the inputs, let the queries drain, then compare
 //! every expected topic's full record sequence.
 
-use super::compare::{compare_topic, decode_base64, Actual, ActualRecord, ActualWindow, CompareOptions};
+use super::compare::{
+    compare_topic, decode_base64, Actual, ActualRecord, ActualWindow, CompareOptions,
+};
 use super::expand::{Case, CaseKind};
 use super::json::Json;
 use super::reader::RecordNode;
@@ -23,8 +25,13 @@ pub trait CaseEngine {
     fn encode_input(&self, topic: &str, key: &Json, value: &Json) -> Result<EncodedRecord, String>;
     /// Deserialises an output record with the formats of the source on `topic`. Window bytes
     /// have already been cut off the key.
-    fn decode_output(&self, topic: &str, key: Option<&[u8]>, value: Option<&[u8]>, exact_numeric: bool)
-        -> Result<(Actual, Actual), String>;
+    fn decode_output(
+        &self,
+        topic: &str,
+        key: Option<&[u8]>,
+        value: Option<&[u8]>,
+        exact_numeric: bool,
+    ) -> Result<(Actual, Actual), String>;
 }
 
 /// Key and value bytes; `None` is a null key or a tombstone.
@@ -38,10 +45,17 @@ pub struct EncodedRecord {
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Outcome {
     /// `note` says, for negative cases, whether the error message matched too.
-    Pass { note: Option<String> },
+    Pass {
+        note: Option<String>,
+    },
     /// `reason` is the first difference; `detail` the full expected/actual listing.
-    Fail { reason: String, detail: Option<String> },
-    Skip { reason: String },
+    Fail {
+        reason: String,
+        detail: Option<String>,
+    },
+    Skip {
+        reason: String,
+    },
 }
 
 /// The virtual time the whole case runs at: ksqlDB's test driver starts its wall clock at the
@@ -51,7 +65,9 @@ const NOW_MS: Millis = 0;
 /// Runs one (not skipped) case on a fresh log and the given fresh engine.
 pub fn run_case<E: CaseEngine>(case: &Case, engine: &mut E) -> Outcome {
     if let Some(reason) = &case.skip_reason {
-        return Outcome::Skip { reason: reason.clone() };
+        return Outcome::Skip {
+            reason: reason.clone(),
+        };
     }
     let mut log = Log::new();
     // The Java driver reads every topic from the start.
@@ -91,24 +107,37 @@ pub fn run_case<E: CaseEngine>(case: &Case, engine: &mut E) -> Outcome {
         };
     }
     if let Some(expected) = &case.expected_error {
-        let what = expected.message.as_deref().or(expected.type_name.as_deref()).unwrap_or("an error");
-        return fail(format!("expected an error ({what}) but every statement succeeded"));
+        let what = expected
+            .message
+            .as_deref()
+            .or(expected.type_name.as_deref())
+            .unwrap_or("an error");
+        return fail(format!(
+            "expected an error ({what}) but every statement succeeded"
+        ));
     }
     check_outputs(case, engine, &log)
 }
 
 fn fail(reason: String) -> Outcome {
-    Outcome::Fail { reason, detail: None }
+    Outcome::Fail {
+        reason,
+        detail: None,
+    }
 }
 
 fn negative_pass(case: &Case, error: &str) -> Outcome {
-    let note = case.expected_error.as_ref().and_then(|e| e.message.as_ref()).map(|message| {
-        if error.contains(message.as_str()) {
-            "message matched".to_string()
-        } else {
-            format!("message differs: expected {message:?}, got {error:?}")
-        }
-    });
+    let note = case
+        .expected_error
+        .as_ref()
+        .and_then(|e| e.message.as_ref())
+        .map(|message| {
+            if error.contains(message.as_str()) {
+                "message matched".to_string()
+            } else {
+                format!("message differs: expected {message:?}, got {error:?}")
+            }
+        });
     Outcome::Pass { note }
 }
 
@@ -155,7 +184,11 @@ pub fn source_topic_of(statement: &str) -> Option<(String, Option<u32>)> {
     let topic_at = find_property(&upper, "KAFKA_TOPIC")?;
     let name = quoted_string_at(statement, topic_at)?;
     let partitions = find_property(&upper, "PARTITIONS").and_then(|at| {
-        let digits: String = upper.get(at..)?.chars().take_while(|c| c.is_ascii_digit()).collect();
+        let digits: String = upper
+            .get(at..)?
+            .chars()
+            .take_while(|c| c.is_ascii_digit())
+            .collect();
         digits.parse().ok()
     });
     Some((name, partitions))
@@ -173,7 +206,9 @@ fn find_property(upper: &str, name: &str) -> Option<usize> {
         } else if !in_string
             && upper.get(idx..idx + name.len()) == Some(name)
             && (idx == 0 || !is_word_byte(bytes.get(idx - 1).copied()?))
-            && !bytes.get(idx + name.len()).is_some_and(|b| is_word_byte(*b))
+            && !bytes
+                .get(idx + name.len())
+                .is_some_and(|b| is_word_byte(*b))
         {
             let mut after = idx + name.len();
             while bytes.get(after).is_some_and(|b| b.is_ascii_whitespace()) {
@@ -220,8 +255,13 @@ fn quoted_string_at(text: &str, at: usize) -> Option<String> {
 }
 
 fn contains_word_sequence(upper: &str, sequence: &[&str]) -> bool {
-    let words: Vec<&str> = upper.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).filter(|w| !w.is_empty()).collect();
-    words.windows(sequence.len()).any(|window| window == sequence)
+    let words: Vec<&str> = upper
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    words
+        .windows(sequence.len())
+        .any(|window| window == sequence)
 }
 
 fn write_inputs<E: CaseEngine>(case: &Case, engine: &E, log: &mut Log) -> Result<(), String> {
@@ -230,7 +270,12 @@ fn write_inputs<E: CaseEngine>(case: &Case, engine: &E, log: &mut Log) -> Result
             .encode_input(&record.topic, &record.key, &record.value)
             .map_err(|e| format!("input {record_idx} on topic '{}': {e}", record.topic))?;
         let key = match (&record.window, encoded.key) {
-            (Some(window), Some(inner)) => Some(windowed_key_bytes(&inner, window.start, window.end, &window.window_type)),
+            (Some(window), Some(inner)) => Some(windowed_key_bytes(
+                &inner,
+                window.start,
+                window.end,
+                &window.window_type,
+            )),
             (_, key) => key,
         };
         let headers = input_headers(record)?;
@@ -252,9 +297,16 @@ fn input_headers(record: &RecordNode) -> Result<Vec<Header>, String> {
     for header in record.headers.iter().flatten() {
         let value = match &header.value {
             None => None,
-            Some(text) => Some(Arc::from(decode_base64(text).ok_or_else(|| format!("bad base64 header value {text:?}"))?)),
+            Some(text) => {
+                Some(Arc::from(decode_base64(text).ok_or_else(|| {
+                    format!("bad base64 header value {text:?}")
+                })?))
+            }
         };
-        headers.push(Header { key: header.key.clone(), value });
+        headers.push(Header {
+            key: header.key.clone(),
+            value,
+        });
     }
     Ok(headers)
 }
@@ -278,25 +330,48 @@ pub fn split_windowed_key(bytes: &[u8], session: bool) -> Option<(&[u8], ActualW
         let split = bytes.len().checked_sub(16)?;
         let end = read(bytes.get(split..split + 8)?)?;
         let start = read(bytes.get(split + 8..)?)?;
-        Some((bytes.get(..split)?, ActualWindow { start, end: Some(end), session: true }))
+        Some((
+            bytes.get(..split)?,
+            ActualWindow {
+                start,
+                end: Some(end),
+                session: true,
+            },
+        ))
     } else {
         let split = bytes.len().checked_sub(8)?;
         let start = read(bytes.get(split..)?)?;
-        Some((bytes.get(..split)?, ActualWindow { start, end: None, session: false }))
+        Some((
+            bytes.get(..split)?,
+            ActualWindow {
+                start,
+                end: None,
+                session: false,
+            },
+        ))
     }
 }
 
 /// Reads every record of a topic: partition by partition, each in offset order.
 fn read_topic(log: &Log, topic: &str) -> Result<Vec<crate::log::Record>, String> {
-    let Ok(topic_info) = log.topic(topic) else { return Ok(Vec::new()) };
+    let Ok(topic_info) = log.topic(topic) else {
+        return Ok(Vec::new());
+    };
     let n_partitions = topic_info.n_partitions();
     let mut records = Vec::new();
     for partition in 0..n_partitions {
-        let start = log.log_start_offset(topic, partition).map_err(|e| e.to_string())?;
-        let end = log.log_end_offset(topic, partition).map_err(|e| e.to_string())?;
+        let start = log
+            .log_start_offset(topic, partition)
+            .map_err(|e| e.to_string())?;
+        let end = log
+            .log_end_offset(topic, partition)
+            .map_err(|e| e.to_string())?;
         if end > start {
             let max = usize::try_from(end - start).unwrap_or(usize::MAX);
-            records.extend(log.fetch(topic, partition, start, max).map_err(|e| e.to_string())?);
+            records.extend(
+                log.fetch(topic, partition, start, max)
+                    .map_err(|e| e.to_string())?,
+            );
         }
     }
     Ok(records)
@@ -315,18 +390,32 @@ pub fn decode_topic<E: CaseEngine>(
         let (key_bytes, record_window) = match (window, record.key.as_deref()) {
             (Some(session), Some(bytes)) => match split_windowed_key(bytes, session) {
                 Some((inner, w)) => (Some(inner), Some(w)),
-                None => return Err(format!("topic '{topic}' offset {}: windowed key too short", record.offset)),
+                None => {
+                    return Err(format!(
+                        "topic '{topic}' offset {}: windowed key too short",
+                        record.offset
+                    ))
+                }
             },
             (_, key) => (key, None),
         };
         let (key, value) = engine
             .decode_output(topic, key_bytes, record.value.as_deref(), exact_numeric)
-            .map_err(|e| format!("topic '{topic}' offset {}: cannot decode: {e}", record.offset))?;
+            .map_err(|e| {
+                format!(
+                    "topic '{topic}' offset {}: cannot decode: {e}",
+                    record.offset
+                )
+            })?;
         actual.push(ActualRecord {
             key,
             value,
             timestamp: record.timestamp,
-            headers: record.headers.iter().map(|h| (h.key.clone(), h.value.as_deref().map(<[u8]>::to_vec))).collect(),
+            headers: record
+                .headers
+                .iter()
+                .map(|h| (h.key.clone(), h.value.as_deref().map(<[u8]>::to_vec)))
+                .collect(),
             window: record_window,
             partition: record.partition,
         });
@@ -335,10 +424,14 @@ pub fn decode_topic<E: CaseEngine>(
 }
 
 fn check_outputs<E: CaseEngine>(case: &Case, engine: &E, log: &Log) -> Outcome {
-    let exact_numeric = case.property("use.exact.numeric.comparison").is_none_or(|v| !v.eq_ignore_ascii_case("false"));
+    let exact_numeric = case
+        .property("use.exact.numeric.comparison")
+        .is_none_or(|v| !v.eq_ignore_ascii_case("false"));
     // The Java QTT runner accepts an expected 0 for INSERT VALUES rows (stamped with the wall
     // clock); the REST runner compares timestamps exactly.
-    let options = CompareOptions { any_timestamp_for_zero: case.inputs.is_empty() && case.kind == CaseKind::Qtt };
+    let options = CompareOptions {
+        any_timestamp_for_zero: case.inputs.is_empty() && case.kind == CaseKind::Qtt,
+    };
     let mut topics: Vec<&str> = Vec::new();
     for record in &case.outputs {
         if !topics.contains(&record.topic.as_str()) {
@@ -347,14 +440,20 @@ fn check_outputs<E: CaseEngine>(case: &Case, engine: &E, log: &Log) -> Outcome {
     }
     for topic in topics {
         let expected: Vec<&RecordNode> = case.outputs.iter().filter(|r| r.topic == topic).collect();
-        let window = expected.iter().find_map(|r| r.window.as_ref()).map(|w| w.window_type.eq_ignore_ascii_case("session"));
+        let window = expected
+            .iter()
+            .find_map(|r| r.window.as_ref())
+            .map(|w| w.window_type.eq_ignore_ascii_case("session"));
         let actual = match decode_topic(engine, log, topic, window, exact_numeric) {
             Ok(actual) => actual,
             Err(reason) => return fail(reason),
         };
         if let Err(reason) = compare_topic(topic, &expected, &actual, options) {
             let detail = listing(topic, &expected, &actual);
-            return Outcome::Fail { reason, detail: Some(detail) };
+            return Outcome::Fail {
+                reason,
+                detail: Some(detail),
+            };
         }
     }
     Outcome::Pass { note: None }
@@ -363,7 +462,10 @@ fn check_outputs<E: CaseEngine>(case: &Case, engine: &E, log: &Log) -> Outcome {
 fn listing(topic: &str, expected: &[&RecordNode], actual: &[ActualRecord]) -> String {
     let mut text = format!("  topic '{topic}' expected {} records:\n", expected.len());
     for record in expected {
-        text.push_str(&format!("    {}\n", super::compare::describe_expected(record)));
+        text.push_str(&format!(
+            "    {}\n",
+            super::compare::describe_expected(record)
+        ));
     }
     text.push_str(&format!("  actual {} records:\n", actual.len()));
     for record in actual {
@@ -386,18 +488,44 @@ mod tests {
             source_topic_of("create or replace table T (K INT PRIMARY KEY) with (PARTITIONS=4, KAFKA_TOPIC='It''s');"),
             Some(("It's".into(), Some(4)))
         );
-        assert_eq!(source_topic_of("CREATE STREAM S AS SELECT * FROM T WITH (KAFKA_TOPIC='x');"), None);
-        assert_eq!(source_topic_of("INSERT INTO S VALUES ('kafka_topic=''x''');"), None);
+        assert_eq!(
+            source_topic_of("CREATE STREAM S AS SELECT * FROM T WITH (KAFKA_TOPIC='x');"),
+            None
+        );
+        assert_eq!(
+            source_topic_of("INSERT INTO S VALUES ('kafka_topic=''x''');"),
+            None
+        );
     }
 
     #[test]
     fn windowed_keys_round_trip() {
         let bytes = windowed_key_bytes(b"k", 10, 20, "session");
         let (inner, window) = split_windowed_key(&bytes, true).unwrap();
-        assert_eq!((inner, window), (&b"k"[..], ActualWindow { start: 10, end: Some(20), session: true }));
+        assert_eq!(
+            (inner, window),
+            (
+                &b"k"[..],
+                ActualWindow {
+                    start: 10,
+                    end: Some(20),
+                    session: true
+                }
+            )
+        );
         let bytes = windowed_key_bytes(b"k", 10, 20, "time");
         let (inner, window) = split_windowed_key(&bytes, false).unwrap();
-        assert_eq!((inner, window), (&b"k"[..], ActualWindow { start: 10, end: None, session: false }));
+        assert_eq!(
+            (inner, window),
+            (
+                &b"k"[..],
+                ActualWindow {
+                    start: 10,
+                    end: None,
+                    session: false
+                }
+            )
+        );
         assert!(split_windowed_key(b"short", true).is_none());
     }
 }

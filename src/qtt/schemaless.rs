@@ -20,12 +20,17 @@ pub fn encode_field(json: &Json) -> Option<Vec<u8>> {
 }
 
 pub fn encode_record(key: &Json, value: &Json) -> EncodedRecord {
-    EncodedRecord { key: encode_field(key), value: encode_field(value) }
+    EncodedRecord {
+        key: encode_field(key),
+        value: encode_field(value),
+    }
 }
 
 /// Reads bytes as JSON if they parse, else as a UTF-8 string.
 pub fn decode_field(bytes: Option<&[u8]>, exact_numeric: bool) -> Actual {
-    let Some(bytes) = bytes else { return Actual::Null };
+    let Some(bytes) = bytes else {
+        return Actual::Null;
+    };
     let text = String::from_utf8_lossy(bytes);
     match Json::parse(&text) {
         Ok(json) => Actual::from_json(&json, exact_numeric),
