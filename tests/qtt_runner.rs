@@ -508,3 +508,79 @@ mod codec {
         assert_eq!(d(7, 0), "7");
     }
 }
+
+// ---------------------------------------------------------------- the command line
+
+mod cli {
+    use super::fixture;
+    use std::process::Command;
+
+    fn qtt(args: &[&str]) -> (bool, String) {
+        let output = Command::new(env!("CARGO_BIN_EXE_qtt"))
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            output.status.success(),
+            String::from_utf8(output.stdout).unwrap(),
+        )
+    }
+
+    #[test]
+    fn filter_skip_lines_table_and_the_last_line() {
+        let file = fixture("reader-shapes.json");
+        let (ok, stdout) = qtt(&[
+            "--filter",
+            "AVRO",
+            "--summary-table",
+            file.to_str().unwrap(),
+        ]);
+        assert!(ok);
+        let lines: Vec<&str> = stdout.lines().collect();
+        assert_eq!(
+            lines[0],
+            "SKIP reader-shapes - formats and configs - AVRO - ksql.new.query.planner.enabled=true: needs Schema Registry format AVRO"
+        );
+        assert!(stdout.contains("| file | cases | skipped | runnable | passed | failed | pass % |"));
+        assert_eq!(lines.last(), Some(&"0 passed, 0 failed, 2 skipped"));
+    }
+
+    #[test]
+    fn ratchet_fails_the_run_when_passes_fall_below_the_recorded_number() {
+        let dir = std::env::temp_dir().join(format!("qtt-ratchet-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let ratchet = dir.join("ratchet.txt");
+        let file = fixture("reader-shapes.json");
+        std::fs::write(&ratchet, "1\n").unwrap();
+        let (ok, stdout) = qtt(&[
+            "--ratchet",
+            ratchet.to_str().unwrap(),
+            "--filter",
+            "AVRO",
+            file.to_str().unwrap(),
+        ]);
+        assert!(!ok, "0 passes is below the ratchet of 1");
+        assert!(stdout
+            .lines()
+            .last()
+            .unwrap()
+            .starts_with("0 passed, 0 failed"));
+        std::fs::write(&ratchet, "0").unwrap();
+        let (ok, _) = qtt(&[
+            "--ratchet",
+            ratchet.to_str().unwrap(),
+            "--filter",
+            "AVRO",
+            file.to_str().unwrap(),
+        ]);
+        assert!(ok);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn usage_errors_exit_non_zero() {
+        assert!(!qtt(&[]).0);
+        assert!(!qtt(&["--bogus", "x"]).0);
+        assert!(!qtt(&["/no/such/path.json"]).0);
+    }
+}
