@@ -269,22 +269,13 @@ fn run_file_in_children(
         let _ = child.wait();
         match started {
             Some(idx) if idx < selected.len() => {
-                let case = selected
-                    .get(idx)
-                    .map(|c| (c.id.clone(), c.is_negative()))
-                    .unwrap_or_default();
                 let reason = format!(
                     "panic: {}",
                     panic_message.unwrap_or_else(|| "the case's process died".to_string())
                 );
-                report_case(CaseReport {
-                    id: case.0,
-                    negative: case.1,
-                    outcome: Outcome::Fail {
-                        reason,
-                        detail: None,
-                    },
-                });
+                if let Some(case) = selected.get(idx) {
+                    report_case(CaseReport::failed(case, reason));
+                }
                 next = idx + 1;
             }
             _ => {
@@ -292,14 +283,7 @@ fn run_file_in_children(
                     // The child stopped without starting a case: report the rest once, then stop.
                     for case in selected.iter().skip(next) {
                         let reason = "the case's process stopped before running it".to_string();
-                        report_case(CaseReport {
-                            id: case.id.clone(),
-                            negative: case.is_negative(),
-                            outcome: Outcome::Fail {
-                                reason,
-                                detail: None,
-                            },
-                        });
+                        report_case(CaseReport::failed(case, reason));
                     }
                     return;
                 }

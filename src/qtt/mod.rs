@@ -108,10 +108,32 @@ fn collect_dir(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), String> {
 pub struct CaseReport {
     pub id: String,
     pub negative: bool,
+    /// Some expected output has a windowed key (windows are compared too: part 2 of the engine).
+    pub windowed: bool,
     pub outcome: Outcome,
 }
 
 impl CaseReport {
+    pub fn new(case: &Case, outcome: Outcome) -> CaseReport {
+        CaseReport {
+            id: case.id.clone(),
+            negative: case.is_negative(),
+            windowed: case.is_windowed(),
+            outcome,
+        }
+    }
+
+    /// A failure found outside the case itself (its process died).
+    pub fn failed(case: &Case, reason: String) -> CaseReport {
+        CaseReport::new(
+            case,
+            Outcome::Fail {
+                reason,
+                detail: None,
+            },
+        )
+    }
+
     /// The case's line: `PASS id`, `FAIL id: difference` or `SKIP id: reason`.
     pub fn line(&self, verbose: bool) -> String {
         match &self.outcome {
@@ -120,6 +142,9 @@ impl CaseReport {
             Outcome::Skip { reason } => format!("SKIP {}: {reason}", self.id),
             Outcome::Fail { reason, detail } => {
                 let mut line = format!("FAIL {}: {}", self.id, one_line(reason));
+                if self.windowed {
+                    line.push_str(" [windowed]");
+                }
                 if let (true, Some(detail)) = (verbose, detail) {
                     line.push('\n');
                     line.push_str(detail.trim_end());
@@ -206,11 +231,7 @@ pub fn run_case_caught<E: CaseEngine>(case: &Case, new_engine: impl Fn() -> E) -
             }
         }
     };
-    CaseReport {
-        id: case.id.clone(),
-        negative: case.is_negative(),
-        outcome,
-    }
+    CaseReport::new(case, outcome)
 }
 
 /// Counts for one file (or a whole run).
