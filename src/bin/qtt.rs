@@ -15,7 +15,6 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use streamlab::qtt::engine_adapter::EngineAdapter;
-use streamlab::qtt::run::Outcome;
 use streamlab::qtt::{self, CaseReport, Summary, TestSource};
 
 const USAGE: &str =
