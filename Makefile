@@ -20,7 +20,7 @@ test: setup test-native test-web test-e2e
 	@echo "All test layers passed."
 
 test-native:
-	cargo test --all-targets
+	cargo test
 
 test-qtt:
 	@if [ -d "$(QTT_DIR)" ]; then \

@@ -1,5 +1,5 @@
 //! Benchmarks of the simulated Kafka, printed as a table. Run natively:
-//! `cargo run --release --bin bench_log`
+//! `cargo bench --bench log` (or `make bench`)
 //! (Wall-clock time is allowed here, in a bench binary, and nowhere in the engine.)
 
 use std::alloc::{GlobalAlloc, Layout, System};

@@ -1,0 +1,87 @@
+//! Running queries. A persistent query (`CREATE ... AS SELECT`, `INSERT INTO ... SELECT`) reads
+//! its source topic and writes its sink topic until terminated. A transient push query
+//! (`SELECT ... EMIT CHANGES`) hands its rows to a subscriber instead.
+
+use super::pipeline::Pipeline;
+use crate::clock::Millis;
+use crate::log::Log;
+use crate::sql::error::SqlError;
+use crate::sql::format::display_value;
+use crate::sql::operators::sink::Sink;
+use crate::sql::operators::ProcessingLog;
+use crate::sql::value::Value;
+
+#[derive(Debug)]
+pub struct PersistentQuery {
+    /// `CSAS_<SINK>_<n>`, `CTAS_<SINK>_<n>` or `INSERTQUERY_<n>`, as ksqlDB names them.
+    pub id: String,
+    pub sql: String,
+    pub source: String,
+    pub sink: String,
+    pub pipeline: Pipeline,
+    pub sink_writer: Sink,
+    pub n_records_written: u64,
+}
+
+impl PersistentQuery {
+    /// Processes one batch; returns whether there was anything to read.
+    pub fn step(&mut self, log: &mut Log, now_ms: Millis, processing_log: &mut ProcessingLog) -> Result<bool, SqlError> {
+        if !self.pipeline.has_input(log) {
+            return Ok(false);
+        }
+        let rows = self.pipeline.poll(log, processing_log);
+        for row in rows {
+            match self.sink_writer.encode(&row) {
+                Ok(record) => {
+                    log.append(&self.sink_writer.topic, record, now_ms)
+                        .map_err(|e| SqlError::execution(format!("Query {} could not write to {}: {e}", self.id, self.sink_writer.topic)))?;
+                    self.n_records_written = self.n_records_written.saturating_add(1);
+                }
+                Err(error) => processing_log.record(format!("Query {} could not serialize a row: {error}", self.id)),
+            }
+        }
+        Ok(true)
+    }
+}
+
+#[derive(Debug)]
+pub struct PushQuery {
+    pub id: String,
+    pub sql: String,
+    pub columns: Vec<String>,
+    pub pipeline: Pipeline,
+    pub limit: Option<u64>,
+    pub n_rows_emitted: u64,
+    /// Rows not yet taken by the subscriber.
+    pub pending: Vec<Vec<Value>>,
+}
+
+impl PushQuery {
+    pub fn is_done(&self) -> bool {
+        self.limit.is_some_and(|limit| self.n_rows_emitted >= limit)
+    }
+
+    pub fn step(&mut self, log: &Log, processing_log: &mut ProcessingLog) -> bool {
+        if self.is_done() || !self.pipeline.has_input(log) {
+            return false;
+        }
+        let n_columns = self.columns.len();
+        for row in self.pipeline.poll(log, processing_log) {
+            if self.is_done() {
+                break;
+            }
+            // A table's deletions are changelog bookkeeping: the subscriber sees rows only.
+            if row.tombstone {
+                continue;
+            }
+            self.pending.push(row.value(n_columns).to_vec());
+            self.n_rows_emitted = self.n_rows_emitted.saturating_add(1);
+        }
+        true
+    }
+
+    /// Takes the rows emitted since the last call, as text.
+    pub fn take_rows(&mut self) -> Vec<Vec<String>> {
+        std::mem::take(&mut self.pending).iter().map(|row| row.iter().map(display_value).collect()).collect()
+    }
+}

@@ -1,0 +1,69 @@
+//! Streaming operators, one per file. A persistent or push query is a chain: a [`source`]
+//! decodes Kafka records into rows, [`filter`] and [`project`] transform them, a [`sink`]
+//! encodes them back into records (or a push query hands them to its subscriber).
+//!
+//! Changes travel with the row: `tombstone` marks a deletion of the key (a null value), which
+//! is what a table's changelog carries. Stateful operators (aggregations, windows, joins) will
+//! implement the same [`Operator`] trait and keep their state inside.
+
+pub mod filter;
+pub mod project;
+pub mod sink;
+pub mod source;
+
+use crate::clock::Millis;
+use crate::sql::value::Value;
+
+/// One row flowing between operators, laid out as its schema: key columns, value columns, then
+/// ROWTIME, ROWPARTITION, ROWOFFSET.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    pub values: Vec<Value>,
+    pub n_keys: usize,
+    /// A null value: for a table, the deletion of the key.
+    pub tombstone: bool,
+    pub timestamp: Millis,
+    pub partition: u32,
+    pub offset: u64,
+}
+
+impl Row {
+    pub fn key(&self) -> &[Value] {
+        self.values.get(..self.n_keys).unwrap_or(&[])
+    }
+
+    /// The value columns (without the pseudo-columns), given how many there are.
+    pub fn value(&self, n_values: usize) -> &[Value] {
+        let end = self.n_keys.saturating_add(n_values).min(self.values.len());
+        self.values.get(self.n_keys.min(end)..end).unwrap_or(&[])
+    }
+}
+
+/// Errors met while processing rows (bad records, failing expressions). As in ksqlDB's
+/// processing log, they never stop a query: the record is skipped or the value becomes NULL.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ProcessingLog {
+    pub entries: Vec<String>,
+    pub n_dropped: u64,
+}
+
+impl ProcessingLog {
+    /// Keeps the most recent entries only, so that a bad stream cannot grow memory forever.
+    const MAX_ENTRIES: usize = 100;
+
+    pub fn record(&mut self, message: String) {
+        if self.entries.len() >= Self::MAX_ENTRIES {
+            self.entries.remove(0);
+            self.n_dropped += 1;
+        }
+        self.entries.push(message);
+    }
+}
+
+/// A stateless or stateful step between source and sink.
+pub trait Operator: std::fmt::Debug {
+    /// Processes one row, pushing zero or more rows to `out`.
+    fn process(&mut self, row: Row, out: &mut Vec<Row>, log: &mut ProcessingLog);
+    /// One line for `EXPLAIN`.
+    fn describe(&self) -> String;
+}

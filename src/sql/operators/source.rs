@@ -1,0 +1,96 @@
+//! Reads Kafka records as rows: the key with the key format, the value with the value format,
+//! and the pseudo-columns from the record itself.
+//!
+//! A record that cannot be read is skipped and logged, as ksqlDB does. A table drops records
+//! with a null key (a table row needs a key); a null value is a tombstone.
+
+use super::{ProcessingLog, Row};
+use crate::log::Record;
+use crate::sql::ast::SourceKind;
+use crate::sql::format::{self, Field, FormatSpec};
+use crate::sql::functions;
+use crate::sql::value::Value;
+
+/// Where a stream's event time comes from when `WITH (TIMESTAMP='column')` is given.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TimestampColumn {
+    /// Position in the row layout.
+    pub idx: usize,
+    /// `TIMESTAMP_FORMAT` for STRING columns (a Java `DateTimeFormatter` pattern).
+    pub format: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct SourceDecoder {
+    pub kind: SourceKind,
+    pub key_format: FormatSpec,
+    pub value_format: FormatSpec,
+    pub key_columns: Vec<Field>,
+    pub value_columns: Vec<Field>,
+    pub timestamp: Option<TimestampColumn>,
+}
+
+impl SourceDecoder {
+    pub fn decode(&self, record: &Record, log: &mut ProcessingLog) -> Option<Row> {
+        let n_keys = self.key_columns.len();
+        let n_values = self.value_columns.len();
+        let mut values = Vec::with_capacity(n_keys + n_values + 3);
+        if n_keys > 0 {
+            match format::deserialize(&self.key_format, &self.key_columns, record.key.as_deref()) {
+                Ok(Some(key)) => values.extend(key),
+                Ok(None) => values.extend(std::iter::repeat_n(Value::Null, n_keys)),
+                Err(error) => {
+                    log.record(format!("Failed to deserialize key at {}-{}: {error}", record.partition, record.offset));
+                    return None;
+                }
+            }
+            if self.kind == SourceKind::Table && values.iter().any(Value::is_null) {
+                log.record(format!("Dropped a table record with a null key at {}-{}", record.partition, record.offset));
+                return None;
+            }
+        }
+        values.truncate(n_keys);
+        values.resize(n_keys, Value::Null);
+        let tombstone = match format::deserialize(&self.value_format, &self.value_columns, record.value.as_deref()) {
+            Ok(Some(value)) => {
+                values.extend(value);
+                false
+            }
+            Ok(None) => true,
+            Err(error) => {
+                log.record(format!("Failed to deserialize value at {}-{}: {error}", record.partition, record.offset));
+                return None;
+            }
+        };
+        values.resize(n_keys + n_values, Value::Null);
+        let mut timestamp = record.timestamp;
+        if let (Some(column), false) = (&self.timestamp, tombstone) {
+            match self.extract_timestamp(&values, column) {
+                Some(extracted) => timestamp = extracted,
+                None => {
+                    log.record(format!("Dropped a record without a valid timestamp column at {}-{}", record.partition, record.offset));
+                    return None;
+                }
+            }
+        }
+        values.push(Value::BigInt(timestamp));
+        values.push(Value::Int(i32::try_from(record.partition).unwrap_or(i32::MAX)));
+        values.push(Value::BigInt(i64::try_from(record.offset).unwrap_or(i64::MAX)));
+        Some(Row { values, n_keys, tombstone, timestamp, partition: record.partition, offset: record.offset })
+    }
+
+    fn extract_timestamp(&self, values: &[Value], column: &TimestampColumn) -> Option<i64> {
+        match values.get(column.idx)? {
+            Value::BigInt(ms) | Value::Timestamp(ms) => Some(*ms),
+            Value::Int(ms) => Some(i64::from(*ms)),
+            Value::String(text) => {
+                let pattern = column.format.clone().unwrap_or_else(|| "yyyy-MM-dd'T'HH:mm:ss.SSS".to_string());
+                match functions::call_scalar("STRINGTOTIMESTAMP", &[Value::String(text.clone()), Value::String(pattern)]) {
+                    Ok(Value::BigInt(ms)) | Ok(Value::Timestamp(ms)) => Some(ms),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+}

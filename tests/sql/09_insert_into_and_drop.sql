@@ -1,0 +1,11 @@
+SET 'auto.offset.reset' = 'earliest';
+CREATE STREAM eu_orders (id STRING KEY, total DOUBLE) WITH (kafka_topic='eu', value_format='JSON', partitions=1);
+CREATE STREAM us_orders (id STRING KEY, total DOUBLE) WITH (kafka_topic='us', value_format='JSON', partitions=1);
+CREATE STREAM all_orders AS SELECT * FROM eu_orders;
+INSERT INTO all_orders SELECT * FROM us_orders;
+INSERT INTO eu_orders VALUES ('e1', 10.5);
+INSERT INTO us_orders VALUES ('u1', 7);
+PRINT 'ALL_ORDERS' FROM BEGINNING;
+TERMINATE ALL;
+DROP STREAM all_orders DELETE TOPIC;
+SHOW TOPICS;
