@@ -584,3 +584,19 @@ mod cli {
         assert!(!qtt(&["/no/such/path.json"]).0);
     }
 }
+
+// ---------------------------------------------------------------- runner, with the real engine
+
+#[test]
+fn real_engine_cases_pass_or_fail_as_their_names_say() {
+    use streamlab::qtt::engine_adapter::EngineAdapter;
+    qtt::install_quiet_panic_hook(false);
+    let source = qtt::load(&fixture("engine-smoke.json")).unwrap();
+    assert_eq!(source.cases.len(), 6);
+    for case in &source.cases {
+        let report = qtt::run_case_caught(case, EngineAdapter::new);
+        let passed = matches!(report.outcome, Outcome::Pass { .. });
+        let should_pass = case.id.starts_with("engine-smoke - pass");
+        assert_eq!(passed, should_pass, "{}", report.line(true));
+    }
+}
