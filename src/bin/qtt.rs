@@ -146,12 +146,13 @@ fn run_parent(options: &Options) -> ExitCode {
         println!("{n_unreadable} files could not be read");
     }
     println!(
-        "positive: {}/{} passed; negative: {}/{} passed ({} with the expected message)",
+        "positive: {}/{} passed; negative: {}/{} passed ({} with the expected message, {} rejected as unsupported)",
         total.positive_passed,
         total.positive_runnable,
         total.negative_passed,
         total.negative_runnable,
-        total.negative_message_matched
+        total.negative_message_matched,
+        total.negative_unsupported
     );
     let mut status = ExitCode::SUCCESS;
     if let Some(ratchet) = &options.ratchet {

@@ -247,6 +247,8 @@ pub struct Summary {
     pub negative_runnable: usize,
     /// Negative passes whose error message also matched the expected substring.
     pub negative_message_matched: usize,
+    /// Negative passes where the engine rejected the statement as not supported yet.
+    pub negative_unsupported: usize,
 }
 
 impl Summary {
@@ -258,8 +260,15 @@ impl Summary {
                 return;
             }
             Outcome::Pass { note } => {
-                if report.negative && note.as_deref() == Some("message matched") {
+                if report.negative && note.as_deref() == Some(run::NOTE_MESSAGE_MATCHED) {
                     self.negative_message_matched += 1;
+                }
+                if report.negative
+                    && note
+                        .as_deref()
+                        .is_some_and(|n| n.starts_with(run::NOTE_UNSUPPORTED))
+                {
+                    self.negative_unsupported += 1;
                 }
                 true
             }
@@ -289,6 +298,7 @@ impl Summary {
         self.negative_passed += other.negative_passed;
         self.negative_runnable += other.negative_runnable;
         self.negative_message_matched += other.negative_message_matched;
+        self.negative_unsupported += other.negative_unsupported;
     }
 
     pub fn runnable(&self) -> usize {
@@ -306,7 +316,7 @@ impl Summary {
     /// `file: N cases, N skipped, N passed, N failed (positive a/b, negative c/d, messages m)`.
     pub fn line(&self, label: &str) -> String {
         format!(
-            "{label}: {} cases, {} skipped, {} passed, {} failed (positive {}/{}, negative {}/{}, negative messages matched {})",
+            "{label}: {} cases, {} skipped, {} passed, {} failed (positive {}/{}, negative {}/{}: {} with the expected message, {} rejected as unsupported)",
             self.cases,
             self.skipped,
             self.passed,
@@ -315,7 +325,8 @@ impl Summary {
             self.positive_runnable,
             self.negative_passed,
             self.negative_runnable,
-            self.negative_message_matched
+            self.negative_message_matched,
+            self.negative_unsupported
         )
     }
 }
