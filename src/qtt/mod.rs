@@ -3,13 +3,22 @@
 //! ksqlDB's test runner does. The `qtt` binary is its command line.
 //!
 //! Pipeline: [`reader`] (comments, typed structs, exact numbers) → [`expand`] (`format` ×
-//! `config` cases, Schema Registry skips) → [`run`] (one case on a fresh world) → [`compare`]
-//! (`ExpectedRecordComparator`'s rules). [`json`] is the number-preserving JSON tree they share.
+//! `config` cases, Schema Registry skips) → [`run`] (one case on a fresh log and engine, through
+//! the [`run::CaseEngine`] trait; [`engine_adapter`] implements it for `sql::Engine`) →
+//! [`compare`] (`ExpectedRecordComparator`'s rules). [`codec`] writes and reads records in a
+//! topic's formats, [`schemaless`] when no source declares the topic, and [`json`] is the
+//! number-preserving JSON tree they share.
 //!
-//! **Differences from ksqlDB's runner**, all deliberate: `post` conditions and REST `responses`
-//! are not checked; a negative case passes when the engine rejects its last statement (or fails
-//! while processing), and whether the message matched is reported, not required; records of a
-//! multi-partition output topic are compared partition by partition.
+//! **Differences from ksqlDB's runner**, all deliberate:
+//! - `post` conditions and REST `responses` are not checked;
+//! - a negative case passes when the engine rejects its last statement (or fails while writing
+//!   inputs or processing); whether the expected message matched, or the rejection was only
+//!   "not supported", is reported and counted, not required;
+//! - the records of a multi-partition output topic are merged by timestamp (Java sees them in
+//!   production order, which the log does not keep across partitions);
+//! - windowed keys are read in Kafka Streams' layout (inner key, then the window start; session
+//!   windows put the end before the start); a time window's end is not in its key bytes, so only
+//!   its start is compared.
 
 pub mod codec;
 pub mod compare;
