@@ -177,9 +177,9 @@ thread_local! {
 }
 
 /// Replaces the default panic hook (a multi-line report on stderr), while a case runs, with one
-/// that remembers the message for the case's FAIL line. With `announce`, it also prints
-/// `PANIC\t<message>` on stdout, which is how a child process tells the parent before a
-/// `panic = "abort"` build dies. Installing it twice is harmless.
+/// that prints a single line on stderr and remembers the message for the case's FAIL line. With
+/// `announce`, it prints `PANIC\t<message>` on stdout instead, which is how a child process tells
+/// the parent before a `panic = "abort"` build dies. Installing it twice is harmless.
 pub fn install_quiet_panic_hook(announce: bool) {
     static INSTALLED: std::sync::Once = std::sync::Once::new();
     INSTALLED.call_once(|| install_hook(announce));
@@ -208,6 +208,9 @@ fn install_hook(announce: bool) {
             let mut stdout = std::io::stdout().lock();
             let _ = writeln!(stdout, "PANIC\t{text}");
             let _ = stdout.flush();
+        } else {
+            // One line instead of the default report; the case's FAIL line repeats it.
+            eprintln!("qtt: panic: {text}");
         }
         LAST_PANIC.with(|last| *last.borrow_mut() = Some(text));
     }));
