@@ -376,7 +376,13 @@ fn a_panicking_case_fails_and_the_run_goes_on() {
         (10, 5, 5, 0)
     );
     assert_eq!((summary.negative_passed, summary.negative_runnable), (2, 4));
-    assert_eq!((summary.negative_message_matched, summary.negative_unsupported), (1, 1));
+    assert_eq!(
+        (
+            summary.negative_message_matched,
+            summary.negative_unsupported
+        ),
+        (1, 1)
+    );
     let line = reports
         .iter()
         .find(|r| r.id.ends_with("panic is a failure"))
@@ -400,7 +406,10 @@ fn summary_table_is_markdown_with_a_total_row() {
         lines[0],
         "| file | cases | skipped | runnable | passed | failed | pass % |"
     );
-    assert_eq!(lines[2], "| fake-engine.json | 10 | 0 | 10 | 5 | 5 | 50.0 |");
+    assert_eq!(
+        lines[2],
+        "| fake-engine.json | 10 | 0 | 10 | 5 | 5 | 50.0 |"
+    );
     assert_eq!(lines[3], "| **total** | 10 | 0 | 10 | 5 | 5 | 50.0 |");
 }
 

@@ -551,7 +551,8 @@ mod tests {
     #[test]
     fn partitions_are_merged_by_timestamp() {
         let mut log = Log::new();
-        log.create_topic("t", TopicConfig::with_partitions(2)).unwrap();
+        log.create_topic("t", TopicConfig::with_partitions(2))
+            .unwrap();
         for (partition, timestamp) in [(1, 5), (0, 7), (1, 7), (0, 1)] {
             let record = ProducerRecord {
                 partition: Some(partition),
