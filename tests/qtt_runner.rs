@@ -341,7 +341,7 @@ fn negative_cases_pass_only_when_the_last_statement_is_rejected() {
     assert_eq!(
         outcome_of(&reports, "last statement rejected passes"),
         &Outcome::Pass {
-            note: Some("message matched".into())
+            note: Some(streamlab::qtt::run::NOTE_MESSAGE_MATCHED.into())
         }
     );
     assert_fail(
@@ -373,9 +373,16 @@ fn a_panicking_case_fails_and_the_run_goes_on() {
             summary.failed,
             summary.skipped
         ),
-        (9, 4, 5, 0)
+        (10, 5, 5, 0)
     );
-    assert_eq!((summary.negative_passed, summary.negative_runnable), (1, 3));
+    assert_eq!((summary.negative_passed, summary.negative_runnable), (2, 4));
+    assert_eq!(
+        (
+            summary.negative_message_matched,
+            summary.negative_unsupported
+        ),
+        (1, 1)
+    );
     let line = reports
         .iter()
         .find(|r| r.id.ends_with("panic is a failure"))
@@ -399,8 +406,11 @@ fn summary_table_is_markdown_with_a_total_row() {
         lines[0],
         "| file | cases | skipped | runnable | passed | failed | pass % |"
     );
-    assert_eq!(lines[2], "| fake-engine.json | 9 | 0 | 9 | 4 | 5 | 44.4 |");
-    assert_eq!(lines[3], "| **total** | 9 | 0 | 9 | 4 | 5 | 44.4 |");
+    assert_eq!(
+        lines[2],
+        "| fake-engine.json | 10 | 0 | 10 | 5 | 5 | 50.0 |"
+    );
+    assert_eq!(lines[3], "| **total** | 10 | 0 | 10 | 5 | 5 | 50.0 |");
 }
 
 // ---------------------------------------------------------------- record codec per format

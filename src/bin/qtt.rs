@@ -1,7 +1,8 @@
 //! `qtt`: runs ksqlDB's functional test files (QTT and REST) against streamlab's engine.
 //!
 //! ```text
-//! cargo run --release --bin qtt -- [--filter SUBSTR] [--verbose] [--summary-table] [--ratchet FILE] PATH...
+//! cargo run --release --bin qtt -- [--filter SUBSTR] [--verbose] [--summary-table]
+//!     [--ratchet FILE] [--case-timeout SECS] PATH...
 //! ```
 //! Prints one line per case (`PASS id`, `FAIL id: first difference`, `SKIP id: reason`), a
 //! summary per file, positive/negative counts, and last `N passed, N failed, N skipped`.
@@ -9,16 +10,21 @@
 //!
 //! A panic in a case is a failure, never the end of the run. With `panic = "unwind"` it is caught
 //! in-process; a `panic = "abort"` build (the release profile) runs each file in a child process
-//! that reports case by case, and restarts it after the case that aborted.
+//! that reports case by case, and restarts it after the case that aborted. There, a case that
+//! gives no result within `--case-timeout` seconds (default 60) is killed and fails too.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
 use streamlab::qtt::engine_adapter::EngineAdapter;
 use streamlab::qtt::{self, CaseReport, Summary, TestSource};
 
-const USAGE: &str =
-    "usage: qtt [--filter SUBSTR] [--verbose] [--summary-table] [--ratchet FILE] PATH...";
+const USAGE: &str = "usage: qtt [--filter SUBSTR] [--verbose] [--summary-table] [--ratchet FILE] [--case-timeout SECS] PATH...";
+
+/// How long a case may run in a child process before it is killed (abort builds only).
+const DEFAULT_CASE_TIMEOUT: Duration = Duration::from_secs(60);
 
 #[derive(Debug, Default)]
 struct Options {
@@ -27,12 +33,16 @@ struct Options {
     verbose: bool,
     summary_table: bool,
     ratchet: Option<PathBuf>,
+    case_timeout: Duration,
     /// Internal: run one file's cases from this index and report in the child protocol.
     child: Option<(PathBuf, usize)>,
 }
 
 fn parse_args(args: impl Iterator<Item = String>) -> Result<Options, String> {
-    let mut options = Options::default();
+    let mut options = Options {
+        case_timeout: DEFAULT_CASE_TIMEOUT,
+        ..Options::default()
+    };
     let mut args = args.peekable();
     let mut child_file = None;
     let mut start_at = 0;
@@ -46,6 +56,12 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Options, String> {
             "--ratchet" => options.ratchet = Some(PathBuf::from(value("--ratchet")?)),
             "--verbose" | "-v" => options.verbose = true,
             "--summary-table" => options.summary_table = true,
+            "--case-timeout" => {
+                let seconds: u64 = value("--case-timeout")?
+                    .parse()
+                    .map_err(|_| "--case-timeout needs a whole number of seconds".to_string())?;
+                options.case_timeout = Duration::from_secs(seconds.max(1));
+            }
             "--child" => child_file = Some(PathBuf::from(value("--child")?)),
             "--start-at" => {
                 start_at = value("--start-at")?
@@ -125,7 +141,13 @@ fn run_parent(options: &Options) -> ExitCode {
                 report_case(qtt::run_case_caught(case, EngineAdapter::new));
             }
         } else {
-            run_file_in_children(file, &selected, options.filter.as_deref(), &mut report_case);
+            run_file_in_children(
+                file,
+                &selected,
+                options.filter.as_deref(),
+                options.case_timeout,
+                &mut report_case,
+            );
         }
         let label = relative_label(file, &options.paths);
         let disabled = if source.n_disabled > 0 {
@@ -146,12 +168,13 @@ fn run_parent(options: &Options) -> ExitCode {
         println!("{n_unreadable} files could not be read");
     }
     println!(
-        "positive: {}/{} passed; negative: {}/{} passed ({} with the expected message)",
+        "positive: {}/{} passed; negative: {}/{} passed ({} with the expected message, {} rejected as unsupported)",
         total.positive_passed,
         total.positive_runnable,
         total.negative_passed,
         total.negative_runnable,
-        total.negative_message_matched
+        total.negative_message_matched,
+        total.negative_unsupported
     );
     let mut status = ExitCode::SUCCESS;
     if let Some(ratchet) = &options.ratchet {
@@ -217,6 +240,7 @@ fn run_file_in_children(
     file: &Path,
     selected: &[&qtt::expand::Case],
     filter: Option<&str>,
+    case_timeout: Duration,
     report_case: &mut dyn FnMut(CaseReport),
 ) {
     let mut next = 0;
@@ -244,9 +268,28 @@ fn run_file_in_children(
         };
         let mut started: Option<usize> = None;
         let mut panic_message: Option<String> = None;
+        let mut timed_out = false;
         if let Some(stdout) = child.stdout.take() {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
+            // A reader thread, so that a case that never finishes can be timed out.
+            let (sender, receiver) = mpsc::channel::<String>();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stdout).lines() {
+                    let Ok(line) = line else { break };
+                    if sender.send(line).is_err() {
+                        break;
+                    }
+                }
+            });
+            loop {
+                let line = match receiver.recv_timeout(case_timeout) {
+                    Ok(line) => line,
+                    Err(mpsc::RecvTimeoutError::Timeout) => {
+                        timed_out = true;
+                        let _ = child.kill();
+                        break;
+                    }
+                    Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                };
                 let mut parts = line.splitn(3, '\t');
                 match (parts.next(), parts.next(), parts.next()) {
                     (Some("START"), Some(idx), _) => started = idx.parse().ok(),
@@ -268,10 +311,11 @@ fn run_file_in_children(
         let _ = child.wait();
         match started {
             Some(idx) if idx < selected.len() => {
-                let reason = format!(
-                    "panic: {}",
-                    panic_message.unwrap_or_else(|| "the case's process died".to_string())
-                );
+                let reason = match (timed_out, panic_message) {
+                    (true, _) => format!("timeout: no result after {} s", case_timeout.as_secs()),
+                    (false, Some(message)) => format!("panic: {message}"),
+                    (false, None) => "panic: the case's process died".to_string(),
+                };
                 if let Some(case) = selected.get(idx) {
                     report_case(CaseReport::failed(case, reason));
                 }

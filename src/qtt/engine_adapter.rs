@@ -2,7 +2,7 @@
 //!
 //! Records are written and read with the formats of the stream or table on their topic (see
 //! [`codec`](super::codec)); a topic no source declares falls back to
-//! [`schemaless`](super::schemaless). When several sources share a topic, inputs use the first
+//! [`super::schemaless`]. When several sources share a topic, inputs use the first
 //! one created and outputs the last one (the sink).
 
 use super::codec::TopicSchema;

@@ -3,13 +3,22 @@
 //! ksqlDB's test runner does. The `qtt` binary is its command line.
 //!
 //! Pipeline: [`reader`] (comments, typed structs, exact numbers) → [`expand`] (`format` ×
-//! `config` cases, Schema Registry skips) → [`run`] (one case on a fresh world) → [`compare`]
-//! (`ExpectedRecordComparator`'s rules). [`json`] is the number-preserving JSON tree they share.
+//! `config` cases, Schema Registry skips) → [`run`] (one case on a fresh log and engine, through
+//! the [`run::CaseEngine`] trait; [`engine_adapter`] implements it for `sql::Engine`) →
+//! [`compare`] (`ExpectedRecordComparator`'s rules). [`codec`] writes and reads records in a
+//! topic's formats, [`schemaless`] when no source declares the topic, and [`json`] is the
+//! number-preserving JSON tree they share.
 //!
-//! **Differences from ksqlDB's runner**, all deliberate: `post` conditions and REST `responses`
-//! are not checked; a negative case passes when the engine rejects its last statement (or fails
-//! while processing), and whether the message matched is reported, not required; records of a
-//! multi-partition output topic are compared partition by partition.
+//! **Differences from ksqlDB's runner**, all deliberate:
+//! - `post` conditions and REST `responses` are not checked;
+//! - a negative case passes when the engine rejects its last statement (or fails while writing
+//!   inputs or processing); whether the expected message matched, or the rejection was only
+//!   "not supported", is reported and counted, not required;
+//! - the records of a multi-partition output topic are merged by timestamp (Java sees them in
+//!   production order, which the log does not keep across partitions);
+//! - windowed keys are read in Kafka Streams' layout (inner key, then the window start; session
+//!   windows put the end before the start); a time window's end is not in its key bytes, so only
+//!   its start is compared.
 
 pub mod codec;
 pub mod compare;
@@ -168,9 +177,9 @@ thread_local! {
 }
 
 /// Replaces the default panic hook (a multi-line report on stderr), while a case runs, with one
-/// that remembers the message for the case's FAIL line. With `announce`, it also prints
-/// `PANIC\t<message>` on stdout, which is how a child process tells the parent before a
-/// `panic = "abort"` build dies. Installing it twice is harmless.
+/// that prints a single line on stderr and remembers the message for the case's FAIL line. With
+/// `announce`, it prints `PANIC\t<message>` on stdout instead, which is how a child process tells
+/// the parent before a `panic = "abort"` build dies. Installing it twice is harmless.
 pub fn install_quiet_panic_hook(announce: bool) {
     static INSTALLED: std::sync::Once = std::sync::Once::new();
     INSTALLED.call_once(|| install_hook(announce));
@@ -199,6 +208,9 @@ fn install_hook(announce: bool) {
             let mut stdout = std::io::stdout().lock();
             let _ = writeln!(stdout, "PANIC\t{text}");
             let _ = stdout.flush();
+        } else {
+            // One line instead of the default report; the case's FAIL line repeats it.
+            eprintln!("qtt: panic: {text}");
         }
         LAST_PANIC.with(|last| *last.borrow_mut() = Some(text));
     }));
@@ -247,6 +259,8 @@ pub struct Summary {
     pub negative_runnable: usize,
     /// Negative passes whose error message also matched the expected substring.
     pub negative_message_matched: usize,
+    /// Negative passes where the engine rejected the statement as not supported yet.
+    pub negative_unsupported: usize,
 }
 
 impl Summary {
@@ -258,8 +272,15 @@ impl Summary {
                 return;
             }
             Outcome::Pass { note } => {
-                if report.negative && note.as_deref() == Some("message matched") {
+                if report.negative && note.as_deref() == Some(run::NOTE_MESSAGE_MATCHED) {
                     self.negative_message_matched += 1;
+                }
+                if report.negative
+                    && note
+                        .as_deref()
+                        .is_some_and(|n| n.starts_with(run::NOTE_UNSUPPORTED))
+                {
+                    self.negative_unsupported += 1;
                 }
                 true
             }
@@ -289,6 +310,7 @@ impl Summary {
         self.negative_passed += other.negative_passed;
         self.negative_runnable += other.negative_runnable;
         self.negative_message_matched += other.negative_message_matched;
+        self.negative_unsupported += other.negative_unsupported;
     }
 
     pub fn runnable(&self) -> usize {
@@ -306,7 +328,7 @@ impl Summary {
     /// `file: N cases, N skipped, N passed, N failed (positive a/b, negative c/d, messages m)`.
     pub fn line(&self, label: &str) -> String {
         format!(
-            "{label}: {} cases, {} skipped, {} passed, {} failed (positive {}/{}, negative {}/{}, negative messages matched {})",
+            "{label}: {} cases, {} skipped, {} passed, {} failed (positive {}/{}, negative {}/{}: {} with the expected message, {} rejected as unsupported)",
             self.cases,
             self.skipped,
             self.passed,
@@ -315,7 +337,8 @@ impl Summary {
             self.positive_runnable,
             self.negative_passed,
             self.negative_runnable,
-            self.negative_message_matched
+            self.negative_message_matched,
+            self.negative_unsupported
         )
     }
 }
