@@ -103,27 +103,15 @@ impl Pipeline {
         }
         records.sort_by_key(|r| (r.timestamp, r.partition, r.offset));
         self.n_records_read = self.n_records_read.saturating_add(records.len() as u64);
-        let mut output = Vec::new();
-        for record in &records {
-            if let Some(row) = self.decoder.decode(record, processing_log) {
-                run_chain(&mut self.operators, row, &mut output, processing_log);
-            }
-        }
-        output
-    }
-}
-
-fn run_chain(operators: &mut [Box<dyn Operator>], row: Row, output: &mut Vec<Row>, processing_log: &mut ProcessingLog) {
-    let mut current = vec![row];
-    for operator in operators.iter_mut() {
+        // The whole batch goes through one operator at a time: two buffers, no allocation per row.
+        let mut current: Vec<Row> = records.iter().filter_map(|record| self.decoder.decode(record, processing_log)).collect();
         let mut next = Vec::with_capacity(current.len());
-        for row in current {
-            operator.process(row, &mut next, processing_log);
+        for operator in self.operators.iter_mut() {
+            for row in current.drain(..) {
+                operator.process(row, &mut next, processing_log);
+            }
+            std::mem::swap(&mut current, &mut next);
         }
-        current = next;
-        if current.is_empty() {
-            return;
-        }
+        current
     }
-    output.extend(current);
 }
