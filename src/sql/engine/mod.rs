@@ -68,16 +68,13 @@ impl Engine {
     /// Sets a property, as `SET 'name' = 'value'` does. Unknown properties are kept (ksqlDB
     /// passes them to Kafka Streams); known ones are checked.
     pub fn set_property(&mut self, name: &str, value: &str) -> Result<(), SqlError> {
+        let lower = value.to_ascii_lowercase();
         match name {
-            AUTO_OFFSET_RESET => {
-                if !matches!(value.to_ascii_lowercase().as_str(), "earliest" | "latest") {
-                    return Err(SqlError::invalid(format!("Invalid value '{value}' for property {name}: use 'earliest' or 'latest'")));
-                }
+            AUTO_OFFSET_RESET if !matches!(lower.as_str(), "earliest" | "latest") => {
+                return Err(SqlError::invalid(format!("Invalid value '{value}' for property {name}: use 'earliest' or 'latest'")));
             }
-            WRAP_SINGLE_VALUES | NEW_QUERY_PLANNER => {
-                if !matches!(value.to_ascii_lowercase().as_str(), "true" | "false") {
-                    return Err(SqlError::invalid(format!("Invalid value '{value}' for property {name}: use 'true' or 'false'")));
-                }
+            WRAP_SINGLE_VALUES | NEW_QUERY_PLANNER if !matches!(lower.as_str(), "true" | "false") => {
+                return Err(SqlError::invalid(format!("Invalid value '{value}' for property {name}: use 'true' or 'false'")));
             }
             _ => {}
         }

@@ -44,7 +44,7 @@ impl Engine {
             if limit.is_some_and(|limit| n_printed >= limit) {
                 break;
             }
-            if (record_idx as u64) % every != 0 {
+            if !(record_idx as u64).is_multiple_of(every) {
                 continue;
             }
             lines.push(format!(

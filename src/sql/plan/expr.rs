@@ -362,7 +362,7 @@ impl<'a> ExprCompiler<'a> {
 
     fn column(&self, qualifier: Option<&Ident>, name: &Ident) -> Result<Typed, SqlError> {
         if let Some(qualifier) = qualifier {
-            if !self.qualifiers.iter().any(|q| *q == qualifier.name) {
+            if !self.qualifiers.contains(&qualifier.name) {
                 return Err(SqlError::new(
                     SqlErrorKind::UnknownSource,
                     format!("'{}' is not a valid stream/table name or alias.", qualifier.name),
