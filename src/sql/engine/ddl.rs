@@ -284,28 +284,23 @@ impl Engine {
         Ok(StatementResult::Ack { message: format!("Created query with ID {id}") })
     }
 
-    /// Plans a transient query (`SELECT ... [EMIT CHANGES]`), checking push vs pull.
-    pub(super) fn plan_transient(&self, query: &Query) -> Result<(SourceInfo, SelectPlan), SqlError> {
+    /// A transient query: a push query (`EMIT CHANGES`, or a stream in the 2018 form without
+    /// it) streams its rows so far and (for the world) subscribes; a pull query (a table without
+    /// `EMIT CHANGES`) returns the table's current rows once.
+    pub(super) fn transient_query(&mut self, log: &mut Log, query: &Query, sql: &str) -> Result<StatementResult, SqlError> {
         let source = self.lookup(&query.from.name)?.clone();
-        match (query.emit, source.kind) {
-            (Some(Emit::Final), _) => {
-                return Err(SqlError::unsupported("EMIT FINAL is not supported yet: it needs windowed aggregation").at(query.span))
-            }
-            (None, SourceKind::Table) => {
-                return Err(SqlError::unsupported("Pull queries on tables are not supported yet.").at(query.span).with_hint(
-                    "without EMIT CHANGES, a SELECT on a table is a pull query: it looks up the table's current rows once. \
-                     Add EMIT CHANGES to make it a push query, which subscribes to every change of the table.",
-                ))
-            }
-            _ => {}
+        if query.emit == Some(Emit::Final) {
+            return Err(SqlError::unsupported("EMIT FINAL is not supported yet: it needs windowed aggregation").at(query.span));
         }
         let plan = plan_select(query, &source.name, &source.key_columns, &source.value_columns, SelectPurpose::Transient)?;
-        Ok((source, plan))
+        if query.emit.is_none() && source.kind == SourceKind::Table {
+            return self.pull_query(log, query, &source, &plan);
+        }
+        self.push_query(log, query, sql, &source, &plan)
     }
 
-    /// A transient push query: its rows so far, and (for the world) a subscription.
-    pub(super) fn push_query(&mut self, log: &mut Log, query: &Query, sql: &str) -> Result<StatementResult, SqlError> {
-        let (source, plan) = self.plan_transient(query)?;
+    fn push_query(&mut self, log: &mut Log, query: &Query, sql: &str, source: &SourceInfo, plan: &SelectPlan) -> Result<StatementResult, SqlError> {
+        let (source, plan) = (source.clone(), plan.clone());
         let pipeline = Pipeline::new(&source, &plan, log, self.offset_reset())?;
         let id = format!("transient_{}_{}", source.name, self.next_push_query_number);
         self.next_push_query_number += 1;

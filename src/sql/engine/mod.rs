@@ -12,6 +12,7 @@ mod inspect;
 mod pipeline;
 mod print;
 mod properties;
+mod pull;
 mod queries;
 mod result;
 
@@ -147,7 +148,7 @@ impl Engine {
             Statement::InsertValues { target, columns, values } => {
                 self.insert_values(log, now_ms, target, columns.as_deref(), values)
             }
-            Statement::Select(query) => self.push_query(log, query, &parsed.text),
+            Statement::Select(query) => self.transient_query(log, query, &parsed.text),
             Statement::Print { topic, span, from_beginning, interval, limit } => {
                 self.print(log, topic, *from_beginning, *interval, *limit).map_err(|e| e.at(*span))
             }
