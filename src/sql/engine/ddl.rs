@@ -307,6 +307,7 @@ impl Engine {
         let mut push = PushQuery {
             id,
             sql: sql.to_string(),
+            source: source.name.clone(),
             columns: plan.column_names(),
             pipeline,
             limit: query.limit,

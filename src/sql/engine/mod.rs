@@ -17,6 +17,7 @@ mod queries;
 mod result;
 
 pub use catalog::SourceInfo;
+
 pub use pipeline::OffsetReset;
 pub use result::StatementResult;
 
@@ -39,6 +40,20 @@ const MAX_ROUNDS_UNTIL_IDLE: usize = 100_000;
 pub struct ScriptOutcome {
     pub results: Vec<StatementResult>,
     pub error: Option<SqlError>,
+}
+
+/// A running query as plain data, for `SHOW QUERIES`-like views in the UI.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueryInfo {
+    pub id: String,
+    /// True for a persistent query, false for an open push query.
+    pub persistent: bool,
+    pub sql: String,
+    pub source: String,
+    /// The stream or table a persistent query writes.
+    pub sink: Option<String>,
+    pub records_read: u64,
+    pub records_written: u64,
 }
 
 #[derive(Debug, Default)]
@@ -211,6 +226,29 @@ impl Engine {
     /// Ids of the running persistent queries, in creation order.
     pub fn query_ids(&self) -> Vec<String> {
         self.queries.iter().map(|q| q.id.clone()).collect()
+    }
+
+    /// Every running query (persistent first, in creation order, then open push queries).
+    pub fn queries(&self) -> Vec<QueryInfo> {
+        let persistent = self.queries.iter().map(|q| QueryInfo {
+            id: q.id.clone(),
+            persistent: true,
+            sql: q.sql.clone(),
+            source: q.source.clone(),
+            sink: Some(q.sink.clone()),
+            records_read: q.pipeline.n_records_read,
+            records_written: q.n_records_written,
+        });
+        let push = self.push_queries.iter().map(|q| QueryInfo {
+            id: q.id.clone(),
+            persistent: false,
+            sql: q.sql.clone(),
+            source: q.source.clone(),
+            sink: None,
+            records_read: q.pipeline.n_records_read,
+            records_written: q.n_rows_emitted,
+        });
+        persistent.chain(push).collect()
     }
 
     /// Ids of the open push queries.

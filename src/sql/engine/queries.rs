@@ -48,6 +48,7 @@ impl PersistentQuery {
 pub struct PushQuery {
     pub id: String,
     pub sql: String,
+    pub source: String,
     pub columns: Vec<String>,
     pub pipeline: Pipeline,
     pub limit: Option<u64>,

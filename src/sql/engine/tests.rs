@@ -248,6 +248,9 @@ fn drop_terminate_and_print() {
             ]
         }
     );
+    world.engine.run_until_idle(&mut world.log, 0).unwrap();
+    let info = &world.engine.queries()[0];
+    assert_eq!((info.id.as_str(), info.records_read, info.records_written), ("CSAS_S2_0", 1, 1));
     world.run("TERMINATE CSAS_S2_0; DROP STREAM S2 DELETE TOPIC; DROP STREAM IF EXISTS NOPE;");
     assert!(!world.log.has_topic("S2"));
     assert!(world.engine.query_ids().is_empty());
@@ -268,6 +271,21 @@ fn values_decode_with_the_value_layer() {
     let source = world.engine.source("O").unwrap();
     let value = deserialize(&source.value_format, &source.value_columns, out[0].value.as_deref()).unwrap().unwrap();
     assert_eq!(display_value(&value[0]), "2.5");
+}
+
+#[test]
+fn a_timestamp_column_sets_the_row_time() {
+    let mut world = World::new();
+    world.topic("t");
+    world.run("CREATE STREAM S (K STRING KEY, EVENT_TS BIGINT, AT STRING) WITH (kafka_topic='t', value_format='JSON', timestamp='event_ts');
+               CREATE STREAM P (K STRING KEY, AT STRING) WITH (kafka_topic='t', value_format='JSON', timestamp='AT', timestamp_format='yyyy-MM-dd HH:mm:ss');
+               CREATE STREAM O AS SELECT K, ROWTIME AS RT FROM S;
+               CREATE STREAM Q AS SELECT K, ROWTIME AS RT FROM P;");
+    world.produce("t", Some("a"), Some(r#"{"EVENT_TS":42,"AT":"2020-09-13 12:26:40"}"#), 7);
+    assert_eq!(world.records("O"), vec![r#"a|{"RT":42}|42"#]);
+    assert_eq!(world.records("Q"), vec![r#"a|{"RT":1600000000000}|1600000000000"#]);
+    let wrong = world.error("CREATE STREAM W (K STRING KEY, X INT) WITH (kafka_topic='t', value_format='JSON', timestamp='x');");
+    assert!(wrong.message.contains("Timestamp column, `X`"), "{wrong}");
 }
 
 mod no_panics {
