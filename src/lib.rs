@@ -5,7 +5,10 @@
 
 pub mod clock;
 pub mod log;
+pub mod producers;
+pub mod qtt;
 pub mod sql;
+pub mod world;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

@@ -10,6 +10,9 @@ pub enum LogError {
     OffsetOutOfRange { topic: String, partition: u32, offset: u64, log_start: u64, log_end: u64 },
     InvalidConfig { topic: String, message: String },
     UnknownGroup { group: String },
+    UnknownMember { group: String, member: String },
+    /// A record the topic cannot take, e.g. a keyless record on a compacted topic.
+    InvalidRecord { topic: String, message: String },
 }
 
 impl fmt::Display for LogError {
@@ -29,6 +32,10 @@ impl fmt::Display for LogError {
                 write!(f, "Invalid configuration for topic '{topic}': {message}")
             }
             LogError::UnknownGroup { group } => write!(f, "Consumer group '{group}' does not exist"),
+            LogError::UnknownMember { group, member } => {
+                write!(f, "Consumer group '{group}' has no member '{member}'")
+            }
+            LogError::InvalidRecord { topic, message } => write!(f, "Record rejected by topic '{topic}': {message}"),
         }
     }
 }

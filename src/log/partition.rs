@@ -1,5 +1,6 @@
-//! A partition: an append-only sequence of records split into segments, as Kafka stores it.
-//! Retention removes whole segments from the front; the active (last) segment is never removed.
+//! A partition: an ordered, append-only sequence of records, stored as segments. Retention drops
+//! whole old segments from the front; compaction rewrites closed segments. The active (last)
+//! segment takes appends and is never cleaned or deleted while it is active.
 
 use super::error::LogError;
 use super::record::{ProducerRecord, Record, RecordMetadata};
@@ -18,6 +19,22 @@ pub struct Segment {
     pub created_at_ms: Millis,
     /// Largest record timestamp, which `retention.ms` is measured against.
     pub max_timestamp_ms: Millis,
+    /// Tombstones the cleaner has already seen, with the time after which it may remove them
+    /// (Kafka's per-batch delete horizon, KIP-534): `(offset, delete_horizon_ms)`, offset order.
+    pub tombstone_horizons: Vec<(u64, Millis)>,
+}
+
+impl Segment {
+    pub(crate) fn empty(base_offset: u64, created_at_ms: Millis) -> Self {
+        Segment {
+            base_offset,
+            records: Vec::new(),
+            size_bytes: 0,
+            created_at_ms,
+            max_timestamp_ms: Millis::MIN,
+            tombstone_horizons: Vec::new(),
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -28,11 +45,25 @@ pub struct Partition {
     log_start_offset: u64,
     /// Offset the next append gets (Kafka's log end offset).
     log_end_offset: u64,
+    /// Sum of the segments' sizes, kept up to date so retention checks are O(1).
+    size_bytes: u64,
+    /// Number of records held, kept up to date so views never walk the log.
+    n_records: usize,
+    /// The cleaner's checkpoint: offsets below it have been compacted.
+    pub(crate) first_dirty_offset: u64,
 }
 
 impl Partition {
     pub fn new(id: u32) -> Self {
-        Partition { id, segments: VecDeque::new(), log_start_offset: 0, log_end_offset: 0 }
+        Partition {
+            id,
+            segments: VecDeque::new(),
+            log_start_offset: 0,
+            log_end_offset: 0,
+            size_bytes: 0,
+            n_records: 0,
+            first_dirty_offset: 0,
+        }
     }
 
     pub fn id(&self) -> u32 {
@@ -53,11 +84,16 @@ impl Partition {
 
     /// Number of records held (fewer than end - start after compaction).
     pub fn len(&self) -> usize {
-        self.segments.iter().map(|s| s.records.len()).sum()
+        self.n_records
     }
 
     pub fn is_empty(&self) -> bool {
-        self.segments.iter().all(|s| s.records.is_empty())
+        self.n_records == 0
+    }
+
+    /// Bytes held, as `retention.bytes` counts them.
+    pub fn size_bytes(&self) -> u64 {
+        self.size_bytes
     }
 
     pub(crate) fn append(
@@ -76,35 +112,39 @@ impl Partition {
             headers: record.headers,
         };
         let size = stored.size_in_bytes();
+        // Kafka rolls when the record would overflow segment.bytes, or when the active segment is
+        // older than segment.ms; an empty active segment is reused.
         let must_roll = match self.segments.back() {
             None => true,
             Some(active) => {
                 !active.records.is_empty()
                     && (active.size_bytes.saturating_add(size) > segment_bytes
-                        || now_ms.saturating_sub(active.created_at_ms) >= segment_ms)
+                        || now_ms.saturating_sub(active.created_at_ms) > segment_ms)
             }
         };
         if must_roll {
-            self.segments.push_back(Segment {
-                base_offset: stored.offset,
-                records: Vec::new(),
-                size_bytes: 0,
-                created_at_ms: now_ms,
-                max_timestamp_ms: Millis::MIN,
-            });
+            self.segments.push_back(Segment::empty(stored.offset, now_ms));
         }
         let metadata = RecordMetadata { partition: self.id, offset: stored.offset, timestamp: stored.timestamp };
         if let Some(active) = self.segments.back_mut() {
+            if active.records.is_empty() {
+                active.base_offset = stored.offset;
+                active.created_at_ms = now_ms;
+            }
             active.size_bytes = active.size_bytes.saturating_add(size);
             active.max_timestamp_ms = active.max_timestamp_ms.max(stored.timestamp);
             active.records.push(stored);
         }
+        self.size_bytes = self.size_bytes.saturating_add(size);
+        self.n_records += 1;
         self.log_end_offset += 1;
         Ok(metadata)
     }
 
     /// Up to `max` records from `offset` on. Reading at the log end returns nothing; reading
     /// below the log start or past the end is `OffsetOutOfRange`, as a Kafka fetch would be.
+    /// An offset inside a compaction gap reads from the next record that survived.
+    /// Cost: a binary search plus the records returned, never the size of the log.
     pub fn fetch(&self, topic: &str, offset: u64, max: usize) -> Result<Vec<Record>, LogError> {
         if offset < self.log_start_offset || offset > self.log_end_offset {
             return Err(LogError::OffsetOutOfRange {
@@ -116,10 +156,11 @@ impl Partition {
             });
         }
         let mut out = Vec::with_capacity(max.min(1024));
-        // Segments are few; find the first holding offsets >= `offset`, then binary-search in it.
-        let first_segment = self.segments.partition_point(|s| match s.records.last() {
-            Some(last) => last.offset < offset,
-            None => true,
+        // Find the first segment holding offsets >= `offset`, then binary-search in it.
+        // An empty segment ends where it starts, which keeps the predicate monotone.
+        let first_segment = self.segments.partition_point(|s| {
+            let end = s.records.last().map_or(s.base_offset, |last| last.offset.saturating_add(1));
+            end <= offset
         });
         for segment in self.segments.iter().skip(first_segment) {
             let start = segment.records.partition_point(|r| r.offset < offset);
@@ -133,8 +174,42 @@ impl Partition {
         Ok(out)
     }
 
+    /// Kafka's offsets-for-times: the earliest offset whose timestamp is at or after
+    /// `timestamp_ms`, or `None` when no record is that recent. Timestamps need not be ordered
+    /// (late events), so this scans, skipping every segment whose largest timestamp is too old.
+    pub fn offset_for_time(&self, timestamp_ms: Millis) -> Option<u64> {
+        self.segments
+            .iter()
+            .filter(|segment| segment.max_timestamp_ms >= timestamp_ms)
+            .find_map(|segment| segment.records.iter().find(|r| r.timestamp >= timestamp_ms))
+            .map(|record| record.offset)
+    }
+
     pub(crate) fn segments_mut(&mut self) -> &mut VecDeque<Segment> {
         &mut self.segments
+    }
+
+    /// Recomputes the size and count after segments were rewritten or removed.
+    pub(crate) fn recount(&mut self) {
+        self.size_bytes = self.segments.iter().map(|s| s.size_bytes).sum();
+        self.n_records = self.segments.iter().map(|s| s.records.len()).sum();
+    }
+
+    /// Removes the oldest segment, keeping the counters right, and returns it.
+    pub(crate) fn pop_oldest_segment(&mut self) -> Option<Segment> {
+        let segment = self.segments.pop_front()?;
+        self.size_bytes = self.size_bytes.saturating_sub(segment.size_bytes);
+        self.n_records = self.n_records.saturating_sub(segment.records.len());
+        Some(segment)
+    }
+
+    /// Starts a new, empty active segment at the log end (Kafka rolls before deleting the last
+    /// segment, so the active segment itself is never deleted).
+    pub(crate) fn roll(&mut self, now_ms: Millis) {
+        let needs_roll = self.segments.back().is_none_or(|active| !active.records.is_empty());
+        if needs_roll {
+            self.segments.push_back(Segment::empty(self.log_end_offset, now_ms));
+        }
     }
 
     /// Moves the log start forward (never back).

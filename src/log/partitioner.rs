@@ -10,7 +10,7 @@ pub fn murmur2(data: &[u8]) -> i32 {
     let mut h: u32 = SEED ^ length;
     let mut chunks = data.chunks_exact(4);
     for chunk in &mut chunks {
-        let mut k = u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
+        let mut k = u32::from_le_bytes(<[u8; 4]>::try_from(chunk).unwrap_or_default());
         k = k.wrapping_mul(M);
         k ^= k >> R;
         k = k.wrapping_mul(M);
@@ -19,15 +19,23 @@ pub fn murmur2(data: &[u8]) -> i32 {
     }
     let tail = chunks.remainder();
     // Kafka's switch falls through from case 3 to case 1.
-    if tail.len() >= 3 {
-        h ^= u32::from(tail[2]) << 16;
-    }
-    if tail.len() >= 2 {
-        h ^= u32::from(tail[1]) << 8;
-    }
-    if !tail.is_empty() {
-        h ^= u32::from(tail[0]);
-        h = h.wrapping_mul(M);
+    match *tail {
+        [a, b, c] => {
+            h ^= u32::from(c) << 16;
+            h ^= u32::from(b) << 8;
+            h ^= u32::from(a);
+            h = h.wrapping_mul(M);
+        }
+        [a, b] => {
+            h ^= u32::from(b) << 8;
+            h ^= u32::from(a);
+            h = h.wrapping_mul(M);
+        }
+        [a] => {
+            h ^= u32::from(a);
+            h = h.wrapping_mul(M);
+        }
+        _ => {}
     }
     h ^= h >> 13;
     h = h.wrapping_mul(M);

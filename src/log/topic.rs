@@ -115,6 +115,27 @@ impl Topic {
         self.partitions.get_mut(partition as usize).ok_or(err)
     }
 
+    pub(crate) fn partitions_mut(&mut self) -> &mut [Partition] {
+        &mut self.partitions
+    }
+
+    /// Grows the topic to `n_partitions` (Kafka can add partitions, never remove them). Existing
+    /// keys may now hash to a different partition: per-key order holds only within a partition.
+    pub fn add_partitions(&mut self, n_partitions: u32) -> Result<(), LogError> {
+        if n_partitions <= self.config.partitions {
+            return Err(LogError::InvalidConfig {
+                topic: self.name.clone(),
+                message: format!(
+                    "the number of partitions can only grow: it is {} and {} was asked",
+                    self.config.partitions, n_partitions
+                ),
+            });
+        }
+        self.partitions.extend((self.config.partitions..n_partitions).map(Partition::new));
+        self.config.partitions = n_partitions;
+        Ok(())
+    }
+
     fn unknown_partition(&self, partition: u32) -> LogError {
         LogError::UnknownPartition { topic: self.name.clone(), partition, n_partitions: self.config.partitions }
     }
@@ -135,7 +156,14 @@ impl Topic {
     }
 
     /// Appends a record, stamping it with `now_ms` when the producer gave no timestamp.
+    /// A compacted topic rejects keyless records, as Kafka's broker does: compaction needs a key.
     pub fn append(&mut self, record: ProducerRecord, now_ms: Millis) -> Result<RecordMetadata, LogError> {
+        if self.config.cleanup_policy == CleanupPolicy::Compact && record.key.is_none() {
+            return Err(LogError::InvalidRecord {
+                topic: self.name.clone(),
+                message: "a compacted topic cannot accept a record without a key".to_string(),
+            });
+        }
         let partition = self.choose_partition(&record)?;
         let segment_bytes = self.config.segment_bytes;
         let segment_ms = self.config.segment_ms;

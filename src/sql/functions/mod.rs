@@ -4,6 +4,7 @@
 //! the wall clock (`UNIX_TIMESTAMP()`, `NOW()`) or are random (`RANDOM()`) are refused: the
 //! sandbox is deterministic, driven only by the virtual clock.
 
+pub mod aggregate;
 mod datetime;
 mod math;
 mod string;

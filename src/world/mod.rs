@@ -1,0 +1,428 @@
+//! The world: one virtual clock, the log, the producers, the simulated sinks and the SQL
+//! engine, advanced together by [`World::step`]. The UI sends actions to the world and renders
+//! the plain snapshots of [`view`]; it never touches the log directly.
+//!
+//! **Invariant:** determinism. Same seed + same actions (at the same virtual times) = byte-
+//! identical log. All randomness comes from the world's ChaCha8 generator: each producer gets its
+//! own generator seeded from it when added.
+//! **Invariant:** chunking does not matter. Time is processed in ticks aligned to multiples of
+//! [`TICK_MS`]; producers' arrival times are exact integers; so `step(1000)` equals ten
+//! `step(100)` calls, and a fast-forward gives the log a slow run would have.
+
+mod sink;
+pub mod view;
+
+pub use sink::Sink;
+
+use crate::clock::{Millis, VirtualClock};
+use crate::log::{GroupConfig, Log, LogError, MaintenanceReport, OffsetReset, ProducerRecord, RecordMetadata};
+use crate::producers::{Emitted, Injection, Lateness, Producer, ProducerError, ScenarioKind, Scheduled};
+use crate::sql::{Engine, ScriptOutcome, SqlError};
+use rand::{RngCore, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use std::fmt;
+
+/// Sinks and stream processors run, and fetch what arrived, every tick of virtual time.
+pub const TICK_MS: Millis = 100;
+/// Retention and compaction run every virtual second (Kafka checks every few minutes; a
+/// classroom wants to see it sooner).
+pub const MAINTENANCE_INTERVAL_MS: Millis = 1_000;
+/// The longest a single `step` advances (31 virtual days): a larger request is cut to this, so a
+/// bad speed setting cannot make one call run for ever.
+pub const MAX_STEP_MS: Millis = 31 * 24 * 60 * 60 * 1000;
+/// Where the virtual clock starts: 2018-03-01T00:00:00Z, the era of the talk.
+pub const EPOCH_MS: Millis = 1_519_862_400_000;
+
+/// Something that reads and writes the log as time passes: the SQL engine plugs in here (its
+/// persistent queries poll their source topics through consumer groups and append to sink topics).
+/// The world calls every processor once per tick, after producers and sinks, in the order added.
+pub trait StreamProcessor {
+    fn name(&self) -> &str;
+    fn process(&mut self, log: &mut Log, now_ms: Millis);
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum WorldError {
+    Log(LogError),
+    Producer(ProducerError),
+    UnknownProducer { name: String },
+    ProducerExists { name: String },
+    UnknownSink { name: String },
+    SinkExists { name: String },
+}
+
+impl fmt::Display for WorldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WorldError::Log(error) => write!(f, "{error}"),
+            WorldError::Producer(error) => write!(f, "{error}"),
+            WorldError::UnknownProducer { name } => write!(f, "Producer '{name}' does not exist"),
+            WorldError::ProducerExists { name } => write!(f, "Producer '{name}' already exists"),
+            WorldError::UnknownSink { name } => write!(f, "Sink '{name}' does not exist"),
+            WorldError::SinkExists { name } => write!(f, "Sink '{name}' already exists"),
+        }
+    }
+}
+
+impl std::error::Error for WorldError {}
+
+impl From<LogError> for WorldError {
+    fn from(error: LogError) -> Self {
+        WorldError::Log(error)
+    }
+}
+
+impl From<ProducerError> for WorldError {
+    fn from(error: ProducerError) -> Self {
+        WorldError::Producer(error)
+    }
+}
+
+/// What one `step` did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StepReport {
+    pub appended: u64,
+    pub consumed: u64,
+    pub maintenance: MaintenanceReport,
+}
+
+pub struct World {
+    clock: VirtualClock,
+    log: Log,
+    rng: ChaCha8Rng,
+    /// In the order added, which is also the order same-millisecond events are appended in.
+    producers: Vec<Producer>,
+    sinks: Vec<Sink>,
+    processors: Vec<Box<dyn StreamProcessor>>,
+    /// The ksqlDB-dialect engine: its persistent and push queries run at every tick.
+    engine: Engine,
+    /// The last error a running query hit while processing (shown to the learner, never a panic).
+    last_query_error: Option<SqlError>,
+    /// Bumped by every change, so a UI can skip redrawing when nothing moved.
+    generation: u64,
+}
+
+impl fmt::Debug for World {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("World")
+            .field("now_ms", &self.clock.now())
+            .field("generation", &self.generation)
+            .field("n_topics", &self.log.topics().count())
+            .field("producers", &self.producers.iter().map(Producer::name).collect::<Vec<_>>())
+            .field("sinks", &self.sinks.iter().map(Sink::name).collect::<Vec<_>>())
+            .field("processors", &self.processors.iter().map(|p| p.name()).collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+impl World {
+    /// An empty world whose clock reads [`EPOCH_MS`].
+    pub fn new(seed: u64) -> Self {
+        World {
+            clock: VirtualClock::starting_at(EPOCH_MS),
+            log: Log::new(),
+            rng: ChaCha8Rng::seed_from_u64(seed),
+            producers: Vec::new(),
+            sinks: Vec::new(),
+            processors: Vec::new(),
+            engine: live_engine(),
+            last_query_error: None,
+            generation: 0,
+        }
+    }
+
+    pub fn now_ms(&self) -> Millis {
+        self.clock.now()
+    }
+
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    pub fn log(&self) -> &Log {
+        &self.log
+    }
+
+    /// Direct access for lessons and the engine (creating topics, joining groups). Counts as a
+    /// change for the UI.
+    pub fn log_mut(&mut self) -> &mut Log {
+        self.generation += 1;
+        &mut self.log
+    }
+
+    // ---- Producers --------------------------------------------------------------------------
+
+    /// Adds a stopped producer of `kind` named after it, creating its topics if missing and
+    /// writing its initial records (e.g. the users table). Returns the producer's name.
+    pub fn add_producer(&mut self, kind: ScenarioKind, events_per_second: f64) -> Result<String, WorldError> {
+        let name = kind.name();
+        if self.producers.iter().any(|p| p.name() == name) {
+            return Err(WorldError::ProducerExists { name: name.to_string() });
+        }
+        let mut producer = Producer::new(name, kind, self.rng.next_u64(), events_per_second)?;
+        for (topic, config) in producer.topics() {
+            if !self.log.has_topic(topic) {
+                self.log.create_topic(topic, config)?;
+            }
+        }
+        let now_ms = self.now_ms();
+        for emitted in producer.initial_records(now_ms) {
+            self.log.append(emitted.topic, emitted.record, now_ms)?;
+        }
+        self.producers.push(producer);
+        self.generation += 1;
+        Ok(name.to_string())
+    }
+
+    pub fn remove_producer(&mut self, name: &str) -> Result<(), WorldError> {
+        let index = self.producer_index(name)?;
+        self.producers.remove(index);
+        self.generation += 1;
+        Ok(())
+    }
+
+    pub fn producer(&self, name: &str) -> Result<&Producer, WorldError> {
+        self.producers.iter().find(|p| p.name() == name).ok_or_else(|| unknown_producer(name))
+    }
+
+    pub fn producers(&self) -> &[Producer] {
+        &self.producers
+    }
+
+    fn producer_mut(&mut self, name: &str) -> Result<&mut Producer, WorldError> {
+        self.generation += 1;
+        self.producers.iter_mut().find(|p| p.name() == name).ok_or_else(|| unknown_producer(name))
+    }
+
+    fn producer_index(&self, name: &str) -> Result<usize, WorldError> {
+        self.producers.iter().position(|p| p.name() == name).ok_or_else(|| unknown_producer(name))
+    }
+
+    pub fn start_producer(&mut self, name: &str) -> Result<(), WorldError> {
+        self.producer_mut(name)?.start();
+        Ok(())
+    }
+
+    pub fn stop_producer(&mut self, name: &str) -> Result<(), WorldError> {
+        self.producer_mut(name)?.stop();
+        Ok(())
+    }
+
+    pub fn set_producer_rate(&mut self, name: &str, events_per_second: f64) -> Result<(), WorldError> {
+        Ok(self.producer_mut(name)?.set_events_per_second(events_per_second)?)
+    }
+
+    pub fn set_producer_key_space(&mut self, name: &str, key_space: u32) -> Result<(), WorldError> {
+        self.producer_mut(name)?.set_key_space(key_space);
+        Ok(())
+    }
+
+    pub fn set_producer_lateness(&mut self, name: &str, lateness: Lateness) -> Result<(), WorldError> {
+        self.producer_mut(name)?.set_lateness(lateness);
+        Ok(())
+    }
+
+    /// Produce-one-by-hand: the producer's next event, appended now.
+    pub fn produce_one(&mut self, name: &str) -> Result<Vec<RecordMetadata>, WorldError> {
+        let now_ms = self.now_ms();
+        let events = self.producer_mut(name)?.produce_one(now_ms);
+        events.into_iter().map(|e| Ok(self.log.append(e.topic, e.record, now_ms)?)).collect()
+    }
+
+    /// A scenario action (fraud burst, user level change); its events arrive as time passes.
+    pub fn inject(&mut self, name: &str, injection: &Injection) -> Result<(), WorldError> {
+        let now_ms = self.now_ms();
+        Ok(self.producer_mut(name)?.inject(injection, now_ms)?)
+    }
+
+    /// Appends a record by hand (a learner typing key and value).
+    pub fn produce(&mut self, topic: &str, record: ProducerRecord) -> Result<RecordMetadata, WorldError> {
+        self.generation += 1;
+        let now_ms = self.now_ms();
+        Ok(self.log.append(topic, record, now_ms)?)
+    }
+
+    // ---- Sinks and groups -------------------------------------------------------------------
+
+    /// Adds a sink: a consumer application in its own group (named like the sink) that reads
+    /// `topics` at up to `records_per_second` (`None`: as fast as records arrive) and commits
+    /// after every poll.
+    pub fn add_sink(
+        &mut self,
+        name: &str,
+        topics: &[&str],
+        records_per_second: Option<f64>,
+        auto_offset_reset: OffsetReset,
+    ) -> Result<(), WorldError> {
+        if self.sinks.iter().any(|s| s.name() == name) {
+            return Err(WorldError::SinkExists { name: name.to_string() });
+        }
+        let sink = Sink::new(name, topics, records_per_second)?;
+        let config = GroupConfig { auto_offset_reset, enable_auto_commit: false, ..GroupConfig::default() };
+        self.log.join_group(sink.group(), sink.member(), topics, config)?;
+        self.sinks.push(sink);
+        self.generation += 1;
+        Ok(())
+    }
+
+    /// Removes a sink; its group stays (with its committed offsets), as in Kafka.
+    pub fn remove_sink(&mut self, name: &str) -> Result<(), WorldError> {
+        let index = self.sinks.iter().position(|s| s.name() == name).ok_or_else(|| unknown_sink(name))?;
+        let sink = self.sinks.remove(index);
+        self.log.leave_group(sink.group(), sink.member())?;
+        self.generation += 1;
+        Ok(())
+    }
+
+    pub fn sinks(&self) -> &[Sink] {
+        &self.sinks
+    }
+
+    pub fn sink(&self, name: &str) -> Result<&Sink, WorldError> {
+        self.sinks.iter().find(|s| s.name() == name).ok_or_else(|| unknown_sink(name))
+    }
+
+    /// Outage injection: the group's members stop receiving records (a sink gone offline)
+    /// while producers carry on, so its lag grows.
+    pub fn pause_group(&mut self, group: &str) -> Result<(), WorldError> {
+        self.generation += 1;
+        Ok(self.log.pause_group(group)?)
+    }
+
+    /// Ends the outage: the group reads from where it committed, and its lag drains.
+    pub fn resume_group(&mut self, group: &str) -> Result<(), WorldError> {
+        self.generation += 1;
+        Ok(self.log.resume_group(group)?)
+    }
+
+    // ---- Stream processors (the SQL engine) --------------------------------------------------
+
+    pub fn add_processor(&mut self, processor: Box<dyn StreamProcessor>) {
+        self.processors.push(processor);
+        self.generation += 1;
+    }
+
+    pub fn processors(&self) -> impl Iterator<Item = &dyn StreamProcessor> {
+        self.processors.iter().map(|p| p.as_ref())
+    }
+
+    // ---- Streaming SQL ----------------------------------------------------------------------
+
+    /// Runs a script as a live ksqlDB server would, at the current virtual time: each statement
+    /// sees the output of the queries before it. Results of statements before an error are kept.
+    pub fn execute_sql(&mut self, sql: &str) -> ScriptOutcome {
+        let now_ms = self.now_ms();
+        let outcome = self.engine.execute_script_live(&mut self.log, now_ms, sql);
+        self.generation += 1;
+        outcome
+    }
+
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    pub fn engine_mut(&mut self) -> &mut Engine {
+        self.generation += 1;
+        &mut self.engine
+    }
+
+    /// The last error a running query hit, cleared by [`World::take_query_error`].
+    pub fn take_query_error(&mut self) -> Option<SqlError> {
+        self.last_query_error.take()
+    }
+
+    fn has_readers(&self) -> bool {
+        !self.sinks.is_empty()
+            || !self.processors.is_empty()
+            || !self.engine.query_ids().is_empty()
+            || !self.engine.push_query_ids().is_empty()
+    }
+
+    // ---- Time ---------------------------------------------------------------------------------
+
+    /// Advances virtual time by `dt_ms` (negative is ignored, at most [`MAX_STEP_MS`]): producers emit what falls due,
+    /// and at every tick sinks and processors run; every second retention and compaction run.
+    pub fn step(&mut self, dt_ms: Millis) -> StepReport {
+        let mut report = StepReport::default();
+        let target_ms = self.now_ms().saturating_add(dt_ms.clamp(0, MAX_STEP_MS));
+        // With nobody reading, ticks change nothing: stride from one maintenance to the next
+        // (the log is the same either way, since producers do not depend on chunking).
+        let stride_ms = if self.has_readers() { TICK_MS } else { MAINTENANCE_INTERVAL_MS };
+        while self.now_ms() < target_ms {
+            let now_ms = self.now_ms();
+            let next_tick_ms = now_ms.div_euclid(stride_ms).saturating_add(1).saturating_mul(stride_ms);
+            let until_ms = next_tick_ms.min(target_ms);
+            report.appended += self.produce_until(now_ms, until_ms);
+            self.clock.advance(until_ms - now_ms);
+            if until_ms == next_tick_ms {
+                report.consumed += self.run_tick(until_ms);
+                if until_ms.rem_euclid(MAINTENANCE_INTERVAL_MS) == 0 {
+                    let maintenance = self.log.run_maintenance(until_ms);
+                    report.maintenance.deleted_segments += maintenance.deleted_segments;
+                    report.maintenance.deleted_records += maintenance.deleted_records;
+                    report.maintenance.compacted_partitions += maintenance.compacted_partitions;
+                    report.maintenance.compacted_records += maintenance.compacted_records;
+                }
+            }
+        }
+        self.generation += 1;
+        report
+    }
+
+    /// Appends every producer's events arriving in `(from_ms, to_ms]`, in arrival order; events
+    /// of the same millisecond go in producer order.
+    fn produce_until(&mut self, from_ms: Millis, to_ms: Millis) -> u64 {
+        let mut due: Vec<(Millis, usize, Emitted)> = Vec::new();
+        for (index, producer) in self.producers.iter_mut().enumerate() {
+            due.extend(
+                producer
+                    .events_until(from_ms, to_ms)
+                    .into_iter()
+                    .map(|Scheduled { arrival_ms, emitted }| (arrival_ms, index, emitted)),
+            );
+        }
+        // Stable: a producer's own events keep their order.
+        due.sort_by_key(|(arrival_ms, index, _)| (*arrival_ms, *index));
+        let mut n_appended = 0;
+        for (arrival_ms, _, emitted) in due {
+            // A producer's topic may have been deleted by the learner: the record is dropped,
+            // as a real producer's send would fail.
+            if self.log.append(emitted.topic, emitted.record, arrival_ms).is_ok() {
+                n_appended += 1;
+            }
+        }
+        n_appended
+    }
+
+    fn run_tick(&mut self, now_ms: Millis) -> u64 {
+        let mut consumed = 0;
+        for sink in &mut self.sinks {
+            consumed += sink.consume(&mut self.log, now_ms);
+        }
+        for processor in &mut self.processors {
+            processor.process(&mut self.log, now_ms);
+        }
+        if let Err(error) = self.engine.run_until_idle(&mut self.log, now_ms) {
+            self.last_query_error = Some(error);
+        }
+        consumed
+    }
+}
+
+/// An engine whose push queries stay open, as a live ksqlDB server's do.
+fn live_engine() -> Engine {
+    let mut engine = Engine::new();
+    engine.keep_push_queries_open = true;
+    engine
+}
+
+fn unknown_producer(name: &str) -> WorldError {
+    WorldError::UnknownProducer { name: name.to_string() }
+}
+
+fn unknown_sink(name: &str) -> WorldError {
+    WorldError::UnknownSink { name: name.to_string() }
+}
+
+#[cfg(test)]
+mod tests;
