@@ -87,10 +87,16 @@ impl Engine {
         let lower = value.to_ascii_lowercase();
         match name {
             AUTO_OFFSET_RESET if !matches!(lower.as_str(), "earliest" | "latest") => {
-                return Err(SqlError::invalid(format!("Invalid value '{value}' for property {name}: use 'earliest' or 'latest'")));
+                return Err(SqlError::invalid(format!(
+                    "Invalid value '{value}' for property {name}: use 'earliest' or 'latest'"
+                )));
             }
-            WRAP_SINGLE_VALUES | NEW_QUERY_PLANNER if !matches!(lower.as_str(), "true" | "false") => {
-                return Err(SqlError::invalid(format!("Invalid value '{value}' for property {name}: use 'true' or 'false'")));
+            WRAP_SINGLE_VALUES | NEW_QUERY_PLANNER
+                if !matches!(lower.as_str(), "true" | "false") =>
+            {
+                return Err(SqlError::invalid(format!(
+                    "Invalid value '{value}' for property {name}: use 'true' or 'false'"
+                )));
             }
             _ => {}
         }
@@ -103,7 +109,8 @@ impl Engine {
     }
 
     fn flag(&self, name: &str, default: bool) -> bool {
-        self.property(name).map_or(default, |v| v.eq_ignore_ascii_case("true"))
+        self.property(name)
+            .map_or(default, |v| v.eq_ignore_ascii_case("true"))
     }
 
     fn offset_reset(&self) -> OffsetReset {
@@ -115,7 +122,12 @@ impl Engine {
 
     /// Parses the whole script, then runs its statements in order, stopping at the first error.
     /// Error positions refer to the whole script's text.
-    pub fn execute_script(&mut self, log: &mut Log, now_ms: Millis, sql: &str) -> Result<Vec<StatementResult>, SqlError> {
+    pub fn execute_script(
+        &mut self,
+        log: &mut Log,
+        now_ms: Millis,
+        sql: &str,
+    ) -> Result<Vec<StatementResult>, SqlError> {
         let outcome = self.execute_script_partial(log, now_ms, sql);
         match outcome.error {
             Some(error) => Err(error),
@@ -125,53 +137,107 @@ impl Engine {
 
     /// Like [`Engine::execute_script`], but keeps the results of the statements that ran before
     /// the error (the CLI prints them, then the error).
-    pub fn execute_script_partial(&mut self, log: &mut Log, now_ms: Millis, sql: &str) -> ScriptOutcome {
+    pub fn execute_script_partial(
+        &mut self,
+        log: &mut Log,
+        now_ms: Millis,
+        sql: &str,
+    ) -> ScriptOutcome {
         self.run_script(log, now_ms, sql, false)
     }
 
     /// Runs a script as a live ksqlDB server would: after each statement the persistent queries
     /// process what arrived, so a later statement sees the output of an earlier query.
-    pub fn execute_script_live(&mut self, log: &mut Log, now_ms: Millis, sql: &str) -> ScriptOutcome {
+    pub fn execute_script_live(
+        &mut self,
+        log: &mut Log,
+        now_ms: Millis,
+        sql: &str,
+    ) -> ScriptOutcome {
         self.run_script(log, now_ms, sql, true)
     }
 
-    fn run_script(&mut self, log: &mut Log, now_ms: Millis, sql: &str, live: bool) -> ScriptOutcome {
+    fn run_script(
+        &mut self,
+        log: &mut Log,
+        now_ms: Millis,
+        sql: &str,
+        live: bool,
+    ) -> ScriptOutcome {
         let statements = match parse_script(sql) {
             Ok(statements) => statements,
-            Err(error) => return ScriptOutcome { results: Vec::new(), error: Some(error) },
+            Err(error) => {
+                return ScriptOutcome {
+                    results: Vec::new(),
+                    error: Some(error),
+                }
+            }
         };
         let mut results = Vec::with_capacity(statements.len());
         for statement in &statements {
             match self.execute(log, now_ms, statement) {
                 Ok(result) => results.push(result),
-                Err(error) => return ScriptOutcome { results, error: Some(error.at(statement.span)) },
+                Err(error) => {
+                    return ScriptOutcome {
+                        results,
+                        error: Some(error.at(statement.span)),
+                    }
+                }
             }
             if live {
                 if let Err(error) = self.run_until_idle(log, now_ms) {
-                    return ScriptOutcome { results, error: Some(error) };
+                    return ScriptOutcome {
+                        results,
+                        error: Some(error),
+                    };
                 }
             }
         }
-        ScriptOutcome { results, error: None }
+        ScriptOutcome {
+            results,
+            error: None,
+        }
     }
 
-    fn execute(&mut self, log: &mut Log, now_ms: Millis, parsed: &ParsedStatement) -> Result<StatementResult, SqlError> {
+    fn execute(
+        &mut self,
+        log: &mut Log,
+        now_ms: Millis,
+        parsed: &ParsedStatement,
+    ) -> Result<StatementResult, SqlError> {
         match &parsed.statement {
             Statement::CreateSource(create) => self.create_source(log, create, &parsed.text),
             Statement::CreateAsSelect(create) => self.create_as_select(log, create, &parsed.text),
-            Statement::InsertSelect { target, query } => self.insert_select(log, target, query, &parsed.text),
-            Statement::InsertValues { target, columns, values } => {
-                self.insert_values(log, now_ms, target, columns.as_deref(), values)
+            Statement::InsertSelect { target, query } => {
+                self.insert_select(log, target, query, &parsed.text)
             }
+            Statement::InsertValues {
+                target,
+                columns,
+                values,
+            } => self.insert_values(log, now_ms, target, columns.as_deref(), values),
             Statement::Select(query) => self.transient_query(log, query, &parsed.text),
-            Statement::Print { topic, span, from_beginning, interval, limit } => {
-                self.print(log, topic, *from_beginning, *interval, *limit).map_err(|e| e.at(*span))
-            }
+            Statement::Print {
+                topic,
+                span,
+                from_beginning,
+                interval,
+                limit,
+            } => self
+                .print(log, topic, *from_beginning, *interval, *limit)
+                .map_err(|e| e.at(*span)),
             Statement::Show { what, extended } => Ok(self.show(log, *what, *extended)),
             Statement::Describe { target, extended } => self.describe(log, target, *extended),
             Statement::Explain(target) => self.explain(log, target),
-            Statement::Drop { kind, name, if_exists, delete_topic } => self.drop_source(log, *kind, name, *if_exists, *delete_topic),
-            Statement::Terminate { query_id } => self.terminate(query_id.as_ref().map(|id| id.name.as_str())),
+            Statement::Drop {
+                kind,
+                name,
+                if_exists,
+                delete_topic,
+            } => self.drop_source(log, *kind, name, *if_exists, *delete_topic),
+            Statement::Terminate { query_id } => {
+                self.terminate(query_id.as_ref().map(|id| id.name.as_str()))
+            }
             Statement::Set { name, value } => {
                 let previous = self.property(name).map(str::to_string);
                 self.set_property(name, value)?;
@@ -183,7 +249,9 @@ impl Engine {
             }
             Statement::Unset { name } => {
                 let message = match self.properties.remove(name) {
-                    Some(previous) => format!("Successfully unset local property '{name}' (value was '{previous}')."),
+                    Some(previous) => format!(
+                        "Successfully unset local property '{name}' (value was '{previous}')."
+                    ),
                     None => format!("Property '{name}' was not set."),
                 };
                 Ok(StatementResult::Ack { message })
@@ -258,7 +326,11 @@ impl Engine {
 
     /// Rows a push query emitted since the last call (empty for an unknown id).
     pub fn take_push_rows(&mut self, id: &str) -> Vec<Vec<String>> {
-        self.push_queries.iter_mut().find(|q| q.id == id).map(PushQuery::take_rows).unwrap_or_default()
+        self.push_queries
+            .iter_mut()
+            .find(|q| q.id == id)
+            .map(PushQuery::take_rows)
+            .unwrap_or_default()
     }
 
     fn terminate(&mut self, query_id: Option<&str>) -> Result<StatementResult, SqlError> {
@@ -266,7 +338,9 @@ impl Engine {
             None => {
                 self.queries.clear();
                 self.push_queries.clear();
-                Ok(StatementResult::Ack { message: "All queries terminated.".into() })
+                Ok(StatementResult::Ack {
+                    message: "All queries terminated.".into(),
+                })
             }
             Some(id) => {
                 let before = self.queries.len() + self.push_queries.len();
@@ -281,7 +355,9 @@ impl Engine {
                         error.with_hint(format!("running queries: {}", ids.join(", ")))
                     });
                 }
-                Ok(StatementResult::Ack { message: "Query terminated.".into() })
+                Ok(StatementResult::Ack {
+                    message: "Query terminated.".into(),
+                })
             }
         }
     }

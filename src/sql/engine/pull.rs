@@ -16,18 +16,31 @@ use crate::sql::plan::SelectPlan;
 use std::collections::BTreeMap;
 
 impl Engine {
-    pub(super) fn pull_query(&mut self, log: &Log, query: &Query, source: &SourceInfo, plan: &SelectPlan) -> Result<StatementResult, SqlError> {
+    pub(super) fn pull_query(
+        &mut self,
+        log: &Log,
+        query: &Query,
+        source: &SourceInfo,
+        plan: &SelectPlan,
+    ) -> Result<StatementResult, SqlError> {
         let mut pipeline = Pipeline::new(source, plan, log, OffsetReset::Earliest)?;
-        let topic = log.topic(&source.topic).map_err(|e| SqlError::execution(e.to_string()))?;
+        let topic = log
+            .topic(&source.topic)
+            .map_err(|e| SqlError::execution(e.to_string()))?;
         // The latest row per key, remembering when each key was first seen to keep a stable order.
         let mut latest: BTreeMap<Vec<u8>, (usize, Row)> = BTreeMap::new();
         for partition in topic.partitions() {
             let start = partition.log_start_offset();
-            let n = usize::try_from(partition.log_end_offset().saturating_sub(start)).unwrap_or(usize::MAX);
+            let n = usize::try_from(partition.log_end_offset().saturating_sub(start))
+                .unwrap_or(usize::MAX);
             let records: Vec<Record> = partition.fetch(&source.topic, start, n).unwrap_or_default();
             for record in &records {
-                let Some(key) = record.key.as_deref() else { continue };
-                let Some(row) = pipeline.decoder.decode(record, &mut self.processing_log) else { continue };
+                let Some(key) = record.key.as_deref() else {
+                    continue;
+                };
+                let Some(row) = pipeline.decoder.decode(record, &mut self.processing_log) else {
+                    continue;
+                };
                 if row.tombstone {
                     latest.remove(key);
                 } else {
@@ -47,13 +60,19 @@ impl Engine {
             std::mem::swap(&mut rows, &mut next);
         }
         let n_columns = plan.columns.len();
-        let limit = query.limit.and_then(|l| usize::try_from(l).ok()).unwrap_or(usize::MAX);
+        let limit = query
+            .limit
+            .and_then(|l| usize::try_from(l).ok())
+            .unwrap_or(usize::MAX);
         let rows = rows
             .iter()
             .filter(|row| !row.tombstone)
             .take(limit)
             .map(|row| row.value(n_columns).iter().map(display_value).collect())
             .collect();
-        Ok(StatementResult::Rows { columns: plan.column_names(), rows })
+        Ok(StatementResult::Rows {
+            columns: plan.column_names(),
+            rows,
+        })
     }
 }
