@@ -7,7 +7,9 @@
 //! `FROM`, `EMIT CHANGES`, `PARTITION BY`) never reaches sqlparser, and a sqlparser upgrade only
 //! touches this module.
 
+pub mod complete;
 pub mod dialect;
+pub mod highlight;
 mod cursor;
 mod expr;
 mod query;
