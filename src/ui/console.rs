@@ -194,6 +194,8 @@ pub fn sql_console(props: &SqlConsoleProps) -> Html {
                               aria-autocomplete="list" aria-controls="sql-completions"
                               aria-expanded={popup.is_some().to_string()}
                               value={(*text).clone()} {oninput} {onkeydown} {onblur} />
+                  </div>
+                </div>
                     if let Some(open) = (*popup).clone() {
                         <ul id="sql-completions" class="completions" role="listbox" aria-label="Completions"
                             style={caret_line_column.map(|(line, column)| format!("--caret-line: {line}; --caret-column: {}", column.min(60))).unwrap_or_default()}>
@@ -217,8 +219,6 @@ pub fn sql_console(props: &SqlConsoleProps) -> Html {
                             }) }
                         </ul>
                     }
-                  </div>
-                </div>
                 <div class="editor-actions">
                     <button class="primary run" onclick={onclick_run} aria-label="Run" title="Run (Ctrl+Enter)">{ "▶ Run" }</button>
                     <span class="muted hint">{ "Ctrl+Enter runs · ↑↓ history · Tab completes" }</span>

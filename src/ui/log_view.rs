@@ -124,7 +124,7 @@ fn lane(props: &LaneProps) -> Html {
                     <button class="icon" onclick={newer} disabled={lane.following}
                             aria-label={format!("Newer records of {} partition {}", props.topic, lane.partition)}>{ "▶" }</button>
                     if !lane.following {
-                        <button class="icon live" onclick={live} aria-label="Follow the newest records">{ "⏭" }</button>
+                        <button class="icon live" onclick={live} aria-label="Follow the newest records">{ "»" }</button>
                     }
                 </span>
             </div>
@@ -201,10 +201,21 @@ fn cell(props: &CellProps) -> Html {
     }
 }
 
-/// The first characters of a value, on one line.
-fn preview(value: &str) -> String {
-    let one_line: String = value.chars().map(|ch| if ch.is_control() { ' ' } else { ch }).take(40).collect();
-    one_line
+/// The first characters of a value, on one line. A JSON object shows its field values (the
+/// names are in the details), which says more in a narrow cell.
+pub fn preview(value: &str) -> String {
+    let text = match serde_json::from_str::<serde_json::Value>(value) {
+        Ok(serde_json::Value::Object(fields)) => fields
+            .values()
+            .map(|v| match v {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(" · "),
+        _ => value.to_string(),
+    };
+    text.chars().map(|ch| if ch.is_control() { ' ' } else { ch }).take(48).collect()
 }
 
 pub fn duration_text(ms: Millis) -> String {

@@ -204,9 +204,9 @@ fn controls(props: &ControlsProps) -> Html {
     html! {
         <div class="controls" role="toolbar" aria-label="Time controls">
             <button class="control-play" onclick={toggle} aria-pressed={(!props.playing).to_string()}>
-                { if props.playing { "⏸ Pause" } else { "▶ Play" } }
+                { if props.playing { "❚❚ Pause" } else { "▶ Play" } }
             </button>
-            <button class="control-step" onclick={step} title="Advance 100 ms of virtual time">{ "⏭ Step" }</button>
+            <button class="control-step" onclick={step} title="Advance 100 ms of virtual time">{ "Step ›" }</button>
             <div class="speed" role="group" aria-label="Speed">
                 { for SPEEDS.iter().map(|&speed| {
                     let onclick = props.dispatch.reform(move |_: MouseEvent| SandboxAction::SetSpeed(speed));
