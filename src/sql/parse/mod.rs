@@ -7,6 +7,8 @@
 //! `FROM`, `EMIT CHANGES`, `PARTITION BY`) never reaches sqlparser, and a sqlparser upgrade only
 //! touches this module.
 
+pub mod complete;
+pub mod highlight;
 mod cursor;
 pub mod dialect;
 mod expr;
