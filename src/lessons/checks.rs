@@ -28,6 +28,14 @@ pub fn check_goal(world: &World, check: &Check) -> GoalStatus {
     match check {
         Check::All { of } => combine(world, of, true),
         Check::Any { of } => combine(world, of, false),
+        Check::Not { of } => {
+            let inner = check_goal(world, of);
+            GoalStatus::new(!inner.done, format!("not: {}", inner.detail))
+        }
+        Check::SinkExists { sink } => match world.sink(sink) {
+            Ok(_) => GoalStatus::new(true, format!("sink {sink} is running")),
+            Err(_) => GoalStatus::new(false, format!("no sink named {sink}")),
+        },
         Check::TopicExists { topic } => {
             let exists = world.log().has_topic(topic);
             GoalStatus::new(exists, if exists { format!("topic '{topic}' exists") } else { format!("no topic '{topic}' yet") })
@@ -94,9 +102,8 @@ pub fn check_goal(world: &World, check: &Check) -> GoalStatus {
             GoalStatus::new(n >= *min_rows, format!("{} has emitted {n} row(s) (goal: at least {min_rows})", info.name))
         }
         Check::TableHasRow { table, key, column, value } => table_has_row(world, table, key, column, value),
-        Check::GroupLag { group, min, max } => match world.group_view(group) {
-            Ok(view) => {
-                let lag = view.total_lag;
+        Check::GroupLag { group, min, max } => match group_lag(world, group) {
+            Some(lag) => {
                 let ok = min.is_none_or(|m| lag >= m) && max.is_none_or(|m| lag <= m);
                 let goal = match (min, max) {
                     (Some(a), Some(b)) => format!("between {a} and {b}"),
@@ -106,7 +113,7 @@ pub fn check_goal(world: &World, check: &Check) -> GoalStatus {
                 };
                 GoalStatus::new(ok, format!("group {group} lags {lag} record(s) behind (goal: {goal})"))
             }
-            Err(_) => no_group(group),
+            None => no_group(group),
         },
         Check::GroupOffset { group, topic, partition, offset } => match world.log().group(group) {
             Ok(g) => {
@@ -154,7 +161,7 @@ pub fn check_goal(world: &World, check: &Check) -> GoalStatus {
                 .filter_map(|t| world.log().topic(t).ok())
                 .flat_map(|t| t.partitions().iter().map(|p| p.log_end_offset()))
                 .sum();
-            let lag = world.group_view(s.group()).map_or(u64::MAX, |v| v.total_lag);
+            let lag = group_lag(world, s.group()).unwrap_or(u64::MAX);
             let done = lag == 0 && s.records_consumed() == in_log;
             GoalStatus::new(done, format!("{sink} has written {} of the {in_log} record(s) in the log; lag {lag}", s.records_consumed()))
         }
@@ -209,6 +216,25 @@ pub fn query_for_sink(world: &World, sink: &str) -> Option<String> {
         rest.rsplit_once('_')
             .is_some_and(|(name, number)| name.eq_ignore_ascii_case(&sink) && !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()))
     })
+}
+
+/// A group's total lag, as `kafka-consumer-groups --describe` shows it: on the partitions its
+/// members subscribe to, and on every partition it has committed an offset for, even when no
+/// member is running (a batch job between two runs).
+pub fn group_lag(world: &World, group: &str) -> Option<u64> {
+    let view = world.group_view(group).ok()?;
+    let mut lags: BTreeMap<(String, u32), u64> = BTreeMap::new();
+    for p in &view.partitions {
+        let lag = p.lag.unwrap_or(p.log_end.saturating_sub(p.log_start));
+        lags.insert((p.topic.clone(), p.partition), lag);
+    }
+    if let Ok(g) = world.log().group(group) {
+        for (tp, committed) in g.committed_offsets() {
+            let Ok(end) = world.log().log_end_offset(&tp.topic, tp.partition) else { continue };
+            lags.entry((tp.topic.clone(), tp.partition)).or_insert(end.saturating_sub(*committed));
+        }
+    }
+    Some(lags.values().sum())
 }
 
 /// Every record of a topic, partition by partition.

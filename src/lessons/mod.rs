@@ -16,7 +16,7 @@ pub mod markdown;
 pub mod model;
 pub mod runner;
 
-pub use checks::{format_age, freshness_ms, GoalStatus};
+pub use checks::{format_age, freshness_ms, group_lag, GoalStatus};
 pub use files::LESSON_FILES;
 pub use load::{parse_lesson, LessonError};
 pub use markdown::render_markdown;

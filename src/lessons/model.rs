@@ -185,6 +185,8 @@ pub enum Check {
     All { of: Vec<Check> },
     /// At least one of `of` holds.
     Any { of: Vec<Check> },
+    /// `of` does not hold (a query was terminated, a sink removed).
+    Not { of: Box<Check> },
     TopicExists { topic: String },
     /// At least `min` records, optionally only those with this key or whose value contains
     /// this text.
@@ -230,6 +232,7 @@ pub enum Check {
     GroupRead { group: String, value_contains: String },
     /// The newest record the group has read is at most `max` old (the freshness meter).
     GroupFreshness { group: String, max: Duration },
+    SinkExists { sink: String },
     SinkConsumed { sink: String, min: u64 },
     /// Lag 0 and as many records written as its topics hold: nothing lost.
     SinkCaughtUp { sink: String },
