@@ -7,6 +7,7 @@ pub mod clock;
 pub mod lessons;
 pub mod log;
 pub mod producers;
+pub mod qtt;
 pub mod sql;
 pub mod world;
 
