@@ -11,7 +11,7 @@ pub(crate) fn convert_expr(expr: &sp::Expr) -> Result<Expr, SqlError> {
     Ok(match expr {
         sp::Expr::Identifier(ident) => Expr::Column {
             qualifier: None,
-            name: ident_of(&ident),
+            name: ident_of(ident),
         },
         sp::Expr::CompoundIdentifier(parts) => match parts.as_slice() {
             [name] => Expr::Column {
@@ -157,7 +157,7 @@ pub(crate) fn convert_expr(expr: &sp::Expr) -> Result<Expr, SqlError> {
                 .map(|o| convert_expr(o).map(Box::new))
                 .transpose()?,
             branches: conditions
-                .into_iter()
+                .iter()
                 .map(|when| Ok((convert_expr(&when.condition)?, convert_expr(&when.result)?)))
                 .collect::<Result<_, SqlError>>()?,
             else_result: else_result
@@ -181,7 +181,7 @@ pub(crate) fn convert_expr(expr: &sp::Expr) -> Result<Expr, SqlError> {
             let span = inner.span();
             Expr::Cast {
                 expr: Box::new(inner),
-                ty: convert_data_type(&data_type).map_err(|e| e.at(span))?,
+                ty: convert_data_type(data_type).map_err(|e| e.at(span))?,
             }
         }
         sp::Expr::Function(function) => convert_function(function)?,
@@ -239,7 +239,7 @@ pub(crate) fn convert_expr(expr: &sp::Expr) -> Result<Expr, SqlError> {
                     },
                     sp::AccessExpr::Dot(sp::Expr::Identifier(field)) => Expr::Dereference {
                         expr: Box::new(result),
-                        field: ident_of(&field).name,
+                        field: ident_of(field).name,
                     },
                     _ => return Err(unsupported("array slices", result.span())),
                 };
