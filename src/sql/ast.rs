@@ -198,6 +198,9 @@ pub struct Join {
 pub struct WindowClause {
     pub text: String,
     pub span: Option<Span>,
+    /// The clause's tokens after `WINDOW`, as text (`TUMBLING`, `(`, `SIZE`, `30`, `SECONDS`, `)`),
+    /// read by `plan::window`.
+    pub tokens: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

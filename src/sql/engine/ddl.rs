@@ -97,12 +97,13 @@ impl Engine {
             timestamp_format: with.timestamp_format.clone(),
             sql: sql.to_string(),
             is_source: true,
+            window: None,
         });
         Ok(StatementResult::Ack { message: format!("{kind_word} created") })
     }
 
     /// `Ok(Some(..))`: the source exists and `IF NOT EXISTS` makes that fine.
-    fn check_name_free(&mut self, name: &Ident, kind: SourceKind, or_replace: bool, if_not_exists: bool) -> Result<Option<StatementResult>, SqlError> {
+    pub(super) fn check_name_free(&mut self, name: &Ident, kind: SourceKind, or_replace: bool, if_not_exists: bool) -> Result<Option<StatementResult>, SqlError> {
         let Some(existing) = self.catalog.get(&name.name) else { return Ok(None) };
         let existing_kind = existing.kind;
         if if_not_exists {
@@ -224,6 +225,7 @@ impl Engine {
             timestamp_format: with.timestamp_format.clone(),
             sql: sql.to_string(),
             is_source: false,
+            window: None,
         });
         self.queries.push(PersistentQuery {
             id: id.clone(),
@@ -367,11 +369,12 @@ impl Engine {
     }
 }
 
-fn make_sink(topic: &str, key_format: &FormatSpec, value_format: &FormatSpec, key_fields: &[Field], value_fields: &[Field], timestamp: Option<&str>) -> Sink {
+pub(super) fn make_sink(topic: &str, key_format: &FormatSpec, value_format: &FormatSpec, key_fields: &[Field], value_fields: &[Field], timestamp: Option<&str>) -> Sink {
     let timestamp_idx = timestamp.and_then(|column| {
         key_fields.iter().chain(value_fields.iter()).position(|f| f.name == column)
     });
     Sink {
+        window_key: None,
         topic: topic.to_string(),
         key_format: key_format.clone(),
         value_format: value_format.clone(),
@@ -382,7 +385,7 @@ fn make_sink(topic: &str, key_format: &FormatSpec, value_format: &FormatSpec, ke
 }
 
 /// Checks that the formats can carry the columns, with ksqlDB's messages.
-fn validate_formats(key_format: &FormatSpec, key_columns: &[Field], value_format: &FormatSpec, value_columns: &[Field], wrap: Option<bool>) -> Result<(), SqlError> {
+pub(super) fn validate_formats(key_format: &FormatSpec, key_columns: &[Field], value_format: &FormatSpec, value_columns: &[Field], wrap: Option<bool>) -> Result<(), SqlError> {
     for column in key_columns {
         if contains_map(&column.ty) {
             return Err(SqlError::invalid(format!(
@@ -417,7 +420,7 @@ fn contains_map(ty: &SqlType) -> bool {
     }
 }
 
-fn check_timestamp_column(with: &WithClause, key_columns: &[Field], value_columns: &[Field]) -> Result<(), SqlError> {
+pub(super) fn check_timestamp_column(with: &WithClause, key_columns: &[Field], value_columns: &[Field]) -> Result<(), SqlError> {
     let Some(column) = &with.timestamp else { return Ok(()) };
     let field = key_columns.iter().chain(value_columns.iter()).find(|f| f.name == *column).ok_or_else(|| {
         SqlError::new(SqlErrorKind::UnknownColumn, format!("The TIMESTAMP column set in the WITH clause does not exist in the schema: '{column}'"))

@@ -5,6 +5,7 @@
 //! **API boundary:** [`Engine`], [`SourceInfo`], [`StatementResult`] and [`SqlError`] are plain
 //! data; nothing here exposes operators or sqlparser types.
 
+mod aggregate_query;
 mod catalog;
 mod ddl;
 mod insert_values;
@@ -145,6 +146,9 @@ impl Engine {
     fn execute(&mut self, log: &mut Log, now_ms: Millis, parsed: &ParsedStatement) -> Result<StatementResult, SqlError> {
         match &parsed.statement {
             Statement::CreateSource(create) => self.create_source(log, create, &parsed.text),
+            Statement::CreateAsSelect(create) if crate::sql::plan::aggregate::is_aggregate_query(&create.query) => {
+                self.create_aggregate_as_select(log, create, &parsed.text)
+            }
             Statement::CreateAsSelect(create) => self.create_as_select(log, create, &parsed.text),
             Statement::InsertSelect { target, query } => self.insert_select(log, target, query, &parsed.text),
             Statement::InsertValues { target, columns, values } => {

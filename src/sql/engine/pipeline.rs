@@ -35,6 +35,19 @@ pub struct Pipeline {
 
 impl Pipeline {
     pub fn new(source: &SourceInfo, plan: &SelectPlan, log: &Log, reset: OffsetReset) -> Result<Pipeline, SqlError> {
+        let mut operators: Vec<Box<dyn Operator>> = Vec::new();
+        if let Some(predicate) = &plan.filter {
+            operators.push(Box::new(Filter { predicate: predicate.clone(), on_table: source.kind == SourceKind::Table }));
+        }
+        operators.push(Box::new(Project {
+            key_exprs: plan.columns.iter().filter(|c| c.key).map(|c| c.expr.clone()).collect(),
+            value_exprs: plan.columns.iter().filter(|c| !c.key).map(|c| (c.name.clone(), c.expr.clone())).collect(),
+        }));
+        Pipeline::with_operators(source, operators, log, reset)
+    }
+
+    /// A pipeline reading `source` through the given operators (stateful queries build their own).
+    pub fn with_operators(source: &SourceInfo, operators: Vec<Box<dyn Operator>>, log: &Log, reset: OffsetReset) -> Result<Pipeline, SqlError> {
         let schema = source.row_schema();
         let timestamp = match &source.timestamp_column {
             Some(column) => Some(TimestampColumn {
@@ -51,14 +64,6 @@ impl Pipeline {
             value_columns: source.value_columns.clone(),
             timestamp,
         };
-        let mut operators: Vec<Box<dyn Operator>> = Vec::new();
-        if let Some(predicate) = &plan.filter {
-            operators.push(Box::new(Filter { predicate: predicate.clone(), on_table: source.kind == SourceKind::Table }));
-        }
-        operators.push(Box::new(Project {
-            key_exprs: plan.columns.iter().filter(|c| c.key).map(|c| c.expr.clone()).collect(),
-            value_exprs: plan.columns.iter().filter(|c| !c.key).map(|c| (c.name.clone(), c.expr.clone())).collect(),
-        }));
         let topic = log.topic(&source.topic).map_err(|e| SqlError::execution(e.to_string()))?;
         let mut positions = BTreeMap::new();
         for partition in topic.partitions() {

@@ -6,6 +6,7 @@
 //! is what a table's changelog carries. Stateful operators (aggregations, windows, joins) will
 //! implement the same [`Operator`] trait and keep their state inside.
 
+pub mod aggregate;
 pub mod filter;
 pub mod project;
 pub mod sink;
@@ -25,6 +26,8 @@ pub struct Row {
     pub timestamp: Millis,
     pub partition: u32,
     pub offset: u64,
+    /// The window (start, end) of a windowed table's row: part of its key.
+    pub window: Option<(Millis, Millis)>,
 }
 
 impl Row {

@@ -76,7 +76,7 @@ impl SourceDecoder {
         values.push(Value::BigInt(timestamp));
         values.push(Value::Int(i32::try_from(record.partition).unwrap_or(i32::MAX)));
         values.push(Value::BigInt(i64::try_from(record.offset).unwrap_or(i64::MAX)));
-        Some(Row { values, n_keys, tombstone, timestamp, partition: record.partition, offset: record.offset })
+        Some(Row { values, n_keys, tombstone, timestamp, partition: record.partition, offset: record.offset, window: None })
     }
 
     fn extract_timestamp(&self, values: &[Value], column: &TimestampColumn) -> Option<i64> {

@@ -56,9 +56,12 @@ pub(crate) fn parse_query(cursor: &mut Cursor) -> Result<Query, SqlError> {
         if let Token::Word(word) = &cursor.peek().token {
             words.push(word.value.to_ascii_uppercase());
         }
-        cursor.skip_until_words(&["WHERE", "GROUP", "PARTITION", "HAVING", "EMIT", "LIMIT"]);
+        let mut tokens = Vec::new();
+        while !cursor.at_end() && !["WHERE", "GROUP", "PARTITION", "HAVING", "EMIT", "LIMIT"].iter().any(|w| cursor.peek_word(w)) {
+            tokens.push(cursor.next().token.to_string());
+        }
         let _ = start;
-        Some(WindowClause { text: words.join(" "), span: window_span })
+        Some(WindowClause { text: words.join(" "), span: window_span, tokens })
     } else {
         None
     };
