@@ -10,6 +10,7 @@ use super::{Engine, StatementResult, OUTPUT_TOPIC_PREFIX, WRAP_SINGLE_VALUES};
 use crate::log::{Log, TopicConfig};
 use crate::sql::ast::{CreateAsSelect, SourceKind};
 use crate::sql::error::SqlError;
+use crate::sql::format::FormatKind;
 use crate::sql::operators::aggregate::Aggregate;
 use crate::sql::operators::sink::WindowKeyKind;
 use crate::sql::operators::Operator;
@@ -23,6 +24,13 @@ impl Engine {
         let with = WithClause::parse(&create.properties)?;
         let source = self.lookup(&create.query.from.name)?.clone();
         let plan = plan_aggregate(&create.query, &source.name, source.kind, &source.key_columns, &source.value_columns, Some(&create.name.name))?;
+        if source.value_format.kind == FormatKind::Kafka {
+            return Err(SqlError::invalid(format!(
+                "Source(s) {} are using the 'KAFKA' value format. This format does not yet support GROUP BY.",
+                source.name
+            ))
+            .at(create.query.span));
+        }
         if create.kind == SourceKind::Stream {
             return Err(SqlError::invalid("Invalid result type. Your SELECT query produces a TABLE. Please use CREATE TABLE AS SELECT statement instead.")
                 .at(create.name.span));

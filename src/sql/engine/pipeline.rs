@@ -106,7 +106,7 @@ impl Pipeline {
                 records.extend(batch);
             }
         }
-        records.sort_by_key(|r| (r.timestamp, r.partition, r.offset));
+        let records = merge_partitions(records);
         self.n_records_read = self.n_records_read.saturating_add(records.len() as u64);
         let mut output = Vec::new();
         for record in &records {
@@ -116,6 +116,32 @@ impl Pipeline {
         }
         output
     }
+}
+
+/// Orders a batch as Kafka Streams picks records: each partition in offset order (so that
+/// out-of-order timestamps within a partition stay out of order, and windows see them late),
+/// and across partitions the one whose next record has the smallest timestamp first.
+fn merge_partitions(records: Vec<Record>) -> Vec<Record> {
+    let mut by_partition: BTreeMap<u32, std::collections::VecDeque<Record>> = BTreeMap::new();
+    for record in records {
+        by_partition.entry(record.partition).or_default().push_back(record);
+    }
+    if by_partition.len() <= 1 {
+        return by_partition.into_values().flatten().collect();
+    }
+    let mut merged = Vec::new();
+    loop {
+        let next = by_partition
+            .iter()
+            .filter_map(|(partition, queue)| queue.front().map(|r| (r.timestamp, *partition)))
+            .min();
+        let Some((_, partition)) = next else { break };
+        match by_partition.get_mut(&partition).and_then(|queue| queue.pop_front()) {
+            Some(record) => merged.push(record),
+            None => break,
+        }
+    }
+    merged
 }
 
 fn run_chain(operators: &mut [Box<dyn Operator>], row: Row, output: &mut Vec<Row>, processing_log: &mut ProcessingLog) {

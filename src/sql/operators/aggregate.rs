@@ -158,7 +158,7 @@ impl Aggregate {
     /// EMIT FINAL: releases the windows that stream time has closed.
     fn release_closed(&mut self, out: &mut Vec<Row>) {
         let (Some(stream_time), Some(window)) = (self.stream_time, self.plan.window) else { return };
-        let grace = window.grace_ms();
+        let grace = if window.is_session() { window.grace_ms().saturating_add(window.size()) } else { window.grace_ms() };
         while let Some(entry) = self.held_back.first_entry() {
             let (end, _, _) = *entry.key();
             if end.saturating_add(grace) > stream_time {
@@ -173,8 +173,9 @@ impl Aggregate {
         let (Some(stream_time), Some(window)) = (self.stream_time, self.plan.window) else { return };
         let close = stream_time.saturating_sub(window.grace_ms());
         self.groups.retain(|_, g| g.window.is_none_or(|(_, end)| end > close));
+        let session_close = close.saturating_sub(window.size());
         for sessions in self.sessions.values_mut() {
-            sessions.retain(|s| s.window.is_none_or(|(_, end)| end >= close));
+            sessions.retain(|s| s.window.is_none_or(|(_, end)| end >= session_close));
         }
         self.sessions.retain(|_, s| !s.is_empty());
     }
@@ -197,9 +198,27 @@ impl Aggregate {
         }
     }
 
+    fn update_in_place(&mut self, key: Vec<Value>, row: &Row, old_args: &[Vec<Value>], new_args: &[Vec<Value>], log: &mut ProcessingLog, out: &mut Vec<Row>) {
+        let id = (key_text(&key), 0);
+        let fresh = self.fresh();
+        let mut group = self.groups.remove(&id).unwrap_or(GroupState { key, accumulators: fresh, timestamp: row.timestamp, window: None, emitted: false });
+        group.timestamp = group.timestamp.max(row.timestamp);
+        for ((accumulator, old), new) in group.accumulators.iter_mut().zip(old_args).zip(new_args) {
+            if let Err(error) = accumulator.undo(old).and_then(|()| accumulator.add(new)) {
+                log.record(format!("Aggregation failed at offset {}: {}", row.offset, error.message));
+            }
+        }
+        let output = self.output(&mut group, row, log);
+        self.groups.insert(id, group);
+        if let Some(output) = output {
+            self.emit(output, out);
+        }
+    }
+
     fn process_session(&mut self, key: Vec<Value>, gap: Millis, row: &Row, args: &[Vec<Value>], log: &mut ProcessingLog, out: &mut Vec<Row>) {
         let grace = self.plan.window.map_or(0, |w| w.grace_ms());
-        let close = self.stream_time.unwrap_or(row.timestamp).saturating_sub(grace);
+        // A session can still grow until stream time passes its end + gap + grace.
+        let close = self.stream_time.unwrap_or(row.timestamp).saturating_sub(grace).saturating_sub(gap);
         let text = key_text(&key);
         let t = row.timestamp;
         let mut sessions = self.sessions.remove(&text).unwrap_or_default();
@@ -293,6 +312,20 @@ impl Aggregate {
         let source_key = key_text(row.key());
         let old = self.table_rows.remove(&source_key);
         let new = if !row.tombstone && self.passes_filter(&row) { Some(row.clone()) } else { None };
+        if let (Some(old_row), Some(new_row)) = (&old, &new) {
+            let old_key = self.group_key(old_row, log);
+            let new_key = self.group_key(new_row, log);
+            if let (Some(old_key), Some(new_key)) = (old_key, new_key) {
+                if old_key == new_key {
+                    // Same group: one update, with the old version undone and the new added.
+                    let old_args = self.args(old_row);
+                    let new_args = self.args(new_row);
+                    self.update_in_place(new_key, new_row, &old_args, &new_args, log, out);
+                    self.table_rows.insert(source_key, new_row.clone());
+                    return;
+                }
+            }
+        }
         if let Some(old_row) = &old {
             if let Some(key) = self.group_key(old_row, log) {
                 let args = self.args(old_row);

@@ -242,6 +242,20 @@ pub fn plan_aggregate(
         let ty = ty.ok_or_else(|| SqlError::type_error(format!("Can't infer a type of null for column `{name}`: cast it")).at(original.span()))?;
         columns.push(OutputColumn { name, ty, expr: compiled, key: is_key });
     }
+    // The output key lists the grouping expressions in GROUP BY order.
+    let mut keyed: Vec<(usize, OutputColumn)> = Vec::new();
+    let mut values = Vec::new();
+    for column in columns {
+        if column.key {
+            let position = group_fields.iter().position(|f| f.name == column.name).unwrap_or(usize::MAX);
+            keyed.push((position, column));
+        } else {
+            values.push(column);
+        }
+    }
+    keyed.sort_by_key(|(position, _)| *position);
+    let mut columns: Vec<OutputColumn> = keyed.into_iter().map(|(_, c)| c).collect();
+    columns.extend(values);
     if let Some(sink_name) = sink_name {
         let missing: Vec<&Expr> = query.group_by.iter().enumerate().filter(|(idx, _)| !key_seen.get(*idx).copied().unwrap_or(false)).map(|(_, e)| e).collect();
         if let Some(first) = missing.first() {
@@ -379,6 +393,11 @@ fn rewrite(expr: &Expr, groups: &[Expr], group_fields: &[Field], calls: &mut Vec
     }
     let recurse = |e: &Expr, calls: &mut Vec<Expr>| rewrite(e, groups, group_fields, calls, clause).map(Box::new);
     Ok(match expr {
+        // AS_VALUE(key) copies a key column into the value.
+        Expr::Function { name, args, .. } if name == "AS_VALUE" && args.len() == 1 => match args.first() {
+            Some(inner) => rewrite(inner, groups, group_fields, calls, clause)?,
+            None => expr.clone(),
+        },
         Expr::Function { name, .. } if aggregate::is_aggregate(name) => {
             let idx = match calls.iter().position(|c| *c == stripped) {
                 Some(idx) => idx,
