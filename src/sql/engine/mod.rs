@@ -13,12 +13,14 @@ mod inspect;
 mod pipeline;
 mod print;
 mod properties;
+mod pull_query;
 mod queries;
 mod result;
 
 pub use catalog::SourceInfo;
 pub use pipeline::OffsetReset;
 pub use result::StatementResult;
+pub use crate::sql::operators::table_source::TableRowView;
 
 use crate::clock::Millis;
 use crate::log::Log;
@@ -49,6 +51,8 @@ pub struct Engine {
     push_queries: Vec<PushQuery>,
     next_query_number: u64,
     next_push_query_number: u64,
+    /// Each table's state, folded from its changelog topic, with the SQL it was built for.
+    materialized_tables: BTreeMap<String, (String, crate::sql::operators::table_source::MaterializedTable)>,
     /// Bad records and failing expressions, as ksqlDB's processing log.
     pub processing_log: ProcessingLog,
     /// When false (the CLI), a push query without LIMIT returns what is in the log now and
@@ -154,6 +158,7 @@ impl Engine {
             Statement::InsertValues { target, columns, values } => {
                 self.insert_values(log, now_ms, target, columns.as_deref(), values)
             }
+            Statement::Select(query) if self.is_pull_query(query) => self.pull_query(log, query),
             Statement::Select(query) => self.push_query(log, query, &parsed.text),
             Statement::Print { topic, span, from_beginning, interval, limit } => {
                 self.print(log, topic, *from_beginning, *interval, *limit).map_err(|e| e.at(*span))

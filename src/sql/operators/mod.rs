@@ -11,6 +11,7 @@ pub mod filter;
 pub mod project;
 pub mod sink;
 pub mod source;
+pub mod table_source;
 
 use crate::clock::Millis;
 use crate::sql::value::Value;
