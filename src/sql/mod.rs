@@ -14,6 +14,6 @@ pub mod types;
 pub mod value;
 
 pub use error::{Span, SqlError, SqlErrorKind};
-pub use engine::{Engine, SourceInfo, StatementResult};
+pub use engine::{Engine, ScriptOutcome, SourceInfo, StatementResult};
 pub use format::{Field, FormatSpec};
 pub use ast::SourceKind;

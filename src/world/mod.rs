@@ -1,4 +1,4 @@
-//! The world: one virtual clock, the log, the producers, the simulated sinks and (later) the SQL
+//! The world: one virtual clock, the log, the producers, the simulated sinks and the SQL
 //! engine, advanced together by [`World::step`]. The UI sends actions to the world and renders
 //! the plain snapshots of [`view`]; it never touches the log directly.
 //!
@@ -17,6 +17,7 @@ pub use sink::Sink;
 use crate::clock::{Millis, VirtualClock};
 use crate::log::{GroupConfig, Log, LogError, MaintenanceReport, OffsetReset, ProducerRecord, RecordMetadata};
 use crate::producers::{Emitted, Injection, Lateness, Producer, ProducerError, ScenarioKind, Scheduled};
+use crate::sql::{Engine, ScriptOutcome, SqlError};
 use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::fmt;
@@ -93,6 +94,10 @@ pub struct World {
     producers: Vec<Producer>,
     sinks: Vec<Sink>,
     processors: Vec<Box<dyn StreamProcessor>>,
+    /// The ksqlDB-dialect engine: its persistent and push queries run at every tick.
+    engine: Engine,
+    /// The last error a running query hit while processing (shown to the learner, never a panic).
+    last_query_error: Option<SqlError>,
     /// Bumped by every change, so a UI can skip redrawing when nothing moved.
     generation: u64,
 }
@@ -120,6 +125,8 @@ impl World {
             producers: Vec::new(),
             sinks: Vec::new(),
             processors: Vec::new(),
+            engine: live_engine(),
+            last_query_error: None,
             generation: 0,
         }
     }
@@ -299,6 +306,38 @@ impl World {
         self.processors.iter().map(|p| p.as_ref())
     }
 
+    // ---- Streaming SQL ----------------------------------------------------------------------
+
+    /// Runs a script as a live ksqlDB server would, at the current virtual time: each statement
+    /// sees the output of the queries before it. Results of statements before an error are kept.
+    pub fn execute_sql(&mut self, sql: &str) -> ScriptOutcome {
+        let now_ms = self.now_ms();
+        let outcome = self.engine.execute_script_live(&mut self.log, now_ms, sql);
+        self.generation += 1;
+        outcome
+    }
+
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    pub fn engine_mut(&mut self) -> &mut Engine {
+        self.generation += 1;
+        &mut self.engine
+    }
+
+    /// The last error a running query hit, cleared by [`World::take_query_error`].
+    pub fn take_query_error(&mut self) -> Option<SqlError> {
+        self.last_query_error.take()
+    }
+
+    fn has_readers(&self) -> bool {
+        !self.sinks.is_empty()
+            || !self.processors.is_empty()
+            || !self.engine.query_ids().is_empty()
+            || !self.engine.push_query_ids().is_empty()
+    }
+
     // ---- Time ---------------------------------------------------------------------------------
 
     /// Advances virtual time by `dt_ms` (negative is ignored, at most [`MAX_STEP_MS`]): producers emit what falls due,
@@ -308,7 +347,7 @@ impl World {
         let target_ms = self.now_ms().saturating_add(dt_ms.clamp(0, MAX_STEP_MS));
         // With nobody reading, ticks change nothing: stride from one maintenance to the next
         // (the log is the same either way, since producers do not depend on chunking).
-        let stride_ms = if self.sinks.is_empty() && self.processors.is_empty() { MAINTENANCE_INTERVAL_MS } else { TICK_MS };
+        let stride_ms = if self.has_readers() { TICK_MS } else { MAINTENANCE_INTERVAL_MS };
         while self.now_ms() < target_ms {
             let now_ms = self.now_ms();
             let next_tick_ms = now_ms.div_euclid(stride_ms).saturating_add(1).saturating_mul(stride_ms);
@@ -363,8 +402,18 @@ impl World {
         for processor in &mut self.processors {
             processor.process(&mut self.log, now_ms);
         }
+        if let Err(error) = self.engine.run_until_idle(&mut self.log, now_ms) {
+            self.last_query_error = Some(error);
+        }
         consumed
     }
+}
+
+/// An engine whose push queries stay open, as a live ksqlDB server's do.
+fn live_engine() -> Engine {
+    let mut engine = Engine::new();
+    engine.keep_push_queries_open = true;
+    engine
 }
 
 fn unknown_producer(name: &str) -> WorldError {
