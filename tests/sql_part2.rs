@@ -248,3 +248,34 @@ proptest! {
         prop_assert_eq!(actual, expected);
     }
 }
+
+/// The talk's streaming ETL: clicks of Platinum users, with the level as it was at click time.
+#[test]
+fn vip_actions_joins_clicks_with_the_users_table() {
+    let mut world = World::new(&["clickstream", "users"]);
+    world.run("CREATE STREAM CLICKSTREAM (USERID STRING, PAGE STRING, ACTION STRING) WITH (kafka_topic='clickstream', value_format='JSON');");
+    world.run("CREATE TABLE USERS (USER_ID STRING PRIMARY KEY, LEVEL STRING) WITH (kafka_topic='users', value_format='JSON');");
+    world.run("CREATE STREAM vip_actions AS SELECT userid, page, action FROM clickstream c LEFT JOIN users u ON c.userid = u.user_id WHERE u.level = 'Platinum';");
+    world.send("users", Some("alice"), Some(r#"{"level":"Gold"}"#), 1);
+    world.send("clickstream", None, Some(r#"{"userid":"alice","page":"/home","action":"view"}"#), 2);
+    world.send("users", Some("alice"), Some(r#"{"level":"Platinum"}"#), 3);
+    world.send("clickstream", None, Some(r#"{"userid":"alice","page":"/cart","action":"buy"}"#), 4);
+    world.send("clickstream", None, Some(r#"{"userid":"nobody","page":"/","action":"view"}"#), 5);
+    assert_eq!(world.topic("VIP_ACTIONS"), vec![r#"alice => {"PAGE":"/cart","ACTION":"buy"} @4"#]);
+    let schema = world.engine.source("VIP_ACTIONS").unwrap().schema_text();
+    assert_eq!(schema, "`USERID` STRING KEY, `PAGE` STRING, `ACTION` STRING");
+}
+
+#[test]
+fn an_inner_stream_table_join_drops_unmatched_records_and_select_star_prefixes_columns() {
+    let mut world = World::new(&["s", "t"]);
+    world.run("CREATE STREAM S (ID INT KEY, V STRING) WITH (kafka_topic='s', value_format='JSON');");
+    world.run("CREATE TABLE T (ID INT PRIMARY KEY, NAME STRING) WITH (kafka_topic='t', value_format='JSON');");
+    world.run("CREATE STREAM J AS SELECT * FROM S JOIN T ON S.ID = T.ID;");
+    world.send("t", Some("\u{0}\u{0}\u{0}\u{1}"), Some(r#"{"name":"one"}"#), 1);
+    world.send("s", Some("\u{0}\u{0}\u{0}\u{1}"), Some(r#"{"v":"a"}"#), 2);
+    world.send("s", Some("\u{0}\u{0}\u{0}\u{2}"), Some(r#"{"v":"b"}"#), 3);
+    let schema = world.engine.source("J").unwrap().schema_text();
+    assert_eq!(schema, "`S_ID` INTEGER KEY, `S_V` STRING, `T_ID` INTEGER, `T_NAME` STRING");
+    assert_eq!(world.topic("J").len(), 1);
+}

@@ -190,6 +190,10 @@ pub struct Join {
     pub kind: String,
     pub right: FromItem,
     pub span: Option<Span>,
+    /// The `ON` condition.
+    pub on: Option<Expr>,
+    /// The `WITHIN ...` words of a stream-stream join, as tokens.
+    pub within: Vec<String>,
 }
 
 /// A `WINDOW TUMBLING|HOPPING|SESSION (...)` clause, kept as its words so that the planner can

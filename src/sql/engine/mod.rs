@@ -9,6 +9,7 @@ mod aggregate_query;
 mod catalog;
 mod ddl;
 mod insert_values;
+mod join_query;
 mod inspect;
 mod pipeline;
 mod print;
@@ -152,6 +153,9 @@ impl Engine {
             Statement::CreateSource(create) => self.create_source(log, create, &parsed.text),
             Statement::CreateAsSelect(create) if crate::sql::plan::aggregate::is_aggregate_query(&create.query) => {
                 self.create_aggregate_as_select(log, create, &parsed.text)
+            }
+            Statement::CreateAsSelect(create) if !create.query.joins.is_empty() && create.query.group_by.is_empty() => {
+                self.create_join_as_select(log, create, &parsed.text)
             }
             Statement::CreateAsSelect(create) => self.create_as_select(log, create, &parsed.text),
             Statement::InsertSelect { target, query } => self.insert_select(log, target, query, &parsed.text),

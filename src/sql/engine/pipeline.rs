@@ -31,6 +31,8 @@ pub struct Pipeline {
     /// Next offset to read, per partition.
     pub positions: BTreeMap<u32, u64>,
     pub n_records_read: u64,
+    /// A join's other input, read alongside the source (see [`super::join_query`]).
+    pub side: Option<super::join_query::SideInput>,
 }
 
 impl Pipeline {
@@ -73,7 +75,7 @@ impl Pipeline {
             };
             positions.insert(partition.id(), start);
         }
-        Ok(Pipeline { source_topic: source.topic.clone(), decoder, operators, positions, n_records_read: 0 })
+        Ok(Pipeline { source_topic: source.topic.clone(), decoder, operators, positions, n_records_read: 0, side: None })
     }
 
     /// Does the source topic hold records this query has not read yet?
@@ -81,6 +83,7 @@ impl Pipeline {
         self.positions
             .iter()
             .any(|(partition, position)| log.log_end_offset(&self.source_topic, *partition).is_ok_and(|end| end > *position))
+            || self.side.as_ref().is_some_and(|side| side.has_input(log))
     }
 
     /// Reads the next batch of records (in timestamp order across partitions), runs them
@@ -109,6 +112,16 @@ impl Pipeline {
         let records = merge_partitions(records);
         self.n_records_read = self.n_records_read.saturating_add(records.len() as u64);
         let mut output = Vec::new();
+        if let Some(side) = self.side.as_mut() {
+            let side_records = side.fetch(log);
+            for (from_side, record) in super::join_query::interleave(records, side_records) {
+                let row = if from_side { side.decoder.decode(&record, processing_log) } else { self.decoder.decode(&record, processing_log) };
+                if let Some(row) = row {
+                    run_chain_from(&mut self.operators, from_side, row, &mut output, processing_log);
+                }
+            }
+            return output;
+        }
         for record in &records {
             if let Some(row) = self.decoder.decode(record, processing_log) {
                 run_chain(&mut self.operators, row, &mut output, processing_log);
@@ -142,6 +155,23 @@ fn merge_partitions(records: Vec<Record>) -> Vec<Record> {
         }
     }
     merged
+}
+
+/// As [`run_chain`], the first operator taking the row as its side input when `from_side`.
+fn run_chain_from(operators: &mut [Box<dyn Operator>], from_side: bool, row: Row, output: &mut Vec<Row>, processing_log: &mut ProcessingLog) {
+    let Some((first, rest)) = operators.split_first_mut() else {
+        output.push(row);
+        return;
+    };
+    let mut current = Vec::new();
+    if from_side {
+        first.process_side(row, &mut current, processing_log);
+    } else {
+        first.process(row, &mut current, processing_log);
+    }
+    for row in current {
+        run_chain(rest, row, output, processing_log);
+    }
 }
 
 fn run_chain(operators: &mut [Box<dyn Operator>], row: Row, output: &mut Vec<Row>, processing_log: &mut ProcessingLog) {

@@ -11,6 +11,7 @@ pub mod filter;
 pub mod project;
 pub mod sink;
 pub mod source;
+pub mod stream_table_join;
 pub mod table_source;
 
 use crate::clock::Millis;
@@ -68,6 +69,11 @@ impl ProcessingLog {
 pub trait Operator: std::fmt::Debug {
     /// Processes one row, pushing zero or more rows to `out`.
     fn process(&mut self, row: Row, out: &mut Vec<Row>, log: &mut ProcessingLog);
+    /// Processes a row from a join's other input (the table of a stream-table join). Operators
+    /// with one input treat it as any row.
+    fn process_side(&mut self, row: Row, out: &mut Vec<Row>, log: &mut ProcessingLog) {
+        self.process(row, out, log);
+    }
     /// One line for `EXPLAIN`.
     fn describe(&self) -> String;
 }

@@ -41,12 +41,15 @@ pub(crate) fn parse_query(cursor: &mut Cursor) -> Result<Query, SqlError> {
             break;
         };
         let right = from_item(cursor)?;
+        let mut within = Vec::new();
         if cursor.eat_word("WITHIN") {
-            cursor.skip_until_words(&["ON"]);
+            while !cursor.at_end() && !cursor.peek_word("ON") {
+                within.push(cursor.next().token.to_string());
+            }
         }
         cursor.expect_word("ON")?;
-        cursor.expr()?;
-        joins.push(Join { kind, right, span: join_span });
+        let on = cursor.expr()?;
+        joins.push(Join { kind, right, span: join_span, on: Some(on), within });
     }
     let window = if cursor.peek_word("WINDOW") {
         let window_span = cursor.span();

@@ -3,6 +3,7 @@
 
 pub mod aggregate;
 pub mod expr;
+pub mod join;
 pub mod schema;
 pub mod select;
 pub mod window;
