@@ -18,7 +18,8 @@ use crate::sql::operators::project::Project;
 use crate::sql::operators::source::SourceDecoder;
 use crate::sql::operators::stream_table_join::StreamTableJoin;
 use crate::sql::operators::Operator;
-use crate::sql::plan::join::{plan_stream_table_join, JoinSide};
+use crate::sql::plan::join::{plan_stream_table_join, plan_table_table_join, JoinSide};
+use crate::sql::operators::table_table_join::{DropUnneededTombstones, TableJoinKind, TableTableJoin};
 use crate::sql::plan::CompiledExpr;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
@@ -113,6 +114,7 @@ impl Engine {
         let right = self.lookup(&join.right.name)?.clone();
         match (left.kind, right.kind) {
             (SourceKind::Stream, SourceKind::Table) => {}
+            (SourceKind::Table, SourceKind::Table) => return self.create_table_join_as_select(log, create, sql, &with, left.clone(), right.clone()),
             (SourceKind::Table, SourceKind::Stream) => {
                 return Err(SqlError::invalid("Invalid join order: table-stream joins are not supported; only stream-table joins. Got TABLE JOIN STREAM.")
                     .at(join.span)
@@ -170,6 +172,80 @@ impl Engine {
         self.catalog.insert(SourceInfo {
             name: create.name.name.clone(),
             kind: SourceKind::Stream,
+            topic,
+            key_format,
+            value_format,
+            key_columns: key_fields,
+            value_columns: value_fields,
+            timestamp_column: with.timestamp.clone(),
+            timestamp_format: with.timestamp_format.clone(),
+            sql: sql.to_string(),
+            is_source: false,
+            window: None,
+        });
+        self.queries.push(PersistentQuery {
+            id: id.clone(),
+            sql: sql.to_string(),
+            source: left.name.clone(),
+            sink: create.name.name.clone(),
+            pipeline,
+            sink_writer: sink,
+            n_records_written: 0,
+        });
+        Ok(StatementResult::Ack { message: format!("Created query with ID {id}") })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn create_table_join_as_select(&mut self, log: &mut Log, create: &CreateAsSelect, sql: &str, with: &WithClause, left: SourceInfo, right: SourceInfo) -> Result<StatementResult, SqlError> {
+        let query = &create.query;
+        let Some(join) = query.joins.first() else { return Err(SqlError::invalid("Expected a JOIN")) };
+        if create.kind == SourceKind::Stream {
+            return Err(SqlError::invalid("Invalid result type. Your SELECT query produces a TABLE. Please use CREATE TABLE AS SELECT statement instead.")
+                .at(create.name.span));
+        }
+        let left_side = side_of(&left, query.from.alias.as_ref());
+        let right_side = side_of(&right, join.right.alias.as_ref());
+        let (kind, plan) = plan_table_table_join(query, &left_side, &right_side, Some(&create.name.name))?;
+        let kind = match kind.as_str() {
+            "LEFT" => TableJoinKind::Left,
+            "RIGHT" => TableJoinKind::Right,
+            "FULL" => TableJoinKind::Full,
+            _ => TableJoinKind::Inner,
+        };
+        let topic = match &with.kafka_topic {
+            Some(topic) => topic.clone(),
+            None => format!("{}{}", self.property(OUTPUT_TOPIC_PREFIX).unwrap_or(""), create.name.name),
+        };
+        let key_fields = plan.select.key_fields();
+        let value_fields = plan.select.value_fields();
+        let key_kind = with.key_format.unwrap_or(left.key_format.kind);
+        let value_kind = with.value_format.unwrap_or(left.value_format.kind);
+        let (key_format, value_format) = with.format_specs(key_kind, value_kind, self.flag(WRAP_SINGLE_VALUES, true))?;
+        validate_formats(&key_format, &key_fields, &value_format, &value_fields, with.wrap_single_value)?;
+        let partitions = match with.partitions {
+            Some(partitions) => partitions,
+            None => log.topic(&left.topic).map(|t| t.n_partitions()).unwrap_or(1),
+        };
+        if !log.has_topic(&topic) {
+            log.create_topic(&topic, TopicConfig::with_partitions(partitions)).map_err(|e| SqlError::execution(e.to_string()))?;
+        }
+        let id = format!("CTAS_{}_{}", create.name.name.to_ascii_uppercase(), self.next_query_number);
+        let sink = make_sink(&topic, &key_format, &value_format, &key_fields, &value_fields, with.timestamp.as_deref());
+        let mut operators: Vec<Box<dyn Operator>> = vec![Box::new(TableTableJoin::new(kind, plan.stream_columns.clone(), plan.n_table_columns))];
+        if let Some(predicate) = &plan.select.filter {
+            operators.push(Box::new(Filter { predicate: predicate.clone(), on_table: true }));
+            operators.push(Box::new(DropUnneededTombstones::default()));
+        }
+        operators.push(Box::new(Project {
+            key_exprs: plan.select.columns.iter().filter(|c| c.key).map(|c| c.expr.clone()).collect(),
+            value_exprs: plan.select.columns.iter().filter(|c| !c.key).map(|c| (c.name.clone(), c.expr.clone())).collect(),
+        }));
+        let mut pipeline = Pipeline::with_operators(&left, operators, log, self.offset_reset())?;
+        pipeline.side = Some(SideInput::new(&right, log, self.offset_reset())?);
+        self.next_query_number += 1;
+        self.catalog.insert(SourceInfo {
+            name: create.name.name.clone(),
+            kind: SourceKind::Table,
             topic,
             key_format,
             value_format,

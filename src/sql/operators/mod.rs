@@ -12,6 +12,7 @@ pub mod project;
 pub mod sink;
 pub mod source;
 pub mod stream_table_join;
+pub mod table_table_join;
 pub mod table_source;
 
 use crate::clock::Millis;

@@ -49,7 +49,19 @@ pub struct StreamTableJoinPlan {
     pub rekeyed: bool,
 }
 
+/// Plans a table-table join on both primary keys. The result is keyed by the join key, named
+/// after the left key column (`ROWKEY` for FULL OUTER joins, where either side may be missing).
+pub fn plan_table_table_join(query: &Query, left: &JoinSide, right: &JoinSide, sink_name: Option<&str>) -> Result<(String, StreamTableJoinPlan), SqlError> {
+    let kind = query.joins.first().map(|j| j.kind.clone()).unwrap_or_default();
+    let plan = plan_join(query, left, right, sink_name, true)?;
+    Ok((kind, plan))
+}
+
 pub fn plan_stream_table_join(query: &Query, stream: &JoinSide, table: &JoinSide, sink_name: Option<&str>) -> Result<StreamTableJoinPlan, SqlError> {
+    plan_join(query, stream, table, sink_name, false)
+}
+
+fn plan_join(query: &Query, stream: &JoinSide, table: &JoinSide, sink_name: Option<&str>, table_table: bool) -> Result<StreamTableJoinPlan, SqlError> {
     let Some(join) = query.joins.first() else {
         return Err(SqlError::invalid("Expected a JOIN"));
     };
@@ -59,6 +71,7 @@ pub fn plan_stream_table_join(query: &Query, stream: &JoinSide, table: &JoinSide
     let left_join = match join.kind.as_str() {
         "INNER" => false,
         "LEFT" => true,
+        "RIGHT" | "FULL" if table_table => true,
         other => {
             return Err(SqlError::invalid(format!("Invalid join type: {} join not supported for stream-table join. Only INNER and LEFT joins are supported.", other.to_ascii_lowercase()))
                 .at(join.span))
@@ -107,6 +120,13 @@ pub fn plan_stream_table_join(query: &Query, stream: &JoinSide, table: &JoinSide
         (false, true) => (right_name, left_name),
         _ => return Err(SqlError::invalid("Each side of the join condition must refer to a different source").at(join.span)),
     };
+    if table_table && (stream.key_columns.len() != 1 || stream.key_columns.first().is_none_or(|k| k.name != stream_column)) {
+        return Err(SqlError::unsupported(format!(
+            "Foreign-key table-table joins are not supported yet: join on the primary key of {} ({stream_column} is not its key)",
+            stream.alias
+        ))
+        .at(join.span));
+    }
     if table.key_columns.len() != 1 || table.key_columns.first().is_none_or(|k| k.name != table_column) {
         return Err(SqlError::invalid(format!(
             "Cannot repartition a TABLE source. If this is a join, make sure that the criteria uses the TABLE's key column {} instead of {table_column}",
@@ -127,11 +147,13 @@ pub fn plan_stream_table_join(query: &Query, stream: &JoinSide, table: &JoinSide
     }
 
     // The joined row's columns.
-    let key_fields = vec![Field::new(stream.prefixed(&stream_column), key_type)];
+    let full_outer = table_table && join.kind == "FULL";
+    let key_name = if full_outer { "ROWKEY".to_string() } else { stream.prefixed(&stream_column) };
+    let key_fields = vec![Field::new(key_name, key_type)];
     let mut value_fields = Vec::new();
     let mut stream_columns = Vec::new();
     for (idx, field) in stream_fields.iter().enumerate() {
-        if idx != stream_key_idx {
+        if idx != stream_key_idx || full_outer {
             stream_columns.push(idx);
             value_fields.push(Field::new(stream.prefixed(&field.name), field.ty.clone()));
         }
@@ -159,6 +181,9 @@ pub fn plan_stream_table_join(query: &Query, stream: &JoinSide, table: &JoinSide
             }
             SelectItem::Expr { expr, alias } => {
                 let rewritten = map_columns(expr, &|q, n| {
+                    if full_outer && q.is_none() && n.name == "ROWKEY" {
+                        return Ok(column("ROWKEY"));
+                    }
                     let (on_stream, name) = resolve(q, n)?;
                     Ok(column(&if on_stream { stream.prefixed(&name) } else { table.prefixed(&name) }))
                 })?;
@@ -173,6 +198,9 @@ pub fn plan_stream_table_join(query: &Query, stream: &JoinSide, table: &JoinSide
     }
     let where_clause = match &query.where_clause {
         Some(predicate) => Some(map_columns(predicate, &|q, n| {
+            if full_outer && q.is_none() && n.name == "ROWKEY" {
+                return Ok(column("ROWKEY"));
+            }
             let (on_stream, name) = resolve(q, n)?;
             Ok(column(&if on_stream { stream.prefixed(&name) } else { table.prefixed(&name) }))
         })?),
