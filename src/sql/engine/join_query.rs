@@ -13,12 +13,14 @@ use super::{Engine, StatementResult, OUTPUT_TOPIC_PREFIX, WRAP_SINGLE_VALUES};
 use crate::log::{Log, Record, TopicConfig};
 use crate::sql::ast::{CreateAsSelect, SourceKind};
 use crate::sql::error::SqlError;
+use crate::sql::format::FormatKind;
 use crate::sql::operators::filter::Filter;
 use crate::sql::operators::project::Project;
 use crate::sql::operators::source::SourceDecoder;
 use crate::sql::operators::stream_table_join::StreamTableJoin;
 use crate::sql::operators::Operator;
-use crate::sql::plan::join::{plan_stream_table_join, plan_table_table_join, JoinSide};
+use crate::sql::plan::join::{plan_stream_stream_join, plan_stream_table_join, plan_table_table_join, JoinSide};
+use crate::sql::operators::stream_stream_join::{parse_within, StreamStreamJoin};
 use crate::sql::operators::table_table_join::{DropUnneededTombstones, TableJoinKind, TableTableJoin};
 use crate::sql::plan::CompiledExpr;
 use std::collections::{BTreeMap, HashMap, VecDeque};
@@ -112,16 +114,22 @@ impl Engine {
         let left = self.lookup(&query.from.name)?.clone();
         let Some(join) = query.joins.first() else { return Err(SqlError::invalid("Expected a JOIN")) };
         let right = self.lookup(&join.right.name)?.clone();
+        if left.name == right.name {
+            return Err(SqlError::invalid(format!("Can not join '{0}' to '{0}': self joins are not yet supported.", left.name)).at(join.span));
+        }
+        let kafka: Vec<&str> = [&left, &right].iter().filter(|s| s.value_format.kind == FormatKind::Kafka).map(|s| s.name.as_str()).collect();
+        if !kafka.is_empty() {
+            return Err(SqlError::invalid(format!("Source(s) {} are using the 'KAFKA' value format. This format does not yet support JOIN.", kafka.join(", ")))
+                .at(join.span));
+        }
         match (left.kind, right.kind) {
             (SourceKind::Stream, SourceKind::Table) => {}
-            (SourceKind::Table, SourceKind::Table) => return self.create_table_join_as_select(log, create, sql, &with, left.clone(), right.clone()),
+            (SourceKind::Table, SourceKind::Table) => return self.create_two_way_join_as_select(log, create, sql, &with, left.clone(), right.clone()),
+            (SourceKind::Stream, SourceKind::Stream) => return self.create_two_way_join_as_select(log, create, sql, &with, left.clone(), right.clone()),
             (SourceKind::Table, SourceKind::Stream) => {
                 return Err(SqlError::invalid("Invalid join order: table-stream joins are not supported; only stream-table joins. Got TABLE JOIN STREAM.")
                     .at(join.span)
                     .with_hint("put the stream first: FROM stream s JOIN table t ON ..."))
-            }
-            _ => {
-                return Err(SqlError::unsupported("Only stream-table joins are supported yet (stream-stream and table-table joins are not)").at(join.span))
             }
         }
         if create.kind == SourceKind::Table {
@@ -196,16 +204,28 @@ impl Engine {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn create_table_join_as_select(&mut self, log: &mut Log, create: &CreateAsSelect, sql: &str, with: &WithClause, left: SourceInfo, right: SourceInfo) -> Result<StatementResult, SqlError> {
+    fn create_two_way_join_as_select(&mut self, log: &mut Log, create: &CreateAsSelect, sql: &str, with: &WithClause, left: SourceInfo, right: SourceInfo) -> Result<StatementResult, SqlError> {
         let query = &create.query;
         let Some(join) = query.joins.first() else { return Err(SqlError::invalid("Expected a JOIN")) };
-        if create.kind == SourceKind::Stream {
-            return Err(SqlError::invalid("Invalid result type. Your SELECT query produces a TABLE. Please use CREATE TABLE AS SELECT statement instead.")
-                .at(create.name.span));
+        let streams = left.kind == SourceKind::Stream;
+        let result_kind = if streams { SourceKind::Stream } else { SourceKind::Table };
+        if create.kind != result_kind {
+            return Err(SqlError::invalid(format!(
+                "Invalid result type. Your SELECT query produces a {0}. Please use CREATE {0} AS SELECT statement instead.",
+                result_kind.word()
+            ))
+            .at(create.name.span));
+        }
+        if streams && join.within.is_empty() {
+            return Err(SqlError::invalid("Stream-Stream joins must have a WITHIN clause specified. None was provided. To learn about how to specify a WITHIN clause with a stream-stream join, please visit: https://docs.confluent.io/current/ksql/docs/syntax-reference.html#create-stream-as-select").at(join.span));
         }
         let left_side = side_of(&left, query.from.alias.as_ref());
         let right_side = side_of(&right, join.right.alias.as_ref());
-        let (kind, plan) = plan_table_table_join(query, &left_side, &right_side, Some(&create.name.name))?;
+        let (kind, plan) = if streams {
+            plan_stream_stream_join(query, &left_side, &right_side, Some(&create.name.name))?
+        } else {
+            plan_table_table_join(query, &left_side, &right_side, Some(&create.name.name))?
+        };
         let kind = match kind.as_str() {
             "LEFT" => TableJoinKind::Left,
             "RIGHT" => TableJoinKind::Right,
@@ -229,12 +249,29 @@ impl Engine {
         if !log.has_topic(&topic) {
             log.create_topic(&topic, TopicConfig::with_partitions(partitions)).map_err(|e| SqlError::execution(e.to_string()))?;
         }
-        let id = format!("CTAS_{}_{}", create.name.name.to_ascii_uppercase(), self.next_query_number);
+        let id = format!("{}_{}_{}", if streams { "CSAS" } else { "CTAS" }, create.name.name.to_ascii_uppercase(), self.next_query_number);
         let sink = make_sink(&topic, &key_format, &value_format, &key_fields, &value_fields, with.timestamp.as_deref());
-        let mut operators: Vec<Box<dyn Operator>> = vec![Box::new(TableTableJoin::new(kind, plan.stream_columns.clone(), plan.n_table_columns))];
+        let mut operators: Vec<Box<dyn Operator>> = Vec::new();
+        if streams {
+            let (before, after, grace) = parse_within(&join.within).map_err(|message| SqlError::invalid(message).at(join.span))?;
+            operators.push(Box::new(StreamStreamJoin::new(
+                kind,
+                CompiledExpr::Column(plan.stream_key_idx),
+                CompiledExpr::Column(plan.table_key_idx),
+                plan.stream_columns.clone(),
+                plan.n_table_columns,
+                before,
+                after,
+                grace,
+            )));
+        } else {
+            operators.push(Box::new(TableTableJoin::new(kind, plan.stream_columns.clone(), plan.n_table_columns)));
+        }
         if let Some(predicate) = &plan.select.filter {
-            operators.push(Box::new(Filter { predicate: predicate.clone(), on_table: true }));
-            operators.push(Box::new(DropUnneededTombstones::default()));
+            operators.push(Box::new(Filter { predicate: predicate.clone(), on_table: !streams }));
+            if !streams {
+                operators.push(Box::new(DropUnneededTombstones::default()));
+            }
         }
         operators.push(Box::new(Project {
             key_exprs: plan.select.columns.iter().filter(|c| c.key).map(|c| c.expr.clone()).collect(),
@@ -245,7 +282,7 @@ impl Engine {
         self.next_query_number += 1;
         self.catalog.insert(SourceInfo {
             name: create.name.name.clone(),
-            kind: SourceKind::Table,
+            kind: result_kind,
             topic,
             key_format,
             value_format,

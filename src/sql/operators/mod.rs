@@ -11,6 +11,7 @@ pub mod filter;
 pub mod project;
 pub mod sink;
 pub mod source;
+pub mod stream_stream_join;
 pub mod stream_table_join;
 pub mod table_table_join;
 pub mod table_source;

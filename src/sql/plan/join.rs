@@ -43,6 +43,8 @@ pub struct StreamTableJoinPlan {
     /// Positions of the other stream columns, in joined-row order.
     pub stream_columns: Vec<usize>,
     pub n_table_columns: usize,
+    /// The join column's position in the right (table) row.
+    pub table_key_idx: usize,
     /// The projection and WHERE over the joined row.
     pub select: SelectPlan,
     /// True when the join key is not the stream's key (ksqlDB repartitions the stream).
@@ -53,15 +55,23 @@ pub struct StreamTableJoinPlan {
 /// after the left key column (`ROWKEY` for FULL OUTER joins, where either side may be missing).
 pub fn plan_table_table_join(query: &Query, left: &JoinSide, right: &JoinSide, sink_name: Option<&str>) -> Result<(String, StreamTableJoinPlan), SqlError> {
     let kind = query.joins.first().map(|j| j.kind.clone()).unwrap_or_default();
-    let plan = plan_join(query, left, right, sink_name, true)?;
+    let plan = plan_join(query, left, right, sink_name, true, false)?;
     Ok((kind, plan))
 }
 
 pub fn plan_stream_table_join(query: &Query, stream: &JoinSide, table: &JoinSide, sink_name: Option<&str>) -> Result<StreamTableJoinPlan, SqlError> {
-    plan_join(query, stream, table, sink_name, false)
+    plan_join(query, stream, table, sink_name, false, false)
 }
 
-fn plan_join(query: &Query, stream: &JoinSide, table: &JoinSide, sink_name: Option<&str>, table_table: bool) -> Result<StreamTableJoinPlan, SqlError> {
+/// Plans a stream-stream join (`WITHIN`): either side may join on any column; the result is
+/// keyed by the join key.
+pub fn plan_stream_stream_join(query: &Query, left: &JoinSide, right: &JoinSide, sink_name: Option<&str>) -> Result<(String, StreamTableJoinPlan), SqlError> {
+    let kind = query.joins.first().map(|j| j.kind.clone()).unwrap_or_default();
+    let plan = plan_join(query, left, right, sink_name, true, true)?;
+    Ok((kind, plan))
+}
+
+fn plan_join(query: &Query, stream: &JoinSide, table: &JoinSide, sink_name: Option<&str>, table_table: bool, stream_stream: bool) -> Result<StreamTableJoinPlan, SqlError> {
     let Some(join) = query.joins.first() else {
         return Err(SqlError::invalid("Expected a JOIN"));
     };
@@ -120,14 +130,16 @@ fn plan_join(query: &Query, stream: &JoinSide, table: &JoinSide, sink_name: Opti
         (false, true) => (right_name, left_name),
         _ => return Err(SqlError::invalid("Each side of the join condition must refer to a different source").at(join.span)),
     };
-    if table_table && (stream.key_columns.len() != 1 || stream.key_columns.first().is_none_or(|k| k.name != stream_column)) {
+    if table_table && !stream_stream && (stream.key_columns.len() != 1 || stream.key_columns.first().is_none_or(|k| k.name != stream_column)) {
         return Err(SqlError::unsupported(format!(
             "Foreign-key table-table joins are not supported yet: join on the primary key of {} ({stream_column} is not its key)",
             stream.alias
         ))
         .at(join.span));
     }
-    if table.key_columns.len() != 1 || table.key_columns.first().is_none_or(|k| k.name != table_column) {
+    let table_key_idx = table.columns().position(|f| f.name == table_column).unwrap_or(0);
+    let table_key_type = table.columns().nth(table_key_idx).map(|f| f.ty.clone());
+    if !stream_stream && (table.key_columns.len() != 1 || table.key_columns.first().is_none_or(|k| k.name != table_column)) {
         return Err(SqlError::invalid(format!(
             "Cannot repartition a TABLE source. If this is a join, make sure that the criteria uses the TABLE's key column {} instead of {table_column}",
             table.key_columns.iter().map(|k| k.name.clone()).collect::<Vec<_>>().join(", ")
@@ -137,7 +149,6 @@ fn plan_join(query: &Query, stream: &JoinSide, table: &JoinSide, sink_name: Opti
     let stream_fields: Vec<&Field> = stream.columns().collect();
     let stream_key_idx = stream_fields.iter().position(|f| f.name == stream_column).unwrap_or(0);
     let key_type = stream_fields.get(stream_key_idx).map(|f| f.ty.clone()).unwrap_or(crate::sql::types::SqlType::String);
-    let table_key_type = table.key_columns.first().map(|f| f.ty.clone());
     if table_key_type.as_ref() != Some(&key_type) {
         return Err(SqlError::type_error(format!(
             "Invalid comparison expression '{}.{stream_column} = {}.{table_column}' in join. Joins must only compare columns of the same type.",
@@ -187,9 +198,13 @@ fn plan_join(query: &Query, stream: &JoinSide, table: &JoinSide, sink_name: Opti
                     let (on_stream, name) = resolve(q, n)?;
                     Ok(column(&if on_stream { stream.prefixed(&name) } else { table.prefixed(&name) }))
                 })?;
+                // ksqlDB names a column by itself, or `ALIAS_COLUMN` when it is qualified and both
+                // sources have a column of that name.
                 let alias = match (alias, expr) {
                     (Some(alias), _) => Some(alias.clone()),
-                    (None, Expr::Column { name, .. }) => Some(Ident { name: name.name.clone(), quoted: true, span: name.span }),
+                    (None, Expr::Column { qualifier, name }) if qualifier.is_none() || !(stream.has(&name.name) && table.has(&name.name)) => {
+                        Some(Ident { name: name.name.clone(), quoted: true, span: name.span })
+                    }
                     _ => None,
                 };
                 items.push(SelectItem::Expr { expr: rewritten, alias });
@@ -206,6 +221,23 @@ fn plan_join(query: &Query, stream: &JoinSide, table: &JoinSide, sink_name: Opti
         })?),
         None => None,
     };
+    // The result key: the left join column, else the right one if only that is selected; a
+    // FULL OUTER join's ROWKEY is added when not selected.
+    let key_name = key_fields.first().map(|f| f.name.clone()).unwrap_or_default();
+    let is_bare = |item: &SelectItem, column_name: &str| {
+        matches!(item, SelectItem::Expr { expr: Expr::Column { qualifier: None, name }, .. } if name.name == column_name)
+    };
+    if !items.iter().any(|i| is_bare(i, &key_name)) {
+        let right_key = table.prefixed(&table_column);
+        if full_outer {
+            items.insert(0, SelectItem::Expr { expr: column("ROWKEY"), alias: None });
+        } else if let Some(item) = items.iter_mut().find(|i| is_bare(i, &right_key)) {
+            if let SelectItem::Expr { expr, alias } = item {
+                *alias = Some(alias.clone().unwrap_or(Ident { name: right_key.clone(), quoted: true, span: None }));
+                *expr = column(&key_name);
+            }
+        }
+    }
     let mut joined = query.clone();
     joined.items = items;
     joined.where_clause = where_clause;
@@ -217,7 +249,7 @@ fn plan_join(query: &Query, stream: &JoinSide, table: &JoinSide, sink_name: Opti
     };
     let select = plan_select(&joined, &stream.name, &key_fields, &value_fields, purpose)?;
     let rekeyed = stream.key_columns.first().is_none_or(|k| k.name != stream_column) || stream.key_columns.len() != 1;
-    Ok(StreamTableJoinPlan { left_join, stream_key_idx, stream_columns, n_table_columns: table.key_columns.len() + table.value_columns.len(), select, rekeyed })
+    Ok(StreamTableJoinPlan { left_join, stream_key_idx, stream_columns, n_table_columns: table.key_columns.len() + table.value_columns.len(), table_key_idx, select, rekeyed })
 }
 
 fn column(name: &str) -> Expr {
