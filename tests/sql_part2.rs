@@ -18,15 +18,21 @@ impl World {
     fn new(topics: &[&str]) -> World {
         let mut log = Log::new();
         for topic in topics {
-            log.create_topic(topic, TopicConfig::with_partitions(1)).unwrap();
+            log.create_topic(topic, TopicConfig::with_partitions(1))
+                .unwrap();
         }
         let mut engine = Engine::new();
-        engine.set_property("auto.offset.reset", "earliest").unwrap();
+        engine
+            .set_property("auto.offset.reset", "earliest")
+            .unwrap();
         World { log, engine }
     }
 
     fn run(&mut self, sql: &str) -> Vec<StatementResult> {
-        let results = self.engine.execute_script(&mut self.log, 0, sql).unwrap_or_else(|e| panic!("{sql}\n=> {e}"));
+        let results = self
+            .engine
+            .execute_script(&mut self.log, 0, sql)
+            .unwrap_or_else(|e| panic!("{sql}\n=> {e}"));
         self.engine.run_until_idle(&mut self.log, 0).unwrap();
         results
     }
@@ -51,8 +57,16 @@ impl World {
             .unwrap()
             .iter()
             .map(|r| {
-                let key = r.key.as_deref().map(|k| String::from_utf8_lossy(k).to_string()).unwrap_or_else(|| "null".into());
-                let value = r.value.as_deref().map(|v| String::from_utf8_lossy(v).to_string()).unwrap_or_else(|| "null".into());
+                let key = r
+                    .key
+                    .as_deref()
+                    .map(|k| String::from_utf8_lossy(k).to_string())
+                    .unwrap_or_else(|| "null".into());
+                let value = r
+                    .value
+                    .as_deref()
+                    .map(|v| String::from_utf8_lossy(v).to_string())
+                    .unwrap_or_else(|| "null".into());
                 format!("{key} => {value} @{}", r.timestamp)
             })
             .collect()
@@ -83,16 +97,30 @@ fn a_table_upserts_by_key_and_forgets_tombstoned_keys() {
     world.send("users", Some("alice"), Some(r#"{"level":"Platinum"}"#), 3);
     world.send("users", None, Some(r#"{"level":"Nobody"}"#), 4);
     let rows = world.rows("USERS");
-    assert_eq!(rows.iter().map(|r| (r.key.clone(), r.values.clone())).collect::<Vec<_>>(), vec![
-        (vec![text("alice")], vec![text("Platinum")]),
-        (vec![text("bob")], vec![text("Silver")]),
-    ]);
+    assert_eq!(
+        rows.iter()
+            .map(|r| (r.key.clone(), r.values.clone()))
+            .collect::<Vec<_>>(),
+        vec![
+            (vec![text("alice")], vec![text("Platinum")]),
+            (vec![text("bob")], vec![text("Silver")]),
+        ]
+    );
     assert_eq!((rows[0].timestamp, rows[0].offset), (3, 2));
     world.send("users", Some("bob"), None, 5);
     assert_eq!(world.rows("USERS").len(), 1);
-    assert_eq!(world.pull("SELECT * FROM USERS;"), vec![vec!["alice".to_string(), "Platinum".to_string()]]);
-    assert_eq!(world.pull("SELECT LEVEL FROM USERS WHERE ID = 'bob';"), Vec::<Vec<String>>::new());
-    assert!(world.engine.table_rows(&world.log, "NO_SUCH_TABLE").is_none());
+    assert_eq!(
+        world.pull("SELECT * FROM USERS;"),
+        vec![vec!["alice".to_string(), "Platinum".to_string()]]
+    );
+    assert_eq!(
+        world.pull("SELECT LEVEL FROM USERS WHERE ID = 'bob';"),
+        Vec::<Vec<String>>::new()
+    );
+    assert!(world
+        .engine
+        .table_rows(&world.log, "NO_SUCH_TABLE")
+        .is_none());
 }
 
 #[test]
@@ -104,8 +132,14 @@ fn count_per_key_emits_every_update() {
     world.send("input", Some("0"), Some("b"), 5);
     world.send("input", Some("100"), Some("c"), 20);
     world.send("input", Some("100"), None, 30);
-    assert_eq!(world.topic("OUTPUT"), vec!["0 => 1 @10", "0 => 2 @10", "100 => 1 @20"]);
-    assert_eq!(world.pull("SELECT * FROM OUTPUT WHERE ID = '0';"), vec![vec!["0".to_string(), "2".to_string()]]);
+    assert_eq!(
+        world.topic("OUTPUT"),
+        vec!["0 => 1 @10", "0 => 2 @10", "100 => 1 @20"]
+    );
+    assert_eq!(
+        world.pull("SELECT * FROM OUTPUT WHERE ID = '0';"),
+        vec![vec!["0".to_string(), "2".to_string()]]
+    );
     let description = world.engine.source("OUTPUT").unwrap().schema_text();
     assert_eq!(description, "`ID` STRING KEY, `KSQL_COL_0` BIGINT");
 }
@@ -120,14 +154,17 @@ fn a_table_aggregation_subtracts_the_old_group_before_adding_the_new_one() {
     world.send("input", Some("100"), Some("john"), 3);
     world.send("input", Some("100"), Some("john"), 4);
     world.send("input", Some("100"), None, 5);
-    assert_eq!(world.topic("OUTPUT"), vec![
-        "bob => 1 @1",
-        "bob => null @2",
-        "john => 1 @2",
-        "john => 2 @3",
-        "john => 2 @4",
-        "john => 1 @5",
-    ]);
+    assert_eq!(
+        world.topic("OUTPUT"),
+        vec![
+            "bob => 1 @1",
+            "bob => null @2",
+            "john => 1 @2",
+            "john => 2 @3",
+            "john => 2 @4",
+            "john => 1 @5",
+        ]
+    );
     let rows = world.rows("OUTPUT");
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].values, vec![Value::BigInt(1)]);
@@ -140,19 +177,48 @@ fn group_by_several_expressions_keys_in_group_by_order() {
     world.run("CREATE TABLE OUTPUT AS SELECT F1, F2, SUM(ID) AS TOTAL, MAX(F1) + 1 AS NEXT FROM INPUT GROUP BY F2, F1;");
     world.send("input", Some("1"), Some("1,a"), 0);
     world.send("input", Some("2"), Some("1,a"), 0);
-    assert_eq!(world.topic("OUTPUT"), vec!["a,1 => 1,2 @0", "a,1 => 3,2 @0"]);
+    assert_eq!(
+        world.topic("OUTPUT"),
+        vec!["a,1 => 1,2 @0", "a,1 => 3,2 @0"]
+    );
 }
 
 #[test]
 fn non_aggregate_columns_must_be_grouped() {
     let mut world = World::new(&["input"]);
-    world.run("CREATE STREAM INPUT (ID INT KEY, F1 INT) WITH (kafka_topic='input', value_format='JSON');");
-    let error = world.engine.execute_script(&mut world.log, 0, "CREATE TABLE O AS SELECT ID, F1, COUNT(*) FROM INPUT GROUP BY ID;").unwrap_err();
-    assert_eq!(error.message, "Non-aggregate SELECT expression(s) not part of GROUP BY: F1");
-    let missing = world.engine.execute_script(&mut world.log, 0, "CREATE TABLE O AS SELECT COUNT(*) AS C FROM INPUT GROUP BY F1;").unwrap_err();
-    assert!(missing.message.starts_with("Key missing from projection"), "{}", missing.message);
+    world.run(
+        "CREATE STREAM INPUT (ID INT KEY, F1 INT) WITH (kafka_topic='input', value_format='JSON');",
+    );
+    let error = world
+        .engine
+        .execute_script(
+            &mut world.log,
+            0,
+            "CREATE TABLE O AS SELECT ID, F1, COUNT(*) FROM INPUT GROUP BY ID;",
+        )
+        .unwrap_err();
+    assert_eq!(
+        error.message,
+        "Non-aggregate SELECT expression(s) not part of GROUP BY: F1"
+    );
+    let missing = world
+        .engine
+        .execute_script(
+            &mut world.log,
+            0,
+            "CREATE TABLE O AS SELECT COUNT(*) AS C FROM INPUT GROUP BY F1;",
+        )
+        .unwrap_err();
+    assert!(
+        missing.message.starts_with("Key missing from projection"),
+        "{}",
+        missing.message
+    );
     let table_min = "CREATE TABLE T (K INT PRIMARY KEY, V INT) WITH (kafka_topic='input', value_format='JSON');\nCREATE TABLE O AS SELECT V, MIN(K) FROM T GROUP BY V;";
-    let error = world.engine.execute_script(&mut world.log, 0, table_min).unwrap_err();
+    let error = world
+        .engine
+        .execute_script(&mut world.log, 0, table_min)
+        .unwrap_err();
     assert_eq!(error.message, "The aggregation function MIN cannot be applied to a table source, only to a stream source.");
 }
 
@@ -162,9 +228,17 @@ fn possible_fraud_flags_one_tumbling_window() {
     let mut world = World::new(&["authorization_attempts"]);
     world.run("CREATE STREAM AUTHORIZATION_ATTEMPTS (CARD_NUMBER STRING KEY, AMOUNT DOUBLE) WITH (kafka_topic='authorization_attempts', value_format='JSON');");
     world.run("CREATE TABLE possible_fraud AS SELECT card_number, count(*) FROM authorization_attempts WINDOW TUMBLING (SIZE 5 SECONDS) GROUP BY card_number HAVING count(*) > 3;");
-    for (n, timestamp) in [1_000, 1_500, 2_000, 4_900, 10_000, 15_000, 20_000, 25_000].iter().enumerate() {
+    for (n, timestamp) in [1_000, 1_500, 2_000, 4_900, 10_000, 15_000, 20_000, 25_000]
+        .iter()
+        .enumerate()
+    {
         let card = if n < 4 { "4111" } else { "4222" };
-        world.send("authorization_attempts", Some(card), Some(r#"{"amount": 10.0}"#), *timestamp);
+        world.send(
+            "authorization_attempts",
+            Some(card),
+            Some(r#"{"amount": 10.0}"#),
+            *timestamp,
+        );
     }
     let rows = world.rows("POSSIBLE_FRAUD");
     assert_eq!(rows.len(), 1);
@@ -172,9 +246,21 @@ fn possible_fraud_flags_one_tumbling_window() {
     assert_eq!(rows[0].window, Some((0, 5_000)));
     assert_eq!(rows[0].values, vec![Value::BigInt(4)]);
     let pulled = world.pull("SELECT CARD_NUMBER, WINDOWSTART, WINDOWEND, KSQL_COL_0 FROM POSSIBLE_FRAUD WHERE WINDOWSTART >= 0;");
-    assert_eq!(pulled, vec![vec!["4111".to_string(), "0".to_string(), "5000".to_string(), "4".to_string()]]);
+    assert_eq!(
+        pulled,
+        vec![vec![
+            "4111".to_string(),
+            "0".to_string(),
+            "5000".to_string(),
+            "4".to_string()
+        ]]
+    );
     // The sink key is the card number followed by the window start, 8 bytes big-endian.
-    let record = world.log.fetch("POSSIBLE_FRAUD", 0, 0, 1).unwrap().remove(0);
+    let record = world
+        .log
+        .fetch("POSSIBLE_FRAUD", 0, 0, 1)
+        .unwrap()
+        .remove(0);
     let mut expected_key = b"4111".to_vec();
     expected_key.extend_from_slice(&0i64.to_be_bytes());
     assert_eq!(record.key.as_deref(), Some(expected_key.as_slice()));
@@ -189,7 +275,11 @@ fn late_records_after_the_grace_period_are_dropped() {
     world.send("input", Some("a"), Some("5"), 10_009);
     world.send("input", Some("a"), Some("1"), 90_000);
     world.send("input", Some("a"), Some("6"), 10_010);
-    let values: Vec<String> = world.topic("OUTPUT").iter().map(|r| r.rsplit(" => ").next().unwrap().to_string()).collect();
+    let values: Vec<String> = world
+        .topic("OUTPUT")
+        .iter()
+        .map(|r| r.rsplit(" => ").next().unwrap().to_string())
+        .collect();
     assert_eq!(values, vec!["0 @0", "5 @10009", "1 @90000"]);
 }
 
@@ -218,7 +308,14 @@ fn session_windows_merge_and_delete_the_merged_sessions() {
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].window, Some((0, 30_000)));
     assert_eq!(rows[0].values, vec![Value::BigInt(3)]);
-    assert_eq!(world.topic("OUTPUT").iter().filter(|r| r.contains("null")).count(), 2);
+    assert_eq!(
+        world
+            .topic("OUTPUT")
+            .iter()
+            .filter(|r| r.contains("null"))
+            .count(),
+        2
+    );
 }
 
 proptest! {
@@ -257,25 +354,55 @@ fn vip_actions_joins_clicks_with_the_users_table() {
     world.run("CREATE TABLE USERS (USER_ID STRING PRIMARY KEY, LEVEL STRING) WITH (kafka_topic='users', value_format='JSON');");
     world.run("CREATE STREAM vip_actions AS SELECT userid, page, action FROM clickstream c LEFT JOIN users u ON c.userid = u.user_id WHERE u.level = 'Platinum';");
     world.send("users", Some("alice"), Some(r#"{"level":"Gold"}"#), 1);
-    world.send("clickstream", None, Some(r#"{"userid":"alice","page":"/home","action":"view"}"#), 2);
+    world.send(
+        "clickstream",
+        None,
+        Some(r#"{"userid":"alice","page":"/home","action":"view"}"#),
+        2,
+    );
     world.send("users", Some("alice"), Some(r#"{"level":"Platinum"}"#), 3);
-    world.send("clickstream", None, Some(r#"{"userid":"alice","page":"/cart","action":"buy"}"#), 4);
-    world.send("clickstream", None, Some(r#"{"userid":"nobody","page":"/","action":"view"}"#), 5);
-    assert_eq!(world.topic("VIP_ACTIONS"), vec![r#"alice => {"PAGE":"/cart","ACTION":"buy"} @4"#]);
+    world.send(
+        "clickstream",
+        None,
+        Some(r#"{"userid":"alice","page":"/cart","action":"buy"}"#),
+        4,
+    );
+    world.send(
+        "clickstream",
+        None,
+        Some(r#"{"userid":"nobody","page":"/","action":"view"}"#),
+        5,
+    );
+    assert_eq!(
+        world.topic("VIP_ACTIONS"),
+        vec![r#"alice => {"PAGE":"/cart","ACTION":"buy"} @4"#]
+    );
     let schema = world.engine.source("VIP_ACTIONS").unwrap().schema_text();
-    assert_eq!(schema, "`USERID` STRING KEY, `PAGE` STRING, `ACTION` STRING");
+    assert_eq!(
+        schema,
+        "`USERID` STRING KEY, `PAGE` STRING, `ACTION` STRING"
+    );
 }
 
 #[test]
 fn an_inner_stream_table_join_drops_unmatched_records_and_select_star_prefixes_columns() {
     let mut world = World::new(&["s", "t"]);
-    world.run("CREATE STREAM S (ID INT KEY, V STRING) WITH (kafka_topic='s', value_format='JSON');");
+    world
+        .run("CREATE STREAM S (ID INT KEY, V STRING) WITH (kafka_topic='s', value_format='JSON');");
     world.run("CREATE TABLE T (ID INT PRIMARY KEY, NAME STRING) WITH (kafka_topic='t', value_format='JSON');");
     world.run("CREATE STREAM J AS SELECT * FROM S JOIN T ON S.ID = T.ID;");
-    world.send("t", Some("\u{0}\u{0}\u{0}\u{1}"), Some(r#"{"name":"one"}"#), 1);
+    world.send(
+        "t",
+        Some("\u{0}\u{0}\u{0}\u{1}"),
+        Some(r#"{"name":"one"}"#),
+        1,
+    );
     world.send("s", Some("\u{0}\u{0}\u{0}\u{1}"), Some(r#"{"v":"a"}"#), 2);
     world.send("s", Some("\u{0}\u{0}\u{0}\u{2}"), Some(r#"{"v":"b"}"#), 3);
     let schema = world.engine.source("J").unwrap().schema_text();
-    assert_eq!(schema, "`S_ID` INTEGER KEY, `S_V` STRING, `T_ID` INTEGER, `T_NAME` STRING");
+    assert_eq!(
+        schema,
+        "`S_ID` INTEGER KEY, `S_V` STRING, `T_ID` INTEGER, `T_NAME` STRING"
+    );
     assert_eq!(world.topic("J").len(), 1);
 }

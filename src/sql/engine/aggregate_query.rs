@@ -17,13 +17,30 @@ use crate::sql::operators::Operator;
 use crate::sql::plan::aggregate::plan_aggregate;
 
 impl Engine {
-    pub(super) fn create_aggregate_as_select(&mut self, log: &mut Log, create: &CreateAsSelect, sql: &str) -> Result<StatementResult, SqlError> {
-        if let Some(result) = self.check_name_free(&create.name, create.kind, create.or_replace, create.if_not_exists)? {
+    pub(super) fn create_aggregate_as_select(
+        &mut self,
+        log: &mut Log,
+        create: &CreateAsSelect,
+        sql: &str,
+    ) -> Result<StatementResult, SqlError> {
+        if let Some(result) = self.check_name_free(
+            &create.name,
+            create.kind,
+            create.or_replace,
+            create.if_not_exists,
+        )? {
             return Ok(result);
         }
         let with = WithClause::parse(&create.properties)?;
         let source = self.lookup(&create.query.from.name)?.clone();
-        let plan = plan_aggregate(&create.query, &source.name, source.kind, &source.key_columns, &source.value_columns, Some(&create.name.name))?;
+        let plan = plan_aggregate(
+            &create.query,
+            &source.name,
+            source.kind,
+            &source.key_columns,
+            &source.value_columns,
+            Some(&create.name.name),
+        )?;
         if source.value_format.kind == FormatKind::Kafka {
             return Err(SqlError::invalid(format!(
                 "Source(s) {} are using the 'KAFKA' value format. This format does not yet support GROUP BY.",
@@ -36,36 +53,71 @@ impl Engine {
                 .at(create.name.span));
         }
         if source.kind == SourceKind::Table && plan.window.is_some() {
-            return Err(SqlError::invalid("Windowed aggregation of a table is not supported: WINDOW needs a stream source").at(create.query.span));
+            return Err(SqlError::invalid(
+                "Windowed aggregation of a table is not supported: WINDOW needs a stream source",
+            )
+            .at(create.query.span));
         }
         let topic = match &with.kafka_topic {
             Some(topic) => topic.clone(),
-            None => format!("{}{}", self.property(OUTPUT_TOPIC_PREFIX).unwrap_or(""), create.name.name),
+            None => format!(
+                "{}{}",
+                self.property(OUTPUT_TOPIC_PREFIX).unwrap_or(""),
+                create.name.name
+            ),
         };
         let key_fields = plan.key_fields();
         let value_fields = plan.value_fields();
         let key_kind = with.key_format.unwrap_or(source.key_format.kind);
         let value_kind = with.value_format.unwrap_or(source.value_format.kind);
-        let (mut key_format, mut value_format) = with.format_specs(key_kind, value_kind, self.flag(WRAP_SINGLE_VALUES, true))?;
+        let (mut key_format, mut value_format) =
+            with.format_specs(key_kind, value_kind, self.flag(WRAP_SINGLE_VALUES, true))?;
         if with.key_delimiter.is_none() && key_kind == source.key_format.kind {
             key_format.delimiter = source.key_format.delimiter;
         }
         if with.value_delimiter.is_none() && value_kind == source.value_format.kind {
             value_format.delimiter = source.value_format.delimiter;
         }
-        validate_formats(&key_format, &key_fields, &value_format, &value_fields, with.wrap_single_value)?;
+        validate_formats(
+            &key_format,
+            &key_fields,
+            &value_format,
+            &value_fields,
+            with.wrap_single_value,
+        )?;
         check_timestamp_column(&with, &key_fields, &value_fields)?;
         let partitions = match with.partitions {
             Some(partitions) => partitions,
-            None => log.topic(&source.topic).map(|t| t.n_partitions()).unwrap_or(1),
+            None => log
+                .topic(&source.topic)
+                .map(|t| t.n_partitions())
+                .unwrap_or(1),
         };
         if !log.has_topic(&topic) {
-            log.create_topic(&topic, TopicConfig::with_partitions(partitions)).map_err(|e| SqlError::execution(e.to_string()))?;
+            log.create_topic(&topic, TopicConfig::with_partitions(partitions))
+                .map_err(|e| SqlError::execution(e.to_string()))?;
         }
-        let id = format!("CTAS_{}_{}", create.name.name.to_ascii_uppercase(), self.next_query_number);
-        let mut sink = make_sink(&topic, &key_format, &value_format, &key_fields, &value_fields, with.timestamp.as_deref());
+        let id = format!(
+            "CTAS_{}_{}",
+            create.name.name.to_ascii_uppercase(),
+            self.next_query_number
+        );
+        let mut sink = make_sink(
+            &topic,
+            &key_format,
+            &value_format,
+            &key_fields,
+            &value_fields,
+            with.timestamp.as_deref(),
+        );
         let window = plan.window;
-        sink.window_key = window.map(|w| if w.is_session() { WindowKeyKind::Session } else { WindowKeyKind::Time });
+        sink.window_key = window.map(|w| {
+            if w.is_session() {
+                WindowKeyKind::Session
+            } else {
+                WindowKeyKind::Time
+            }
+        });
         let operators: Vec<Box<dyn Operator>> = vec![Box::new(Aggregate::new(plan))];
         let pipeline = Pipeline::with_operators(&source, operators, log, self.offset_reset())?;
         self.next_query_number += 1;
@@ -92,6 +144,8 @@ impl Engine {
             sink_writer: sink,
             n_records_written: 0,
         });
-        Ok(StatementResult::Ack { message: format!("Created query with ID {id}") })
+        Ok(StatementResult::Ack {
+            message: format!("Created query with ID {id}"),
+        })
     }
 }

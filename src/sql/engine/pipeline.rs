@@ -36,24 +36,49 @@ pub struct Pipeline {
 }
 
 impl Pipeline {
-    pub fn new(source: &SourceInfo, plan: &SelectPlan, log: &Log, reset: OffsetReset) -> Result<Pipeline, SqlError> {
+    pub fn new(
+        source: &SourceInfo,
+        plan: &SelectPlan,
+        log: &Log,
+        reset: OffsetReset,
+    ) -> Result<Pipeline, SqlError> {
         let mut operators: Vec<Box<dyn Operator>> = Vec::new();
         if let Some(predicate) = &plan.filter {
-            operators.push(Box::new(Filter { predicate: predicate.clone(), on_table: source.kind == SourceKind::Table }));
+            operators.push(Box::new(Filter {
+                predicate: predicate.clone(),
+                on_table: source.kind == SourceKind::Table,
+            }));
         }
         operators.push(Box::new(Project {
-            key_exprs: plan.columns.iter().filter(|c| c.key).map(|c| c.expr.clone()).collect(),
-            value_exprs: plan.columns.iter().filter(|c| !c.key).map(|c| (c.name.clone(), c.expr.clone())).collect(),
+            key_exprs: plan
+                .columns
+                .iter()
+                .filter(|c| c.key)
+                .map(|c| c.expr.clone())
+                .collect(),
+            value_exprs: plan
+                .columns
+                .iter()
+                .filter(|c| !c.key)
+                .map(|c| (c.name.clone(), c.expr.clone()))
+                .collect(),
         }));
         Pipeline::with_operators(source, operators, log, reset)
     }
 
     /// A pipeline reading `source` through the given operators (stateful queries build their own).
-    pub fn with_operators(source: &SourceInfo, operators: Vec<Box<dyn Operator>>, log: &Log, reset: OffsetReset) -> Result<Pipeline, SqlError> {
+    pub fn with_operators(
+        source: &SourceInfo,
+        operators: Vec<Box<dyn Operator>>,
+        log: &Log,
+        reset: OffsetReset,
+    ) -> Result<Pipeline, SqlError> {
         let schema = source.row_schema();
         let timestamp = match &source.timestamp_column {
             Some(column) => Some(TimestampColumn {
-                idx: schema.position(column).ok_or_else(|| SqlError::invalid(format!("The TIMESTAMP column {column} does not exist")))?,
+                idx: schema.position(column).ok_or_else(|| {
+                    SqlError::invalid(format!("The TIMESTAMP column {column} does not exist"))
+                })?,
                 format: source.timestamp_format.clone(),
             }),
             None => None,
@@ -66,7 +91,9 @@ impl Pipeline {
             value_columns: source.value_columns.clone(),
             timestamp,
         };
-        let topic = log.topic(&source.topic).map_err(|e| SqlError::execution(e.to_string()))?;
+        let topic = log
+            .topic(&source.topic)
+            .map_err(|e| SqlError::execution(e.to_string()))?;
         let mut positions = BTreeMap::new();
         for partition in topic.partitions() {
             let start = match reset {
@@ -75,15 +102,22 @@ impl Pipeline {
             };
             positions.insert(partition.id(), start);
         }
-        Ok(Pipeline { source_topic: source.topic.clone(), decoder, operators, positions, n_records_read: 0, side: None })
+        Ok(Pipeline {
+            source_topic: source.topic.clone(),
+            decoder,
+            operators,
+            positions,
+            n_records_read: 0,
+            side: None,
+        })
     }
 
     /// Does the source topic hold records this query has not read yet?
     pub fn has_input(&self, log: &Log) -> bool {
-        self.positions
-            .iter()
-            .any(|(partition, position)| log.log_end_offset(&self.source_topic, *partition).is_ok_and(|end| end > *position))
-            || self.side.as_ref().is_some_and(|side| side.has_input(log))
+        self.positions.iter().any(|(partition, position)| {
+            log.log_end_offset(&self.source_topic, *partition)
+                .is_ok_and(|end| end > *position)
+        }) || self.side.as_ref().is_some_and(|side| side.has_input(log))
     }
 
     /// Reads the next batch of records (in timestamp order across partitions), runs them
@@ -92,9 +126,10 @@ impl Pipeline {
         let mut records: Vec<Record> = Vec::new();
         let partitions: Vec<(u32, u64)> = self.positions.iter().map(|(p, o)| (*p, *o)).collect();
         for (partition, position) in partitions {
-            let (Ok(start), Ok(end)) =
-                (log.log_start_offset(&self.source_topic, partition), log.log_end_offset(&self.source_topic, partition))
-            else {
+            let (Ok(start), Ok(end)) = (
+                log.log_start_offset(&self.source_topic, partition),
+                log.log_end_offset(&self.source_topic, partition),
+            ) else {
                 continue;
             };
             // Retention may have deleted what we had not read yet: skip ahead, as Kafka does.
@@ -111,23 +146,40 @@ impl Pipeline {
         }
         let records = merge_partitions(records);
         self.n_records_read = self.n_records_read.saturating_add(records.len() as u64);
-        let mut output = Vec::new();
         if let Some(side) = self.side.as_mut() {
+            let mut output = Vec::new();
             let side_records = side.fetch(log);
             for (from_side, record) in super::join_query::interleave(records, side_records) {
-                let row = if from_side { side.decoder.decode(&record, processing_log) } else { self.decoder.decode(&record, processing_log) };
+                let row = if from_side {
+                    side.decoder.decode(&record, processing_log)
+                } else {
+                    self.decoder.decode(&record, processing_log)
+                };
                 if let Some(row) = row {
-                    run_chain_from(&mut self.operators, from_side, row, &mut output, processing_log);
+                    run_chain_from(
+                        &mut self.operators,
+                        from_side,
+                        row,
+                        &mut output,
+                        processing_log,
+                    );
                 }
             }
             return output;
         }
-        for record in &records {
-            if let Some(row) = self.decoder.decode(record, processing_log) {
-                run_chain(&mut self.operators, row, &mut output, processing_log);
+        // The whole batch goes through one operator at a time: two buffers, no allocation per row.
+        let mut current: Vec<Row> = records
+            .iter()
+            .filter_map(|record| self.decoder.decode(record, processing_log))
+            .collect();
+        let mut next = Vec::with_capacity(current.len());
+        for operator in self.operators.iter_mut() {
+            for row in current.drain(..) {
+                operator.process(row, &mut next, processing_log);
             }
+            std::mem::swap(&mut current, &mut next);
         }
-        output
+        current
     }
 }
 
@@ -137,7 +189,10 @@ impl Pipeline {
 fn merge_partitions(records: Vec<Record>) -> Vec<Record> {
     let mut by_partition: BTreeMap<u32, std::collections::VecDeque<Record>> = BTreeMap::new();
     for record in records {
-        by_partition.entry(record.partition).or_default().push_back(record);
+        by_partition
+            .entry(record.partition)
+            .or_default()
+            .push_back(record);
     }
     if by_partition.len() <= 1 {
         return by_partition.into_values().flatten().collect();
@@ -149,7 +204,10 @@ fn merge_partitions(records: Vec<Record>) -> Vec<Record> {
             .filter_map(|(partition, queue)| queue.front().map(|r| (r.timestamp, *partition)))
             .min();
         let Some((_, partition)) = next else { break };
-        match by_partition.get_mut(&partition).and_then(|queue| queue.pop_front()) {
+        match by_partition
+            .get_mut(&partition)
+            .and_then(|queue| queue.pop_front())
+        {
             Some(record) => merged.push(record),
             None => break,
         }
@@ -157,8 +215,15 @@ fn merge_partitions(records: Vec<Record>) -> Vec<Record> {
     merged
 }
 
-/// As [`run_chain`], the first operator taking the row as its side input when `from_side`.
-fn run_chain_from(operators: &mut [Box<dyn Operator>], from_side: bool, row: Row, output: &mut Vec<Row>, processing_log: &mut ProcessingLog) {
+/// Runs one row through the chain; the first operator takes it as its side input when
+/// `from_side` (a join's other input).
+fn run_chain_from(
+    operators: &mut [Box<dyn Operator>],
+    from_side: bool,
+    row: Row,
+    output: &mut Vec<Row>,
+    processing_log: &mut ProcessingLog,
+) {
     let Some((first, rest)) = operators.split_first_mut() else {
         output.push(row);
         return;
@@ -169,22 +234,12 @@ fn run_chain_from(operators: &mut [Box<dyn Operator>], from_side: bool, row: Row
     } else {
         first.process(row, &mut current, processing_log);
     }
-    for row in current {
-        run_chain(rest, row, output, processing_log);
-    }
-}
-
-fn run_chain(operators: &mut [Box<dyn Operator>], row: Row, output: &mut Vec<Row>, processing_log: &mut ProcessingLog) {
-    let mut current = vec![row];
-    for operator in operators.iter_mut() {
+    for operator in rest.iter_mut() {
         let mut next = Vec::with_capacity(current.len());
-        for row in current {
+        for row in current.drain(..) {
             operator.process(row, &mut next, processing_log);
         }
         current = next;
-        if current.is_empty() {
-            return;
-        }
     }
     output.extend(current);
 }

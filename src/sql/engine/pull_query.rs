@@ -31,7 +31,10 @@ impl Engine {
         if source.kind != SourceKind::Table {
             return None;
         }
-        let stale = self.materialized_tables.get(name).is_none_or(|(sql, _)| *sql != source.sql);
+        let stale = self
+            .materialized_tables
+            .get(name)
+            .is_none_or(|(sql, _)| *sql != source.sql);
         if stale {
             let decoder = SourceDecoder {
                 kind: SourceKind::Table,
@@ -42,24 +45,41 @@ impl Engine {
                 timestamp: None,
             };
             let windowed = source.window.map(|spec| WindowedKeys {
-                kind: if spec.is_session() { WindowKeyKind::Session } else { WindowKeyKind::Time },
+                kind: if spec.is_session() {
+                    WindowKeyKind::Session
+                } else {
+                    WindowKeyKind::Time
+                },
                 size: spec.size(),
-                retention: spec.retention.unwrap_or_else(|| spec.size().saturating_add(spec.grace_ms())),
+                retention: spec
+                    .retention
+                    .unwrap_or_else(|| spec.size().saturating_add(spec.grace_ms())),
             });
             let table = MaterializedTable::new(&source.topic, decoder, windowed);
-            self.materialized_tables.insert(name.to_string(), (source.sql.clone(), table));
+            self.materialized_tables
+                .insert(name.to_string(), (source.sql.clone(), table));
         }
         let (_, table) = self.materialized_tables.get_mut(name)?;
         table.catch_up(log, &mut self.processing_log);
         Some(table)
     }
 
-    /// A `SELECT` without `EMIT` on a table is a pull query.
-    pub(super) fn is_pull_query(&self, query: &Query) -> bool {
-        query.emit.is_none() && self.catalog.get(&query.from.name.name).is_some_and(|s| s.kind == SourceKind::Table)
+    /// A `SELECT` without `EMIT` on a windowed table: a pull query whose rows carry
+    /// WINDOWSTART and WINDOWEND (other tables are answered by `pull.rs`).
+    pub(super) fn is_windowed_pull_query(&self, query: &Query) -> bool {
+        query.emit.is_none()
+            && query.joins.is_empty()
+            && self
+                .catalog
+                .get(&query.from.name.name)
+                .is_some_and(|s| s.kind == SourceKind::Table && s.window.is_some())
     }
 
-    pub(super) fn pull_query(&mut self, log: &Log, query: &Query) -> Result<StatementResult, SqlError> {
+    pub(super) fn pull_query_on_table(
+        &mut self,
+        log: &Log,
+        query: &Query,
+    ) -> Result<StatementResult, SqlError> {
         let source = self.lookup(&query.from.name)?.clone();
         if is_aggregate_query(query) || !query.joins.is_empty() {
             return Err(SqlError::unsupported("Pull queries don't support GROUP BY, WINDOW or JOIN: query the table they build instead")
@@ -72,11 +92,23 @@ impl Engine {
             value_columns.push(Field::new("WINDOWEND", SqlType::BigInt));
         }
         value_columns.extend(source.value_columns.iter().cloned());
-        let plan = plan_select(query, &source.name, &source.key_columns, &value_columns, SelectPurpose::Transient)?;
-        let rows = self.materialize(log, &source.name).map(MaterializedTable::rows).unwrap_or_default();
+        let plan = plan_select(
+            query,
+            &source.name,
+            &source.key_columns,
+            &value_columns,
+            SelectPurpose::Transient,
+        )?;
+        let rows = self
+            .materialize(log, &source.name)
+            .map(MaterializedTable::rows)
+            .unwrap_or_default();
         let mut output = Vec::new();
         for row in rows {
-            if query.limit.is_some_and(|limit| output.len() as u64 >= limit) {
+            if query
+                .limit
+                .is_some_and(|limit| output.len() as u64 >= limit)
+            {
                 break;
             }
             let mut values = row.key.clone();
@@ -91,10 +123,16 @@ impl Engine {
             if plan.filter.as_ref().is_some_and(|f| !f.is_true(&values)) {
                 continue;
             }
-            let projected: Vec<String> =
-                plan.columns.iter().map(|c| display_value(&c.expr.eval(&values).unwrap_or(Value::Null))).collect();
+            let projected: Vec<String> = plan
+                .columns
+                .iter()
+                .map(|c| display_value(&c.expr.eval(&values).unwrap_or(Value::Null)))
+                .collect();
             output.push(projected);
         }
-        Ok(StatementResult::Rows { columns: plan.column_names(), rows: output })
+        Ok(StatementResult::Rows {
+            columns: plan.column_names(),
+            rows: output,
+        })
     }
 }

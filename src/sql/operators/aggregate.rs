@@ -67,7 +67,10 @@ impl Aggregate {
     }
 
     fn passes_filter(&self, row: &Row) -> bool {
-        self.plan.filter.as_ref().is_none_or(|f| f.is_true(&row.values))
+        self.plan
+            .filter
+            .as_ref()
+            .is_none_or(|f| f.is_true(&row.values))
     }
 
     /// The group key of a row, or None (logged) when part of it is NULL: ksqlDB drops those.
@@ -76,7 +79,10 @@ impl Aggregate {
         for expr in &self.plan.group_by {
             match expr.eval(&row.values) {
                 Ok(Value::Null) | Err(_) => {
-                    log.record(format!("Dropped a record with a NULL GROUP BY key at offset {}", row.offset));
+                    log.record(format!(
+                        "Dropped a record with a NULL GROUP BY key at offset {}",
+                        row.offset
+                    ));
                     return None;
                 }
                 Ok(value) => key.push(value),
@@ -89,12 +95,21 @@ impl Aggregate {
         self.plan
             .calls
             .iter()
-            .map(|call| call.args.iter().map(|arg| arg.eval(&row.values).unwrap_or(Value::Null)).collect())
+            .map(|call| {
+                call.args
+                    .iter()
+                    .map(|arg| arg.eval(&row.values).unwrap_or(Value::Null))
+                    .collect()
+            })
             .collect()
     }
 
     fn fresh(&self) -> Vec<Accumulator> {
-        self.plan.calls.iter().map(|c| c.template.initialize()).collect()
+        self.plan
+            .calls
+            .iter()
+            .map(|c| c.template.initialize())
+            .collect()
     }
 
     /// Builds the output row of a group: HAVING, then the projection. `None` when nothing is
@@ -106,9 +121,17 @@ impl Aggregate {
         agg_row.push(Value::BigInt(start));
         agg_row.push(Value::BigInt(end));
         agg_row.push(Value::BigInt(group.timestamp));
-        agg_row.push(Value::Int(i32::try_from(source.partition).unwrap_or(i32::MAX)));
-        agg_row.push(Value::BigInt(i64::try_from(source.offset).unwrap_or(i64::MAX)));
-        let passes = self.plan.having.as_ref().is_none_or(|h| h.is_true(&agg_row));
+        agg_row.push(Value::Int(
+            i32::try_from(source.partition).unwrap_or(i32::MAX),
+        ));
+        agg_row.push(Value::BigInt(
+            i64::try_from(source.offset).unwrap_or(i64::MAX),
+        ));
+        let passes = self
+            .plan
+            .having
+            .as_ref()
+            .is_none_or(|h| h.is_true(&agg_row));
         if !passes && !group.emitted {
             return None;
         }
@@ -120,7 +143,10 @@ impl Aggregate {
                 Value::Null
             } else {
                 column.expr.eval(&agg_row).unwrap_or_else(|error| {
-                    log.record(format!("Error computing column {}: {}", column.name, error.message));
+                    log.record(format!(
+                        "Error computing column {}: {}",
+                        column.name, error.message
+                    ));
                     Value::Null
                 })
             };
@@ -133,8 +159,12 @@ impl Aggregate {
         let n_keys = keys.len();
         keys.extend(values);
         keys.push(Value::BigInt(group.timestamp));
-        keys.push(Value::Int(i32::try_from(source.partition).unwrap_or(i32::MAX)));
-        keys.push(Value::BigInt(i64::try_from(source.offset).unwrap_or(i64::MAX)));
+        keys.push(Value::Int(
+            i32::try_from(source.partition).unwrap_or(i32::MAX),
+        ));
+        keys.push(Value::BigInt(
+            i64::try_from(source.offset).unwrap_or(i64::MAX),
+        ));
         Some(Row {
             values: keys,
             n_keys,
@@ -152,13 +182,20 @@ impl Aggregate {
             return;
         }
         let (start, end) = row.window.unwrap_or((0, 0));
-        self.held_back.insert((end, key_text(row.key()), start), row);
+        self.held_back
+            .insert((end, key_text(row.key()), start), row);
     }
 
     /// EMIT FINAL: releases the windows that stream time has closed.
     fn release_closed(&mut self, out: &mut Vec<Row>) {
-        let (Some(stream_time), Some(window)) = (self.stream_time, self.plan.window) else { return };
-        let grace = if window.is_session() { window.grace_ms().saturating_add(window.size()) } else { window.grace_ms() };
+        let (Some(stream_time), Some(window)) = (self.stream_time, self.plan.window) else {
+            return;
+        };
+        let grace = if window.is_session() {
+            window.grace_ms().saturating_add(window.size())
+        } else {
+            window.grace_ms()
+        };
         while let Some(entry) = self.held_back.first_entry() {
             let (end, _, _) = *entry.key();
             if end.saturating_add(grace) > stream_time {
@@ -170,9 +207,12 @@ impl Aggregate {
 
     /// Forgets windows that can no longer change, so that state stays bounded.
     fn expire(&mut self) {
-        let (Some(stream_time), Some(window)) = (self.stream_time, self.plan.window) else { return };
+        let (Some(stream_time), Some(window)) = (self.stream_time, self.plan.window) else {
+            return;
+        };
         let close = stream_time.saturating_sub(window.grace_ms());
-        self.groups.retain(|_, g| g.window.is_none_or(|(_, end)| end > close));
+        self.groups
+            .retain(|_, g| g.window.is_none_or(|(_, end)| end > close));
         let session_close = close.saturating_sub(window.size());
         for sessions in self.sessions.values_mut() {
             sessions.retain(|s| s.window.is_none_or(|(_, end)| end >= session_close));
@@ -180,15 +220,38 @@ impl Aggregate {
         self.sessions.retain(|_, s| !s.is_empty());
     }
 
-    fn add_to_group(&mut self, key: Vec<Value>, window: Option<(Millis, Millis)>, row: &Row, args: &[Vec<Value>], undo: bool, log: &mut ProcessingLog, out: &mut Vec<Row>) {
+    #[allow(clippy::too_many_arguments)]
+    fn add_to_group(
+        &mut self,
+        key: Vec<Value>,
+        window: Option<(Millis, Millis)>,
+        row: &Row,
+        args: &[Vec<Value>],
+        undo: bool,
+        log: &mut ProcessingLog,
+        out: &mut Vec<Row>,
+    ) {
         let id = (key_text(&key), window.map_or(0, |(start, _)| start));
         let fresh = self.fresh();
-        let mut group = self.groups.remove(&id).unwrap_or(GroupState { key, accumulators: fresh, timestamp: row.timestamp, window, emitted: false });
+        let mut group = self.groups.remove(&id).unwrap_or(GroupState {
+            key,
+            accumulators: fresh,
+            timestamp: row.timestamp,
+            window,
+            emitted: false,
+        });
         group.timestamp = group.timestamp.max(row.timestamp);
         for (accumulator, arg) in group.accumulators.iter_mut().zip(args) {
-            let result = if undo { accumulator.undo(arg) } else { accumulator.add(arg) };
+            let result = if undo {
+                accumulator.undo(arg)
+            } else {
+                accumulator.add(arg)
+            };
             if let Err(error) = result {
-                log.record(format!("Aggregation failed at offset {}: {}", row.offset, error.message));
+                log.record(format!(
+                    "Aggregation failed at offset {}: {}",
+                    row.offset, error.message
+                ));
             }
         }
         let output = self.output(&mut group, row, log);
@@ -198,14 +261,31 @@ impl Aggregate {
         }
     }
 
-    fn update_in_place(&mut self, key: Vec<Value>, row: &Row, old_args: &[Vec<Value>], new_args: &[Vec<Value>], log: &mut ProcessingLog, out: &mut Vec<Row>) {
+    fn update_in_place(
+        &mut self,
+        key: Vec<Value>,
+        row: &Row,
+        old_args: &[Vec<Value>],
+        new_args: &[Vec<Value>],
+        log: &mut ProcessingLog,
+        out: &mut Vec<Row>,
+    ) {
         let id = (key_text(&key), 0);
         let fresh = self.fresh();
-        let mut group = self.groups.remove(&id).unwrap_or(GroupState { key, accumulators: fresh, timestamp: row.timestamp, window: None, emitted: false });
+        let mut group = self.groups.remove(&id).unwrap_or(GroupState {
+            key,
+            accumulators: fresh,
+            timestamp: row.timestamp,
+            window: None,
+            emitted: false,
+        });
         group.timestamp = group.timestamp.max(row.timestamp);
         for ((accumulator, old), new) in group.accumulators.iter_mut().zip(old_args).zip(new_args) {
             if let Err(error) = accumulator.undo(old).and_then(|()| accumulator.add(new)) {
-                log.record(format!("Aggregation failed at offset {}: {}", row.offset, error.message));
+                log.record(format!(
+                    "Aggregation failed at offset {}: {}",
+                    row.offset, error.message
+                ));
             }
         }
         let output = self.output(&mut group, row, log);
@@ -215,16 +295,31 @@ impl Aggregate {
         }
     }
 
-    fn process_session(&mut self, key: Vec<Value>, gap: Millis, row: &Row, args: &[Vec<Value>], log: &mut ProcessingLog, out: &mut Vec<Row>) {
+    fn process_session(
+        &mut self,
+        key: Vec<Value>,
+        gap: Millis,
+        row: &Row,
+        args: &[Vec<Value>],
+        log: &mut ProcessingLog,
+        out: &mut Vec<Row>,
+    ) {
         let grace = self.plan.window.map_or(0, |w| w.grace_ms());
         // A session can still grow until stream time passes its end + gap + grace.
-        let close = self.stream_time.unwrap_or(row.timestamp).saturating_sub(grace).saturating_sub(gap);
+        let close = self
+            .stream_time
+            .unwrap_or(row.timestamp)
+            .saturating_sub(grace)
+            .saturating_sub(gap);
         let text = key_text(&key);
         let t = row.timestamp;
         let mut sessions = self.sessions.remove(&text).unwrap_or_default();
-        let (mut overlapping, rest): (Vec<GroupState>, Vec<GroupState>) = sessions.drain(..).partition(|s| {
-            s.window.is_some_and(|(start, end)| end >= t.saturating_sub(gap) && start <= t.saturating_add(gap))
-        });
+        let (mut overlapping, rest): (Vec<GroupState>, Vec<GroupState>) =
+            sessions.drain(..).partition(|s| {
+                s.window.is_some_and(|(start, end)| {
+                    end >= t.saturating_sub(gap) && start <= t.saturating_add(gap)
+                })
+            });
         overlapping.sort_by_key(|s| s.window.map_or(0, |(start, _)| start));
         let mut merged_window = (t, t);
         for session in &overlapping {
@@ -233,7 +328,10 @@ impl Aggregate {
             }
         }
         if merged_window.1 < close {
-            log.record(format!("Dropped a late record at offset {} (its session closed)", row.offset));
+            log.record(format!(
+                "Dropped a late record at offset {} (its session closed)",
+                row.offset
+            ));
             overlapping.extend(rest);
             self.sessions.insert(text, overlapping);
             return;
@@ -250,14 +348,21 @@ impl Aggregate {
             // Every merged-away session is deleted downstream, then the merged one is written.
             let n_values = self.plan.columns.iter().filter(|c| !c.key).count();
             for mut session in overlapping {
-                let Some((_, end)) = session.window else { continue };
+                let Some((_, end)) = session.window else {
+                    continue;
+                };
                 if !session.emitted {
                     continue;
                 }
                 session.timestamp = end;
                 if let Some(mut tombstone) = self.output(&mut session, row, log) {
                     tombstone.tombstone = true;
-                    for value in tombstone.values.iter_mut().skip(tombstone.n_keys).take(n_values) {
+                    for value in tombstone
+                        .values
+                        .iter_mut()
+                        .skip(tombstone.n_keys)
+                        .take(n_values)
+                    {
                         *value = Value::Null;
                     }
                     self.emit(tombstone, out);
@@ -266,10 +371,19 @@ impl Aggregate {
         }
         for (accumulator, arg) in accumulators.iter_mut().zip(args) {
             if let Err(error) = accumulator.add(arg) {
-                log.record(format!("Aggregation failed at offset {}: {}", row.offset, error.message));
+                log.record(format!(
+                    "Aggregation failed at offset {}: {}",
+                    row.offset, error.message
+                ));
             }
         }
-        let mut group = GroupState { key, accumulators, timestamp: merged_window.1, window: Some(merged_window), emitted: false };
+        let mut group = GroupState {
+            key,
+            accumulators,
+            timestamp: merged_window.1,
+            window: Some(merged_window),
+            emitted: false,
+        };
         let output = self.output(&mut group, row, log);
         let mut kept = rest;
         kept.push(group);
@@ -283,13 +397,17 @@ impl Aggregate {
         if row.tombstone || !self.passes_filter(&row) {
             return;
         }
-        let Some(key) = self.group_key(&row, log) else { return };
+        let Some(key) = self.group_key(&row, log) else {
+            return;
+        };
         let args = self.args(&row);
         let Some(window) = self.plan.window else {
             self.add_to_group(key, None, &row, &args, false, log, out);
             return;
         };
-        let stream_time = self.stream_time.map_or(row.timestamp, |t| t.max(row.timestamp));
+        let stream_time = self
+            .stream_time
+            .map_or(row.timestamp, |t| t.max(row.timestamp));
         self.stream_time = Some(stream_time);
         match window.kind {
             WindowKind::Session { gap } => self.process_session(key, gap, &row, &args, log, out),
@@ -297,10 +415,21 @@ impl Aggregate {
                 let close = stream_time.saturating_sub(window.grace_ms());
                 for (start, end) in window.windows_for(row.timestamp) {
                     if end <= close {
-                        log.record(format!("Dropped a late record at offset {} (window {start}..{end} closed)", row.offset));
+                        log.record(format!(
+                            "Dropped a late record at offset {} (window {start}..{end} closed)",
+                            row.offset
+                        ));
                         continue;
                     }
-                    self.add_to_group(key.clone(), Some((start, end)), &row, &args, false, log, out);
+                    self.add_to_group(
+                        key.clone(),
+                        Some((start, end)),
+                        &row,
+                        &args,
+                        false,
+                        log,
+                        out,
+                    );
                 }
             }
         }
@@ -311,7 +440,11 @@ impl Aggregate {
     fn process_table(&mut self, row: Row, out: &mut Vec<Row>, log: &mut ProcessingLog) {
         let source_key = key_text(row.key());
         let old = self.table_rows.remove(&source_key);
-        let new = if !row.tombstone && self.passes_filter(&row) { Some(row.clone()) } else { None };
+        let new = if !row.tombstone && self.passes_filter(&row) {
+            Some(row.clone())
+        } else {
+            None
+        };
         if let (Some(old_row), Some(new_row)) = (&old, &new) {
             let old_key = self.group_key(old_row, log);
             let new_key = self.group_key(new_row, log);
@@ -354,8 +487,21 @@ impl Operator for Aggregate {
     }
 
     fn describe(&self) -> String {
-        let functions: Vec<&str> = self.plan.calls.iter().map(|c| c.function.as_str()).collect();
-        let window = self.plan.window.map(|w| format!(" over {} windows", w.type_name())).unwrap_or_default();
-        format!("Aggregate (GROUP BY {} key(s); {}){window}", self.plan.group_by.len(), functions.join(", "))
+        let functions: Vec<&str> = self
+            .plan
+            .calls
+            .iter()
+            .map(|c| c.function.as_str())
+            .collect();
+        let window = self
+            .plan
+            .window
+            .map(|w| format!(" over {} windows", w.type_name()))
+            .unwrap_or_default();
+        format!(
+            "Aggregate (GROUP BY {} key(s); {}){window}",
+            self.plan.group_by.len(),
+            functions.join(", ")
+        )
     }
 }

@@ -13,8 +13,8 @@ pub mod sink;
 pub mod source;
 pub mod stream_stream_join;
 pub mod stream_table_join;
-pub mod table_table_join;
 pub mod table_source;
+pub mod table_table_join;
 
 use crate::clock::Millis;
 use crate::sql::value::Value;

@@ -38,16 +38,24 @@ impl Operator for StreamTableJoin {
         }
         let key = self.stream_key.eval(&row.values).unwrap_or(Value::Null);
         if key.is_null() {
-            log.record(format!("Dropped a stream record with a NULL join key at offset {}", row.offset));
+            log.record(format!(
+                "Dropped a stream record with a NULL join key at offset {}",
+                row.offset
+            ));
             return;
         }
         let table_row = self.table.get(&key_text(std::slice::from_ref(&key)));
         if table_row.is_none() && !self.left_join {
             return;
         }
-        let mut values = Vec::with_capacity(1 + self.stream_columns.len() + self.n_table_columns + 3);
+        let mut values =
+            Vec::with_capacity(1 + self.stream_columns.len() + self.n_table_columns + 3);
         values.push(key);
-        values.extend(self.stream_columns.iter().map(|idx| row.values.get(*idx).cloned().unwrap_or(Value::Null)));
+        values.extend(
+            self.stream_columns
+                .iter()
+                .map(|idx| row.values.get(*idx).cloned().unwrap_or(Value::Null)),
+        );
         match table_row {
             Some(columns) => values.extend(columns.iter().cloned()),
             None => values.extend(std::iter::repeat_n(Value::Null, self.n_table_columns)),
@@ -55,7 +63,11 @@ impl Operator for StreamTableJoin {
         values.push(Value::BigInt(row.timestamp));
         values.push(Value::Int(i32::try_from(row.partition).unwrap_or(i32::MAX)));
         values.push(Value::BigInt(i64::try_from(row.offset).unwrap_or(i64::MAX)));
-        out.push(Row { values, n_keys: 1, ..row });
+        out.push(Row {
+            values,
+            n_keys: 1,
+            ..row
+        });
     }
 
     /// A table changelog record: upsert or delete; emits nothing.
@@ -64,12 +76,20 @@ impl Operator for StreamTableJoin {
         if row.tombstone {
             self.table.remove(&id);
         } else {
-            let columns = row.values.get(..self.n_table_columns).map(<[Value]>::to_vec).unwrap_or_default();
+            let columns = row
+                .values
+                .get(..self.n_table_columns)
+                .map(<[Value]>::to_vec)
+                .unwrap_or_default();
             self.table.insert(id, columns);
         }
     }
 
     fn describe(&self) -> String {
-        format!("Stream-table {} join ({} table rows)", if self.left_join { "LEFT" } else { "INNER" }, self.table.len())
+        format!(
+            "Stream-table {} join ({} table rows)",
+            if self.left_join { "LEFT" } else { "INNER" },
+            self.table.len()
+        )
     }
 }

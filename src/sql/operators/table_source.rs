@@ -57,8 +57,19 @@ pub struct MaterializedTable {
 }
 
 impl MaterializedTable {
-    pub fn new(topic: &str, decoder: SourceDecoder, windowed: Option<WindowedKeys>) -> MaterializedTable {
-        MaterializedTable { topic: topic.to_string(), decoder, windowed, rows: HashMap::new(), positions: BTreeMap::new(), stream_time: Millis::MIN }
+    pub fn new(
+        topic: &str,
+        decoder: SourceDecoder,
+        windowed: Option<WindowedKeys>,
+    ) -> MaterializedTable {
+        MaterializedTable {
+            topic: topic.to_string(),
+            decoder,
+            windowed,
+            rows: HashMap::new(),
+            positions: BTreeMap::new(),
+            stream_time: Millis::MIN,
+        }
     }
 
     /// Applies one changelog record: upsert, tombstone, or drop (null key, unreadable).
@@ -71,13 +82,18 @@ impl MaterializedTable {
                     (inner_record, Some(window))
                 }
                 None => {
-                    log.record(format!("Dropped a windowed table record with a malformed key at {}-{}", record.partition, record.offset));
+                    log.record(format!(
+                        "Dropped a windowed table record with a malformed key at {}-{}",
+                        record.partition, record.offset
+                    ));
                     return;
                 }
             },
             _ => (record.clone(), None),
         };
-        let Some(row) = self.decoder.decode(&record, log) else { return };
+        let Some(row) = self.decoder.decode(&record, log) else {
+            return;
+        };
         let n_keys = self.decoder.key_columns.len();
         let n_values = self.decoder.value_columns.len();
         let key = row.key().to_vec();
@@ -88,25 +104,53 @@ impl MaterializedTable {
         if row.tombstone {
             self.rows.remove(&id);
         } else {
-            let values = row.values.get(n_keys..n_keys + n_values).map(<[Value]>::to_vec).unwrap_or_default();
-            self.rows.insert(id, TableRowView { key, values, window, timestamp: row.timestamp, partition: row.partition, offset: row.offset });
+            let values = row
+                .values
+                .get(n_keys..n_keys + n_values)
+                .map(<[Value]>::to_vec)
+                .unwrap_or_default();
+            self.rows.insert(
+                id,
+                TableRowView {
+                    key,
+                    values,
+                    window,
+                    timestamp: row.timestamp,
+                    partition: row.partition,
+                    offset: row.offset,
+                },
+            );
         }
         if let Some(windowed) = self.windowed {
             self.stream_time = self.stream_time.max(row.timestamp);
             let oldest_end = self.stream_time.saturating_sub(windowed.retention);
-            self.rows.retain(|_, r| r.window.is_none_or(|(_, end)| end >= oldest_end));
+            self.rows
+                .retain(|_, r| r.window.is_none_or(|(_, end)| end >= oldest_end));
         }
     }
 
     /// Reads what the changelog topic holds beyond what was applied.
     pub fn catch_up(&mut self, source_log: &Log, log: &mut ProcessingLog) {
-        let Ok(topic) = source_log.topic(&self.topic) else { return };
-        let partitions: Vec<(u32, u64, u64)> =
-            topic.partitions().iter().map(|p| (p.id(), p.log_start_offset(), p.log_end_offset())).collect();
+        let Ok(topic) = source_log.topic(&self.topic) else {
+            return;
+        };
+        let partitions: Vec<(u32, u64, u64)> = topic
+            .partitions()
+            .iter()
+            .map(|p| (p.id(), p.log_start_offset(), p.log_end_offset()))
+            .collect();
         for (partition, start, end) in partitions {
-            let mut position = self.positions.get(&partition).copied().unwrap_or(start).max(start);
+            let mut position = self
+                .positions
+                .get(&partition)
+                .copied()
+                .unwrap_or(start)
+                .max(start);
             while position < end {
-                let Ok(batch) = source_log.fetch(&self.topic, partition, position, FETCH_BATCH) else { break };
+                let Ok(batch) = source_log.fetch(&self.topic, partition, position, FETCH_BATCH)
+                else {
+                    break;
+                };
                 let Some(last) = batch.last() else { break };
                 position = last.offset.saturating_add(1);
                 for record in &batch {

@@ -37,22 +37,47 @@ pub struct TableTableJoin {
 }
 
 impl TableTableJoin {
-    pub fn new(kind: TableJoinKind, left_columns: Vec<usize>, n_right_columns: usize) -> TableTableJoin {
-        TableTableJoin { kind, left_columns, n_right_columns, left: HashMap::new(), right: HashMap::new(), emitted: HashSet::new() }
+    pub fn new(
+        kind: TableJoinKind,
+        left_columns: Vec<usize>,
+        n_right_columns: usize,
+    ) -> TableTableJoin {
+        TableTableJoin {
+            kind,
+            left_columns,
+            n_right_columns,
+            left: HashMap::new(),
+            right: HashMap::new(),
+            emitted: HashSet::new(),
+        }
     }
 
     fn update(&mut self, from_right: bool, row: Row, out: &mut Vec<Row>) {
-        let Some(key) = row.key().first().cloned() else { return };
+        let Some(key) = row.key().first().cloned() else {
+            return;
+        };
         if key.is_null() {
             return;
         }
         let id = format!("{key:?}");
-        let n_columns = if from_right { self.n_right_columns } else { row.values.len() };
-        let side = if from_right { &mut self.right } else { &mut self.left };
+        let n_columns = if from_right {
+            self.n_right_columns
+        } else {
+            row.values.len()
+        };
+        let side = if from_right {
+            &mut self.right
+        } else {
+            &mut self.left
+        };
         if row.tombstone {
             side.remove(&id);
         } else {
-            let columns = row.values.get(..n_columns.min(row.values.len())).map(<[Value]>::to_vec).unwrap_or_default();
+            let columns = row
+                .values
+                .get(..n_columns.min(row.values.len()))
+                .map(<[Value]>::to_vec)
+                .unwrap_or_default();
             side.insert(id.clone(), (columns, row.timestamp));
         }
         let left = self.left.get(&id);
@@ -64,14 +89,18 @@ impl TableTableJoin {
             TableJoinKind::Full => left.is_some() || right.is_some(),
         };
         let timestamp = if present {
-            left.map_or(Millis::MIN, |(_, t)| *t).max(right.map_or(Millis::MIN, |(_, t)| *t))
+            left.map_or(Millis::MIN, |(_, t)| *t)
+                .max(right.map_or(Millis::MIN, |(_, t)| *t))
         } else {
             row.timestamp
         };
         let mut values = vec![key];
         let n_values = self.left_columns.len() + self.n_right_columns;
         if present {
-            values.extend(self.left_columns.iter().map(|idx| left.and_then(|(l, _)| l.get(*idx).cloned()).unwrap_or(Value::Null)));
+            values.extend(self.left_columns.iter().map(|idx| {
+                left.and_then(|(l, _)| l.get(*idx).cloned())
+                    .unwrap_or(Value::Null)
+            }));
             match right {
                 Some((columns, _)) => values.extend(columns.iter().cloned()),
                 None => values.extend(std::iter::repeat_n(Value::Null, self.n_right_columns)),
@@ -86,7 +115,13 @@ impl TableTableJoin {
         values.push(Value::BigInt(timestamp));
         values.push(Value::Int(i32::try_from(row.partition).unwrap_or(i32::MAX)));
         values.push(Value::BigInt(i64::try_from(row.offset).unwrap_or(i64::MAX)));
-        out.push(Row { values, n_keys: 1, tombstone: !present, timestamp, ..row });
+        out.push(Row {
+            values,
+            n_keys: 1,
+            tombstone: !present,
+            timestamp,
+            ..row
+        });
     }
 }
 
@@ -100,7 +135,12 @@ impl Operator for TableTableJoin {
     }
 
     fn describe(&self) -> String {
-        format!("Table-table {:?} join ({} left rows, {} right rows)", self.kind, self.left.len(), self.right.len())
+        format!(
+            "Table-table {:?} join ({} left rows, {} right rows)",
+            self.kind,
+            self.left.len(),
+            self.right.len()
+        )
     }
 }
 

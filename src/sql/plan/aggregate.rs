@@ -47,11 +47,19 @@ pub struct AggregatePlan {
 
 impl AggregatePlan {
     pub fn key_fields(&self) -> Vec<Field> {
-        self.columns.iter().filter(|c| c.key).map(|c| Field::new(c.name.clone(), c.ty.clone())).collect()
+        self.columns
+            .iter()
+            .filter(|c| c.key)
+            .map(|c| Field::new(c.name.clone(), c.ty.clone()))
+            .collect()
     }
 
     pub fn value_fields(&self) -> Vec<Field> {
-        self.columns.iter().filter(|c| !c.key).map(|c| Field::new(c.name.clone(), c.ty.clone())).collect()
+        self.columns
+            .iter()
+            .filter(|c| !c.key)
+            .map(|c| Field::new(c.name.clone(), c.ty.clone()))
+            .collect()
     }
 }
 
@@ -59,7 +67,10 @@ impl AggregatePlan {
 pub fn is_aggregate_query(query: &Query) -> bool {
     !query.group_by.is_empty()
         || query.window.is_some()
-        || query.items.iter().any(|item| matches!(item, SelectItem::Expr { expr, .. } if contains_aggregate(expr)))
+        || query
+            .items
+            .iter()
+            .any(|item| matches!(item, SelectItem::Expr { expr, .. } if contains_aggregate(expr)))
 }
 
 pub fn plan_aggregate(
@@ -74,7 +85,10 @@ pub fn plan_aggregate(
         return Err(SqlError::unsupported("Aggregating a join is not supported yet").at(join.span));
     }
     if let Some(expr) = query.partition_by.first() {
-        return Err(SqlError::invalid("PARTITION BY and GROUP BY in the same statement is not supported.").at(expr.span()));
+        return Err(SqlError::invalid(
+            "PARTITION BY and GROUP BY in the same statement is not supported.",
+        )
+        .at(expr.span()));
     }
     if query.group_by.is_empty() {
         return Err(SqlError::invalid("Aggregate functions need a GROUP BY clause in ksqlDB: add GROUP BY with the key columns")
@@ -85,11 +99,18 @@ pub fn plan_aggregate(
     if let Some(alias) = &query.from.alias {
         qualifiers.push(alias.name.clone());
     }
-    let source_compiler = ExprCompiler { schema: &schema, qualifiers: qualifiers.clone(), clause: "WHERE" };
+    let source_compiler = ExprCompiler {
+        schema: &schema,
+        qualifiers: qualifiers.clone(),
+        clause: "WHERE",
+    };
     let filter = match &query.where_clause {
         Some(predicate) => {
             if contains_aggregate(predicate) {
-                return Err(SqlError::invalid("Aggregate functions can not be used in the WHERE clause: use HAVING").at(predicate.span()));
+                return Err(SqlError::invalid(
+                    "Aggregate functions can not be used in the WHERE clause: use HAVING",
+                )
+                .at(predicate.span()));
             }
             Some(source_compiler.compile(predicate)?.0)
         }
@@ -98,14 +119,24 @@ pub fn plan_aggregate(
     let window = query.window.as_ref().map(parse_window).transpose()?;
 
     // The grouping expressions and their names.
-    let group_compiler = ExprCompiler { schema: &schema, qualifiers: qualifiers.clone(), clause: "GROUP BY" };
+    let group_compiler = ExprCompiler {
+        schema: &schema,
+        qualifiers: qualifiers.clone(),
+        clause: "GROUP BY",
+    };
     let stripped_groups: Vec<Expr> = query.group_by.iter().map(strip).collect();
     let mut group_by = Vec::new();
     let mut group_fields: Vec<Field> = Vec::new();
-    let mut taken: Vec<String> = query.items.iter().filter_map(|i| match i {
-        SelectItem::Expr { alias: Some(alias), .. } => Some(alias.name.clone()),
-        _ => None,
-    }).collect();
+    let mut taken: Vec<String> = query
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            SelectItem::Expr {
+                alias: Some(alias), ..
+            } => Some(alias.name.clone()),
+            _ => None,
+        })
+        .collect();
     let mut generated = 0usize;
     let mut next_generated = |taken: &Vec<String>| loop {
         let candidate = format!("KSQL_COL_{generated}");
@@ -116,14 +147,19 @@ pub fn plan_aggregate(
     };
     for (idx, expr) in query.group_by.iter().enumerate() {
         if contains_aggregate(expr) {
-            return Err(SqlError::invalid("GROUP BY does not support aggregate functions").at(expr.span()));
+            return Err(
+                SqlError::invalid("GROUP BY does not support aggregate functions").at(expr.span()),
+            );
         }
         let (compiled, ty) = group_compiler.compile(expr)?;
-        let ty = ty.ok_or_else(|| SqlError::type_error("GROUP BY NULL is not valid: cast it to a type").at(expr.span()))?;
+        let ty = ty.ok_or_else(|| {
+            SqlError::type_error("GROUP BY NULL is not valid: cast it to a type").at(expr.span())
+        })?;
         let aliased = query.items.iter().find_map(|item| match item {
-            SelectItem::Expr { expr: item_expr, alias: Some(alias) } if stripped_groups.get(idx) == Some(&strip(item_expr)) => {
-                Some(alias.name.clone())
-            }
+            SelectItem::Expr {
+                expr: item_expr,
+                alias: Some(alias),
+            } if stripped_groups.get(idx) == Some(&strip(item_expr)) => Some(alias.name.clone()),
             _ => None,
         });
         let name = match (aliased, expr) {
@@ -145,26 +181,57 @@ pub fn plan_aggregate(
     for item in &query.items {
         match item {
             SelectItem::Wildcard { .. } => {
-                return Err(SqlError::invalid("SELECT * is not valid with GROUP BY: list the key and the aggregates").at(query.span));
+                return Err(SqlError::invalid(
+                    "SELECT * is not valid with GROUP BY: list the key and the aggregates",
+                )
+                .at(query.span));
             }
             SelectItem::Expr { expr, alias } => {
                 let group_idx = stripped_groups.iter().position(|g| *g == strip(expr));
-                let rewritten = rewrite(expr, &stripped_groups, &group_fields, &mut calls_ast, "SELECT")?;
+                let rewritten = rewrite(
+                    expr,
+                    &stripped_groups,
+                    &group_fields,
+                    &mut calls_ast,
+                    "SELECT",
+                )?;
                 items.push((expr, alias, group_idx, rewritten));
             }
         }
     }
     let having_ast = match &query.having {
-        Some(having) => Some(rewrite(having, &stripped_groups, &group_fields, &mut calls_ast, "HAVING")?),
+        Some(having) => Some(rewrite(
+            having,
+            &stripped_groups,
+            &group_fields,
+            &mut calls_ast,
+            "HAVING",
+        )?),
         None => None,
     };
 
     // The aggregate calls.
-    let call_compiler = ExprCompiler { schema: &schema, qualifiers, clause: "SELECT" };
+    let call_compiler = ExprCompiler {
+        schema: &schema,
+        qualifiers,
+        clause: "SELECT",
+    };
     let mut calls = Vec::new();
     for call in &calls_ast {
-        let Expr::Function { name, args, star, span } = call else { continue };
-        let n_columns = if *star { 0 } else { aggregate::column_arg_count(args.len()) };
+        let Expr::Function {
+            name,
+            args,
+            star,
+            span,
+        } = call
+        else {
+            continue;
+        };
+        let n_columns = if *star {
+            0
+        } else {
+            aggregate::column_arg_count(args.len())
+        };
         let mut compiled_args = Vec::new();
         let mut arg_types = Vec::new();
         for arg in args.iter().take(n_columns) {
@@ -177,24 +244,43 @@ pub fn plan_aggregate(
             match arg {
                 Expr::Literal { value, .. } => params.push(literal_value(value)),
                 Expr::Negate(inner) => match inner.as_ref() {
-                    Expr::Literal { value: Literal::Integer(digits), .. } => {
-                        params.push(literal_value(&Literal::Integer(format!("-{digits}"))))
+                    Expr::Literal {
+                        value: Literal::Integer(digits),
+                        ..
+                    } => params.push(literal_value(&Literal::Integer(format!("-{digits}")))),
+                    _ => {
+                        return Err(SqlError::invalid(aggregate::literal_param_error(
+                            name,
+                            position + 1,
+                            "expression",
+                        ))
+                        .at(*span))
                     }
-                    _ => return Err(SqlError::invalid(aggregate::literal_param_error(name, position + 1, "expression")).at(*span)),
                 },
                 other => {
                     let text = match other {
                         Expr::Column { name: column, .. } => column.name.clone(),
                         _ => "expression".to_string(),
                     };
-                    return Err(SqlError::invalid(aggregate::literal_param_error(name, position + 1, &text)).at(*span));
+                    return Err(SqlError::invalid(aggregate::literal_param_error(
+                        name,
+                        position + 1,
+                        &text,
+                    ))
+                    .at(*span));
                 }
             }
         }
         let return_type = aggregate::aggregate_return_type(name, &arg_types, &params)
             .map_err(|message| SqlError::new(SqlErrorKind::Type, message).at(*span))?;
-        let template = aggregate::new_accumulator(name, &arg_types, &params).map_err(|message| SqlError::new(SqlErrorKind::Type, message).at(*span))?;
-        calls.push(AggregateCall { function: name.clone(), args: compiled_args, template, return_type });
+        let template = aggregate::new_accumulator(name, &arg_types, &params)
+            .map_err(|message| SqlError::new(SqlErrorKind::Type, message).at(*span))?;
+        calls.push(AggregateCall {
+            function: name.clone(),
+            args: compiled_args,
+            template,
+            return_type,
+        });
     }
     if source_kind == SourceKind::Table {
         let names: Vec<&str> = calls.iter().map(|c| c.function.as_str()).collect();
@@ -204,11 +290,19 @@ pub fn plan_aggregate(
     }
 
     // The aggregated row's schema.
-    let mut agg_values: Vec<Field> = calls.iter().enumerate().map(|(n, c)| Field::new(format!("KSQL_AGG_VARIABLE_{n}"), c.return_type.clone())).collect();
+    let mut agg_values: Vec<Field> = calls
+        .iter()
+        .enumerate()
+        .map(|(n, c)| Field::new(format!("KSQL_AGG_VARIABLE_{n}"), c.return_type.clone()))
+        .collect();
     agg_values.push(Field::new("WINDOWSTART", SqlType::BigInt));
     agg_values.push(Field::new("WINDOWEND", SqlType::BigInt));
     let agg_schema = RowSchema::new(&group_fields, &agg_values);
-    let agg_compiler = ExprCompiler { schema: &agg_schema, qualifiers: vec![source_name.to_string()], clause: "SELECT" };
+    let agg_compiler = ExprCompiler {
+        schema: &agg_schema,
+        qualifiers: vec![source_name.to_string()],
+        clause: "SELECT",
+    };
     let having = match &having_ast {
         Some(having) => Some(agg_compiler.compile(having)?.0),
         None => None,
@@ -228,7 +322,10 @@ pub fn plan_aggregate(
         };
         let name = match (alias, group_idx, original) {
             (Some(alias), _, _) => alias.name.clone(),
-            (None, Some(idx), _) if is_key => group_fields.get(idx).map(|f| f.name.clone()).unwrap_or_default(),
+            (None, Some(idx), _) if is_key => group_fields
+                .get(idx)
+                .map(|f| f.name.clone())
+                .unwrap_or_default(),
             (None, _, Expr::Column { name, .. }) => name.name.clone(),
             _ => {
                 let name = next_generated(&taken);
@@ -239,15 +336,28 @@ pub fn plan_aggregate(
         if columns.iter().any(|c: &OutputColumn| c.name == name) {
             return Err(SqlError::invalid(format!("Duplicate column name in the projection: `{name}`. Give one of them another name with AS.")).at(original.span()));
         }
-        let ty = ty.ok_or_else(|| SqlError::type_error(format!("Can't infer a type of null for column `{name}`: cast it")).at(original.span()))?;
-        columns.push(OutputColumn { name, ty, expr: compiled, key: is_key });
+        let ty = ty.ok_or_else(|| {
+            SqlError::type_error(format!(
+                "Can't infer a type of null for column `{name}`: cast it"
+            ))
+            .at(original.span())
+        })?;
+        columns.push(OutputColumn {
+            name,
+            ty,
+            expr: compiled,
+            key: is_key,
+        });
     }
     // The output key lists the grouping expressions in GROUP BY order.
     let mut keyed: Vec<(usize, OutputColumn)> = Vec::new();
     let mut values = Vec::new();
     for column in columns {
         if column.key {
-            let position = group_fields.iter().position(|f| f.name == column.name).unwrap_or(usize::MAX);
+            let position = group_fields
+                .iter()
+                .position(|f| f.name == column.name)
+                .unwrap_or(usize::MAX);
             keyed.push((position, column));
         } else {
             values.push(column);
@@ -257,7 +367,13 @@ pub fn plan_aggregate(
     let mut columns: Vec<OutputColumn> = keyed.into_iter().map(|(_, c)| c).collect();
     columns.extend(values);
     if let Some(sink_name) = sink_name {
-        let missing: Vec<&Expr> = query.group_by.iter().enumerate().filter(|(idx, _)| !key_seen.get(*idx).copied().unwrap_or(false)).map(|(_, e)| e).collect();
+        let missing: Vec<&Expr> = query
+            .group_by
+            .iter()
+            .enumerate()
+            .filter(|(idx, _)| !key_seen.get(*idx).copied().unwrap_or(false))
+            .map(|(_, e)| e)
+            .collect();
         if let Some(first) = missing.first() {
             let names: Vec<String> = query.group_by.iter().map(expr_text).collect();
             return Err(SqlError::invalid(format!(
@@ -269,7 +385,9 @@ pub fn plan_aggregate(
             .at(first.span()));
         }
         if !columns.iter().any(|c| !c.key) {
-            return Err(SqlError::invalid("The projection contains no value columns."));
+            return Err(SqlError::invalid(
+                "The projection contains no value columns.",
+            ));
         }
     }
     Ok(AggregatePlan {
@@ -291,9 +409,15 @@ fn literal_value(literal: &Literal) -> Value {
         Literal::Boolean(flag) => Value::Boolean(*flag),
         Literal::Integer(digits) => match digits.parse::<i32>() {
             Ok(small) => Value::Int(small),
-            Err(_) => digits.parse::<i64>().map(Value::BigInt).unwrap_or(Value::Null),
+            Err(_) => digits
+                .parse::<i64>()
+                .map(Value::BigInt)
+                .unwrap_or(Value::Null),
         },
-        Literal::Decimal(text) | Literal::Double(text) => text.parse::<f64>().map(Value::Double).unwrap_or(Value::Null),
+        Literal::Decimal(text) | Literal::Double(text) => text
+            .parse::<f64>()
+            .map(Value::Double)
+            .unwrap_or(Value::Null),
         Literal::String(text) => Value::String(text.clone()),
     }
 }
@@ -302,7 +426,10 @@ fn literal_value(literal: &Literal) -> Value {
 fn expr_text(expr: &Expr) -> String {
     match expr {
         Expr::Column { name, .. } => name.name.clone(),
-        Expr::Literal { value: Literal::Integer(digits), .. } => digits.clone(),
+        Expr::Literal {
+            value: Literal::Integer(digits),
+            ..
+        } => digits.clone(),
         Expr::Function { name, .. } => format!("{name}(...)"),
         _ => "the expression".to_string(),
     }
@@ -330,13 +457,25 @@ fn visit(expr: &Expr, f: &mut dyn FnMut(&Expr)) {
 fn children(expr: &Expr) -> Vec<&Expr> {
     match expr {
         Expr::Column { .. } | Expr::Literal { .. } => Vec::new(),
-        Expr::Binary { left, right, .. } | Expr::IsDistinctFrom { left, right, .. } => vec![left, right],
+        Expr::Binary { left, right, .. } | Expr::IsDistinctFrom { left, right, .. } => {
+            vec![left, right]
+        }
         Expr::Not(inner) | Expr::Negate(inner) => vec![inner],
-        Expr::IsNull { expr, .. } | Expr::Cast { expr, .. } | Expr::Dereference { expr, .. } => vec![expr],
+        Expr::IsNull { expr, .. } | Expr::Cast { expr, .. } | Expr::Dereference { expr, .. } => {
+            vec![expr]
+        }
         Expr::Like { expr, pattern, .. } => vec![expr, pattern],
-        Expr::Between { expr, low, high, .. } => vec![expr, low, high],
-        Expr::InList { expr, list, .. } => std::iter::once(expr.as_ref()).chain(list.iter()).collect(),
-        Expr::Case { operand, branches, else_result } => operand
+        Expr::Between {
+            expr, low, high, ..
+        } => vec![expr, low, high],
+        Expr::InList { expr, list, .. } => {
+            std::iter::once(expr.as_ref()).chain(list.iter()).collect()
+        }
+        Expr::Case {
+            operand,
+            branches,
+            else_result,
+        } => operand
             .iter()
             .map(|o| o.as_ref())
             .chain(branches.iter().flat_map(|(c, r)| [c, r]))
@@ -354,50 +493,144 @@ fn children(expr: &Expr) -> Vec<&Expr> {
 pub fn strip(expr: &Expr) -> Expr {
     let b = |e: &Expr| Box::new(strip(e));
     match expr {
-        Expr::Column { name, .. } => Expr::Column { qualifier: None, name: Ident { name: name.name.clone(), quoted: false, span: None } },
-        Expr::Literal { value, .. } => Expr::Literal { value: value.clone(), span: None },
-        Expr::Binary { op, left, right } => Expr::Binary { op: *op, left: b(left), right: b(right) },
+        Expr::Column { name, .. } => Expr::Column {
+            qualifier: None,
+            name: Ident {
+                name: name.name.clone(),
+                quoted: false,
+                span: None,
+            },
+        },
+        Expr::Literal { value, .. } => Expr::Literal {
+            value: value.clone(),
+            span: None,
+        },
+        Expr::Binary { op, left, right } => Expr::Binary {
+            op: *op,
+            left: b(left),
+            right: b(right),
+        },
         Expr::Not(inner) => Expr::Not(b(inner)),
         Expr::Negate(inner) => Expr::Negate(b(inner)),
-        Expr::IsNull { expr, negated } => Expr::IsNull { expr: b(expr), negated: *negated },
-        Expr::IsDistinctFrom { left, right, negated } => Expr::IsDistinctFrom { left: b(left), right: b(right), negated: *negated },
-        Expr::Like { expr, pattern, escape, negated } => Expr::Like { expr: b(expr), pattern: b(pattern), escape: *escape, negated: *negated },
-        Expr::Between { expr, low, high, negated } => Expr::Between { expr: b(expr), low: b(low), high: b(high), negated: *negated },
-        Expr::InList { expr, list, negated } => Expr::InList { expr: b(expr), list: list.iter().map(strip).collect(), negated: *negated },
-        Expr::Case { operand, branches, else_result } => Expr::Case {
+        Expr::IsNull { expr, negated } => Expr::IsNull {
+            expr: b(expr),
+            negated: *negated,
+        },
+        Expr::IsDistinctFrom {
+            left,
+            right,
+            negated,
+        } => Expr::IsDistinctFrom {
+            left: b(left),
+            right: b(right),
+            negated: *negated,
+        },
+        Expr::Like {
+            expr,
+            pattern,
+            escape,
+            negated,
+        } => Expr::Like {
+            expr: b(expr),
+            pattern: b(pattern),
+            escape: *escape,
+            negated: *negated,
+        },
+        Expr::Between {
+            expr,
+            low,
+            high,
+            negated,
+        } => Expr::Between {
+            expr: b(expr),
+            low: b(low),
+            high: b(high),
+            negated: *negated,
+        },
+        Expr::InList {
+            expr,
+            list,
+            negated,
+        } => Expr::InList {
+            expr: b(expr),
+            list: list.iter().map(strip).collect(),
+            negated: *negated,
+        },
+        Expr::Case {
+            operand,
+            branches,
+            else_result,
+        } => Expr::Case {
             operand: operand.as_ref().map(|o| b(o)),
             branches: branches.iter().map(|(c, r)| (strip(c), strip(r))).collect(),
             else_result: else_result.as_ref().map(|e| b(e)),
         },
-        Expr::Cast { expr, ty } => Expr::Cast { expr: b(expr), ty: ty.clone() },
-        Expr::Function { name, args, star, .. } => Expr::Function { name: name.clone(), args: args.iter().map(strip).collect(), star: *star, span: None },
-        Expr::Dereference { expr, field } => Expr::Dereference { expr: b(expr), field: field.clone() },
-        Expr::Subscript { expr, index } => Expr::Subscript { expr: b(expr), index: b(index) },
+        Expr::Cast { expr, ty } => Expr::Cast {
+            expr: b(expr),
+            ty: ty.clone(),
+        },
+        Expr::Function {
+            name, args, star, ..
+        } => Expr::Function {
+            name: name.clone(),
+            args: args.iter().map(strip).collect(),
+            star: *star,
+            span: None,
+        },
+        Expr::Dereference { expr, field } => Expr::Dereference {
+            expr: b(expr),
+            field: field.clone(),
+        },
+        Expr::Subscript { expr, index } => Expr::Subscript {
+            expr: b(expr),
+            index: b(index),
+        },
         Expr::ArrayLiteral(items) => Expr::ArrayLiteral(items.iter().map(strip).collect()),
-        Expr::MapLiteral(entries) => Expr::MapLiteral(entries.iter().map(|(k, v)| (strip(k), strip(v))).collect()),
-        Expr::StructLiteral(fields) => Expr::StructLiteral(fields.iter().map(|(n, e)| (n.clone(), strip(e))).collect()),
+        Expr::MapLiteral(entries) => {
+            Expr::MapLiteral(entries.iter().map(|(k, v)| (strip(k), strip(v))).collect())
+        }
+        Expr::StructLiteral(fields) => {
+            Expr::StructLiteral(fields.iter().map(|(n, e)| (n.clone(), strip(e))).collect())
+        }
     }
 }
 
 fn column(name: &str) -> Expr {
-    Expr::Column { qualifier: None, name: Ident { name: name.to_string(), quoted: true, span: None } }
+    Expr::Column {
+        qualifier: None,
+        name: Ident {
+            name: name.to_string(),
+            quoted: true,
+            span: None,
+        },
+    }
 }
 
 /// Rewrites an expression over the aggregated row (see the module doc).
-fn rewrite(expr: &Expr, groups: &[Expr], group_fields: &[Field], calls: &mut Vec<Expr>, clause: &str) -> Result<Expr, SqlError> {
+fn rewrite(
+    expr: &Expr,
+    groups: &[Expr],
+    group_fields: &[Field],
+    calls: &mut Vec<Expr>,
+    clause: &str,
+) -> Result<Expr, SqlError> {
     let stripped = strip(expr);
     if let Some(idx) = groups.iter().position(|g| *g == stripped) {
         if let Some(field) = group_fields.get(idx) {
             return Ok(column(&field.name));
         }
     }
-    let recurse = |e: &Expr, calls: &mut Vec<Expr>| rewrite(e, groups, group_fields, calls, clause).map(Box::new);
+    let recurse = |e: &Expr, calls: &mut Vec<Expr>| {
+        rewrite(e, groups, group_fields, calls, clause).map(Box::new)
+    };
     Ok(match expr {
         // AS_VALUE(key) copies a key column into the value.
-        Expr::Function { name, args, .. } if name == "AS_VALUE" && args.len() == 1 => match args.first() {
-            Some(inner) => rewrite(inner, groups, group_fields, calls, clause)?,
-            None => expr.clone(),
-        },
+        Expr::Function { name, args, .. } if name == "AS_VALUE" && args.len() == 1 => {
+            match args.first() {
+                Some(inner) => rewrite(inner, groups, group_fields, calls, clause)?,
+                None => expr.clone(),
+            }
+        }
         Expr::Function { name, .. } if aggregate::is_aggregate(name) => {
             let idx = match calls.iter().position(|c| *c == stripped) {
                 Some(idx) => idx,
@@ -418,52 +651,128 @@ fn rewrite(expr: &Expr, groups: &[Expr], group_fields: &[Field], calls: &mut Vec
             }
         }
         Expr::Literal { .. } => expr.clone(),
-        Expr::Binary { op, left, right } => Expr::Binary { op: *op, left: recurse(left, calls)?, right: recurse(right, calls)? },
+        Expr::Binary { op, left, right } => Expr::Binary {
+            op: *op,
+            left: recurse(left, calls)?,
+            right: recurse(right, calls)?,
+        },
         Expr::Not(inner) => Expr::Not(recurse(inner, calls)?),
         Expr::Negate(inner) => Expr::Negate(recurse(inner, calls)?),
-        Expr::IsNull { expr, negated } => Expr::IsNull { expr: recurse(expr, calls)?, negated: *negated },
-        Expr::IsDistinctFrom { left, right, negated } => {
-            Expr::IsDistinctFrom { left: recurse(left, calls)?, right: recurse(right, calls)?, negated: *negated }
-        }
-        Expr::Like { expr, pattern, escape, negated } => {
-            Expr::Like { expr: recurse(expr, calls)?, pattern: recurse(pattern, calls)?, escape: *escape, negated: *negated }
-        }
-        Expr::Between { expr, low, high, negated } => {
-            Expr::Between { expr: recurse(expr, calls)?, low: recurse(low, calls)?, high: recurse(high, calls)?, negated: *negated }
-        }
-        Expr::InList { expr, list, negated } => Expr::InList {
+        Expr::IsNull { expr, negated } => Expr::IsNull {
             expr: recurse(expr, calls)?,
-            list: list.iter().map(|e| rewrite(e, groups, group_fields, calls, clause)).collect::<Result<_, _>>()?,
             negated: *negated,
         },
-        Expr::Case { operand, branches, else_result } => Expr::Case {
+        Expr::IsDistinctFrom {
+            left,
+            right,
+            negated,
+        } => Expr::IsDistinctFrom {
+            left: recurse(left, calls)?,
+            right: recurse(right, calls)?,
+            negated: *negated,
+        },
+        Expr::Like {
+            expr,
+            pattern,
+            escape,
+            negated,
+        } => Expr::Like {
+            expr: recurse(expr, calls)?,
+            pattern: recurse(pattern, calls)?,
+            escape: *escape,
+            negated: *negated,
+        },
+        Expr::Between {
+            expr,
+            low,
+            high,
+            negated,
+        } => Expr::Between {
+            expr: recurse(expr, calls)?,
+            low: recurse(low, calls)?,
+            high: recurse(high, calls)?,
+            negated: *negated,
+        },
+        Expr::InList {
+            expr,
+            list,
+            negated,
+        } => Expr::InList {
+            expr: recurse(expr, calls)?,
+            list: list
+                .iter()
+                .map(|e| rewrite(e, groups, group_fields, calls, clause))
+                .collect::<Result<_, _>>()?,
+            negated: *negated,
+        },
+        Expr::Case {
+            operand,
+            branches,
+            else_result,
+        } => Expr::Case {
             operand: operand.as_ref().map(|o| recurse(o, calls)).transpose()?,
             branches: branches
                 .iter()
-                .map(|(c, r)| Ok((rewrite(c, groups, group_fields, calls, clause)?, rewrite(r, groups, group_fields, calls, clause)?)))
+                .map(|(c, r)| {
+                    Ok((
+                        rewrite(c, groups, group_fields, calls, clause)?,
+                        rewrite(r, groups, group_fields, calls, clause)?,
+                    ))
+                })
                 .collect::<Result<_, SqlError>>()?,
-            else_result: else_result.as_ref().map(|e| recurse(e, calls)).transpose()?,
+            else_result: else_result
+                .as_ref()
+                .map(|e| recurse(e, calls))
+                .transpose()?,
         },
-        Expr::Cast { expr, ty } => Expr::Cast { expr: recurse(expr, calls)?, ty: ty.clone() },
-        Expr::Function { name, args, star, span } => Expr::Function {
+        Expr::Cast { expr, ty } => Expr::Cast {
+            expr: recurse(expr, calls)?,
+            ty: ty.clone(),
+        },
+        Expr::Function {
+            name,
+            args,
+            star,
+            span,
+        } => Expr::Function {
             name: name.clone(),
-            args: args.iter().map(|e| rewrite(e, groups, group_fields, calls, clause)).collect::<Result<_, _>>()?,
+            args: args
+                .iter()
+                .map(|e| rewrite(e, groups, group_fields, calls, clause))
+                .collect::<Result<_, _>>()?,
             star: *star,
             span: *span,
         },
-        Expr::Dereference { expr, field } => Expr::Dereference { expr: recurse(expr, calls)?, field: field.clone() },
-        Expr::Subscript { expr, index } => Expr::Subscript { expr: recurse(expr, calls)?, index: recurse(index, calls)? },
-        Expr::ArrayLiteral(items) => {
-            Expr::ArrayLiteral(items.iter().map(|e| rewrite(e, groups, group_fields, calls, clause)).collect::<Result<_, _>>()?)
-        }
+        Expr::Dereference { expr, field } => Expr::Dereference {
+            expr: recurse(expr, calls)?,
+            field: field.clone(),
+        },
+        Expr::Subscript { expr, index } => Expr::Subscript {
+            expr: recurse(expr, calls)?,
+            index: recurse(index, calls)?,
+        },
+        Expr::ArrayLiteral(items) => Expr::ArrayLiteral(
+            items
+                .iter()
+                .map(|e| rewrite(e, groups, group_fields, calls, clause))
+                .collect::<Result<_, _>>()?,
+        ),
         Expr::MapLiteral(entries) => Expr::MapLiteral(
             entries
                 .iter()
-                .map(|(k, v)| Ok((rewrite(k, groups, group_fields, calls, clause)?, rewrite(v, groups, group_fields, calls, clause)?)))
+                .map(|(k, v)| {
+                    Ok((
+                        rewrite(k, groups, group_fields, calls, clause)?,
+                        rewrite(v, groups, group_fields, calls, clause)?,
+                    ))
+                })
                 .collect::<Result<_, SqlError>>()?,
         ),
         Expr::StructLiteral(fields) => Expr::StructLiteral(
-            fields.iter().map(|(n, e)| Ok((n.clone(), rewrite(e, groups, group_fields, calls, clause)?))).collect::<Result<_, SqlError>>()?,
+            fields
+                .iter()
+                .map(|(n, e)| Ok((n.clone(), rewrite(e, groups, group_fields, calls, clause)?)))
+                .collect::<Result<_, SqlError>>()?,
         ),
     })
 }

@@ -56,7 +56,8 @@ impl WindowSpec {
 
     /// The grace period in force: the explicit one, else ksqlDB's `max(24 h - size, 0)`.
     pub fn grace_ms(&self) -> Millis {
-        self.grace.unwrap_or_else(|| DAY_MS.saturating_sub(self.size()).max(0))
+        self.grace
+            .unwrap_or_else(|| DAY_MS.saturating_sub(self.size()).max(0))
     }
 
     /// The start of every time window (tumbling or hopping) containing `timestamp`, earliest
@@ -87,7 +88,11 @@ impl WindowSpec {
 /// Reads the clause's tokens, e.g. `TUMBLING ( SIZE 30 SECONDS , GRACE PERIOD 0 SECONDS )`.
 pub fn parse_window(clause: &WindowClause) -> Result<WindowSpec, SqlError> {
     let error = |message: String| SqlError::invalid(message).at(clause.span);
-    let words: Vec<String> = clause.tokens.iter().map(|t| t.to_ascii_uppercase()).collect();
+    let words: Vec<String> = clause
+        .tokens
+        .iter()
+        .map(|t| t.to_ascii_uppercase())
+        .collect();
     let mut tokens = words.iter().map(String::as_str).peekable();
     let kind_word = tokens.next().unwrap_or("");
     if tokens.next() != Some("(") {
@@ -100,7 +105,11 @@ pub fn parse_window(clause: &WindowClause) -> Result<WindowSpec, SqlError> {
     let mut retention = None;
     loop {
         match tokens.next() {
-            None => return Err(error("Missing ')' at the end of the WINDOW clause".to_string())),
+            None => {
+                return Err(error(
+                    "Missing ')' at the end of the WINDOW clause".to_string(),
+                ))
+            }
             Some(")") => break,
             Some(",") => continue,
             Some("SIZE") => size = Some(duration(&mut tokens).map_err(error)?),
@@ -125,10 +134,13 @@ pub fn parse_window(clause: &WindowClause) -> Result<WindowSpec, SqlError> {
         }
     }
     let kind = match kind_word {
-        "TUMBLING" => WindowKind::Tumbling { size: size.ok_or_else(|| error("TUMBLING windows need a SIZE".to_string()))? },
+        "TUMBLING" => WindowKind::Tumbling {
+            size: size.ok_or_else(|| error("TUMBLING windows need a SIZE".to_string()))?,
+        },
         "HOPPING" => {
             let size = size.ok_or_else(|| error("HOPPING windows need a SIZE".to_string()))?;
-            let advance = advance.ok_or_else(|| error("HOPPING windows need ADVANCE BY".to_string()))?;
+            let advance =
+                advance.ok_or_else(|| error("HOPPING windows need ADVANCE BY".to_string()))?;
             if advance > size {
                 return Err(error(format!(
                     "Window advance must be less than or equal to window size: advance {advance} ms, size {size} ms"
@@ -136,12 +148,26 @@ pub fn parse_window(clause: &WindowClause) -> Result<WindowSpec, SqlError> {
             }
             WindowKind::Hopping { size, advance }
         }
-        "SESSION" => WindowKind::Session { gap: gap.or(size).ok_or_else(|| error("SESSION windows need a gap, e.g. SESSION (5 MINUTES)".to_string()))? },
-        other => return Err(error(format!("Unknown window type '{other}': use TUMBLING, HOPPING or SESSION"))),
+        "SESSION" => WindowKind::Session {
+            gap: gap.or(size).ok_or_else(|| {
+                error("SESSION windows need a gap, e.g. SESSION (5 MINUTES)".to_string())
+            })?,
+        },
+        other => {
+            return Err(error(format!(
+                "Unknown window type '{other}': use TUMBLING, HOPPING or SESSION"
+            )))
+        }
     };
-    let spec = WindowSpec { kind, grace, retention };
+    let spec = WindowSpec {
+        kind,
+        grace,
+        retention,
+    };
     if spec.size() <= 0 {
-        return Err(error("The window size must be greater than zero".to_string()));
+        return Err(error(
+            "The window size must be greater than zero".to_string(),
+        ));
     }
     Ok(spec)
 }
@@ -153,16 +179,24 @@ fn duration<'a>(tokens: &mut impl Iterator<Item = &'a str>) -> Result<Millis, St
 }
 
 fn to_ms(number: &str, unit: &str) -> Result<Millis, String> {
-    let amount: Millis = number.parse().map_err(|_| format!("Expected a number in the WINDOW clause, found '{number}'"))?;
+    let amount: Millis = number
+        .parse()
+        .map_err(|_| format!("Expected a number in the WINDOW clause, found '{number}'"))?;
     let factor: Millis = match unit.trim_end_matches('S') {
         "MILLISECOND" => 1,
         "SECOND" => 1000,
         "MINUTE" => 60_000,
         "HOUR" => 3_600_000,
         "DAY" => DAY_MS,
-        _ => return Err(format!("Unknown time unit '{unit}': use MILLISECONDS, SECONDS, MINUTES, HOURS or DAYS")),
+        _ => {
+            return Err(format!(
+                "Unknown time unit '{unit}': use MILLISECONDS, SECONDS, MINUTES, HOURS or DAYS"
+            ))
+        }
     };
-    amount.checked_mul(factor).ok_or_else(|| format!("The duration {number} {unit} is too long"))
+    amount
+        .checked_mul(factor)
+        .ok_or_else(|| format!("The duration {number} {unit} is too long"))
 }
 
 #[cfg(test)]
@@ -170,7 +204,11 @@ mod tests {
     use super::*;
 
     fn spec(tokens: &str) -> WindowSpec {
-        let clause = WindowClause { text: String::new(), span: None, tokens: tokens.split(' ').map(str::to_string).collect() };
+        let clause = WindowClause {
+            text: String::new(),
+            span: None,
+            tokens: tokens.split(' ').map(str::to_string).collect(),
+        };
         parse_window(&clause).unwrap()
     }
 
@@ -181,14 +219,23 @@ mod tests {
         assert_eq!(tumbling.grace_ms(), 60_000);
         let hopping = spec("HOPPING ( SIZE 30 SECONDS , ADVANCE BY 10 SECONDS )");
         assert_eq!(hopping.grace_ms(), DAY_MS - 30_000);
-        assert_eq!(spec("SESSION ( 5 MINUTES )").kind, WindowKind::Session { gap: 300_000 });
+        assert_eq!(
+            spec("SESSION ( 5 MINUTES )").kind,
+            WindowKind::Session { gap: 300_000 }
+        );
     }
 
     #[test]
     fn hopping_windows_contain_the_timestamp() {
         let hopping = spec("HOPPING ( SIZE 30 SECONDS , ADVANCE BY 10 SECONDS )");
-        assert_eq!(hopping.windows_for(25_000), vec![(0, 30_000), (10_000, 40_000), (20_000, 50_000)]);
+        assert_eq!(
+            hopping.windows_for(25_000),
+            vec![(0, 30_000), (10_000, 40_000), (20_000, 50_000)]
+        );
         assert_eq!(hopping.windows_for(5_000), vec![(0, 30_000)]);
-        assert_eq!(spec("TUMBLING ( SIZE 30 SECONDS )").windows_for(30_000), vec![(30_000, 60_000)]);
+        assert_eq!(
+            spec("TUMBLING ( SIZE 30 SECONDS )").windows_for(30_000),
+            vec![(30_000, 60_000)]
+        );
     }
 }
