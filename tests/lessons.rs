@@ -104,6 +104,17 @@ fn lessons_replay_identically_and_reset_rebuilds_each_step() {
     }
 }
 
+/// Every statement a lesson runs is ksqlDB: the exported script holds each of them.
+#[test]
+fn a_lesson_exports_as_a_ksqldb_script() {
+    let catalogue = LessonCatalogue::load().unwrap();
+    let lesson = catalogue.get("ksql-examples").unwrap();
+    let script = streamlab::lessons::export_script(lesson);
+    assert!(script.contains("CREATE STREAM syslog_invalid_users AS"), "{script}");
+    assert!(script.contains("-- Step 2 solution"), "{script}");
+    assert!(script.contains("-- add the syslog producer at 5 events/s"), "{script}");
+}
+
 fn error_of(text: &str) -> String {
     parse_lesson("broken.toml", text).map(|l| l.id).unwrap_err().to_string()
 }
