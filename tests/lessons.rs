@@ -203,7 +203,7 @@ proptest! {
             if all_short { Ok(l) } else { Err(()) }
         }) {
             // A lesson that still parses may be wrong in any way: running it must not panic either.
-            if let Ok((mut world, mut run)) = LessonRun::start(&lesson, 1) {
+            if let Ok((mut world, mut run)) = LessonRun::start(lesson, 1) {
                 let _ = run.check(&world);
                 let _ = run.apply_solution(&mut world);
                 let _ = run.enter_step(&mut world, 1);
