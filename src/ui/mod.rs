@@ -4,10 +4,14 @@
 //! in `app.rs`; they never reach into engine internals.
 
 pub mod app;
+mod console;
 mod header;
 mod home;
+mod log_view;
 pub mod panic_panel;
-mod sandbox;
+mod producers_panel;
+pub mod sandbox;
+pub mod store;
 pub mod theme;
 
 pub use app::App;

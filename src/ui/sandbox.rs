@@ -1,7 +1,22 @@
-//! The sandbox: free play with the whole world.
+//! The sandbox: free play with the whole world. It owns the store, runs the animation-frame loop
+//! (the only place the wall clock is read) and builds the plain views its panels render.
 
 use super::app::{Action, Screen};
+use super::console::SqlConsole;
+use super::log_view::{LaneView, LogView, RecordDetails, TopicLanes};
+use super::producers_panel::ProducersPanel;
+use super::store::{default_world, SandboxAction, SandboxStore, StoreHandle, SPEEDS};
+use crate::world::view::RecordView;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
+
+/// Cells a lane puts in the DOM, whatever the partition holds.
+pub const LANE_CELLS: usize = 40;
+/// The default world's seed (a URL parameter may choose another, later).
+pub const DEFAULT_SEED: u64 = 2018;
 
 #[derive(Properties, PartialEq)]
 pub struct SandboxProps {
@@ -10,11 +25,196 @@ pub struct SandboxProps {
 
 #[function_component(Sandbox)]
 pub fn sandbox(props: &SandboxProps) -> Html {
+    let store = use_memo((), |_| StoreHandle(Rc::new(RefCell::new(SandboxStore::new(default_world(DEFAULT_SEED))))));
+    let redraw = use_force_update();
+    {
+        let store = (*store).clone();
+        let redraw = redraw.clone();
+        use_effect_with((), move |_| {
+            let frame_loop = FrameLoop::start(store, move || redraw.force_update());
+            move || drop(frame_loop)
+        });
+    }
+    let dispatch = {
+        let store = (*store).clone();
+        let redraw = redraw.clone();
+        Callback::from(move |action: SandboxAction| {
+            store.0.borrow_mut().apply(action);
+            redraw.force_update();
+        })
+    };
     let back = props.dispatch.reform(|_: MouseEvent| Action::Open(Screen::Home));
+
+    let state = store.0.borrow();
+    let world_view = state.world.view();
+    let topics = lanes(&state, &world_view);
+    let selected: Option<(String, RecordView)> = state.selected.as_ref().and_then(|r| {
+        let page = state.world.record_page(&r.topic, r.partition, r.offset, 1).ok()?;
+        let record = page.records.into_iter().find(|rec| rec.offset == r.offset)?;
+        Some((r.topic.clone(), record))
+    });
+    let topic_names: Vec<String> = world_view.topics.iter().map(|t| t.name.clone()).collect();
+    let completion_context = state.completion_context.clone();
+    let entries = Rc::new(state.entries.clone());
+    let history = state.history.clone();
+
     html! {
         <div class="sandbox">
-            <nav class="crumbs"><button class="link" onclick={back}>{ "← Lessons" }</button></nav>
-            <h1>{ "Sandbox" }</h1>
+            <div class="sandbox-bar">
+                <button class="link" onclick={back}>{ "← Lessons" }</button>
+                <h1 class="sandbox-title">{ "Sandbox" }</h1>
+                <Controls playing={state.playing} speed={state.speed} now_ms={world_view.now_ms} dispatch={dispatch.clone()} />
+            </div>
+            <div class="sr-only" aria-live="polite">{ state.announcement.clone() }</div>
+            <div class="sandbox-grid">
+                <section class="panel log-panel" aria-labelledby="log-title">
+                    <h2 id="log-title">{ "Log" }</h2>
+                    <LogView topics={topics} dispatch={dispatch.clone()} />
+                </section>
+                <aside class="panel side-panel" aria-labelledby="producers-title">
+                    <h2 id="producers-title">{ "Producers" }</h2>
+                    <ProducersPanel producers={world_view.producers.clone()} topics={topic_names}
+                                    produce_error={state.produce_error.clone()} dispatch={dispatch.clone()} />
+                </aside>
+                <section class="panel console-panel" aria-labelledby="console-title">
+                    <h2 id="console-title">{ "SQL console" }</h2>
+                    <SqlConsole entries={entries} history={history} completion_context={completion_context} dispatch={dispatch.clone()} />
+                </section>
+            </div>
+            if let Some((topic, record)) = selected {
+                <RecordDetails topic={topic} record={record} dispatch={dispatch.clone()} />
+            }
+        </div>
+    }
+}
+
+/// The lanes to draw: each partition's tail (or the page the learner scrolled to), with the
+/// consumer groups' cursors on it.
+fn lanes(state: &SandboxStore, world_view: &crate::world::view::WorldView) -> Vec<TopicLanes> {
+    world_view
+        .topics
+        .iter()
+        .map(|topic| TopicLanes {
+            name: topic.name.clone(),
+            cleanup_policy: format!("{:?}", topic.cleanup_policy).to_lowercase(),
+            retention_ms: topic.retention_ms,
+            lanes: topic
+                .partitions
+                .iter()
+                .filter_map(|p| {
+                    let paged_from = state.lane_pages.get(&(topic.name.clone(), p.partition)).copied();
+                    let page = match paged_from {
+                        Some(from) => state.world.record_page(&topic.name, p.partition, from, LANE_CELLS),
+                        None => state.world.tail_page(&topic.name, p.partition, LANE_CELLS),
+                    }
+                    .ok()?;
+                    let cursors = world_view
+                        .groups
+                        .iter()
+                        .flat_map(|g| {
+                            g.partitions
+                                .iter()
+                                .filter(|lag| lag.topic == topic.name && lag.partition == p.partition)
+                                .map(|lag| super::log_view::CursorView {
+                                    group: g.group.clone(),
+                                    committed: lag.committed,
+                                    lag: lag.lag.unwrap_or(lag.log_end.saturating_sub(lag.log_start)),
+                                    paused: g.paused,
+                                })
+                        })
+                        .collect();
+                    Some(LaneView { partition: p.partition, following: paged_from.is_none(), n_segments: p.n_segments, page, cursors })
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// requestAnimationFrame, every frame while mounted: advances the store by the wall time since
+/// the last frame. Dropping it cancels the pending frame.
+struct FrameLoop {
+    alive: Rc<Cell<bool>>,
+    request_id: Rc<Cell<i32>>,
+    closure: Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>,
+}
+
+impl FrameLoop {
+    fn start(store: StoreHandle, redraw: impl Fn() + 'static) -> FrameLoop {
+        let alive = Rc::new(Cell::new(true));
+        let request_id = Rc::new(Cell::new(0));
+        let closure: Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>> = Rc::new(RefCell::new(None));
+        let last_timestamp: Cell<Option<f64>> = Cell::new(None);
+        let (alive_in, request_in, closure_in) = (alive.clone(), request_id.clone(), closure.clone());
+        *closure.borrow_mut() = Some(Closure::new(move |timestamp: f64| {
+            if !alive_in.get() {
+                return;
+            }
+            let wall_dt_ms = last_timestamp.get().map_or(0.0, |last| timestamp - last);
+            last_timestamp.set(Some(timestamp));
+            let changed = match store.0.try_borrow_mut() {
+                Ok(mut state) => {
+                    let before = state.version();
+                    state.on_frame(wall_dt_ms);
+                    state.version() != before
+                }
+                Err(_) => false,
+            };
+            if changed {
+                redraw();
+            }
+            if let Some(callback) = closure_in.borrow().as_ref() {
+                request_in.set(request_frame(callback));
+            }
+        }));
+        if let Some(callback) = closure.borrow().as_ref() {
+            request_id.set(request_frame(callback));
+        }
+        FrameLoop { alive, request_id, closure }
+    }
+}
+
+fn request_frame(callback: &Closure<dyn FnMut(f64)>) -> i32 {
+    web_sys::window().and_then(|w| w.request_animation_frame(callback.as_ref().unchecked_ref()).ok()).unwrap_or(0)
+}
+
+impl Drop for FrameLoop {
+    fn drop(&mut self) {
+        self.alive.set(false);
+        if let Some(window) = web_sys::window() {
+            let _ = window.cancel_animation_frame(self.request_id.get());
+        }
+        // Breaks the closure's reference to itself; it is not running (we are in Yew's cleanup).
+        self.closure.borrow_mut().take();
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ControlsProps {
+    playing: bool,
+    speed: f64,
+    now_ms: i64,
+    dispatch: Callback<SandboxAction>,
+}
+
+#[function_component(Controls)]
+fn controls(props: &ControlsProps) -> Html {
+    let toggle = props.dispatch.reform(|_: MouseEvent| SandboxAction::TogglePlay);
+    let step = props.dispatch.reform(|_: MouseEvent| SandboxAction::Step);
+    let clock = crate::sql::functions::format_millis(props.now_ms, "yyyy-MM-dd HH:mm:ss.SSS", 0).unwrap_or_else(|_| props.now_ms.to_string());
+    html! {
+        <div class="controls" role="toolbar" aria-label="Time controls">
+            <button class="control-play" onclick={toggle} aria-pressed={(!props.playing).to_string()}>
+                { if props.playing { "❚❚ Pause" } else { "▶ Play" } }
+            </button>
+            <button class="control-step" onclick={step} title="Advance 100 ms of virtual time">{ "Step ›" }</button>
+            <div class="speed" role="group" aria-label="Speed">
+                { for SPEEDS.iter().map(|&speed| {
+                    let onclick = props.dispatch.reform(move |_: MouseEvent| SandboxAction::SetSpeed(speed));
+                    let active = (props.speed - speed).abs() < f64::EPSILON;
+                    html! { <button class={classes!("speed-button", active.then_some("active"))} aria-pressed={active.to_string()} {onclick}>{ format!("{speed}×") }</button> }
+                }) }
+            </div>
+            <span class="virtual-clock" title="Virtual time (UTC)">{ clock }</span>
         </div>
     }
 }

@@ -16,7 +16,20 @@ pub fn parse_type(text: &str) -> Result<SqlType, SqlError> {
     Ok(ty)
 }
 
+/// Types nested deeper than this are refused, so that no input can overflow the stack.
+const MAX_TYPE_DEPTH: usize = 32;
+
 pub(crate) fn sql_type(cursor: &mut Cursor) -> Result<SqlType, SqlError> {
+    nested_type(cursor, 0)
+}
+
+fn nested_type(cursor: &mut Cursor, depth: usize) -> Result<SqlType, SqlError> {
+    if depth > MAX_TYPE_DEPTH {
+        return Err(SqlError::parse(
+            format!("Syntax error: types nested more than {MAX_TYPE_DEPTH} deep are not supported"),
+            cursor.span(),
+        ));
+    }
     let span = cursor.span();
     let word = match &cursor.peek().token {
         Token::Word(word) if word.quote_style.is_none() => word.value.to_ascii_uppercase(),
@@ -47,15 +60,15 @@ pub(crate) fn sql_type(cursor: &mut Cursor) -> Result<SqlType, SqlError> {
         }
         "ARRAY" => {
             cursor.expect_token(&Token::Lt)?;
-            let element = sql_type(cursor)?;
+            let element = nested_type(cursor, depth + 1)?;
             cursor.expect_token(&Token::Gt)?;
             SqlType::Array(Box::new(element))
         }
         "MAP" => {
             cursor.expect_token(&Token::Lt)?;
-            let key = sql_type(cursor)?;
+            let key = nested_type(cursor, depth + 1)?;
             cursor.expect_token(&Token::Comma)?;
-            let value = sql_type(cursor)?;
+            let value = nested_type(cursor, depth + 1)?;
             cursor.expect_token(&Token::Gt)?;
             SqlType::Map(Box::new(key), Box::new(value))
         }
@@ -66,7 +79,7 @@ pub(crate) fn sql_type(cursor: &mut Cursor) -> Result<SqlType, SqlError> {
                 if !cursor.eat_token(&Token::Gt) {
                     loop {
                         let name = cursor.ident()?;
-                        let field_type = sql_type(cursor)?;
+                        let field_type = nested_type(cursor, depth + 1)?;
                         fields.push((name.name, field_type));
                         if !cursor.eat_token(&Token::Comma) {
                             break;
@@ -118,7 +131,9 @@ pub(crate) fn convert_data_type(data_type: &DataType) -> Result<SqlType, SqlErro
         DataType::Boolean | DataType::Bool => SqlType::Boolean,
         DataType::Int(_) | DataType::Integer(_) | DataType::Int4(_) => SqlType::Int,
         DataType::BigInt(_) | DataType::Int8(_) | DataType::Int64 => SqlType::BigInt,
-        DataType::Double(_) | DataType::DoublePrecision | DataType::Float8 | DataType::Float64 => SqlType::Double,
+        DataType::Double(_) | DataType::DoublePrecision | DataType::Float8 | DataType::Float64 => {
+            SqlType::Double
+        }
         DataType::String(_) | DataType::Varchar(_) | DataType::Text => SqlType::String,
         DataType::Bytes(_) | DataType::Bytea => SqlType::Bytes,
         DataType::Timestamp(..) => SqlType::Timestamp,
@@ -126,21 +141,36 @@ pub(crate) fn convert_data_type(data_type: &DataType) -> Result<SqlType, SqlErro
         DataType::Time(..) => SqlType::Time,
         DataType::Decimal(info) | DataType::Numeric(info) | DataType::Dec(info) => match info {
             ExactNumberInfo::PrecisionAndScale(precision, scale) => {
-                let precision = u32::try_from(*precision).map_err(|_| SqlError::type_error("DECIMAL precision is too large"))?;
-                let scale = u32::try_from(*scale).map_err(|_| SqlError::type_error("DECIMAL scale is out of range"))?;
+                let precision = u32::try_from(*precision)
+                    .map_err(|_| SqlError::type_error("DECIMAL precision is too large"))?;
+                let scale = u32::try_from(*scale)
+                    .map_err(|_| SqlError::type_error("DECIMAL scale is out of range"))?;
                 check_decimal(precision, scale)?
             }
-            _ => return Err(SqlError::type_error("DECIMAL needs a precision and a scale: DECIMAL(p, s)")),
+            _ => {
+                return Err(SqlError::type_error(
+                    "DECIMAL needs a precision and a scale: DECIMAL(p, s)",
+                ))
+            }
         },
-        DataType::Array(ArrayElemTypeDef::AngleBracket(element)) => SqlType::Array(Box::new(convert_data_type(element)?)),
-        DataType::Map(key, value, _) => SqlType::Map(Box::new(convert_data_type(key)?), Box::new(convert_data_type(value)?)),
+        DataType::Array(ArrayElemTypeDef::AngleBracket(element)) => {
+            SqlType::Array(Box::new(convert_data_type(element)?))
+        }
+        DataType::Map(key, value, _) => SqlType::Map(
+            Box::new(convert_data_type(key)?),
+            Box::new(convert_data_type(value)?),
+        ),
         DataType::Struct(fields, StructBracketKind::AngleBrackets) => {
             let mut converted = Vec::with_capacity(fields.len());
             for field in fields {
                 let name = match &field.field_name {
                     Some(ident) if ident.quote_style.is_some() => ident.value.clone(),
                     Some(ident) => ident.value.to_ascii_uppercase(),
-                    None => return Err(SqlError::type_error("STRUCT fields need names: STRUCT<name TYPE>")),
+                    None => {
+                        return Err(SqlError::type_error(
+                            "STRUCT fields need names: STRUCT<name TYPE>",
+                        ))
+                    }
                 };
                 converted.push((name, convert_data_type(&field.field_type)?));
             }

@@ -1,0 +1,274 @@
+//! The log: each topic's partitions as lanes of records (offset, key, value preview), newest on
+//! the right. A lane puts at most a page of cells in the DOM whatever the partition holds; new
+//! cells animate in (keyed by offset, so old cells are never redrawn). Consumer groups' committed
+//! offsets are drawn as cursors, with their lag; a moving log start shows retention at work.
+
+use super::store::{key_hue, RecordRef, SandboxAction};
+use crate::clock::Millis;
+use crate::world::view::{RecordPage, RecordView};
+use yew::prelude::*;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct CursorView {
+    pub group: String,
+    pub committed: Option<u64>,
+    pub lag: u64,
+    pub paused: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct LaneView {
+    pub partition: u32,
+    /// True when the lane follows the tail; false when the learner paged back.
+    pub following: bool,
+    pub n_segments: usize,
+    pub page: RecordPage,
+    pub cursors: Vec<CursorView>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TopicLanes {
+    pub name: String,
+    pub cleanup_policy: String,
+    pub retention_ms: Option<Millis>,
+    pub lanes: Vec<LaneView>,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct LogViewProps {
+    pub topics: Vec<TopicLanes>,
+    pub dispatch: Callback<SandboxAction>,
+}
+
+#[function_component(LogView)]
+pub fn log_view(props: &LogViewProps) -> Html {
+    if props.topics.is_empty() {
+        return html! { <p class="muted">{ "No topics yet: add a producer or CREATE STREAM." }</p> };
+    }
+    html! {
+        <div class="log-view">
+            { for props.topics.iter().map(|topic| html! {
+                <Topic key={topic.name.clone()} topic={topic.clone()} dispatch={props.dispatch.clone()} />
+            }) }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct TopicProps {
+    topic: TopicLanes,
+    dispatch: Callback<SandboxAction>,
+}
+
+#[function_component(Topic)]
+fn topic(props: &TopicProps) -> Html {
+    let topic = &props.topic;
+    let retention = topic.retention_ms.map_or("retention: forever".to_string(), |ms| format!("retention {}", duration_text(ms)));
+    let n_records: u64 = topic.lanes.iter().map(|l| l.page.log_end.saturating_sub(l.page.log_start)).sum();
+    html! {
+        <div class="topic" data-topic={topic.name.clone()}>
+            <div class="topic-head">
+                <h3 class="topic-name">{ &topic.name }</h3>
+                <span class="topic-meta">
+                    { format!("{} partition{} · {} · cleanup {} · {} offsets held", topic.lanes.len(),
+                              if topic.lanes.len() == 1 { "" } else { "s" }, retention, topic.cleanup_policy, n_records) }
+                </span>
+            </div>
+            { for topic.lanes.iter().map(|lane| html! {
+                <Lane key={lane.partition} topic={topic.name.clone()} lane={lane.clone()} dispatch={props.dispatch.clone()} />
+            }) }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct LaneProps {
+    topic: String,
+    lane: LaneView,
+    dispatch: Callback<SandboxAction>,
+}
+
+#[function_component(Lane)]
+fn lane(props: &LaneProps) -> Html {
+    let lane = &props.lane;
+    let page = &lane.page;
+    let first_shown = page.records.first().map_or(page.from_offset, |r| r.offset);
+    let page_size = page.records.len().max(1) as u64;
+    let (topic, partition) = (props.topic.clone(), lane.partition);
+    let older = {
+        let topic = topic.clone();
+        let from = first_shown.saturating_sub(page_size).max(page.log_start);
+        props.dispatch.reform(move |_: MouseEvent| SandboxAction::PageLane { topic: topic.clone(), partition, from: Some(from) })
+    };
+    let newer = {
+        let topic = topic.clone();
+        let from = page.next_offset;
+        let at_end = from >= page.log_end;
+        props.dispatch.reform(move |_: MouseEvent| SandboxAction::PageLane { topic: topic.clone(), partition, from: (!at_end).then_some(from) })
+    };
+    let live = {
+        let topic = topic.clone();
+        props.dispatch.reform(move |_: MouseEvent| SandboxAction::PageLane { topic: topic.clone(), partition, from: None })
+    };
+    let starts_at_log_start = first_shown <= page.log_start && page.log_start > 0;
+    html! {
+        <div class={classes!("lane", (!lane.following).then_some("paged"))} data-partition={lane.partition.to_string()}>
+            <div class="lane-label">
+                <span class="lane-partition">{ format!("P{}", lane.partition) }</span>
+                <span class="lane-offsets" title="Log start offset … log end offset">
+                    { format!("{} … {}", page.log_start, page.log_end) }
+                </span>
+                <span class="lane-nav">
+                    <button class="icon" onclick={older} disabled={first_shown <= page.log_start}
+                            aria-label={format!("Older records of {} partition {}", props.topic, lane.partition)}>{ "◀" }</button>
+                    <button class="icon" onclick={newer} disabled={lane.following}
+                            aria-label={format!("Newer records of {} partition {}", props.topic, lane.partition)}>{ "▶" }</button>
+                    if !lane.following {
+                        <button class="icon live" onclick={live} aria-label="Follow the newest records">{ "»" }</button>
+                    }
+                </span>
+            </div>
+            // Newest first, drawn right to left, in unkeyed slots: when records arrive, each slot
+            // takes its new record's text and no DOM node moves (Yew's keyed diff re-inserts the
+            // shifted nodes, which costs and restarts their animations). The newest slot's
+            // animation name flips with the offset's parity, so each new record slides in.
+            <div class="lane-cells" role="list" aria-label={format!("{} partition {}", props.topic, lane.partition)}>
+                { for lane.cursors.iter().filter(|c| c.committed.is_none_or(|o| o >= page.log_end)).map(|cursor| html! {
+                    <div class="cursor-end" key={format!("end-{}", cursor.group)}>{ cursor_badge(cursor) }</div>
+                }) }
+                { for page.records.iter().rev().enumerate().map(|(slot, record)| {
+                    let cursors: Vec<CursorView> = lane.cursors.iter().filter(|c| c.committed == Some(record.offset)).cloned().collect();
+                    let entering = (slot == 0 && lane.following).then_some(if record.offset % 2 == 0 { "enter-even" } else { "enter-odd" });
+                    html! { <Cell topic={props.topic.clone()} record={record.clone()} entering={entering}
+                                  cursors={cursors} dispatch={props.dispatch.clone()} /> }
+                }) }
+                if starts_at_log_start {
+                    <div class="log-start-marker" title={format!("Log start: offsets below {} were deleted by retention or compaction", page.log_start)}>
+                        { format!("✂ {}", page.log_start) }
+                    </div>
+                }
+            </div>
+        </div>
+    }
+}
+
+fn cursor_badge(cursor: &CursorView) -> Html {
+    let title = format!(
+        "Consumer group {}: committed offset {}, lag {}{}",
+        cursor.group,
+        cursor.committed.map_or("none".to_string(), |o| o.to_string()),
+        cursor.lag,
+        if cursor.paused { " (offline)" } else { "" }
+    );
+    html! {
+        <span class={classes!("cursor", cursor.paused.then_some("paused"))} title={title.clone()} aria-label={title}>
+            { format!("▼ {} · lag {}", cursor.group, cursor.lag) }
+        </span>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct CellProps {
+    topic: String,
+    record: RecordView,
+    /// The newest cell's entry animation class.
+    entering: Option<&'static str>,
+    cursors: Vec<CursorView>,
+    dispatch: Callback<SandboxAction>,
+}
+
+#[function_component(Cell)]
+fn cell(props: &CellProps) -> Html {
+    let record = &props.record;
+    let open = {
+        let reference = RecordRef { topic: props.topic.clone(), partition: record.partition, offset: record.offset };
+        props.dispatch.reform(move |_: MouseEvent| SandboxAction::OpenRecord(reference.clone()))
+    };
+    let key_style = record.key.as_deref().map(|key| format!("--key-hue: {}", key_hue(key)));
+    let value_preview = record.value.as_deref().map_or("∅ tombstone".to_string(), preview);
+    html! {
+        <div class="cell-slot" role="listitem">
+            { for props.cursors.iter().map(cursor_badge) }
+            <button class={classes!("cell", record.value.is_none().then_some("tombstone"), props.entering)} onclick={open}
+                    aria-label={format!("Offset {}, key {}", record.offset, record.key.as_deref().unwrap_or("none"))}>
+                <span class="cell-offset">{ record.offset }</span>
+                <span class={classes!("cell-key", record.key.is_none().then_some("no-key"))} style={key_style}>
+                    { record.key.clone().unwrap_or_else(|| "no key".to_string()) }
+                </span>
+                <span class="cell-value">{ value_preview }</span>
+            </button>
+        </div>
+    }
+}
+
+/// The first characters of a value, on one line. A JSON object shows its field values (the
+/// names are in the details), which says more in a narrow cell.
+pub fn preview(value: &str) -> String {
+    let text = match serde_json::from_str::<serde_json::Value>(value) {
+        Ok(serde_json::Value::Object(fields)) => fields
+            .values()
+            .map(|v| match v {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(" · "),
+        _ => value.to_string(),
+    };
+    text.chars().map(|ch| if ch.is_control() { ' ' } else { ch }).take(48).collect()
+}
+
+pub fn duration_text(ms: Millis) -> String {
+    const UNITS: [(Millis, &str); 4] = [(86_400_000, "d"), (3_600_000, "h"), (60_000, "min"), (1_000, "s")];
+    UNITS.iter().find(|(unit, _)| ms >= *unit && ms % unit == 0).map_or(format!("{ms} ms"), |(unit, name)| format!("{} {name}", ms / unit))
+}
+
+#[derive(Properties, PartialEq)]
+pub struct RecordDetailsProps {
+    pub topic: String,
+    pub record: RecordView,
+    pub dispatch: Callback<SandboxAction>,
+}
+
+/// A record opened from the log: every field, the value pretty-printed, all as text.
+#[function_component(RecordDetails)]
+pub fn record_details(props: &RecordDetailsProps) -> Html {
+    let record = &props.record;
+    let close = props.dispatch.reform(|_: MouseEvent| SandboxAction::CloseRecord);
+    let onkeydown = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |event: KeyboardEvent| {
+            if event.key() == "Escape" {
+                dispatch.emit(SandboxAction::CloseRecord);
+            }
+        })
+    };
+    let value = match record.value.as_deref() {
+        None => "null (a tombstone: deletes the key in a table or a compacted topic)".to_string(),
+        Some(text) => serde_json::from_str::<serde_json::Value>(text)
+            .ok()
+            .and_then(|json| serde_json::to_string_pretty(&json).ok())
+            .unwrap_or_else(|| text.to_string()),
+    };
+    let timestamp = crate::sql::functions::format_millis(record.timestamp, "yyyy-MM-dd HH:mm:ss.SSS", 0).unwrap_or_default();
+    html! {
+        <div class="record-details" role="dialog" aria-modal="false" aria-labelledby="record-title" {onkeydown}>
+            <div class="record-details-head">
+                <h2 id="record-title">{ format!("{} · partition {} · offset {}", props.topic, record.partition, record.offset) }</h2>
+                <button class="icon close" onclick={close} aria-label="Close record details">{ "✕" }</button>
+            </div>
+            <dl class="record-fields">
+                <dt>{ "Key" }</dt><dd class="record-key">{ record.key.clone().unwrap_or_else(|| "null".to_string()) }</dd>
+                <dt>{ "Timestamp" }</dt><dd>{ format!("{} ({timestamp} UTC)", record.timestamp) }</dd>
+                <dt>{ "Partition" }</dt><dd>{ record.partition }</dd>
+                <dt>{ "Offset" }</dt><dd>{ record.offset }</dd>
+                <dt>{ "Headers" }</dt>
+                <dd>{ if record.headers.is_empty() { "none".to_string() } else {
+                    record.headers.iter().map(|(k, v)| format!("{k}: {}", v.as_deref().unwrap_or("null"))).collect::<Vec<_>>().join(", ")
+                } }</dd>
+            </dl>
+            <h3>{ "Value" }</h3>
+            <pre class="record-value">{ value }</pre>
+        </div>
+    }
+}

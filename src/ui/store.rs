@@ -1,0 +1,383 @@
+//! The sandbox's store: the world behind one cheap handle, the clock controls, the console's
+//! results and the learner's selection. Components never hold the world: they get plain view
+//! structs built from it each render, and send [`SandboxAction`]s that [`SandboxStore::apply`]
+//! carries out.
+//!
+//! **Invariant:** the world is never cloned. `StoreHandle` is an `Rc`; two handles are equal when
+//! they point at the same store, and `version` tells Yew that something changed.
+
+use crate::log::{OffsetReset, ProducerRecord};
+use crate::producers::ScenarioKind;
+use crate::sql::parse::complete::CompletionContext;
+use crate::sql::{SqlError, StatementResult};
+use crate::world::World;
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use std::sync::Arc;
+
+/// Speeds the learner can pick: virtual milliseconds per wall millisecond.
+pub const SPEEDS: [f64; 4] = [1.0, 10.0, 100.0, 1000.0];
+/// One press of "step" advances this much virtual time (one world tick).
+pub const STEP_MS: i64 = 100;
+/// A frame longer than this (a background tab) is counted as this, so the world never jumps.
+pub const MAX_FRAME_MS: f64 = 250.0;
+/// Rows a push query keeps on screen; older ones scroll away (the count stays right).
+pub const MAX_PUSH_ROWS: usize = 100;
+/// Console entries kept.
+pub const MAX_ENTRIES: usize = 50;
+
+/// One statement's outcome as the console shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ResultView {
+    Ack(String),
+    Table { columns: Vec<String>, rows: Vec<Vec<String>> },
+    Lines(Vec<String>),
+    /// A push query: its rows so far (the newest [`MAX_PUSH_ROWS`]) and whether it still runs.
+    Push { query_id: Option<String>, columns: Vec<String>, rows: Vec<Vec<String>>, n_rows: u64, paused: bool, running: bool },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ErrorView {
+    pub message: String,
+    pub line_column: Option<(u32, u32)>,
+    pub hint: Option<String>,
+}
+
+impl From<&SqlError> for ErrorView {
+    fn from(error: &SqlError) -> Self {
+        ErrorView { message: error.message.clone(), line_column: error.span.map(|s| (s.line, s.column)), hint: error.hint.clone() }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConsoleEntry {
+    pub id: u64,
+    pub sql: String,
+    pub results: Vec<ResultView>,
+    pub error: Option<ErrorView>,
+}
+
+/// Which record of the log the learner opened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordRef {
+    pub topic: String,
+    pub partition: u32,
+    pub offset: u64,
+}
+
+pub enum SandboxAction {
+    TogglePlay,
+    Step,
+    SetSpeed(f64),
+    StartProducer(String),
+    StopProducer(String),
+    ProduceOne(String),
+    SetRate(String, f64),
+    /// Topic, key (empty: none), value text (empty: a tombstone).
+    Produce { topic: String, key: String, value: String },
+    RunSql(String),
+    PausePush(u64),
+    StopPush(u64),
+    ClearConsole,
+    OpenRecord(RecordRef),
+    CloseRecord,
+    /// Page a lane: `None` follows the tail, `Some(offset)` shows from there.
+    PageLane { topic: String, partition: u32, from: Option<u64> },
+    ToggleGroup { group: String, paused: bool },
+}
+
+pub struct SandboxStore {
+    pub world: World,
+    pub playing: bool,
+    pub speed: f64,
+    pub entries: Vec<Rc<ConsoleEntry>>,
+    pub history: Rc<Vec<String>>,
+    /// Names the console completes; rebuilt when SQL runs (only SQL changes the catalog).
+    pub completion_context: Rc<CompletionContext>,
+    pub selected: Option<RecordRef>,
+    pub lane_pages: BTreeMap<(String, u32), u64>,
+    /// The last error of the manual produce form, shown inline.
+    pub produce_error: Option<String>,
+    /// A sentence for the live region ("offset 5 appended to …").
+    pub announcement: String,
+    next_entry_id: u64,
+    /// Bumped by every UI-side change; the world has its own generation.
+    ui_version: u64,
+}
+
+/// The sandbox a learner meets: transactions and clickstream producers, stopped, with some
+/// history already in the log so the screen is not empty.
+pub fn default_world(seed: u64) -> World {
+    let mut world = World::new(seed);
+    for (kind, rate) in [(ScenarioKind::AccountTransactions, 2.0), (ScenarioKind::Clickstream, 3.0)] {
+        if world.add_producer(kind, rate).is_ok() {
+            let name = kind.name();
+            let _ = world.start_producer(name);
+        }
+    }
+    // A consumer application reading the transactions slowly, so a group cursor and its lag show.
+    let transactions_topic = world.producer_views().into_iter().find(|p| p.kind == ScenarioKind::AccountTransactions).and_then(|p| p.topics.into_iter().next());
+    if let Some(topic) = transactions_topic {
+        let _ = world.add_sink("ledger", &[topic.as_str()], Some(1.0), OffsetReset::Earliest);
+    }
+    // Ten virtual seconds of history, then everything waits for the learner.
+    world.step(10_000);
+    for kind in [ScenarioKind::AccountTransactions, ScenarioKind::Clickstream] {
+        let _ = world.stop_producer(kind.name());
+    }
+    world
+}
+
+impl SandboxStore {
+    pub fn new(world: World) -> SandboxStore {
+        let completion_context = Rc::new(CompletionContext::from_engine(world.engine()));
+        SandboxStore {
+            world,
+            playing: true,
+            speed: 1.0,
+            entries: Vec::new(),
+            history: Rc::new(Vec::new()),
+            completion_context,
+            selected: None,
+            lane_pages: BTreeMap::new(),
+            produce_error: None,
+            announcement: String::new(),
+            next_entry_id: 0,
+            ui_version: 0,
+        }
+    }
+
+    /// Changes whenever anything shown may have changed.
+    pub fn version(&self) -> (u64, u64) {
+        (self.world.generation(), self.ui_version)
+    }
+
+    /// One animation frame: advance the world by the wall time that passed × speed, and move
+    /// what running queries emitted into their console entries.
+    pub fn on_frame(&mut self, wall_dt_ms: f64) {
+        if self.playing {
+            let dt = (wall_dt_ms.clamp(0.0, MAX_FRAME_MS) * self.speed).round() as i64;
+            if dt > 0 {
+                // Narrating every append would flood a screen reader; actions are narrated instead.
+                self.world.step(dt);
+            }
+        }
+        self.drain_push_rows();
+        if let Some(error) = self.world.take_query_error() {
+            self.push_entry(String::new(), Vec::new(), Some(ErrorView::from(&error)));
+        }
+    }
+
+    fn drain_push_rows(&mut self) {
+        let open: Vec<String> = self.world.engine().push_query_ids();
+        let mut changed = false;
+        for entry in &mut self.entries {
+            // Only an entry whose query emitted or ended is copied (the props hold the old one).
+            let running_ids: Vec<String> = entry
+                .results
+                .iter()
+                .filter_map(|r| match r {
+                    ResultView::Push { query_id: Some(id), running: true, paused: false, .. } => Some(id.clone()),
+                    _ => None,
+                })
+                .collect();
+            for id in running_ids {
+                let still_open = open.contains(&id);
+                let new_rows = if still_open { self.world.engine_mut().take_push_rows(&id) } else { Vec::new() };
+                if still_open && new_rows.is_empty() {
+                    continue;
+                }
+                changed = true;
+                for result in &mut Rc::make_mut(entry).results {
+                    if let ResultView::Push { query_id: Some(query_id), rows, n_rows, running, .. } = result {
+                        if *query_id != id {
+                            continue;
+                        }
+                        *running = still_open;
+                        *n_rows += new_rows.len() as u64;
+                        rows.extend(new_rows.iter().cloned());
+                        let excess = rows.len().saturating_sub(MAX_PUSH_ROWS);
+                        rows.drain(..excess);
+                    }
+                }
+            }
+        }
+        if changed {
+            self.ui_version += 1;
+        }
+    }
+
+    pub fn apply(&mut self, action: SandboxAction) {
+        self.ui_version += 1;
+        match action {
+            SandboxAction::TogglePlay => self.playing = !self.playing,
+            SandboxAction::Step => {
+                self.playing = false;
+                self.world.step(STEP_MS);
+                self.drain_push_rows();
+            }
+            SandboxAction::SetSpeed(speed) => self.speed = speed.clamp(SPEEDS[0], SPEEDS[3]),
+            SandboxAction::StartProducer(name) => {
+                let _ = self.world.start_producer(&name);
+            }
+            SandboxAction::StopProducer(name) => {
+                let _ = self.world.stop_producer(&name);
+            }
+            SandboxAction::ProduceOne(name) => {
+                if let Ok(metadata) = self.world.produce_one(&name) {
+                    if let Some(m) = metadata.first() {
+                        self.announcement = format!("offset {} appended by {name}, partition {}", m.offset, m.partition);
+                    }
+                }
+            }
+            SandboxAction::SetRate(name, rate) => {
+                let _ = self.world.set_producer_rate(&name, rate);
+            }
+            SandboxAction::Produce { topic, key, value } => self.produce_by_hand(&topic, &key, &value),
+            SandboxAction::RunSql(sql) => self.run_sql(sql),
+            SandboxAction::PausePush(entry_id) => self.with_push(entry_id, |paused, _| *paused = !*paused),
+            SandboxAction::StopPush(entry_id) => {
+                let mut id_to_stop = None;
+                self.with_push(entry_id, |_, query_id| id_to_stop = query_id.clone());
+                if let Some(id) = id_to_stop {
+                    let _ = self.world.execute_sql(&format!("TERMINATE {id};"));
+                }
+                self.drain_push_rows();
+            }
+            SandboxAction::ClearConsole => self.entries.clear(),
+            SandboxAction::OpenRecord(record) => self.selected = Some(record),
+            SandboxAction::CloseRecord => self.selected = None,
+            SandboxAction::PageLane { topic, partition, from } => match from {
+                Some(offset) => {
+                    self.lane_pages.insert((topic, partition), offset);
+                }
+                None => {
+                    self.lane_pages.remove(&(topic, partition));
+                }
+            },
+            SandboxAction::ToggleGroup { group, paused } => {
+                let _ = if paused { self.world.resume_group(&group) } else { self.world.pause_group(&group) };
+            }
+        }
+    }
+
+    fn with_push(&mut self, entry_id: u64, mut change: impl FnMut(&mut bool, &Option<String>)) {
+        for entry in self.entries.iter_mut().filter(|e| e.id == entry_id) {
+            for result in &mut Rc::make_mut(entry).results {
+                if let ResultView::Push { paused, query_id, .. } = result {
+                    change(paused, query_id);
+                }
+            }
+        }
+    }
+
+    /// Validates the form as a producer client would: the topic must exist, the value must be
+    /// JSON (empty means a tombstone).
+    fn produce_by_hand(&mut self, topic: &str, key: &str, value: &str) {
+        self.produce_error = None;
+        if topic.is_empty() {
+            self.produce_error = Some("Choose a topic.".into());
+            return;
+        }
+        let value_bytes: Option<Arc<[u8]>> = if value.trim().is_empty() {
+            None
+        } else {
+            match serde_json::from_str::<serde_json::Value>(value) {
+                Ok(json) => Some(Arc::from(json.to_string().as_bytes())),
+                Err(error) => {
+                    self.produce_error = Some(format!("The value is not valid JSON: {error}"));
+                    return;
+                }
+            }
+        };
+        let record = ProducerRecord {
+            key: (!key.is_empty()).then(|| Arc::from(key.as_bytes())),
+            value: value_bytes,
+            ..ProducerRecord::default()
+        };
+        match self.world.produce(topic, record) {
+            Ok(m) => self.announcement = format!("offset {} appended to {topic}, partition {}", m.offset, m.partition),
+            Err(error) => self.produce_error = Some(error.to_string()),
+        }
+    }
+
+    fn run_sql(&mut self, sql: String) {
+        if sql.trim().is_empty() {
+            return;
+        }
+        if self.history.last() != Some(&sql) {
+            Rc::make_mut(&mut self.history).push(sql.clone());
+        }
+        let open_before = self.world.engine().push_query_ids();
+        let outcome = self.world.execute_sql(&sql);
+        let mut new_push_ids =
+            self.world.engine().push_query_ids().into_iter().filter(|id| !open_before.contains(id)).collect::<Vec<_>>().into_iter();
+        let n_push = outcome.results.iter().filter(|r| is_push(&sql, r)).count();
+        let results = outcome
+            .results
+            .into_iter()
+            .map(|result| match result {
+                StatementResult::Ack { message } => ResultView::Ack(message),
+                StatementResult::Table { columns, rows } => ResultView::Table { columns, rows },
+                StatementResult::Rows { columns, rows } if n_push > 0 && is_push_sql(&sql) => {
+                    let query_id = new_push_ids.next();
+                    let running = query_id.is_some();
+                    let n_rows = rows.len() as u64;
+                    let skip = rows.len().saturating_sub(MAX_PUSH_ROWS);
+                    ResultView::Push { query_id, columns, rows: rows.into_iter().skip(skip).collect(), n_rows, paused: false, running }
+                }
+                StatementResult::Rows { columns, rows } => ResultView::Table { columns, rows },
+                StatementResult::Printed { lines } | StatementResult::Text { lines } => ResultView::Lines(lines),
+                StatementResult::Inserted { topic, partition, offset } => {
+                    ResultView::Ack(format!("Inserted at offset {offset} of {topic}, partition {partition}"))
+                }
+            })
+            .collect();
+        let error = outcome.error.as_ref().map(ErrorView::from);
+        self.completion_context = Rc::new(CompletionContext::from_engine(self.world.engine()));
+        self.announcement = match &error {
+            Some(error) => format!("Error: {}", error.message),
+            None => "Statement ran".to_string(),
+        };
+        self.push_entry(sql, results, error);
+    }
+
+    fn push_entry(&mut self, sql: String, results: Vec<ResultView>, error: Option<ErrorView>) {
+        let id = self.next_entry_id;
+        self.next_entry_id += 1;
+        self.entries.push(Rc::new(ConsoleEntry { id, sql, results, error }));
+        let excess = self.entries.len().saturating_sub(MAX_ENTRIES);
+        self.entries.drain(..excess);
+        self.ui_version += 1;
+    }
+}
+
+/// A push query's rows: the script asks for changes (`EMIT CHANGES`, or the old KSQL form).
+fn is_push_sql(sql: &str) -> bool {
+    sql.to_ascii_uppercase().contains("EMIT CHANGES")
+}
+
+fn is_push(sql: &str, result: &StatementResult) -> bool {
+    matches!(result, StatementResult::Rows { .. }) && is_push_sql(sql)
+}
+
+/// The handle components share: cheap to clone, equal when it is the same store.
+#[derive(Clone)]
+pub struct StoreHandle(pub Rc<RefCell<SandboxStore>>);
+
+impl PartialEq for StoreHandle {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// A stable colour per key: a hue from the key's FNV-1a hash.
+pub fn key_hue(key: &str) -> u32 {
+    let mut hash: u32 = 0x811c_9dc5;
+    for byte in key.bytes() {
+        hash ^= u32::from(byte);
+        hash = hash.wrapping_mul(0x0100_0193);
+    }
+    hash % 360
+}
