@@ -212,6 +212,7 @@ impl Cursor {
 
     /// Skips tokens up to (not including) the next top-level unquoted word in `stop_words`, or
     /// the end. Returns the number of tokens skipped.
+    #[allow(dead_code)]
     pub(crate) fn skip_until_words(&mut self, stop_words: &[&str]) -> usize {
         let mut depth = 0usize;
         let mut skipped = 0;
