@@ -8,6 +8,7 @@ pub const LESSON_FILES: &[(&str, &str)] = &[
     ("03_batch_is_latency.toml", include_str!("../../lessons/03_batch_is_latency.toml")),
     ("04_the_log.toml", include_str!("../../lessons/04_the_log.toml")),
     ("05_three_lenses.toml", include_str!("../../lessons/05_three_lenses.toml")),
+    ("06_duality.toml", include_str!("../../lessons/06_duality.toml")),
     ("07_streaming_integration.toml", include_str!("../../lessons/07_streaming_integration.toml")),
     ("08_availability.toml", include_str!("../../lessons/08_availability.toml")),
     ("09_replay.toml", include_str!("../../lessons/09_replay.toml")),

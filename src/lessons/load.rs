@@ -5,6 +5,9 @@ use super::model::{Action, Lesson};
 use crate::producers::ScenarioKind;
 use std::fmt;
 
+/// More would freeze the page: a lesson that needs a flood should start a producer instead.
+const MAX_PRODUCE_ONE: u32 = 10_000;
+
 /// A lesson file that cannot be used, and where.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LessonError {
@@ -55,6 +58,11 @@ fn validate(lesson: &Lesson, text: &str) -> Result<(), LessonError> {
     }
     let step_actions = lesson.steps.iter().flat_map(|s| s.actions.iter().chain(s.solution.iter()));
     for action in lesson.setup.iter().chain(step_actions) {
+        if let Action::ProduceOne { count, .. } = action {
+            if *count > MAX_PRODUCE_ONE {
+                return Err(error_at("produce_one", format!("produce_one count {count} is too many: at most {MAX_PRODUCE_ONE}")));
+            }
+        }
         if let Action::AddProducer { scenario, rate, .. } = action {
             if ScenarioKind::from_name(scenario).is_none() {
                 let known: Vec<&str> = ScenarioKind::ALL.iter().map(|k| k.name()).collect();

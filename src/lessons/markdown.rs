@@ -101,11 +101,7 @@ pub fn render_markdown(markdown: &str) -> String {
                 TagEnd::Emphasis => html.push_str("</em>"),
                 TagEnd::Strong => html.push_str("</strong>"),
                 TagEnd::Strikethrough => html.push_str("</del>"),
-                TagEnd::Link => {
-                    if refused.pop() == Some(false) {
-                        html.push_str("</a>");
-                    }
-                }
+                TagEnd::Link if refused.pop() == Some(false) => html.push_str("</a>"),
                 TagEnd::Image => {
                     in_image = in_image.saturating_sub(1);
                     if refused.pop() == Some(false) {

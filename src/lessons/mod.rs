@@ -21,7 +21,7 @@ pub use files::LESSON_FILES;
 pub use load::{parse_lesson, LessonError};
 pub use markdown::render_markdown;
 pub use model::{Action, Check, Lesson, Step};
-pub use runner::{describe_action, LessonRun, LessonRunError};
+pub use runner::{describe_action, export_script, LessonRun, LessonRunError};
 
 /// Every lesson, in the talk's order.
 #[derive(Clone, Debug)]

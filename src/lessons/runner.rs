@@ -181,3 +181,30 @@ pub fn describe_action(action: &Action) -> String {
         Action::ResetOffset { group, topic, partition, offset } => format!("move {group} to offset {offset} of {topic} partition {partition}"),
     }
 }
+
+/// The lesson as a script for a real Kafka + ksqlDB: every statement of the setup and of each
+/// step's actions and solution, in order, with the other actions as comments.
+pub fn export_script(lesson: &Lesson) -> String {
+    let mut script = format!("-- {} (streamlab lesson '{}')\n", lesson.title, lesson.id);
+    let mut add = |heading: String, actions: &[Action]| {
+        if actions.is_empty() {
+            return;
+        }
+        script.push_str(&format!("\n-- {heading}\n"));
+        for action in actions {
+            match action {
+                Action::Sql { sql } => {
+                    script.push_str(sql.trim());
+                    script.push('\n');
+                }
+                other => script.push_str(&format!("-- {}\n", describe_action(other))),
+            }
+        }
+    };
+    add("Setup".to_string(), &lesson.setup);
+    for (i, step) in lesson.steps.iter().enumerate() {
+        add(format!("Step {}: {}", i + 1, step.title), &step.actions);
+        add(format!("Step {} solution", i + 1), &step.solution);
+    }
+    script
+}
