@@ -115,8 +115,9 @@ fn lane(props: &LaneProps) -> Html {
         <div class={classes!("lane", (!lane.following).then_some("paged"))} data-partition={lane.partition.to_string()}>
             <div class="lane-label">
                 <span class="lane-partition">{ format!("P{}", lane.partition) }</span>
-                <span class="lane-offsets" title="Log start offset … log end offset">
-                    { format!("{} … {}", page.log_start, page.log_end) }
+                <span class={classes!("lane-offsets", (page.log_start > 0).then_some("trimmed"))}
+                      title="Log start offset … log end offset (retention and compaction move the start)">
+                    { format!("{}{} … {}", if page.log_start > 0 { "✂" } else { "" }, page.log_start, page.log_end) }
                 </span>
                 <span class="lane-nav">
                     <button class="icon" onclick={older} disabled={first_shown <= page.log_start}
@@ -134,13 +135,18 @@ fn lane(props: &LaneProps) -> Html {
             // animation name flips with the offset's parity, so each new record slides in.
             <div class="lane-cells" role="list" aria-label={format!("{} partition {}", props.topic, lane.partition)}>
                 { for lane.cursors.iter().filter(|c| c.committed.is_none_or(|o| o >= page.log_end)).map(|cursor| html! {
-                    <div class="cursor-end" key={format!("end-{}", cursor.group)}>{ cursor_badge(cursor) }</div>
+                    <div class="cursor-end">{ cursor_badge(cursor) }</div>
                 }) }
                 { for page.records.iter().rev().enumerate().map(|(slot, record)| {
                     let cursors: Vec<CursorView> = lane.cursors.iter().filter(|c| c.committed == Some(record.offset)).cloned().collect();
                     let entering = (slot == 0 && lane.following).then_some(if record.offset % 2 == 0 { "enter-even" } else { "enter-odd" });
                     html! { <Cell topic={props.topic.clone()} record={record.clone()} entering={entering}
                                   cursors={cursors} dispatch={props.dispatch.clone()} /> }
+                }) }
+                // Groups whose committed offset is older than the cells shown: their cursor waits
+                // at the left edge.
+                { for lane.cursors.iter().filter(|c| c.committed.is_some_and(|o| o < first_shown && o < page.log_end)).map(|cursor| html! {
+                    <div class="cursor-end cursor-behind">{ cursor_badge(cursor) }</div>
                 }) }
                 if starts_at_log_start {
                     <div class="log-start-marker" title={format!("Log start: offsets below {} were deleted by retention or compaction", page.log_start)}>
