@@ -16,7 +16,7 @@ serve: setup
 	trunk serve --address 127.0.0.1 --port $(PORT)
 
 # Every test layer, cheapest first.
-test: setup test-native test-web test-e2e
+test: setup test-native test-qtt test-web test-e2e
 	@echo "All test layers passed."
 
 test-native:
@@ -24,7 +24,7 @@ test-native:
 
 test-qtt:
 	@if [ -d "$(QTT_DIR)" ]; then \
-	  cargo run --release --quiet --bin qtt -- --ratchet tests/qtt-ratchet.txt "$(QTT_DIR)" | tail -n 30; \
+	  cargo run --profile tool --quiet --bin qtt -- --summary-table --ratchet tests/qtt-ratchet.txt "$(QTT_DIR)" | tail -n 32; \
 	  exit $${PIPESTATUS[0]}; \
 	else echo "skipping conformance: $(QTT_DIR) not found"; fi
 

@@ -6,6 +6,7 @@
 pub mod clock;
 pub mod log;
 pub mod producers;
+pub mod qtt;
 pub mod sql;
 pub mod world;
 

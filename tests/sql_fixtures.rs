@@ -22,7 +22,10 @@ fn render(sql: &str) -> (String, bool) {
 /// Runs one fixture; returns a description of what is wrong, if anything.
 fn check(sql_path: &Path) -> Option<String> {
     let sql = fs::read_to_string(sql_path).ok()?;
-    let expect_error = sql.lines().next().is_some_and(|line| line.trim() == "-- expect: error");
+    let expect_error = sql
+        .lines()
+        .next()
+        .is_some_and(|line| line.trim() == "-- expect: error");
     let (actual, failed) = render(&sql);
     let expected_path = sql_path.with_extension("expected");
     if std::env::var_os("UPDATE_EXPECT").is_some() {
@@ -31,7 +34,11 @@ fn check(sql_path: &Path) -> Option<String> {
     let expected = fs::read_to_string(&expected_path).unwrap_or_default();
     let name = sql_path.display();
     if failed != expect_error {
-        return Some(format!("{name}: expected {}, but it {}:\n{actual}", if expect_error { "an error" } else { "success" }, if failed { "failed" } else { "succeeded" }));
+        return Some(format!(
+            "{name}: expected {}, but it {}:\n{actual}",
+            if expect_error { "an error" } else { "success" },
+            if failed { "failed" } else { "succeeded" }
+        ));
     }
     if actual != expected {
         return Some(format!("{name}: output differs (UPDATE_EXPECT=1 to accept)\n--- expected\n{expected}\n--- actual\n{actual}"));
@@ -42,9 +49,18 @@ fn check(sql_path: &Path) -> Option<String> {
 #[test]
 fn sql_fixtures_print_what_they_expect() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/sql");
-    let mut paths: Vec<PathBuf> = fs::read_dir(&dir).unwrap().flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "sql")).collect();
+    let mut paths: Vec<PathBuf> = fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "sql"))
+        .collect();
     paths.sort();
-    assert!(paths.len() >= 5, "the fixtures are missing from {}", dir.display());
+    assert!(
+        paths.len() >= 5,
+        "the fixtures are missing from {}",
+        dir.display()
+    );
     let problems: Vec<String> = paths.iter().filter_map(|p| check(p)).collect();
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
 }

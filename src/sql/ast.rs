@@ -17,7 +17,11 @@ pub struct Ident {
 
 impl Ident {
     pub fn new(name: impl Into<String>) -> Ident {
-        Ident { name: name.into(), quoted: false, span: None }
+        Ident {
+            name: name.into(),
+            quoted: false,
+            span: None,
+        }
     }
 }
 
@@ -54,19 +58,37 @@ pub enum Statement {
     /// `INSERT INTO name SELECT ...`
     InsertSelect { target: Ident, query: Query },
     /// `INSERT INTO name [(columns)] VALUES (...)`
-    InsertValues { target: Ident, columns: Option<Vec<Ident>>, values: Vec<Expr> },
+    InsertValues {
+        target: Ident,
+        columns: Option<Vec<Ident>>,
+        values: Vec<Expr>,
+    },
     /// A transient query: `SELECT ... [EMIT CHANGES] [LIMIT n]`.
     Select(Query),
     /// `PRINT topic [FROM BEGINNING] [INTERVAL n] [LIMIT n]`
-    Print { topic: String, span: Option<Span>, from_beginning: bool, interval: Option<u64>, limit: Option<u64> },
+    Print {
+        topic: String,
+        span: Option<Span>,
+        from_beginning: bool,
+        interval: Option<u64>,
+        limit: Option<u64>,
+    },
     /// `SHOW|LIST STREAMS|TABLES|TOPICS|QUERIES|PROPERTIES|FUNCTIONS [EXTENDED]`
     Show { what: ShowTarget, extended: bool },
     /// `DESCRIBE [EXTENDED] name`, `DESCRIBE STREAMS|TABLES [EXTENDED]`
-    Describe { target: DescribeTarget, extended: bool },
+    Describe {
+        target: DescribeTarget,
+        extended: bool,
+    },
     /// `EXPLAIN query_id` or `EXPLAIN statement`
     Explain(ExplainTarget),
     /// `DROP STREAM|TABLE [IF EXISTS] name [DELETE TOPIC]`
-    Drop { kind: SourceKind, name: Ident, if_exists: bool, delete_topic: bool },
+    Drop {
+        kind: SourceKind,
+        name: Ident,
+        if_exists: bool,
+        delete_topic: bool,
+    },
     /// `TERMINATE query_id` or `TERMINATE ALL` (`None`).
     Terminate { query_id: Option<Ident> },
     /// `SET 'name' = 'value'`
@@ -129,7 +151,9 @@ impl PropertyValue {
     /// The value as text, whatever its literal form.
     pub fn as_text(&self) -> String {
         match self {
-            PropertyValue::String(text) | PropertyValue::Number(text) | PropertyValue::Identifier(text) => text.clone(),
+            PropertyValue::String(text)
+            | PropertyValue::Number(text)
+            | PropertyValue::Identifier(text) => text.clone(),
             PropertyValue::Boolean(flag) => flag.to_string(),
         }
     }
@@ -203,8 +227,13 @@ pub struct WindowClause {
 #[derive(Clone, Debug, PartialEq)]
 pub enum SelectItem {
     /// `*` or `alias.*`
-    Wildcard { qualifier: Option<Ident> },
-    Expr { expr: Expr, alias: Option<Ident> },
+    Wildcard {
+        qualifier: Option<Ident>,
+    },
+    Expr {
+        expr: Expr,
+        alias: Option<Ident>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -261,25 +290,74 @@ pub enum Literal {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Expr {
     /// A column, optionally qualified by a source name or alias (`I.NAME`).
-    Column { qualifier: Option<Ident>, name: Ident },
-    Literal { value: Literal, span: Option<Span> },
-    Binary { op: BinaryOperator, left: Box<Expr>, right: Box<Expr> },
+    Column {
+        qualifier: Option<Ident>,
+        name: Ident,
+    },
+    Literal {
+        value: Literal,
+        span: Option<Span>,
+    },
+    Binary {
+        op: BinaryOperator,
+        left: Box<Expr>,
+        right: Box<Expr>,
+    },
     Not(Box<Expr>),
     Negate(Box<Expr>),
-    IsNull { expr: Box<Expr>, negated: bool },
-    IsDistinctFrom { left: Box<Expr>, right: Box<Expr>, negated: bool },
-    Like { expr: Box<Expr>, pattern: Box<Expr>, escape: Option<char>, negated: bool },
-    Between { expr: Box<Expr>, low: Box<Expr>, high: Box<Expr>, negated: bool },
-    InList { expr: Box<Expr>, list: Vec<Expr>, negated: bool },
+    IsNull {
+        expr: Box<Expr>,
+        negated: bool,
+    },
+    IsDistinctFrom {
+        left: Box<Expr>,
+        right: Box<Expr>,
+        negated: bool,
+    },
+    Like {
+        expr: Box<Expr>,
+        pattern: Box<Expr>,
+        escape: Option<char>,
+        negated: bool,
+    },
+    Between {
+        expr: Box<Expr>,
+        low: Box<Expr>,
+        high: Box<Expr>,
+        negated: bool,
+    },
+    InList {
+        expr: Box<Expr>,
+        list: Vec<Expr>,
+        negated: bool,
+    },
     /// `CASE [operand] WHEN .. THEN .. [ELSE ..] END`
-    Case { operand: Option<Box<Expr>>, branches: Vec<(Expr, Expr)>, else_result: Option<Box<Expr>> },
-    Cast { expr: Box<Expr>, ty: SqlType },
+    Case {
+        operand: Option<Box<Expr>>,
+        branches: Vec<(Expr, Expr)>,
+        else_result: Option<Box<Expr>>,
+    },
+    Cast {
+        expr: Box<Expr>,
+        ty: SqlType,
+    },
     /// A function call; `star` marks `COUNT(*)`.
-    Function { name: String, args: Vec<Expr>, star: bool, span: Option<Span> },
+    Function {
+        name: String,
+        args: Vec<Expr>,
+        star: bool,
+        span: Option<Span>,
+    },
     /// `struct->field`
-    Dereference { expr: Box<Expr>, field: String },
+    Dereference {
+        expr: Box<Expr>,
+        field: String,
+    },
     /// `array[index]` (1-based, negative from the end) or `map[key]`.
-    Subscript { expr: Box<Expr>, index: Box<Expr> },
+    Subscript {
+        expr: Box<Expr>,
+        index: Box<Expr>,
+    },
     ArrayLiteral(Vec<Expr>),
     MapLiteral(Vec<(Expr, Expr)>),
     StructLiteral(Vec<(String, Expr)>),
@@ -289,7 +367,9 @@ impl Expr {
     /// The first position known inside this expression, for error messages.
     pub fn span(&self) -> Option<Span> {
         match self {
-            Expr::Column { qualifier, name } => qualifier.as_ref().and_then(|q| q.span).or(name.span),
+            Expr::Column { qualifier, name } => {
+                qualifier.as_ref().and_then(|q| q.span).or(name.span)
+            }
             Expr::Literal { span, .. } | Expr::Function { span, .. } => *span,
             Expr::Binary { left, right, .. } => left.span().or_else(|| right.span()),
             Expr::Not(inner) | Expr::Negate(inner) => inner.span(),
@@ -301,7 +381,9 @@ impl Expr {
             | Expr::Dereference { expr, .. }
             | Expr::Subscript { expr, .. } => expr.span(),
             Expr::IsDistinctFrom { left, .. } => left.span(),
-            Expr::Case { operand, branches, .. } => operand
+            Expr::Case {
+                operand, branches, ..
+            } => operand
                 .as_ref()
                 .and_then(|o| o.span())
                 .or_else(|| branches.first().and_then(|(condition, _)| condition.span())),

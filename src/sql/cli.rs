@@ -21,13 +21,18 @@ pub fn run_script(sql: &str, now_ms: Millis) -> ScriptOutput {
     let mut engine = Engine::new();
     let outcome = engine.execute_script_live(&mut log, now_ms, sql);
     let stdout = outcome.results.iter().map(render).collect();
-    ScriptOutput { stdout, error: outcome.error.as_ref().map(render_error) }
+    ScriptOutput {
+        stdout,
+        error: outcome.error.as_ref().map(render_error),
+    }
 }
 
 /// The text the ksqlDB CLI would print for one result (empty for `INSERT ... VALUES`).
 pub fn render(result: &StatementResult) -> String {
     match result {
-        StatementResult::Ack { message } => dashed_table(&["Message".to_string()], &[vec![message.clone()]]),
+        StatementResult::Ack { message } => {
+            dashed_table(&["Message".to_string()], &[vec![message.clone()]])
+        }
         StatementResult::Table { columns, rows } => dashed_table(columns, rows),
         StatementResult::Rows { columns, rows } => bordered_table(columns, rows),
         StatementResult::Printed { lines } | StatementResult::Text { lines } => {
@@ -47,7 +52,12 @@ fn widths(columns: &[String], rows: &[Vec<String>]) -> Vec<usize> {
         .iter()
         .enumerate()
         .map(|(idx, title)| {
-            rows.iter().filter_map(|row| row.get(idx)).map(|cell| cell.chars().count()).chain([title.chars().count()]).max().unwrap_or(0)
+            rows.iter()
+                .filter_map(|row| row.get(idx))
+                .map(|cell| cell.chars().count())
+                .chain([title.chars().count()])
+                .max()
+                .unwrap_or(0)
         })
         .collect()
 }
@@ -61,7 +71,11 @@ fn pad(text: &str, width: usize) -> String {
 fn dashed_table(columns: &[String], rows: &[Vec<String>]) -> String {
     let widths = widths(columns, rows);
     let line = |cells: &[String]| -> String {
-        let padded: Vec<String> = widths.iter().enumerate().map(|(i, w)| pad(cells.get(i).map_or("", String::as_str), *w)).collect();
+        let padded: Vec<String> = widths
+            .iter()
+            .enumerate()
+            .map(|(i, w)| pad(cells.get(i).map_or("", String::as_str), *w))
+            .collect();
         format!(" {} \n", padded.join(" | "))
     };
     let total: usize = widths.iter().sum::<usize>() + 3 * widths.len().saturating_sub(1) + 2;
@@ -78,9 +92,20 @@ fn dashed_table(columns: &[String], rows: &[Vec<String>]) -> String {
 /// `|ID |NAME |` rows between `+---+` borders, as the CLI prints query results.
 fn bordered_table(columns: &[String], rows: &[Vec<String>]) -> String {
     let widths = widths(columns, rows);
-    let border = format!("+{}+\n", widths.iter().map(|w| "-".repeat(w + 1)).collect::<Vec<_>>().join("+"));
+    let border = format!(
+        "+{}+\n",
+        widths
+            .iter()
+            .map(|w| "-".repeat(w + 1))
+            .collect::<Vec<_>>()
+            .join("+")
+    );
     let line = |cells: &[String]| -> String {
-        let padded: Vec<String> = widths.iter().enumerate().map(|(i, w)| pad(cells.get(i).map_or("", String::as_str), w + 1)).collect();
+        let padded: Vec<String> = widths
+            .iter()
+            .enumerate()
+            .map(|(i, w)| pad(cells.get(i).map_or("", String::as_str), w + 1))
+            .collect();
         format!("|{}|\n", padded.join("|"))
     };
     let mut out = border.clone();
@@ -99,13 +124,24 @@ mod tests {
 
     #[test]
     fn ack_is_a_message_table() {
-        let text = render(&StatementResult::Ack { message: "Stream created".into() });
-        assert_eq!(text, " Message        \n----------------\n Stream created \n----------------\n");
+        let text = render(&StatementResult::Ack {
+            message: "Stream created".into(),
+        });
+        assert_eq!(
+            text,
+            " Message        \n----------------\n Stream created \n----------------\n"
+        );
     }
 
     #[test]
     fn rows_have_borders() {
-        let text = render(&StatementResult::Rows { columns: vec!["ID".into(), "NAME".into()], rows: vec![vec!["1".into(), "alice".into()]] });
-        assert_eq!(text, "+---+------+\n|ID |NAME  |\n+---+------+\n|1  |alice |\n+---+------+\n");
+        let text = render(&StatementResult::Rows {
+            columns: vec!["ID".into(), "NAME".into()],
+            rows: vec![vec!["1".into(), "alice".into()]],
+        });
+        assert_eq!(
+            text,
+            "+---+------+\n|ID |NAME  |\n+---+------+\n|1  |alice |\n+---+------+\n"
+        );
     }
 }

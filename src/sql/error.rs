@@ -52,7 +52,12 @@ pub struct SqlError {
 
 impl SqlError {
     pub fn new(kind: SqlErrorKind, message: impl Into<String>) -> SqlError {
-        SqlError { kind, message: message.into(), span: None, hint: None }
+        SqlError {
+            kind,
+            message: message.into(),
+            span: None,
+            hint: None,
+        }
     }
 
     pub fn parse(message: impl Into<String>, span: Option<Span>) -> SqlError {
@@ -110,12 +115,23 @@ pub fn closest_names<'a>(name: &str, candidates: impl IntoIterator<Item = &'a st
     let target = name.to_ascii_uppercase();
     let mut scored: Vec<(usize, String)> = candidates
         .into_iter()
-        .map(|candidate| (edit_distance(&target, &candidate.to_ascii_uppercase()), candidate.to_string()))
-        .filter(|(distance, candidate)| *distance <= (candidate.chars().count().max(target.chars().count()) / 2).max(2))
+        .map(|candidate| {
+            (
+                edit_distance(&target, &candidate.to_ascii_uppercase()),
+                candidate.to_string(),
+            )
+        })
+        .filter(|(distance, candidate)| {
+            *distance <= (candidate.chars().count().max(target.chars().count()) / 2).max(2)
+        })
         .collect();
     scored.sort();
     scored.dedup();
-    scored.into_iter().take(3).map(|(_, candidate)| candidate).collect()
+    scored
+        .into_iter()
+        .take(3)
+        .map(|(_, candidate)| candidate)
+        .collect()
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
@@ -125,7 +141,8 @@ fn edit_distance(a: &str, b: &str) -> usize {
         let mut current = Vec::with_capacity(b_chars.len() + 1);
         current.push(i + 1);
         for (j, b_char) in b_chars.iter().enumerate() {
-            let substitution = previous.get(j).copied().unwrap_or(0) + usize::from(a_char != *b_char);
+            let substitution =
+                previous.get(j).copied().unwrap_or(0) + usize::from(a_char != *b_char);
             let deletion = previous.get(j + 1).copied().unwrap_or(0) + 1;
             let insertion = current.get(j).copied().unwrap_or(0) + 1;
             current.push(substitution.min(deletion).min(insertion));
@@ -141,13 +158,17 @@ mod tests {
 
     #[test]
     fn display_shows_position_and_hint() {
-        let error = SqlError::parse("unexpected token", Some(Span::new(2, 13))).with_hint("try this");
+        let error =
+            SqlError::parse("unexpected token", Some(Span::new(2, 13))).with_hint("try this");
         assert_eq!(error.to_string(), "2:13: unexpected token\nHint: try this");
     }
 
     #[test]
     fn closest_names_prefers_small_edits() {
-        assert_eq!(closest_names("nmae", ["NAME", "ID", "ROWTIME"]), vec!["NAME".to_string()]);
+        assert_eq!(
+            closest_names("nmae", ["NAME", "ID", "ROWTIME"]),
+            vec!["NAME".to_string()]
+        );
         assert!(closest_names("zzzzzz", ["NAME", "ID"]).is_empty());
     }
 }

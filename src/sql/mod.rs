@@ -13,7 +13,7 @@ pub mod plan;
 pub mod types;
 pub mod value;
 
-pub use error::{Span, SqlError, SqlErrorKind};
-pub use engine::{Engine, ScriptOutcome, SourceInfo, StatementResult};
-pub use format::{Field, FormatSpec};
 pub use ast::SourceKind;
+pub use engine::{Engine, QueryInfo, ScriptOutcome, SourceInfo, StatementResult};
+pub use error::{Span, SqlError, SqlErrorKind};
+pub use format::{Field, FormatSpec};

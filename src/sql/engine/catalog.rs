@@ -67,6 +67,8 @@ impl Catalog {
 
     /// The source whose name differs only in case, for "did you mean" hints about quoting.
     pub fn case_insensitive(&self, name: &str) -> Option<&SourceInfo> {
-        self.sources.iter().find(|s| s.name.eq_ignore_ascii_case(name))
+        self.sources
+            .iter()
+            .find(|s| s.name.eq_ignore_ascii_case(name))
     }
 }

@@ -16,9 +16,23 @@ use crate::sql::types::SqlType;
 
 impl Engine {
     /// `CREATE STREAM|TABLE name (columns) WITH (...)`: registers a source over a topic.
-    pub(super) fn create_source(&mut self, log: &mut Log, create: &CreateSource, sql: &str) -> Result<StatementResult, SqlError> {
-        let kind_word = if create.kind == SourceKind::Stream { "Stream" } else { "Table" };
-        if let Some(result) = self.check_name_free(&create.name, create.kind, create.or_replace, create.if_not_exists)? {
+    pub(super) fn create_source(
+        &mut self,
+        log: &mut Log,
+        create: &CreateSource,
+        sql: &str,
+    ) -> Result<StatementResult, SqlError> {
+        let kind_word = if create.kind == SourceKind::Stream {
+            "Stream"
+        } else {
+            "Table"
+        };
+        if let Some(result) = self.check_name_free(
+            &create.name,
+            create.kind,
+            create.or_replace,
+            create.if_not_exists,
+        )? {
             return Ok(result);
         }
         let with = WithClause::parse(&create.properties)?;
@@ -33,11 +47,26 @@ impl Engine {
         let mut value_columns = Vec::new();
         for column in &create.columns {
             let at = |e: SqlError| e.at(column.span);
-            if PSEUDO_COLUMNS.iter().any(|(name, _)| *name == column.name.name) || column.name.name == "WINDOWSTART" || column.name.name == "WINDOWEND" {
-                return Err(at(SqlError::invalid(format!("`{}` is a reserved column name. You cannot use it as a name for a column.", column.name.name))));
+            if PSEUDO_COLUMNS
+                .iter()
+                .any(|(name, _)| *name == column.name.name)
+                || column.name.name == "WINDOWSTART"
+                || column.name.name == "WINDOWEND"
+            {
+                return Err(at(SqlError::invalid(format!(
+                    "`{}` is a reserved column name. You cannot use it as a name for a column.",
+                    column.name.name
+                ))));
             }
-            if key_columns.iter().chain(value_columns.iter()).any(|f: &Field| f.name == column.name.name) {
-                return Err(at(SqlError::invalid(format!("Duplicate column names: `{}`", column.name.name))));
+            if key_columns
+                .iter()
+                .chain(value_columns.iter())
+                .any(|f: &Field| f.name == column.name.name)
+            {
+                return Err(at(SqlError::invalid(format!(
+                    "Duplicate column names: `{}`",
+                    column.name.name
+                ))));
             }
             match (create.kind, column.key, column.primary_key) {
                 (SourceKind::Table, true, false) => {
@@ -58,9 +87,14 @@ impl Engine {
             }
         }
         if create.kind == SourceKind::Table && key_columns.is_empty() {
-            return Err(SqlError::invalid("Tables require a PRIMARY KEY. Please define the PRIMARY KEY.")
-                .at(create.name.span)
-                .with_hint(format!("e.g. CREATE TABLE {} (id INT PRIMARY KEY, ...)", create.name.name)));
+            return Err(SqlError::invalid(
+                "Tables require a PRIMARY KEY. Please define the PRIMARY KEY.",
+            )
+            .at(create.name.span)
+            .with_hint(format!(
+                "e.g. CREATE TABLE {} (id INT PRIMARY KEY, ...)",
+                create.name.name
+            )));
         }
         let Some(topic) = with.kafka_topic.clone() else {
             return Err(SqlError::invalid("Missing required property \"KAFKA_TOPIC\" in the WITH clause.")
@@ -73,16 +107,30 @@ impl Engine {
                 )));
         };
         let Some(value_kind) = with.value_format else {
-            return Err(SqlError::invalid("Statement is missing the 'VALUE_FORMAT' property from the WITH clause.")
-                .at(create.name.span)
-                .with_hint("add value_format='JSON' (or 'DELIMITED', 'KAFKA') to the WITH clause"));
+            return Err(SqlError::invalid(
+                "Statement is missing the 'VALUE_FORMAT' property from the WITH clause.",
+            )
+            .at(create.name.span)
+            .with_hint("add value_format='JSON' (or 'DELIMITED', 'KAFKA') to the WITH clause"));
         };
         let key_kind = with.key_format.unwrap_or(FormatKind::Kafka);
-        let (key_format, value_format) = with.format_specs(key_kind, value_kind, self.flag(WRAP_SINGLE_VALUES, true))?;
-        validate_formats(&key_format, &key_columns, &value_format, &value_columns, with.wrap_single_value)?;
+        let (key_format, value_format) =
+            with.format_specs(key_kind, value_kind, self.flag(WRAP_SINGLE_VALUES, true))?;
+        validate_formats(
+            &key_format,
+            &key_columns,
+            &value_format,
+            &value_columns,
+            with.wrap_single_value,
+        )?;
         check_timestamp_column(&with, &key_columns, &value_columns)?;
-        if !value_format.wrap_single && value_columns.len() > 1 && with.wrap_single_value == Some(false) {
-            return Err(SqlError::invalid("'WRAP_SINGLE_VALUE' is only valid for single-field value schemas."));
+        if !value_format.wrap_single
+            && value_columns.len() > 1
+            && with.wrap_single_value == Some(false)
+        {
+            return Err(SqlError::invalid(
+                "'WRAP_SINGLE_VALUE' is only valid for single-field value schemas.",
+            ));
         }
         ensure_topic(log, &topic, with.partitions, create.kind)?;
         self.catalog.insert(SourceInfo {
@@ -98,15 +146,31 @@ impl Engine {
             sql: sql.to_string(),
             is_source: true,
         });
-        Ok(StatementResult::Ack { message: format!("{kind_word} created") })
+        Ok(StatementResult::Ack {
+            message: format!("{kind_word} created"),
+        })
     }
 
     /// `Ok(Some(..))`: the source exists and `IF NOT EXISTS` makes that fine.
-    fn check_name_free(&mut self, name: &Ident, kind: SourceKind, or_replace: bool, if_not_exists: bool) -> Result<Option<StatementResult>, SqlError> {
-        let Some(existing) = self.catalog.get(&name.name) else { return Ok(None) };
+    fn check_name_free(
+        &mut self,
+        name: &Ident,
+        kind: SourceKind,
+        or_replace: bool,
+        if_not_exists: bool,
+    ) -> Result<Option<StatementResult>, SqlError> {
+        let Some(existing) = self.catalog.get(&name.name) else {
+            return Ok(None);
+        };
         let existing_kind = existing.kind;
         if if_not_exists {
-            return Ok(Some(StatementResult::Ack { message: format!("Cannot add {} {}: it already exists.", kind.word().to_lowercase(), name.name) }));
+            return Ok(Some(StatementResult::Ack {
+                message: format!(
+                    "Cannot add {} {}: it already exists.",
+                    kind.word().to_lowercase(),
+                    name.name
+                ),
+            }));
         }
         if or_replace && existing_kind == kind {
             if self.queries.iter().any(|q| q.sink == name.name) {
@@ -121,21 +185,32 @@ impl Engine {
             existing_kind.word().to_lowercase()
         ))
         .at(name.span)
-        .with_hint(format!("DROP {} {} first, or use CREATE OR REPLACE", existing_kind.word(), name.name)))
+        .with_hint(format!(
+            "DROP {} {} first, or use CREATE OR REPLACE",
+            existing_kind.word(),
+            name.name
+        )))
     }
 
     pub(super) fn lookup(&self, name: &Ident) -> Result<&SourceInfo, SqlError> {
         if let Some(source) = self.catalog.get(&name.name) {
             return Ok(source);
         }
-        let error = SqlError::new(SqlErrorKind::UnknownSource, format!("Source `{}` does not exist.", name.name)).at(name.span);
+        let error = SqlError::new(
+            SqlErrorKind::UnknownSource,
+            format!("Source `{}` does not exist.", name.name),
+        )
+        .at(name.span);
         Err(self.source_hint(error, name))
     }
 
     pub(super) fn source_hint(&self, error: SqlError, name: &Ident) -> SqlError {
         if let Some(other) = self.catalog.case_insensitive(&name.name) {
             let hint = if name.quoted {
-                format!("Did you mean {}? Hint: try removing double quotes from the source name.", other.name)
+                format!(
+                    "Did you mean {}? Hint: try removing double quotes from the source name.",
+                    other.name
+                )
             } else {
                 format!("Did you mean \"{}\"? Hint: wrap the source name in double quotes to make it case-sensitive.", other.name)
             };
@@ -145,9 +220,14 @@ impl Engine {
         if names.is_empty() {
             let all: Vec<&str> = self.catalog.names().collect();
             if all.is_empty() {
-                error.with_hint("no stream or table exists yet: CREATE STREAM ... WITH (kafka_topic=...) first")
+                error.with_hint(
+                    "no stream or table exists yet: CREATE STREAM ... WITH (kafka_topic=...) first",
+                )
             } else {
-                error.with_hint(format!("the known streams and tables are {}", all.join(", ")))
+                error.with_hint(format!(
+                    "the known streams and tables are {}",
+                    all.join(", ")
+                ))
             }
         } else {
             error.with_hint(format!("did you mean {}?", names.join(" or ")))
@@ -155,22 +235,39 @@ impl Engine {
     }
 
     /// `CREATE STREAM|TABLE name [WITH (...)] AS SELECT ...`: a persistent query and its sink.
-    pub(super) fn create_as_select(&mut self, log: &mut Log, create: &CreateAsSelect, sql: &str) -> Result<StatementResult, SqlError> {
-        if let Some(result) = self.check_name_free(&create.name, create.kind, create.or_replace, create.if_not_exists)? {
+    pub(super) fn create_as_select(
+        &mut self,
+        log: &mut Log,
+        create: &CreateAsSelect,
+        sql: &str,
+    ) -> Result<StatementResult, SqlError> {
+        if let Some(result) = self.check_name_free(
+            &create.name,
+            create.kind,
+            create.or_replace,
+            create.if_not_exists,
+        )? {
             return Ok(result);
         }
         let with = WithClause::parse(&create.properties)?;
         let source = self.lookup(&create.query.from.name)?.clone();
         if create.query.emit == Some(Emit::Final) {
-            return Err(SqlError::unsupported("EMIT FINAL is not supported yet: it needs windowed aggregation").at(create.query.span));
+            return Err(SqlError::unsupported(
+                "EMIT FINAL is not supported yet: it needs windowed aggregation",
+            )
+            .at(create.query.span));
         }
-        let allow_missing_key = self.flag(NEW_QUERY_PLANNER, false) && source.kind == SourceKind::Stream;
+        let allow_missing_key =
+            self.flag(NEW_QUERY_PLANNER, false) && source.kind == SourceKind::Stream;
         let plan = plan_select(
             &create.query,
             &source.name,
             &source.key_columns,
             &source.value_columns,
-            SelectPurpose::Persistent { sink_name: &create.name.name, allow_missing_key },
+            SelectPurpose::Persistent {
+                sink_name: &create.name.name,
+                allow_missing_key,
+            },
         )?;
         match (source.kind, create.kind) {
             (SourceKind::Table, SourceKind::Stream) => {
@@ -185,31 +282,61 @@ impl Engine {
         }
         let topic = match &with.kafka_topic {
             Some(topic) => topic.clone(),
-            None => format!("{}{}", self.property(OUTPUT_TOPIC_PREFIX).unwrap_or(""), create.name.name),
+            None => format!(
+                "{}{}",
+                self.property(OUTPUT_TOPIC_PREFIX).unwrap_or(""),
+                create.name.name
+            ),
         };
         let key_fields = plan.key_fields();
         let value_fields = plan.value_fields();
         let key_kind = with.key_format.unwrap_or(source.key_format.kind);
         let value_kind = with.value_format.unwrap_or(source.value_format.kind);
-        let (mut key_format, mut value_format) = with.format_specs(key_kind, value_kind, self.flag(WRAP_SINGLE_VALUES, true))?;
+        let (mut key_format, mut value_format) =
+            with.format_specs(key_kind, value_kind, self.flag(WRAP_SINGLE_VALUES, true))?;
         if with.key_delimiter.is_none() && key_kind == source.key_format.kind {
             key_format.delimiter = source.key_format.delimiter;
         }
         if with.value_delimiter.is_none() && value_kind == source.value_format.kind {
             value_format.delimiter = source.value_format.delimiter;
         }
-        validate_formats(&key_format, &key_fields, &value_format, &value_fields, with.wrap_single_value)?;
+        validate_formats(
+            &key_format,
+            &key_fields,
+            &value_format,
+            &value_fields,
+            with.wrap_single_value,
+        )?;
         check_timestamp_column(&with, &key_fields, &value_fields)?;
         let partitions = match with.partitions {
             Some(partitions) => partitions,
-            None => log.topic(&source.topic).map(|t| t.n_partitions()).unwrap_or(1),
+            None => log
+                .topic(&source.topic)
+                .map(|t| t.n_partitions())
+                .unwrap_or(1),
         };
         if !log.has_topic(&topic) {
-            log.create_topic(&topic, TopicConfig::with_partitions(partitions)).map_err(|e| SqlError::execution(e.to_string()))?;
+            log.create_topic(&topic, TopicConfig::with_partitions(partitions))
+                .map_err(|e| SqlError::execution(e.to_string()))?;
         }
-        let prefix = if create.kind == SourceKind::Stream { "CSAS" } else { "CTAS" };
-        let id = format!("{prefix}_{}_{}", create.name.name.to_ascii_uppercase(), self.next_query_number);
-        let sink = make_sink(&topic, &key_format, &value_format, &key_fields, &value_fields, with.timestamp.as_deref());
+        let prefix = if create.kind == SourceKind::Stream {
+            "CSAS"
+        } else {
+            "CTAS"
+        };
+        let id = format!(
+            "{prefix}_{}_{}",
+            create.name.name.to_ascii_uppercase(),
+            self.next_query_number
+        );
+        let sink = make_sink(
+            &topic,
+            &key_format,
+            &value_format,
+            &key_fields,
+            &value_fields,
+            with.timestamp.as_deref(),
+        );
         let pipeline = Pipeline::new(&source, &plan, log, self.offset_reset())?;
         self.next_query_number += 1;
         self.catalog.insert(SourceInfo {
@@ -234,22 +361,44 @@ impl Engine {
             sink_writer: sink,
             n_records_written: 0,
         });
-        Ok(StatementResult::Ack { message: format!("Created query with ID {id}") })
+        Ok(StatementResult::Ack {
+            message: format!("Created query with ID {id}"),
+        })
     }
 
     /// `INSERT INTO stream SELECT ...`: a persistent query writing into an existing stream.
-    pub(super) fn insert_select(&mut self, log: &mut Log, target: &Ident, query: &Query, sql: &str) -> Result<StatementResult, SqlError> {
+    pub(super) fn insert_select(
+        &mut self,
+        log: &mut Log,
+        target: &Ident,
+        query: &Query,
+        sql: &str,
+    ) -> Result<StatementResult, SqlError> {
         let sink_source = self.lookup(target)?.clone();
         if sink_source.kind == SourceKind::Table {
-            return Err(SqlError::invalid(format!("INSERT INTO can only be used to insert into a stream. {} is a table.", sink_source.name)).at(target.span));
+            return Err(SqlError::invalid(format!(
+                "INSERT INTO can only be used to insert into a stream. {} is a table.",
+                sink_source.name
+            ))
+            .at(target.span));
         }
         let source = self.lookup(&query.from.name)?.clone();
-        let plan = plan_select(query, &source.name, &source.key_columns, &source.value_columns, SelectPurpose::Persistent {
-            sink_name: &sink_source.name,
-            allow_missing_key: self.flag(NEW_QUERY_PLANNER, false),
-        })?;
+        let plan = plan_select(
+            query,
+            &source.name,
+            &source.key_columns,
+            &source.value_columns,
+            SelectPurpose::Persistent {
+                sink_name: &sink_source.name,
+                allow_missing_key: self.flag(NEW_QUERY_PLANNER, false),
+            },
+        )?;
         if source.kind == SourceKind::Table {
-            return Err(SqlError::invalid(format!("INSERT INTO can only read from a stream. {} is a table.", source.name)).at(query.from.name.span));
+            return Err(SqlError::invalid(format!(
+                "INSERT INTO can only read from a stream. {} is a table.",
+                source.name
+            ))
+            .at(query.from.name.span));
         }
         let key_fields = plan.key_fields();
         let value_fields = plan.value_fields();
@@ -281,37 +430,56 @@ impl Engine {
             sink_writer: sink,
             n_records_written: 0,
         });
-        Ok(StatementResult::Ack { message: format!("Created query with ID {id}") })
+        Ok(StatementResult::Ack {
+            message: format!("Created query with ID {id}"),
+        })
     }
 
-    /// Plans a transient query (`SELECT ... [EMIT CHANGES]`), checking push vs pull.
-    pub(super) fn plan_transient(&self, query: &Query) -> Result<(SourceInfo, SelectPlan), SqlError> {
+    /// A transient query: a push query (`EMIT CHANGES`, or a stream in the 2018 form without
+    /// it) streams its rows so far and (for the world) subscribes; a pull query (a table without
+    /// `EMIT CHANGES`) returns the table's current rows once.
+    pub(super) fn transient_query(
+        &mut self,
+        log: &mut Log,
+        query: &Query,
+        sql: &str,
+    ) -> Result<StatementResult, SqlError> {
         let source = self.lookup(&query.from.name)?.clone();
-        match (query.emit, source.kind) {
-            (Some(Emit::Final), _) => {
-                return Err(SqlError::unsupported("EMIT FINAL is not supported yet: it needs windowed aggregation").at(query.span))
-            }
-            (None, SourceKind::Table) => {
-                return Err(SqlError::unsupported("Pull queries on tables are not supported yet.").at(query.span).with_hint(
-                    "without EMIT CHANGES, a SELECT on a table is a pull query: it looks up the table's current rows once. \
-                     Add EMIT CHANGES to make it a push query, which subscribes to every change of the table.",
-                ))
-            }
-            _ => {}
+        if query.emit == Some(Emit::Final) {
+            return Err(SqlError::unsupported(
+                "EMIT FINAL is not supported yet: it needs windowed aggregation",
+            )
+            .at(query.span));
         }
-        let plan = plan_select(query, &source.name, &source.key_columns, &source.value_columns, SelectPurpose::Transient)?;
-        Ok((source, plan))
+        let plan = plan_select(
+            query,
+            &source.name,
+            &source.key_columns,
+            &source.value_columns,
+            SelectPurpose::Transient,
+        )?;
+        if query.emit.is_none() && source.kind == SourceKind::Table {
+            return self.pull_query(log, query, &source, &plan);
+        }
+        self.push_query(log, query, sql, &source, &plan)
     }
 
-    /// A transient push query: its rows so far, and (for the world) a subscription.
-    pub(super) fn push_query(&mut self, log: &mut Log, query: &Query, sql: &str) -> Result<StatementResult, SqlError> {
-        let (source, plan) = self.plan_transient(query)?;
+    fn push_query(
+        &mut self,
+        log: &mut Log,
+        query: &Query,
+        sql: &str,
+        source: &SourceInfo,
+        plan: &SelectPlan,
+    ) -> Result<StatementResult, SqlError> {
+        let (source, plan) = (source.clone(), plan.clone());
         let pipeline = Pipeline::new(&source, &plan, log, self.offset_reset())?;
         let id = format!("transient_{}_{}", source.name, self.next_push_query_number);
         self.next_push_query_number += 1;
         let mut push = PushQuery {
             id,
             sql: sql.to_string(),
+            source: source.name.clone(),
             columns: plan.column_names(),
             pipeline,
             limit: query.limit,
@@ -328,12 +496,24 @@ impl Engine {
     }
 
     /// `DROP STREAM|TABLE [IF EXISTS] name [DELETE TOPIC]`.
-    pub(super) fn drop_source(&mut self, log: &mut Log, kind: SourceKind, name: &Ident, if_exists: bool, delete_topic: bool) -> Result<StatementResult, SqlError> {
+    pub(super) fn drop_source(
+        &mut self,
+        log: &mut Log,
+        kind: SourceKind,
+        name: &Ident,
+        if_exists: bool,
+        delete_topic: bool,
+    ) -> Result<StatementResult, SqlError> {
         let Some(source) = self.catalog.get(&name.name) else {
             if if_exists {
-                return Ok(StatementResult::Ack { message: format!("Source `{}` does not exist.", name.name) });
+                return Ok(StatementResult::Ack {
+                    message: format!("Source `{}` does not exist.", name.name),
+                });
             }
-            return Err(self.lookup(name).err().unwrap_or_else(|| SqlError::invalid("unknown source")));
+            return Err(self
+                .lookup(name)
+                .err()
+                .unwrap_or_else(|| SqlError::invalid("unknown source")));
         };
         if source.kind != kind {
             return Err(SqlError::invalid(format!(
@@ -343,8 +523,18 @@ impl Engine {
             ))
             .at(name.span));
         }
-        let readers: Vec<&str> = self.queries.iter().filter(|q| q.source == name.name).map(|q| q.id.as_str()).collect();
-        let writers: Vec<&str> = self.queries.iter().filter(|q| q.sink == name.name).map(|q| q.id.as_str()).collect();
+        let readers: Vec<&str> = self
+            .queries
+            .iter()
+            .filter(|q| q.source == name.name)
+            .map(|q| q.id.as_str())
+            .collect();
+        let writers: Vec<&str> = self
+            .queries
+            .iter()
+            .filter(|q| q.sink == name.name)
+            .map(|q| q.id.as_str())
+            .collect();
         if !readers.is_empty() || !writers.is_empty() {
             return Err(SqlError::invalid(format!(
                 "Cannot drop {0}.\nThe following queries read from this source: [{1}].\nThe following queries write into this source: [{2}].\nYou need to terminate them before dropping {0}.",
@@ -360,16 +550,29 @@ impl Engine {
         if delete_topic {
             let shared = self.catalog.iter().any(|s| s.topic == topic);
             if !shared {
-                log.delete_topic(&topic).map_err(|e| SqlError::execution(e.to_string()))?;
+                log.delete_topic(&topic)
+                    .map_err(|e| SqlError::execution(e.to_string()))?;
             }
         }
-        Ok(StatementResult::Ack { message: format!("Source `{}` (topic: {topic}) was dropped.", name.name) })
+        Ok(StatementResult::Ack {
+            message: format!("Source `{}` (topic: {topic}) was dropped.", name.name),
+        })
     }
 }
 
-fn make_sink(topic: &str, key_format: &FormatSpec, value_format: &FormatSpec, key_fields: &[Field], value_fields: &[Field], timestamp: Option<&str>) -> Sink {
+fn make_sink(
+    topic: &str,
+    key_format: &FormatSpec,
+    value_format: &FormatSpec,
+    key_fields: &[Field],
+    value_fields: &[Field],
+    timestamp: Option<&str>,
+) -> Sink {
     let timestamp_idx = timestamp.and_then(|column| {
-        key_fields.iter().chain(value_fields.iter()).position(|f| f.name == column)
+        key_fields
+            .iter()
+            .chain(value_fields.iter())
+            .position(|f| f.name == column)
     });
     Sink {
         topic: topic.to_string(),
@@ -382,7 +585,13 @@ fn make_sink(topic: &str, key_format: &FormatSpec, value_format: &FormatSpec, ke
 }
 
 /// Checks that the formats can carry the columns, with ksqlDB's messages.
-fn validate_formats(key_format: &FormatSpec, key_columns: &[Field], value_format: &FormatSpec, value_columns: &[Field], wrap: Option<bool>) -> Result<(), SqlError> {
+fn validate_formats(
+    key_format: &FormatSpec,
+    key_columns: &[Field],
+    value_format: &FormatSpec,
+    value_columns: &[Field],
+    wrap: Option<bool>,
+) -> Result<(), SqlError> {
     for column in key_columns {
         if contains_map(&column.ty) {
             return Err(SqlError::invalid(format!(
@@ -401,9 +610,12 @@ fn validate_formats(key_format: &FormatSpec, key_columns: &[Field], value_format
             ))
         })?;
     }
-    format::validate_schema(value_format, value_columns).map_err(|error| SqlError::invalid(error.message))?;
+    format::validate_schema(value_format, value_columns)
+        .map_err(|error| SqlError::invalid(error.message))?;
     if wrap == Some(false) && value_columns.len() > 1 {
-        return Err(SqlError::invalid("'WRAP_SINGLE_VALUE' is only valid for single-field value schemas."));
+        return Err(SqlError::invalid(
+            "'WRAP_SINGLE_VALUE' is only valid for single-field value schemas.",
+        ));
     }
     Ok(())
 }
@@ -417,8 +629,14 @@ fn contains_map(ty: &SqlType) -> bool {
     }
 }
 
-fn check_timestamp_column(with: &WithClause, key_columns: &[Field], value_columns: &[Field]) -> Result<(), SqlError> {
-    let Some(column) = &with.timestamp else { return Ok(()) };
+fn check_timestamp_column(
+    with: &WithClause,
+    key_columns: &[Field],
+    value_columns: &[Field],
+) -> Result<(), SqlError> {
+    let Some(column) = &with.timestamp else {
+        return Ok(());
+    };
     let field = key_columns.iter().chain(value_columns.iter()).find(|f| f.name == *column).ok_or_else(|| {
         SqlError::new(SqlErrorKind::UnknownColumn, format!("The TIMESTAMP column set in the WITH clause does not exist in the schema: '{column}'"))
     })?;
@@ -432,7 +650,12 @@ fn check_timestamp_column(with: &WithClause, key_columns: &[Field], value_column
 }
 
 /// Finds or creates a source's topic, as ksqlDB does: created only when PARTITIONS is given.
-fn ensure_topic(log: &mut Log, topic: &str, partitions: Option<u32>, kind: SourceKind) -> Result<(), SqlError> {
+fn ensure_topic(
+    log: &mut Log,
+    topic: &str,
+    partitions: Option<u32>,
+    kind: SourceKind,
+) -> Result<(), SqlError> {
     match (log.topic(topic), partitions) {
         (Ok(existing), Some(wanted)) if existing.n_partitions() != wanted => Err(SqlError::invalid(format!(
             "A Kafka topic with the name '{topic}' already exists, with different partition/replica configuration than required. KSQL expects {wanted} partitions (topic has {}), 1 replication factor (topic has 1).",

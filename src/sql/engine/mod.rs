@@ -12,10 +12,12 @@ mod inspect;
 mod pipeline;
 mod print;
 mod properties;
+mod pull;
 mod queries;
 mod result;
 
 pub use catalog::SourceInfo;
+
 pub use pipeline::OffsetReset;
 pub use result::StatementResult;
 
@@ -38,6 +40,20 @@ const MAX_ROUNDS_UNTIL_IDLE: usize = 100_000;
 pub struct ScriptOutcome {
     pub results: Vec<StatementResult>,
     pub error: Option<SqlError>,
+}
+
+/// A running query as plain data, for `SHOW QUERIES`-like views in the UI.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueryInfo {
+    pub id: String,
+    /// True for a persistent query, false for an open push query.
+    pub persistent: bool,
+    pub sql: String,
+    pub source: String,
+    /// The stream or table a persistent query writes.
+    pub sink: Option<String>,
+    pub records_read: u64,
+    pub records_written: u64,
 }
 
 #[derive(Debug, Default)]
@@ -68,16 +84,19 @@ impl Engine {
     /// Sets a property, as `SET 'name' = 'value'` does. Unknown properties are kept (ksqlDB
     /// passes them to Kafka Streams); known ones are checked.
     pub fn set_property(&mut self, name: &str, value: &str) -> Result<(), SqlError> {
+        let lower = value.to_ascii_lowercase();
         match name {
-            AUTO_OFFSET_RESET => {
-                if !matches!(value.to_ascii_lowercase().as_str(), "earliest" | "latest") {
-                    return Err(SqlError::invalid(format!("Invalid value '{value}' for property {name}: use 'earliest' or 'latest'")));
-                }
+            AUTO_OFFSET_RESET if !matches!(lower.as_str(), "earliest" | "latest") => {
+                return Err(SqlError::invalid(format!(
+                    "Invalid value '{value}' for property {name}: use 'earliest' or 'latest'"
+                )));
             }
-            WRAP_SINGLE_VALUES | NEW_QUERY_PLANNER => {
-                if !matches!(value.to_ascii_lowercase().as_str(), "true" | "false") {
-                    return Err(SqlError::invalid(format!("Invalid value '{value}' for property {name}: use 'true' or 'false'")));
-                }
+            WRAP_SINGLE_VALUES | NEW_QUERY_PLANNER
+                if !matches!(lower.as_str(), "true" | "false") =>
+            {
+                return Err(SqlError::invalid(format!(
+                    "Invalid value '{value}' for property {name}: use 'true' or 'false'"
+                )));
             }
             _ => {}
         }
@@ -90,7 +109,8 @@ impl Engine {
     }
 
     fn flag(&self, name: &str, default: bool) -> bool {
-        self.property(name).map_or(default, |v| v.eq_ignore_ascii_case("true"))
+        self.property(name)
+            .map_or(default, |v| v.eq_ignore_ascii_case("true"))
     }
 
     fn offset_reset(&self) -> OffsetReset {
@@ -102,7 +122,12 @@ impl Engine {
 
     /// Parses the whole script, then runs its statements in order, stopping at the first error.
     /// Error positions refer to the whole script's text.
-    pub fn execute_script(&mut self, log: &mut Log, now_ms: Millis, sql: &str) -> Result<Vec<StatementResult>, SqlError> {
+    pub fn execute_script(
+        &mut self,
+        log: &mut Log,
+        now_ms: Millis,
+        sql: &str,
+    ) -> Result<Vec<StatementResult>, SqlError> {
         let outcome = self.execute_script_partial(log, now_ms, sql);
         match outcome.error {
             Some(error) => Err(error),
@@ -112,53 +137,107 @@ impl Engine {
 
     /// Like [`Engine::execute_script`], but keeps the results of the statements that ran before
     /// the error (the CLI prints them, then the error).
-    pub fn execute_script_partial(&mut self, log: &mut Log, now_ms: Millis, sql: &str) -> ScriptOutcome {
+    pub fn execute_script_partial(
+        &mut self,
+        log: &mut Log,
+        now_ms: Millis,
+        sql: &str,
+    ) -> ScriptOutcome {
         self.run_script(log, now_ms, sql, false)
     }
 
     /// Runs a script as a live ksqlDB server would: after each statement the persistent queries
     /// process what arrived, so a later statement sees the output of an earlier query.
-    pub fn execute_script_live(&mut self, log: &mut Log, now_ms: Millis, sql: &str) -> ScriptOutcome {
+    pub fn execute_script_live(
+        &mut self,
+        log: &mut Log,
+        now_ms: Millis,
+        sql: &str,
+    ) -> ScriptOutcome {
         self.run_script(log, now_ms, sql, true)
     }
 
-    fn run_script(&mut self, log: &mut Log, now_ms: Millis, sql: &str, live: bool) -> ScriptOutcome {
+    fn run_script(
+        &mut self,
+        log: &mut Log,
+        now_ms: Millis,
+        sql: &str,
+        live: bool,
+    ) -> ScriptOutcome {
         let statements = match parse_script(sql) {
             Ok(statements) => statements,
-            Err(error) => return ScriptOutcome { results: Vec::new(), error: Some(error) },
+            Err(error) => {
+                return ScriptOutcome {
+                    results: Vec::new(),
+                    error: Some(error),
+                }
+            }
         };
         let mut results = Vec::with_capacity(statements.len());
         for statement in &statements {
             match self.execute(log, now_ms, statement) {
                 Ok(result) => results.push(result),
-                Err(error) => return ScriptOutcome { results, error: Some(error.at(statement.span)) },
+                Err(error) => {
+                    return ScriptOutcome {
+                        results,
+                        error: Some(error.at(statement.span)),
+                    }
+                }
             }
             if live {
                 if let Err(error) = self.run_until_idle(log, now_ms) {
-                    return ScriptOutcome { results, error: Some(error) };
+                    return ScriptOutcome {
+                        results,
+                        error: Some(error),
+                    };
                 }
             }
         }
-        ScriptOutcome { results, error: None }
+        ScriptOutcome {
+            results,
+            error: None,
+        }
     }
 
-    fn execute(&mut self, log: &mut Log, now_ms: Millis, parsed: &ParsedStatement) -> Result<StatementResult, SqlError> {
+    fn execute(
+        &mut self,
+        log: &mut Log,
+        now_ms: Millis,
+        parsed: &ParsedStatement,
+    ) -> Result<StatementResult, SqlError> {
         match &parsed.statement {
             Statement::CreateSource(create) => self.create_source(log, create, &parsed.text),
             Statement::CreateAsSelect(create) => self.create_as_select(log, create, &parsed.text),
-            Statement::InsertSelect { target, query } => self.insert_select(log, target, query, &parsed.text),
-            Statement::InsertValues { target, columns, values } => {
-                self.insert_values(log, now_ms, target, columns.as_deref(), values)
+            Statement::InsertSelect { target, query } => {
+                self.insert_select(log, target, query, &parsed.text)
             }
-            Statement::Select(query) => self.push_query(log, query, &parsed.text),
-            Statement::Print { topic, span, from_beginning, interval, limit } => {
-                self.print(log, topic, *from_beginning, *interval, *limit).map_err(|e| e.at(*span))
-            }
+            Statement::InsertValues {
+                target,
+                columns,
+                values,
+            } => self.insert_values(log, now_ms, target, columns.as_deref(), values),
+            Statement::Select(query) => self.transient_query(log, query, &parsed.text),
+            Statement::Print {
+                topic,
+                span,
+                from_beginning,
+                interval,
+                limit,
+            } => self
+                .print(log, topic, *from_beginning, *interval, *limit)
+                .map_err(|e| e.at(*span)),
             Statement::Show { what, extended } => Ok(self.show(log, *what, *extended)),
             Statement::Describe { target, extended } => self.describe(log, target, *extended),
             Statement::Explain(target) => self.explain(log, target),
-            Statement::Drop { kind, name, if_exists, delete_topic } => self.drop_source(log, *kind, name, *if_exists, *delete_topic),
-            Statement::Terminate { query_id } => self.terminate(query_id.as_ref().map(|id| id.name.as_str())),
+            Statement::Drop {
+                kind,
+                name,
+                if_exists,
+                delete_topic,
+            } => self.drop_source(log, *kind, name, *if_exists, *delete_topic),
+            Statement::Terminate { query_id } => {
+                self.terminate(query_id.as_ref().map(|id| id.name.as_str()))
+            }
             Statement::Set { name, value } => {
                 let previous = self.property(name).map(str::to_string);
                 self.set_property(name, value)?;
@@ -170,7 +249,9 @@ impl Engine {
             }
             Statement::Unset { name } => {
                 let message = match self.properties.remove(name) {
-                    Some(previous) => format!("Successfully unset local property '{name}' (value was '{previous}')."),
+                    Some(previous) => format!(
+                        "Successfully unset local property '{name}' (value was '{previous}')."
+                    ),
                     None => format!("Property '{name}' was not set."),
                 };
                 Ok(StatementResult::Ack { message })
@@ -215,6 +296,29 @@ impl Engine {
         self.queries.iter().map(|q| q.id.clone()).collect()
     }
 
+    /// Every running query (persistent first, in creation order, then open push queries).
+    pub fn queries(&self) -> Vec<QueryInfo> {
+        let persistent = self.queries.iter().map(|q| QueryInfo {
+            id: q.id.clone(),
+            persistent: true,
+            sql: q.sql.clone(),
+            source: q.source.clone(),
+            sink: Some(q.sink.clone()),
+            records_read: q.pipeline.n_records_read,
+            records_written: q.n_records_written,
+        });
+        let push = self.push_queries.iter().map(|q| QueryInfo {
+            id: q.id.clone(),
+            persistent: false,
+            sql: q.sql.clone(),
+            source: q.source.clone(),
+            sink: None,
+            records_read: q.pipeline.n_records_read,
+            records_written: q.n_rows_emitted,
+        });
+        persistent.chain(push).collect()
+    }
+
     /// Ids of the open push queries.
     pub fn push_query_ids(&self) -> Vec<String> {
         self.push_queries.iter().map(|q| q.id.clone()).collect()
@@ -222,7 +326,11 @@ impl Engine {
 
     /// Rows a push query emitted since the last call (empty for an unknown id).
     pub fn take_push_rows(&mut self, id: &str) -> Vec<Vec<String>> {
-        self.push_queries.iter_mut().find(|q| q.id == id).map(PushQuery::take_rows).unwrap_or_default()
+        self.push_queries
+            .iter_mut()
+            .find(|q| q.id == id)
+            .map(PushQuery::take_rows)
+            .unwrap_or_default()
     }
 
     fn terminate(&mut self, query_id: Option<&str>) -> Result<StatementResult, SqlError> {
@@ -230,7 +338,9 @@ impl Engine {
             None => {
                 self.queries.clear();
                 self.push_queries.clear();
-                Ok(StatementResult::Ack { message: "All queries terminated.".into() })
+                Ok(StatementResult::Ack {
+                    message: "All queries terminated.".into(),
+                })
             }
             Some(id) => {
                 let before = self.queries.len() + self.push_queries.len();
@@ -245,7 +355,9 @@ impl Engine {
                         error.with_hint(format!("running queries: {}", ids.join(", ")))
                     });
                 }
-                Ok(StatementResult::Ack { message: "Query terminated.".into() })
+                Ok(StatementResult::Ack {
+                    message: "Query terminated.".into(),
+                })
             }
         }
     }

@@ -7,13 +7,24 @@ use crate::sql::error::{SqlError, SqlErrorKind};
 use crate::sql::ops::temporal::civil_from_days;
 
 impl Engine {
-    pub(super) fn print(&self, log: &Log, topic: &str, from_beginning: bool, interval: Option<u64>, limit: Option<u64>) -> Result<StatementResult, SqlError> {
+    pub(super) fn print(
+        &self,
+        log: &Log,
+        topic: &str,
+        from_beginning: bool,
+        interval: Option<u64>,
+        limit: Option<u64>,
+    ) -> Result<StatementResult, SqlError> {
         let Ok(found) = log.topic(topic) else {
             let error = SqlError::new(
                 SqlErrorKind::UnknownSource,
                 format!("Could not find topic '{topic}', or the KSQL user does not have permissions to list the topic. Topic names are case-sensitive."),
             );
-            let stream_topic = self.catalog.iter().find(|s| s.name.eq_ignore_ascii_case(topic)).map(|s| s.topic.clone());
+            let stream_topic = self
+                .catalog
+                .iter()
+                .find(|s| s.name.eq_ignore_ascii_case(topic))
+                .map(|s| s.topic.clone());
             let hint = match stream_topic {
                 Some(t) => format!("PRINT takes a topic name; {topic} reads the topic '{t}'"),
                 None => "SHOW TOPICS lists the topics".to_string(),
@@ -26,7 +37,8 @@ impl Engine {
         if from_beginning {
             for partition in found.partitions() {
                 let start = partition.log_start_offset();
-                let n = usize::try_from(partition.log_end_offset().saturating_sub(start)).unwrap_or(usize::MAX);
+                let n = usize::try_from(partition.log_end_offset().saturating_sub(start))
+                    .unwrap_or(usize::MAX);
                 if let Ok(batch) = partition.fetch(topic, start, n) {
                     records.extend(batch);
                 }
@@ -36,15 +48,21 @@ impl Engine {
         let every = interval.unwrap_or(1).max(1);
         let mut lines = Vec::new();
         if let Some(first) = records.first() {
-            lines.push(format!("Key format: {}", guess_format(first.key.as_deref(), true)));
-            lines.push(format!("Value format: {}", guess_format(first.value.as_deref(), false)));
+            lines.push(format!(
+                "Key format: {}",
+                guess_format(first.key.as_deref(), true)
+            ));
+            lines.push(format!(
+                "Value format: {}",
+                guess_format(first.value.as_deref(), false)
+            ));
         }
         let mut n_printed = 0u64;
         for (record_idx, record) in records.iter().enumerate() {
             if limit.is_some_and(|limit| n_printed >= limit) {
                 break;
             }
-            if (record_idx as u64) % every != 0 {
+            if !(record_idx as u64).is_multiple_of(every) {
                 continue;
             }
             lines.push(format!(
@@ -71,7 +89,11 @@ pub fn format_rowtime(millis: i64) -> String {
 }
 
 fn printable(bytes: &[u8]) -> Option<&str> {
-    std::str::from_utf8(bytes).ok().filter(|text| !text.chars().any(|c| c.is_control() && c != '\t' && c != '\n'))
+    std::str::from_utf8(bytes).ok().filter(|text| {
+        !text
+            .chars()
+            .any(|c| c.is_control() && c != '\t' && c != '\n')
+    })
 }
 
 fn show_bytes(bytes: Option<&[u8]>) -> String {
@@ -94,7 +116,13 @@ fn guess_format(bytes: Option<&[u8]>, is_key: bool) -> &'static str {
     match bytes {
         None => "¯\\_(ツ)_/¯ - no data processed",
         Some(bytes) => match printable(bytes) {
-            Some(text) if !is_key && serde_json::from_str::<serde_json::Value>(text).is_ok_and(|v| v.is_object()) => "JSON",
+            Some(text)
+                if !is_key
+                    && serde_json::from_str::<serde_json::Value>(text)
+                        .is_ok_and(|v| v.is_object()) =>
+            {
+                "JSON"
+            }
             Some(_) => "KAFKA_STRING",
             None if bytes.len() == 4 => "KAFKA_INT",
             None if bytes.len() == 8 => "KAFKA_BIGINT or KAFKA_DOUBLE",

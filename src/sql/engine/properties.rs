@@ -20,12 +20,27 @@ pub struct WithClause {
 }
 
 const KNOWN: &[&str] = &[
-    "KAFKA_TOPIC", "VALUE_FORMAT", "KEY_FORMAT", "FORMAT", "PARTITIONS", "REPLICAS", "TIMESTAMP", "TIMESTAMP_FORMAT",
-    "VALUE_DELIMITER", "KEY_DELIMITER", "WRAP_SINGLE_VALUE", "RETENTION_MS", "CLEANUP_POLICY",
+    "KAFKA_TOPIC",
+    "VALUE_FORMAT",
+    "KEY_FORMAT",
+    "FORMAT",
+    "PARTITIONS",
+    "REPLICAS",
+    "TIMESTAMP",
+    "TIMESTAMP_FORMAT",
+    "VALUE_DELIMITER",
+    "KEY_DELIMITER",
+    "WRAP_SINGLE_VALUE",
+    "RETENTION_MS",
+    "CLEANUP_POLICY",
 ];
 
 const SCHEMA_REGISTRY: &[&str] = &[
-    "KEY_SCHEMA_ID", "VALUE_SCHEMA_ID", "KEY_SCHEMA_FULL_NAME", "VALUE_SCHEMA_FULL_NAME", "VALUE_AVRO_SCHEMA_FULL_NAME",
+    "KEY_SCHEMA_ID",
+    "VALUE_SCHEMA_ID",
+    "KEY_SCHEMA_FULL_NAME",
+    "VALUE_SCHEMA_FULL_NAME",
+    "VALUE_AVRO_SCHEMA_FULL_NAME",
 ];
 
 impl WithClause {
@@ -58,30 +73,48 @@ impl WithClause {
                 }
                 "TIMESTAMP" => clause.timestamp = Some(column_name(&property.value)),
                 "TIMESTAMP_FORMAT" => clause.timestamp_format = Some(text),
-                "VALUE_DELIMITER" => clause.value_delimiter = Some(delimiter("VALUE_DELIMITER", &text).map_err(at)?),
-                "KEY_DELIMITER" => clause.key_delimiter = Some(delimiter("KEY_DELIMITER", &text).map_err(at)?),
+                "VALUE_DELIMITER" => {
+                    clause.value_delimiter = Some(delimiter("VALUE_DELIMITER", &text).map_err(at)?)
+                }
+                "KEY_DELIMITER" => {
+                    clause.key_delimiter = Some(delimiter("KEY_DELIMITER", &text).map_err(at)?)
+                }
                 "WRAP_SINGLE_VALUE" => match property.value {
                     PropertyValue::Boolean(flag) => clause.wrap_single_value = Some(flag),
                     _ => match text.to_ascii_lowercase().as_str() {
                         "true" => clause.wrap_single_value = Some(true),
                         "false" => clause.wrap_single_value = Some(false),
-                        _ => return Err(at(SqlError::invalid(format!("Invalid value for WRAP_SINGLE_VALUE: '{text}'. Use true or false.")))),
+                        _ => {
+                            return Err(at(SqlError::invalid(format!(
+                                "Invalid value for WRAP_SINGLE_VALUE: '{text}'. Use true or false."
+                            ))))
+                        }
                     },
                 },
                 "REPLICAS" | "RETENTION_MS" | "CLEANUP_POLICY" => {}
                 name if SCHEMA_REGISTRY.contains(&name) => {
-                    return Err(at(SqlError::unsupported(format!("{name} needs a Schema Registry, which streamlab does not have"))));
+                    return Err(at(SqlError::unsupported(format!(
+                        "{name} needs a Schema Registry, which streamlab does not have"
+                    ))));
                 }
                 "WINDOW_TYPE" | "WINDOW_SIZE" => {
-                    return Err(at(SqlError::unsupported("Windowed sources are not supported yet")));
+                    return Err(at(SqlError::unsupported(
+                        "Windowed sources are not supported yet",
+                    )));
                 }
                 other => {
-                    return Err(at(SqlError::invalid(format!("Invalid config variable(s) in the WITH clause: {other}")))
-                        .with_hint(format!("the known properties are {}", KNOWN.join(", "))));
+                    return Err(at(SqlError::invalid(format!(
+                        "Invalid config variable(s) in the WITH clause: {other}"
+                    )))
+                    .with_hint(format!("the known properties are {}", KNOWN.join(", "))));
                 }
             }
         }
-        if format_given && properties.iter().any(|p| p.name == "VALUE_FORMAT" || p.name == "KEY_FORMAT") {
+        if format_given
+            && properties
+                .iter()
+                .any(|p| p.name == "VALUE_FORMAT" || p.name == "KEY_FORMAT")
+        {
             return Err(SqlError::invalid("Cannot supply both 'FORMAT' and 'KEY_FORMAT' or 'VALUE_FORMAT' properties: FORMAT sets both"));
         }
         Ok(clause)
@@ -89,24 +122,38 @@ impl WithClause {
 
     /// The key and value format specs, with delimiters and wrapping checked against the formats.
     /// `default_wrap` is `ksql.persistence.wrap.single.values`.
-    pub fn format_specs(&self, key: FormatKind, value: FormatKind, default_wrap: bool) -> Result<(FormatSpec, FormatSpec), SqlError> {
+    pub fn format_specs(
+        &self,
+        key: FormatKind,
+        value: FormatKind,
+        default_wrap: bool,
+    ) -> Result<(FormatSpec, FormatSpec), SqlError> {
         let mut key_spec = FormatSpec::key(key);
         let mut value_spec = FormatSpec::new(value);
         if let Some(delimiter) = self.value_delimiter {
             if value != FormatKind::Delimited {
-                return Err(SqlError::invalid(format!("{} does not support the following configs: [delimiter]", value.name())));
+                return Err(SqlError::invalid(format!(
+                    "{} does not support the following configs: [delimiter]",
+                    value.name()
+                )));
             }
             value_spec.delimiter = delimiter;
         }
         if let Some(delimiter) = self.key_delimiter {
             if key != FormatKind::Delimited {
-                return Err(SqlError::invalid(format!("{} does not support the following configs: [delimiter]", key.name())));
+                return Err(SqlError::invalid(format!(
+                    "{} does not support the following configs: [delimiter]",
+                    key.name()
+                )));
             }
             key_spec.delimiter = delimiter;
         }
         match self.wrap_single_value {
             Some(true) if matches!(value, FormatKind::Delimited | FormatKind::Kafka) => {
-                return Err(SqlError::invalid(format!("Format '{}' does not support 'WRAP_SINGLE_VALUE' set to 'true'.", value.name())));
+                return Err(SqlError::invalid(format!(
+                    "Format '{}' does not support 'WRAP_SINGLE_VALUE' set to 'true'.",
+                    value.name()
+                )));
             }
             Some(wrap) => value_spec.wrap_single = wrap,
             None => value_spec.wrap_single = default_wrap,
@@ -128,7 +175,9 @@ fn delimiter(name: &str, text: &str) -> Result<char, SqlError> {
 /// A column named in a property: quoted strings are taken as written, upper-cased otherwise.
 fn column_name(value: &PropertyValue) -> String {
     match value {
-        PropertyValue::String(text) if text.starts_with('`') && text.ends_with('`') && text.len() >= 2 => {
+        PropertyValue::String(text)
+            if text.starts_with('`') && text.ends_with('`') && text.len() >= 2 =>
+        {
             text.get(1..text.len() - 1).unwrap_or("").to_string()
         }
         other => other.as_text().to_ascii_uppercase(),

@@ -25,7 +25,12 @@ pub struct PersistentQuery {
 
 impl PersistentQuery {
     /// Processes one batch; returns whether there was anything to read.
-    pub fn step(&mut self, log: &mut Log, now_ms: Millis, processing_log: &mut ProcessingLog) -> Result<bool, SqlError> {
+    pub fn step(
+        &mut self,
+        log: &mut Log,
+        now_ms: Millis,
+        processing_log: &mut ProcessingLog,
+    ) -> Result<bool, SqlError> {
         if !self.pipeline.has_input(log) {
             return Ok(false);
         }
@@ -34,10 +39,18 @@ impl PersistentQuery {
             match self.sink_writer.encode(&row) {
                 Ok(record) => {
                     log.append(&self.sink_writer.topic, record, now_ms)
-                        .map_err(|e| SqlError::execution(format!("Query {} could not write to {}: {e}", self.id, self.sink_writer.topic)))?;
+                        .map_err(|e| {
+                            SqlError::execution(format!(
+                                "Query {} could not write to {}: {e}",
+                                self.id, self.sink_writer.topic
+                            ))
+                        })?;
                     self.n_records_written = self.n_records_written.saturating_add(1);
                 }
-                Err(error) => processing_log.record(format!("Query {} could not serialize a row: {error}", self.id)),
+                Err(error) => processing_log.record(format!(
+                    "Query {} could not serialize a row: {error}",
+                    self.id
+                )),
             }
         }
         Ok(true)
@@ -48,6 +61,7 @@ impl PersistentQuery {
 pub struct PushQuery {
     pub id: String,
     pub sql: String,
+    pub source: String,
     pub columns: Vec<String>,
     pub pipeline: Pipeline,
     pub limit: Option<u64>,
@@ -82,6 +96,9 @@ impl PushQuery {
 
     /// Takes the rows emitted since the last call, as text.
     pub fn take_rows(&mut self) -> Vec<Vec<String>> {
-        std::mem::take(&mut self.pending).iter().map(|row| row.iter().map(display_value).collect()).collect()
+        std::mem::take(&mut self.pending)
+            .iter()
+            .map(|row| row.iter().map(display_value).collect())
+            .collect()
     }
 }

@@ -14,11 +14,16 @@ impl World {
     fn new() -> World {
         let mut engine = Engine::new();
         engine.set_property(AUTO_OFFSET_RESET, "earliest").unwrap();
-        World { log: Log::new(), engine }
+        World {
+            log: Log::new(),
+            engine,
+        }
     }
 
     fn run(&mut self, sql: &str) -> Vec<StatementResult> {
-        self.engine.execute_script(&mut self.log, 0, sql).unwrap_or_else(|e| panic!("{sql}\n=> {e}"))
+        self.engine
+            .execute_script(&mut self.log, 0, sql)
+            .unwrap_or_else(|e| panic!("{sql}\n=> {e}"))
     }
 
     fn error(&mut self, sql: &str) -> SqlError {
@@ -49,7 +54,12 @@ impl World {
             Some(b) => String::from_utf8_lossy(b).to_string(),
             None => "null".to_string(),
         };
-        self.log.fetch(topic, 0, 0, 1000).unwrap().iter().map(|r| format!("{}|{}|{}", text(&r.key), text(&r.value), r.timestamp)).collect()
+        self.log
+            .fetch(topic, 0, 0, 1000)
+            .unwrap()
+            .iter()
+            .map(|r| format!("{}|{}|{}", text(&r.key), text(&r.value), r.timestamp))
+            .collect()
     }
 }
 
@@ -75,8 +85,14 @@ fn null_values_pass_a_projection_but_not_a_filter() {
                CREATE STREAM FILTERED as SELECT * FROM INPUT WHERE NAME IS NOT NULL;");
     world.produce("test_topic", None, Some(r#"{"NAME":"null key"}"#), 0);
     world.produce("test_topic", None, None, 0);
-    assert_eq!(world.records("OUTPUT"), vec![r#"null|{"NAME":"null key"}|0"#, "null|null|0"]);
-    assert_eq!(world.records("FILTERED"), vec![r#"null|{"NAME":"null key"}|0"#]);
+    assert_eq!(
+        world.records("OUTPUT"),
+        vec![r#"null|{"NAME":"null key"}|0"#, "null|null|0"]
+    );
+    assert_eq!(
+        world.records("FILTERED"),
+        vec![r#"null|{"NAME":"null key"}|0"#]
+    );
 }
 
 #[test]
@@ -85,20 +101,39 @@ fn key_column_rules_for_persistent_queries() {
     world.topic("t");
     world.run("CREATE STREAM INPUT (ID INT KEY, ID2 INT KEY, NAME STRING) WITH (kafka_topic='t', format='JSON');");
     let missing = world.error("CREATE STREAM OUTPUT as SELECT ID, NAME FROM INPUT;");
-    assert!(missing.message.contains("must include the key columns ID and ID2 in its projection (eg, SELECT ID, ID2...)."), "{missing}");
+    assert!(
+        missing.message.contains(
+            "must include the key columns ID and ID2 in its projection (eg, SELECT ID, ID2...)."
+        ),
+        "{missing}"
+    );
     let twice = world.error("CREATE STREAM OUTPUT as SELECT ID, ID2, ID AS X, NAME FROM INPUT;");
-    assert!(twice.message.contains("The projection contains a key column (`ID`) more than once, aliased as: ID and X."), "{twice}");
+    assert!(
+        twice.message.contains(
+            "The projection contains a key column (`ID`) more than once, aliased as: ID and X."
+        ),
+        "{twice}"
+    );
     let no_values = world.error("CREATE STREAM OUTPUT as SELECT ID, ID2 FROM INPUT;");
-    assert_eq!(no_values.message, "The projection contains no value columns.");
+    assert_eq!(
+        no_values.message,
+        "The projection contains no value columns."
+    );
     world.run("CREATE STREAM OUTPUT AS SELECT ID2, ID, NAME FROM INPUT;");
     let output = world.engine.source("OUTPUT").unwrap();
-    assert_eq!(output.schema_text(), "`ID2` INTEGER KEY, `ID` INTEGER KEY, `NAME` STRING");
+    assert_eq!(
+        output.schema_text(),
+        "`ID2` INTEGER KEY, `ID` INTEGER KEY, `NAME` STRING"
+    );
 }
 
 #[test]
 fn the_new_planner_lets_a_stream_drop_its_key() {
     let mut world = World::new();
-    world.engine.set_property(NEW_QUERY_PLANNER, "true").unwrap();
+    world
+        .engine
+        .set_property(NEW_QUERY_PLANNER, "true")
+        .unwrap();
     world.topic("t");
     world.run("CREATE STREAM input (id STRING KEY, name STRING) WITH (kafka_topic='t', value_format='JSON');
                CREATE STREAM output AS SELECT name FROM input;");
@@ -123,11 +158,17 @@ fn generated_names_and_pseudo_columns() {
 fn sink_topic_names_follow_ksqldb() {
     let mut world = World::new();
     world.topic("t");
-    world.engine.set_property(OUTPUT_TOPIC_PREFIX, "some-prefix-").unwrap();
+    world
+        .engine
+        .set_property(OUTPUT_TOPIC_PREFIX, "some-prefix-")
+        .unwrap();
     world.run("CREATE STREAM TEST (K STRING KEY, source VARCHAR) WITH (kafka_topic='t', value_format='JSON');
                CREATE STREAM OutPut AS SELECT * FROM TEST;
                CREATE STREAM OTHER WITH (KAFKA_TOPIC = 'Fred') AS SELECT * FROM TEST;");
-    assert_eq!(world.engine.source("OUTPUT").unwrap().topic, "some-prefix-OUTPUT");
+    assert_eq!(
+        world.engine.source("OUTPUT").unwrap().topic,
+        "some-prefix-OUTPUT"
+    );
     assert_eq!(world.engine.source("OTHER").unwrap().topic, "Fred");
     assert!(world.log.has_topic("Fred"));
 }
@@ -141,9 +182,17 @@ fn insert_into_checks_the_sink_schema() {
                CREATE STREAM SOURCE2 (K STRING KEY, data BIGINT) WITH (kafka_topic='b', value_format='JSON');
                CREATE STREAM OUTPUT AS SELECT * FROM SOURCE1;");
     let error = world.error("INSERT INTO OUTPUT SELECT * FROM SOURCE2;");
-    assert!(error.message.starts_with("Incompatible schema between results and sink."), "{error}");
+    assert!(
+        error
+            .message
+            .starts_with("Incompatible schema between results and sink."),
+        "{error}"
+    );
     let unknown = world.error("\nINSERT INTO UNKNOWN SELECT * FROM SOURCE1;");
-    assert_eq!((unknown.message.as_str(), unknown.span), ("Source `UNKNOWN` does not exist.", Some(Span::new(2, 13))));
+    assert_eq!(
+        (unknown.message.as_str(), unknown.span),
+        ("Source `UNKNOWN` does not exist.", Some(Span::new(2, 13)))
+    );
 }
 
 #[test]
@@ -155,14 +204,26 @@ fn insert_values_coerces_and_sets_rowtime() {
                INSERT INTO TEST VALUES ('k2', 1, 2, 1.5);");
     assert_eq!(
         world.records("t"),
-        vec![r#"key|{"I":1,"BI":2,"D":3.0}|1234"#.to_string(), r#"k2|{"I":1,"BI":2,"D":1.5}|0"#.to_string()]
+        vec![
+            r#"key|{"I":1,"BI":2,"D":3.0}|1234"#.to_string(),
+            r#"k2|{"I":1,"BI":2,"D":1.5}|0"#.to_string()
+        ]
     );
     let mismatch = world.error("INSERT INTO TEST (K, I) VALUES ('10');");
-    assert_eq!(mismatch.message, "Failed to prepare statement: Expected number columns and values to match: 2, 1");
+    assert_eq!(
+        mismatch.message,
+        "Failed to prepare statement: Expected number columns and values to match: 2, 1"
+    );
     let pseudo = world.error("INSERT INTO TEST (K, ROWOFFSET) VALUES ('10', 5);");
-    assert_eq!(pseudo.message, "Inserting into column `ROWOFFSET` is not allowed.");
+    assert_eq!(
+        pseudo.message,
+        "Inserting into column `ROWOFFSET` is not allowed."
+    );
     let quoted = world.error("INSERT INTO \"test\" (K) VALUES ('10');");
-    assert_eq!(quoted.hint.as_deref(), Some("Did you mean TEST? Hint: try removing double quotes from the source name."));
+    assert_eq!(
+        quoted.hint.as_deref(),
+        Some("Did you mean TEST? Hint: try removing double quotes from the source name.")
+    );
 }
 
 #[test]
@@ -175,7 +236,10 @@ fn a_table_filter_emits_tombstones_and_drops_null_keys() {
     world.produce("t", None, Some("5"), 0);
     world.produce("t", Some("1"), Some("1"), 0);
     world.produce("t", Some("1"), None, 0);
-    assert_eq!(world.records("OUTPUT"), vec!["1|2|0", "1|null|0", "1|null|0"]);
+    assert_eq!(
+        world.records("OUTPUT"),
+        vec!["1|2|0", "1|null|0", "1|null|0"]
+    );
 }
 
 #[test]
@@ -187,12 +251,29 @@ fn push_queries_and_the_pull_query_hint() {
                CREATE TABLE T (K STRING PRIMARY KEY, V INT) WITH (kafka_topic='u', value_format='JSON');");
     world.produce("t", Some("a"), Some(r#"{"V":1}"#), 0);
     world.produce("t", Some("b"), Some(r#"{"V":2}"#), 0);
-    let results = world.run("SELECT K, V * 10 AS TEN FROM S EMIT CHANGES LIMIT 1; SELECT * FROM S;");
-    assert_eq!(results[0], StatementResult::Rows { columns: vec!["K".into(), "TEN".into()], rows: vec![vec!["a".into(), "10".into()]] });
+    let results =
+        world.run("SELECT K, V * 10 AS TEN FROM S EMIT CHANGES LIMIT 1; SELECT * FROM S;");
+    assert_eq!(
+        results[0],
+        StatementResult::Rows {
+            columns: vec!["K".into(), "TEN".into()],
+            rows: vec![vec!["a".into(), "10".into()]]
+        }
+    );
     assert!(matches!(&results[1], StatementResult::Rows { rows, .. } if rows.len() == 2));
-    let pull = world.error("SELECT * FROM T;");
-    assert_eq!(pull.kind, SqlErrorKind::Unsupported);
-    assert!(pull.hint.unwrap().contains("EMIT CHANGES"));
+    world.produce("u", Some("x"), Some(r#"{"V":1}"#), 0);
+    world.produce("u", Some("y"), Some(r#"{"V":2}"#), 0);
+    world.produce("u", Some("x"), Some(r#"{"V":3}"#), 0);
+    world.produce("u", Some("y"), None, 0);
+    world.produce("u", Some("z"), Some(r#"{"V":0}"#), 0);
+    let pull = world.run("SELECT K, V FROM T WHERE V > 0;");
+    assert_eq!(
+        pull[0],
+        StatementResult::Rows {
+            columns: vec!["K".into(), "V".into()],
+            rows: vec![vec!["x".into(), "3".into()]]
+        }
+    );
 }
 
 #[test]
@@ -200,14 +281,28 @@ fn creating_a_source_needs_a_topic() {
     let mut world = World::new();
     let missing = world.error("CREATE STREAM S (V INT) WITH (value_format='JSON');");
     assert!(missing.message.contains("KAFKA_TOPIC") && missing.hint.is_some());
-    let absent = world.error("CREATE STREAM S (V INT) WITH (kafka_topic='nope', value_format='JSON');");
-    assert!(absent.message.starts_with("Topic 'nope' does not exist."), "{absent}");
-    world.run("CREATE STREAM S (V INT) WITH (kafka_topic='nope', value_format='JSON', partitions=3);");
+    let absent =
+        world.error("CREATE STREAM S (V INT) WITH (kafka_topic='nope', value_format='JSON');");
+    assert!(
+        absent.message.starts_with("Topic 'nope' does not exist."),
+        "{absent}"
+    );
+    world.run(
+        "CREATE STREAM S (V INT) WITH (kafka_topic='nope', value_format='JSON', partitions=3);",
+    );
     assert_eq!(world.log.topic("nope").unwrap().n_partitions(), 3);
-    let duplicate = world.error("CREATE STREAM S (V INT) WITH (kafka_topic='nope', value_format='JSON');");
+    let duplicate =
+        world.error("CREATE STREAM S (V INT) WITH (kafka_topic='nope', value_format='JSON');");
     assert!(duplicate.message.contains("already exists"));
-    let delimited = world.error("CREATE STREAM D (V ARRAY<INT>) WITH (kafka_topic='nope', value_format='DELIMITED');");
-    assert!(delimited.message.contains("The 'DELIMITED' format does not support type 'ARRAY'"), "{delimited}");
+    let delimited = world.error(
+        "CREATE STREAM D (V ARRAY<INT>) WITH (kafka_topic='nope', value_format='DELIMITED');",
+    );
+    assert!(
+        delimited
+            .message
+            .contains("The 'DELIMITED' format does not support type 'ARRAY'"),
+        "{delimited}"
+    );
 }
 
 #[test]
@@ -228,8 +323,10 @@ fn unknown_columns_get_the_closest_names() {
 fn drop_terminate_and_print() {
     let mut world = World::new();
     world.topic("t");
-    world.run("CREATE STREAM S (K STRING KEY, V INT) WITH (kafka_topic='t', value_format='JSON');
-               CREATE STREAM S2 AS SELECT * FROM S;");
+    world.run(
+        "CREATE STREAM S (K STRING KEY, V INT) WITH (kafka_topic='t', value_format='JSON');
+               CREATE STREAM S2 AS SELECT * FROM S;",
+    );
     world.produce("t", Some("a"), Some(r#"{"V":1}"#), 1_600_000_000_123);
     let blocked = world.error("DROP STREAM S;");
     assert!(blocked.message.contains("CSAS_S2_0"));
@@ -240,9 +337,16 @@ fn drop_terminate_and_print() {
             lines: vec![
                 "Key format: KAFKA_STRING".into(),
                 "Value format: JSON".into(),
-                r#"rowtime: 2020/09/13 12:26:40.123 Z, key: a, value: {"V":1}, partition: 0"#.into()
+                r#"rowtime: 2020/09/13 12:26:40.123 Z, key: a, value: {"V":1}, partition: 0"#
+                    .into()
             ]
         }
+    );
+    world.engine.run_until_idle(&mut world.log, 0).unwrap();
+    let info = &world.engine.queries()[0];
+    assert_eq!(
+        (info.id.as_str(), info.records_read, info.records_written),
+        ("CSAS_S2_0", 1, 1)
     );
     world.run("TERMINATE CSAS_S2_0; DROP STREAM S2 DELETE TOPIC; DROP STREAM IF EXISTS NOPE;");
     assert!(!world.log.has_topic("S2"));
@@ -254,16 +358,47 @@ fn values_decode_with_the_value_layer() {
     // A sanity check that the sink writes what the value layer reads back.
     let mut world = World::new();
     world.topic("t");
-    world.run("CREATE STREAM S (K INT KEY, V DOUBLE) WITH (kafka_topic='t', format='DELIMITED');
-               CREATE STREAM O AS SELECT K, V / 2 AS HALF FROM S WHERE K BETWEEN 1 AND 3;");
+    world.run(
+        "CREATE STREAM S (K INT KEY, V DOUBLE) WITH (kafka_topic='t', format='DELIMITED');
+               CREATE STREAM O AS SELECT K, V / 2 AS HALF FROM S WHERE K BETWEEN 1 AND 3;",
+    );
     world.produce("t", Some("2"), Some("5.0"), 0);
     world.produce("t", Some("4"), Some("5.0"), 0);
     world.engine.run_until_idle(&mut world.log, 0).unwrap();
     let out = world.log.fetch("O", 0, 0, 10).unwrap();
     assert_eq!(out.len(), 1);
     let source = world.engine.source("O").unwrap();
-    let value = deserialize(&source.value_format, &source.value_columns, out[0].value.as_deref()).unwrap().unwrap();
+    let value = deserialize(
+        &source.value_format,
+        &source.value_columns,
+        out[0].value.as_deref(),
+    )
+    .unwrap()
+    .unwrap();
     assert_eq!(display_value(&value[0]), "2.5");
+}
+
+#[test]
+fn a_timestamp_column_sets_the_row_time() {
+    let mut world = World::new();
+    world.topic("t");
+    world.run("CREATE STREAM S (K STRING KEY, EVENT_TS BIGINT, AT STRING) WITH (kafka_topic='t', value_format='JSON', timestamp='event_ts');
+               CREATE STREAM P (K STRING KEY, AT STRING) WITH (kafka_topic='t', value_format='JSON', timestamp='AT', timestamp_format='yyyy-MM-dd HH:mm:ss');
+               CREATE STREAM O AS SELECT K, ROWTIME AS RT FROM S;
+               CREATE STREAM Q AS SELECT K, ROWTIME AS RT FROM P;");
+    world.produce(
+        "t",
+        Some("a"),
+        Some(r#"{"EVENT_TS":42,"AT":"2020-09-13 12:26:40"}"#),
+        7,
+    );
+    assert_eq!(world.records("O"), vec![r#"a|{"RT":42}|42"#]);
+    assert_eq!(
+        world.records("Q"),
+        vec![r#"a|{"RT":1600000000000}|1600000000000"#]
+    );
+    let wrong = world.error("CREATE STREAM W (K STRING KEY, X INT) WITH (kafka_topic='t', value_format='JSON', timestamp='x');");
+    assert!(wrong.message.contains("Timestamp column, `X`"), "{wrong}");
 }
 
 mod no_panics {
@@ -271,13 +406,89 @@ mod no_panics {
     use proptest::prelude::*;
 
     const WORDS: &[&str] = &[
-        "CREATE", "STREAM", "TABLE", "AS", "SELECT", "*", "FROM", "WHERE", "WITH", "(", ")", ",", ";", "S", "T", "K", "V",
-        "N", "ROWTIME", "ROWOFFSET", "KEY", "PRIMARY", "INT", "STRING", "DOUBLE", "ARRAY<INT>", "EMIT", "CHANGES", "LIMIT",
-        "1", "0", "-1", "2.5", "'x'", "NULL", "+", "-", "/", "%", "=", "<", "->", "[1]", "CASE", "WHEN", "THEN", "ELSE",
-        "END", "INSERT", "INTO", "VALUES", "PRINT", "'t'", "FROM BEGINNING", "SHOW", "STREAMS", "QUERIES", "DROP",
-        "DESCRIBE", "EXPLAIN", "TERMINATE", "ALL", "CAST", "LIKE", "BETWEEN", "AND", "OR", "NOT", "IS", "IN", "ABS",
-        "UCASE", "CONCAT", "kafka_topic='t'", "value_format='JSON'", "value_format='DELIMITED'", "format='KAFKA'",
-        "partitions=2", "STRUCT(A := 1)", "MAP('a' := 1)", "ARRAY[1, 2]", "CSAS_S2_0", "INSERTQUERY_1",
+        "CREATE",
+        "STREAM",
+        "TABLE",
+        "AS",
+        "SELECT",
+        "*",
+        "FROM",
+        "WHERE",
+        "WITH",
+        "(",
+        ")",
+        ",",
+        ";",
+        "S",
+        "T",
+        "K",
+        "V",
+        "N",
+        "ROWTIME",
+        "ROWOFFSET",
+        "KEY",
+        "PRIMARY",
+        "INT",
+        "STRING",
+        "DOUBLE",
+        "ARRAY<INT>",
+        "EMIT",
+        "CHANGES",
+        "LIMIT",
+        "1",
+        "0",
+        "-1",
+        "2.5",
+        "'x'",
+        "NULL",
+        "+",
+        "-",
+        "/",
+        "%",
+        "=",
+        "<",
+        "->",
+        "[1]",
+        "CASE",
+        "WHEN",
+        "THEN",
+        "ELSE",
+        "END",
+        "INSERT",
+        "INTO",
+        "VALUES",
+        "PRINT",
+        "'t'",
+        "FROM BEGINNING",
+        "SHOW",
+        "STREAMS",
+        "QUERIES",
+        "DROP",
+        "DESCRIBE",
+        "EXPLAIN",
+        "TERMINATE",
+        "ALL",
+        "CAST",
+        "LIKE",
+        "BETWEEN",
+        "AND",
+        "OR",
+        "NOT",
+        "IS",
+        "IN",
+        "ABS",
+        "UCASE",
+        "CONCAT",
+        "kafka_topic='t'",
+        "value_format='JSON'",
+        "value_format='DELIMITED'",
+        "format='KAFKA'",
+        "partitions=2",
+        "STRUCT(A := 1)",
+        "MAP('a' := 1)",
+        "ARRAY[1, 2]",
+        "CSAS_S2_0",
+        "INSERTQUERY_1",
     ];
 
     fn fresh() -> World {

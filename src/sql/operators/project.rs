@@ -27,7 +27,10 @@ impl Operator for Project {
             match expr.eval(&row.values) {
                 Ok(value) => values.push(value),
                 Err(error) => {
-                    log.record(format!("Error computing column {name} at offset {}: {}", row.offset, error.message));
+                    log.record(format!(
+                        "Error computing column {name} at offset {}: {}",
+                        row.offset, error.message
+                    ));
                     values.push(Value::Null);
                 }
             }
@@ -35,11 +38,23 @@ impl Operator for Project {
         values.push(Value::BigInt(row.timestamp));
         values.push(Value::Int(i32::try_from(row.partition).unwrap_or(i32::MAX)));
         values.push(Value::BigInt(i64::try_from(row.offset).unwrap_or(i64::MAX)));
-        out.push(Row { values, n_keys: self.key_exprs.len(), ..row });
+        out.push(Row {
+            values,
+            n_keys: self.key_exprs.len(),
+            ..row
+        });
     }
 
     fn describe(&self) -> String {
-        let names: Vec<&str> = self.value_exprs.iter().map(|(name, _)| name.as_str()).collect();
-        format!("Project ({} key column(s); values: {})", self.key_exprs.len(), names.join(", "))
+        let names: Vec<&str> = self
+            .value_exprs
+            .iter()
+            .map(|(name, _)| name.as_str())
+            .collect();
+        format!(
+            "Project ({} key column(s); values: {})",
+            self.key_exprs.len(),
+            names.join(", ")
+        )
     }
 }

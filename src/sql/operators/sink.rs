@@ -28,7 +28,11 @@ impl Sink {
         let value = if row.tombstone {
             None
         } else {
-            format::serialize(&self.value_format, &self.value_columns, row.value(self.value_columns.len()))?
+            format::serialize(
+                &self.value_format,
+                &self.value_columns,
+                row.value(self.value_columns.len()),
+            )?
         };
         let timestamp = match self.timestamp_idx.and_then(|idx| row.values.get(idx)) {
             Some(Value::BigInt(ms) | Value::Timestamp(ms)) => *ms,

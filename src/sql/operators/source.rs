@@ -40,25 +40,38 @@ impl SourceDecoder {
                 Ok(Some(key)) => values.extend(key),
                 Ok(None) => values.extend(std::iter::repeat_n(Value::Null, n_keys)),
                 Err(error) => {
-                    log.record(format!("Failed to deserialize key at {}-{}: {error}", record.partition, record.offset));
+                    log.record(format!(
+                        "Failed to deserialize key at {}-{}: {error}",
+                        record.partition, record.offset
+                    ));
                     return None;
                 }
             }
             if self.kind == SourceKind::Table && values.iter().any(Value::is_null) {
-                log.record(format!("Dropped a table record with a null key at {}-{}", record.partition, record.offset));
+                log.record(format!(
+                    "Dropped a table record with a null key at {}-{}",
+                    record.partition, record.offset
+                ));
                 return None;
             }
         }
         values.truncate(n_keys);
         values.resize(n_keys, Value::Null);
-        let tombstone = match format::deserialize(&self.value_format, &self.value_columns, record.value.as_deref()) {
+        let tombstone = match format::deserialize(
+            &self.value_format,
+            &self.value_columns,
+            record.value.as_deref(),
+        ) {
             Ok(Some(value)) => {
                 values.extend(value);
                 false
             }
             Ok(None) => true,
             Err(error) => {
-                log.record(format!("Failed to deserialize value at {}-{}: {error}", record.partition, record.offset));
+                log.record(format!(
+                    "Failed to deserialize value at {}-{}: {error}",
+                    record.partition, record.offset
+                ));
                 return None;
             }
         };
@@ -68,15 +81,29 @@ impl SourceDecoder {
             match self.extract_timestamp(&values, column) {
                 Some(extracted) => timestamp = extracted,
                 None => {
-                    log.record(format!("Dropped a record without a valid timestamp column at {}-{}", record.partition, record.offset));
+                    log.record(format!(
+                        "Dropped a record without a valid timestamp column at {}-{}",
+                        record.partition, record.offset
+                    ));
                     return None;
                 }
             }
         }
         values.push(Value::BigInt(timestamp));
-        values.push(Value::Int(i32::try_from(record.partition).unwrap_or(i32::MAX)));
-        values.push(Value::BigInt(i64::try_from(record.offset).unwrap_or(i64::MAX)));
-        Some(Row { values, n_keys, tombstone, timestamp, partition: record.partition, offset: record.offset })
+        values.push(Value::Int(
+            i32::try_from(record.partition).unwrap_or(i32::MAX),
+        ));
+        values.push(Value::BigInt(
+            i64::try_from(record.offset).unwrap_or(i64::MAX),
+        ));
+        Some(Row {
+            values,
+            n_keys,
+            tombstone,
+            timestamp,
+            partition: record.partition,
+            offset: record.offset,
+        })
     }
 
     fn extract_timestamp(&self, values: &[Value], column: &TimestampColumn) -> Option<i64> {
@@ -84,8 +111,14 @@ impl SourceDecoder {
             Value::BigInt(ms) | Value::Timestamp(ms) => Some(*ms),
             Value::Int(ms) => Some(i64::from(*ms)),
             Value::String(text) => {
-                let pattern = column.format.clone().unwrap_or_else(|| "yyyy-MM-dd'T'HH:mm:ss.SSS".to_string());
-                match functions::call_scalar("STRINGTOTIMESTAMP", &[Value::String(text.clone()), Value::String(pattern)]) {
+                let pattern = column
+                    .format
+                    .clone()
+                    .unwrap_or_else(|| "yyyy-MM-dd'T'HH:mm:ss.SSS".to_string());
+                match functions::call_scalar(
+                    "STRINGTOTIMESTAMP",
+                    &[Value::String(text.clone()), Value::String(pattern)],
+                ) {
                     Ok(Value::BigInt(ms)) | Ok(Value::Timestamp(ms)) => Some(ms),
                     _ => None,
                 }

@@ -19,7 +19,9 @@ pub(crate) struct Cursor {
 static DIALECT: KsqlDialect = KsqlDialect;
 
 /// Words that start a clause and can never begin an expression.
-const CLAUSE_KEYWORDS: &[&str] = &["FROM", "WHERE", "GROUP", "HAVING", "EMIT", "LIMIT", "WINDOW", "SELECT", "VALUES"];
+const CLAUSE_KEYWORDS: &[&str] = &[
+    "FROM", "WHERE", "GROUP", "HAVING", "EMIT", "LIMIT", "WINDOW", "SELECT", "VALUES",
+];
 
 impl Cursor {
     pub(crate) fn new(tokens: Vec<TokenWithSpan>) -> Cursor {
@@ -28,7 +30,9 @@ impl Cursor {
             .rev()
             .find(|t| !matches!(t.token, Token::Whitespace(_) | Token::EOF))
             .and_then(|t| Span::from_location(t.span.end));
-        let parser = Parser::new(&DIALECT).with_recursion_limit(RECURSION_LIMIT).with_tokens_with_locations(tokens);
+        let parser = Parser::new(&DIALECT)
+            .with_recursion_limit(RECURSION_LIMIT)
+            .with_tokens_with_locations(tokens);
         Cursor { parser, end }
     }
 
@@ -76,7 +80,11 @@ impl Cursor {
     }
 
     pub(crate) fn eat_words(&mut self, words: &[&str]) -> bool {
-        if words.iter().enumerate().all(|(n, word)| self.peek_nth_word(n, word)) {
+        if words
+            .iter()
+            .enumerate()
+            .all(|(n, word)| self.peek_nth_word(n, word))
+        {
             for _ in words {
                 self.next();
             }
@@ -120,7 +128,10 @@ impl Cursor {
             Token::EOF => "end of input".to_string(),
             token => format!("'{token}'"),
         };
-        SqlError::parse(format!("Syntax error: expected {expected}, found {found}"), self.span())
+        SqlError::parse(
+            format!("Syntax error: expected {expected}, found {found}"),
+            self.span(),
+        )
     }
 
     /// An identifier: unquoted words are upper-cased, quoted ones kept as written.
@@ -129,8 +140,16 @@ impl Cursor {
         match &self.peek().token {
             Token::Word(word) => {
                 let ident = match word.quote_style {
-                    Some(_) => Ident { name: word.value.clone(), quoted: true, span },
-                    None => Ident { name: word.value.to_ascii_uppercase(), quoted: false, span },
+                    Some(_) => Ident {
+                        name: word.value.clone(),
+                        quoted: true,
+                        span,
+                    },
+                    None => Ident {
+                        name: word.value.to_ascii_uppercase(),
+                        quoted: false,
+                        span,
+                    },
                 };
                 self.next();
                 Ok(ident)
@@ -165,7 +184,12 @@ impl Cursor {
         if let Token::Number(digits, _) = &self.peek().token {
             let digits = digits.clone();
             self.next();
-            digits.parse::<u64>().map_err(|_| SqlError::parse(format!("Syntax error: expected a whole number, found '{digits}'"), span))
+            digits.parse::<u64>().map_err(|_| {
+                SqlError::parse(
+                    format!("Syntax error: expected a whole number, found '{digits}'"),
+                    span,
+                )
+            })
         } else {
             Err(self.unexpected("a whole number"))
         }
@@ -179,7 +203,10 @@ impl Cursor {
             return Err(self.unexpected("an expression"));
         }
         let end = self.end;
-        let parsed = self.parser.parse_expr().map_err(|error| parser_error(error, span.or(end)))?;
+        let parsed = self
+            .parser
+            .parse_expr()
+            .map_err(|error| parser_error(error, span.or(end)))?;
         convert_expr(parsed)
     }
 
@@ -217,7 +244,9 @@ pub(crate) fn parser_error(error: ParserError, fallback: Option<Span>) -> SqlErr
     let (message, span) = match message.rfind(" at Line: ") {
         Some(at) => {
             let location = message.get(at + " at Line: ".len()..).unwrap_or("");
-            let mut numbers = location.split(", Column: ").map(|n| n.trim().parse::<u32>().ok());
+            let mut numbers = location
+                .split(", Column: ")
+                .map(|n| n.trim().parse::<u32>().ok());
             let span = match (numbers.next().flatten(), numbers.next().flatten()) {
                 (Some(line), Some(column)) if line > 0 => Some(Span::new(line, column)),
                 _ => fallback,
@@ -226,6 +255,8 @@ pub(crate) fn parser_error(error: ParserError, fallback: Option<Span>) -> SqlErr
         }
         None => (message, fallback),
     };
-    let message = message.replace("Expected: ", "expected ").replace(", found: ", ", found ");
+    let message = message
+        .replace("Expected: ", "expected ")
+        .replace(", found: ", ", found ");
     SqlError::parse(format!("Syntax error: {message}"), span)
 }

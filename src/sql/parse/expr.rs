@@ -9,15 +9,29 @@ use sqlparser::ast as sp;
 
 pub(crate) fn convert_expr(expr: sp::Expr) -> Result<Expr, SqlError> {
     Ok(match expr {
-        sp::Expr::Identifier(ident) => Expr::Column { qualifier: None, name: ident_of(&ident) },
+        sp::Expr::Identifier(ident) => Expr::Column {
+            qualifier: None,
+            name: ident_of(&ident),
+        },
         sp::Expr::CompoundIdentifier(parts) => match parts.as_slice() {
-            [name] => Expr::Column { qualifier: None, name: ident_of(name) },
-            [qualifier, name] => Expr::Column { qualifier: Some(ident_of(qualifier)), name: ident_of(name) },
+            [name] => Expr::Column {
+                qualifier: None,
+                name: ident_of(name),
+            },
+            [qualifier, name] => Expr::Column {
+                qualifier: Some(ident_of(qualifier)),
+                name: ident_of(name),
+            },
             _ => {
                 let span = parts.first().and_then(|p| span_of(p.span));
                 let text: Vec<String> = parts.iter().map(|p| p.value.clone()).collect();
-                return Err(SqlError::parse(format!("Syntax error: '{}' has too many parts", text.join(".")), span)
-                    .with_hint("refer to a column as `name` or `source.name`; use `->` for struct fields"));
+                return Err(SqlError::parse(
+                    format!("Syntax error: '{}' has too many parts", text.join(".")),
+                    span,
+                )
+                .with_hint(
+                    "refer to a column as `name` or `source.name`; use `->` for struct fields",
+                ));
             }
         },
         sp::Expr::Value(value) => convert_value(value)?,
@@ -28,30 +42,58 @@ pub(crate) fn convert_expr(expr: sp::Expr) -> Result<Expr, SqlError> {
                 sp::UnaryOperator::Not => Expr::Not(Box::new(inner)),
                 sp::UnaryOperator::Plus => inner,
                 sp::UnaryOperator::Minus => match inner {
-                    Expr::Literal { value: Literal::Integer(digits), span } if !digits.starts_with('-') => {
-                        Expr::Literal { value: Literal::Integer(format!("-{digits}")), span }
-                    }
-                    Expr::Literal { value: Literal::Decimal(digits), span } if !digits.starts_with('-') => {
-                        Expr::Literal { value: Literal::Decimal(format!("-{digits}")), span }
-                    }
-                    Expr::Literal { value: Literal::Double(digits), span } if !digits.starts_with('-') => {
-                        Expr::Literal { value: Literal::Double(format!("-{digits}")), span }
-                    }
+                    Expr::Literal {
+                        value: Literal::Integer(digits),
+                        span,
+                    } if !digits.starts_with('-') => Expr::Literal {
+                        value: Literal::Integer(format!("-{digits}")),
+                        span,
+                    },
+                    Expr::Literal {
+                        value: Literal::Decimal(digits),
+                        span,
+                    } if !digits.starts_with('-') => Expr::Literal {
+                        value: Literal::Decimal(format!("-{digits}")),
+                        span,
+                    },
+                    Expr::Literal {
+                        value: Literal::Double(digits),
+                        span,
+                    } if !digits.starts_with('-') => Expr::Literal {
+                        value: Literal::Double(format!("-{digits}")),
+                        span,
+                    },
                     other => Expr::Negate(Box::new(other)),
                 },
                 other => return Err(unsupported(&format!("the operator {other}"), inner.span())),
             }
         }
         sp::Expr::BinaryOp { left, op, right } => convert_binary(*left, op, *right)?,
-        sp::Expr::IsNull(inner) => Expr::IsNull { expr: Box::new(convert_expr(*inner)?), negated: false },
-        sp::Expr::IsNotNull(inner) => Expr::IsNull { expr: Box::new(convert_expr(*inner)?), negated: true },
-        sp::Expr::IsDistinctFrom(left, right) => {
-            Expr::IsDistinctFrom { left: Box::new(convert_expr(*left)?), right: Box::new(convert_expr(*right)?), negated: false }
-        }
-        sp::Expr::IsNotDistinctFrom(left, right) => {
-            Expr::IsDistinctFrom { left: Box::new(convert_expr(*left)?), right: Box::new(convert_expr(*right)?), negated: true }
-        }
-        sp::Expr::Like { negated, any, expr, pattern, escape_char } => {
+        sp::Expr::IsNull(inner) => Expr::IsNull {
+            expr: Box::new(convert_expr(*inner)?),
+            negated: false,
+        },
+        sp::Expr::IsNotNull(inner) => Expr::IsNull {
+            expr: Box::new(convert_expr(*inner)?),
+            negated: true,
+        },
+        sp::Expr::IsDistinctFrom(left, right) => Expr::IsDistinctFrom {
+            left: Box::new(convert_expr(*left)?),
+            right: Box::new(convert_expr(*right)?),
+            negated: false,
+        },
+        sp::Expr::IsNotDistinctFrom(left, right) => Expr::IsDistinctFrom {
+            left: Box::new(convert_expr(*left)?),
+            right: Box::new(convert_expr(*right)?),
+            negated: true,
+        },
+        sp::Expr::Like {
+            negated,
+            any,
+            expr,
+            pattern,
+            escape_char,
+        } => {
             let expr = convert_expr(*expr)?;
             if any {
                 return Err(unsupported("LIKE ANY", expr.span()));
@@ -76,37 +118,80 @@ pub(crate) fn convert_expr(expr: sp::Expr) -> Result<Expr, SqlError> {
                 }
                 },
             };
-            Expr::Like { expr: Box::new(expr), pattern: Box::new(convert_expr(*pattern)?), escape, negated }
+            Expr::Like {
+                expr: Box::new(expr),
+                pattern: Box::new(convert_expr(*pattern)?),
+                escape,
+                negated,
+            }
         }
-        sp::Expr::Between { expr, negated, low, high } => Expr::Between {
+        sp::Expr::Between {
+            expr,
+            negated,
+            low,
+            high,
+        } => Expr::Between {
             expr: Box::new(convert_expr(*expr)?),
             low: Box::new(convert_expr(*low)?),
             high: Box::new(convert_expr(*high)?),
             negated,
         },
-        sp::Expr::In { expr, target: sp::InTarget::List(list), negated, global: false } => Expr::InList {
+        sp::Expr::In {
+            expr,
+            target: sp::InTarget::List(list),
+            negated,
+            global: false,
+        } => Expr::InList {
             expr: Box::new(convert_expr(*expr)?),
-            list: list.into_iter().map(convert_expr).collect::<Result<_, _>>()?,
+            list: list
+                .into_iter()
+                .map(convert_expr)
+                .collect::<Result<_, _>>()?,
             negated,
         },
-        sp::Expr::Case { operand, conditions, else_result, .. } => Expr::Case {
-            operand: operand.map(|o| convert_expr(*o).map(Box::new)).transpose()?,
+        sp::Expr::Case {
+            operand,
+            conditions,
+            else_result,
+            ..
+        } => Expr::Case {
+            operand: operand
+                .map(|o| convert_expr(*o).map(Box::new))
+                .transpose()?,
             branches: conditions
                 .into_iter()
                 .map(|when| Ok((convert_expr(when.condition)?, convert_expr(when.result)?)))
                 .collect::<Result<_, SqlError>>()?,
-            else_result: else_result.map(|e| convert_expr(*e).map(Box::new)).transpose()?,
+            else_result: else_result
+                .map(|e| convert_expr(*e).map(Box::new))
+                .transpose()?,
         },
-        sp::Expr::Cast { kind, expr, data_type, .. } => {
+        sp::Expr::Cast {
+            kind,
+            expr,
+            data_type,
+            ..
+        } => {
             let inner = convert_expr(*expr)?;
             if !matches!(kind, sp::CastKind::Cast) {
-                return Err(unsupported("this form of cast (use CAST(x AS type))", inner.span()));
+                return Err(unsupported(
+                    "this form of cast (use CAST(x AS type))",
+                    inner.span(),
+                ));
             }
             let span = inner.span();
-            Expr::Cast { expr: Box::new(inner), ty: convert_data_type(&data_type).map_err(|e| e.at(span))? }
+            Expr::Cast {
+                expr: Box::new(inner),
+                ty: convert_data_type(&data_type).map_err(|e| e.at(span))?,
+            }
         }
         sp::Expr::Function(function) => convert_function(function)?,
-        sp::Expr::Substring { expr, substring_from, substring_for, .. } => {
+        sp::Expr::Substring {
+            expr,
+            substring_from,
+            substring_for,
+            ..
+        } => {
             let mut args = vec![convert_expr(*expr)?];
             if let Some(from) = substring_from {
                 args.push(convert_expr(*from)?);
@@ -115,15 +200,33 @@ pub(crate) fn convert_expr(expr: sp::Expr) -> Result<Expr, SqlError> {
                 args.push(convert_expr(*length)?);
             }
             let span = args.first().and_then(Expr::span);
-            Expr::Function { name: "SUBSTRING".into(), args, star: false, span }
+            Expr::Function {
+                name: "SUBSTRING".into(),
+                args,
+                star: false,
+                span,
+            }
         }
-        sp::Expr::Trim { expr, trim_where, trim_what, trim_characters } => {
+        sp::Expr::Trim {
+            expr,
+            trim_where,
+            trim_what,
+            trim_characters,
+        } => {
             let inner = convert_expr(*expr)?;
             if trim_where.is_some() || trim_what.is_some() || trim_characters.is_some() {
-                return Err(unsupported("TRIM with BOTH/LEADING/TRAILING (use TRIM, LTRIM or RTRIM)", inner.span()));
+                return Err(unsupported(
+                    "TRIM with BOTH/LEADING/TRAILING (use TRIM, LTRIM or RTRIM)",
+                    inner.span(),
+                ));
             }
             let span = inner.span();
-            Expr::Function { name: "TRIM".into(), args: vec![inner], star: false, span }
+            Expr::Function {
+                name: "TRIM".into(),
+                args: vec![inner],
+                star: false,
+                span,
+            }
         }
         sp::Expr::Ceil { expr, field } => convert_ceil_floor("CEIL", *expr, field)?,
         sp::Expr::Floor { expr, field } => convert_ceil_floor("FLOOR", *expr, field)?,
@@ -131,41 +234,65 @@ pub(crate) fn convert_expr(expr: sp::Expr) -> Result<Expr, SqlError> {
             let mut result = convert_expr(*root)?;
             for access in access_chain {
                 result = match access {
-                    sp::AccessExpr::Subscript(sp::Subscript::Index { index }) => {
-                        Expr::Subscript { expr: Box::new(result), index: Box::new(convert_expr(index)?) }
-                    }
-                    sp::AccessExpr::Dot(sp::Expr::Identifier(field)) => {
-                        Expr::Dereference { expr: Box::new(result), field: ident_of(&field).name }
-                    }
+                    sp::AccessExpr::Subscript(sp::Subscript::Index { index }) => Expr::Subscript {
+                        expr: Box::new(result),
+                        index: Box::new(convert_expr(index)?),
+                    },
+                    sp::AccessExpr::Dot(sp::Expr::Identifier(field)) => Expr::Dereference {
+                        expr: Box::new(result),
+                        field: ident_of(&field).name,
+                    },
                     _ => return Err(unsupported("array slices", result.span())),
                 };
             }
             result
         }
-        sp::Expr::Array(array) => {
-            Expr::ArrayLiteral(array.elem.into_iter().map(convert_expr).collect::<Result<_, _>>()?)
-        }
+        sp::Expr::Array(array) => Expr::ArrayLiteral(
+            array
+                .elem
+                .into_iter()
+                .map(convert_expr)
+                .collect::<Result<_, _>>()?,
+        ),
         other => {
             let text = other.to_string();
-            return Err(SqlError::parse(format!("Syntax error: '{text}' is not a ksqlDB expression"), None));
+            return Err(SqlError::parse(
+                format!("Syntax error: '{text}' is not a ksqlDB expression"),
+                None,
+            ));
         }
     })
 }
 
 /// sqlparser gives CEIL and FLOOR their own nodes; to ksqlDB they are plain functions.
-fn convert_ceil_floor(name: &str, expr: sp::Expr, field: sp::CeilFloorKind) -> Result<Expr, SqlError> {
+fn convert_ceil_floor(
+    name: &str,
+    expr: sp::Expr,
+    field: sp::CeilFloorKind,
+) -> Result<Expr, SqlError> {
     let inner = convert_expr(expr)?;
     let span = inner.span();
     let mut args = vec![inner];
     match field {
         sp::CeilFloorKind::DateTimeField(sp::DateTimeField::NoDateTime) => {}
         sp::CeilFloorKind::Scale(scale) => args.push(convert_value(scale)?),
-        sp::CeilFloorKind::DateTimeField(_) => return Err(unsupported(&format!("{name}(x TO unit)"), span)),
+        sp::CeilFloorKind::DateTimeField(_) => {
+            return Err(unsupported(&format!("{name}(x TO unit)"), span))
+        }
     }
-    Ok(Expr::Function { name: name.to_string(), args, star: false, span })
+    Ok(Expr::Function {
+        name: name.to_string(),
+        args,
+        star: false,
+        span,
+    })
 }
 
-fn convert_binary(left: sp::Expr, op: sp::BinaryOperator, right: sp::Expr) -> Result<Expr, SqlError> {
+fn convert_binary(
+    left: sp::Expr,
+    op: sp::BinaryOperator,
+    right: sp::Expr,
+) -> Result<Expr, SqlError> {
     if op == sp::BinaryOperator::Arrow {
         let base = convert_expr(left)?;
         let field = match right {
@@ -177,7 +304,10 @@ fn convert_binary(left: sp::Expr, op: sp::BinaryOperator, right: sp::Expr) -> Re
                 ))
             }
         };
-        return Ok(Expr::Dereference { expr: Box::new(base), field });
+        return Ok(Expr::Dereference {
+            expr: Box::new(base),
+            field,
+        });
     }
     let left = convert_expr(left)?;
     let right = convert_expr(right)?;
@@ -203,22 +333,39 @@ fn convert_binary(left: sp::Expr, op: sp::BinaryOperator, right: sp::Expr) -> Re
         }
         other => return Err(unsupported(&format!("the operator {other}"), left.span())),
     };
-    Ok(Expr::Binary { op, left: Box::new(left), right: Box::new(right) })
+    Ok(Expr::Binary {
+        op,
+        left: Box::new(left),
+        right: Box::new(right),
+    })
 }
 
 fn convert_function(function: sp::Function) -> Result<Expr, SqlError> {
     let (name, span) = match function.name.0.as_slice() {
-        [sp::ObjectNamePart::Identifier(ident)] => (ident.value.to_ascii_uppercase(), span_of(ident.span)),
-        _ => return Err(SqlError::parse(format!("Syntax error: unknown function {}", function.name), None)),
+        [sp::ObjectNamePart::Identifier(ident)] => {
+            (ident.value.to_ascii_uppercase(), span_of(ident.span))
+        }
+        _ => {
+            return Err(SqlError::parse(
+                format!("Syntax error: unknown function {}", function.name),
+                None,
+            ))
+        }
     };
     if function.over.is_some() || function.filter.is_some() || !function.within_group.is_empty() {
-        return Err(unsupported("window functions (OVER, FILTER, WITHIN GROUP)", span));
+        return Err(unsupported(
+            "window functions (OVER, FILTER, WITHIN GROUP)",
+            span,
+        ));
     }
     let list = match function.args {
         sp::FunctionArguments::None => Vec::new(),
         sp::FunctionArguments::List(list) => {
             if list.duplicate_treatment.is_some() || !list.clauses.is_empty() {
-                return Err(unsupported("DISTINCT or ORDER BY inside a function call", span));
+                return Err(unsupported(
+                    "DISTINCT or ORDER BY inside a function call",
+                    span,
+                ));
             }
             list.args
         }
@@ -234,13 +381,26 @@ fn convert_function(function: sp::Function) -> Result<Expr, SqlError> {
                 op: sp::BinaryOperator::Assignment,
                 right,
             })) => named.push((*left, *right)),
-            sp::FunctionArg::Unnamed(sp::FunctionArgExpr::Expr(expr)) => args.push(convert_expr(expr)?),
-            sp::FunctionArg::Unnamed(sp::FunctionArgExpr::Wildcard) => star = true,
-            sp::FunctionArg::Named { name, arg: sp::FunctionArgExpr::Expr(arg), .. } => {
-                named.push((sp::Expr::Identifier(name), arg))
+            sp::FunctionArg::Unnamed(sp::FunctionArgExpr::Expr(expr)) => {
+                args.push(convert_expr(expr)?)
             }
-            sp::FunctionArg::ExprNamed { name, arg: sp::FunctionArgExpr::Expr(arg), .. } => named.push((name, arg)),
-            _ => return Err(SqlError::parse(format!("Syntax error: unexpected argument of {name}"), span)),
+            sp::FunctionArg::Unnamed(sp::FunctionArgExpr::Wildcard) => star = true,
+            sp::FunctionArg::Named {
+                name,
+                arg: sp::FunctionArgExpr::Expr(arg),
+                ..
+            } => named.push((sp::Expr::Identifier(name), arg)),
+            sp::FunctionArg::ExprNamed {
+                name,
+                arg: sp::FunctionArgExpr::Expr(arg),
+                ..
+            } => named.push((name, arg)),
+            _ => {
+                return Err(SqlError::parse(
+                    format!("Syntax error: unexpected argument of {name}"),
+                    span,
+                ))
+            }
         }
     }
     match name.as_str() {
@@ -287,16 +447,32 @@ fn convert_value(value: sp::ValueWithSpan) -> Result<Expr, SqlError> {
                 Literal::Integer(digits)
             }
         }
-        other => return Err(SqlError::parse(format!("Syntax error: unsupported literal {other}"), span)),
+        other => {
+            return Err(SqlError::parse(
+                format!("Syntax error: unsupported literal {other}"),
+                span,
+            ))
+        }
     };
-    Ok(Expr::Literal { value: literal, span })
+    Ok(Expr::Literal {
+        value: literal,
+        span,
+    })
 }
 
 pub(crate) fn ident_of(ident: &sp::Ident) -> Ident {
     let span = span_of(ident.span);
     match ident.quote_style {
-        Some(_) => Ident { name: ident.value.clone(), quoted: true, span },
-        None => Ident { name: ident.value.to_ascii_uppercase(), quoted: false, span },
+        Some(_) => Ident {
+            name: ident.value.clone(),
+            quoted: true,
+            span,
+        },
+        None => Ident {
+            name: ident.value.to_ascii_uppercase(),
+            quoted: false,
+            span,
+        },
     }
 }
 

@@ -8,9 +8,9 @@
 //! touches this module.
 
 pub mod complete;
+mod cursor;
 pub mod dialect;
 pub mod highlight;
-mod cursor;
 mod expr;
 mod query;
 mod statement;
@@ -43,9 +43,14 @@ pub fn parse_expression(sql: &str) -> Result<super::ast::Expr, SqlError> {
 }
 
 fn tokenize(sql: &str) -> Result<Vec<TokenWithSpan>, SqlError> {
-    let tokens = Tokenizer::new(&KsqlDialect, sql).tokenize_with_location().map_err(|error| {
-        SqlError::parse(format!("Syntax error: {}", error.message), Span::from_location(error.location))
-    })?;
+    let tokens = Tokenizer::new(&KsqlDialect, sql)
+        .tokenize_with_location()
+        .map_err(|error| {
+            SqlError::parse(
+                format!("Syntax error: {}", error.message),
+                Span::from_location(error.location),
+            )
+        })?;
     Ok(split_double_angle_brackets(tokens))
 }
 
@@ -93,7 +98,10 @@ fn is_significant(token: &TokenWithSpan) -> bool {
 fn text_between(sql: &str, start: Span, end: Span) -> String {
     let start_byte = byte_offset(sql, start).unwrap_or(0);
     let end_byte = byte_offset(sql, end).unwrap_or(sql.len());
-    sql.get(start_byte..end_byte.max(start_byte)).unwrap_or("").trim().to_string()
+    sql.get(start_byte..end_byte.max(start_byte))
+        .unwrap_or("")
+        .trim()
+        .to_string()
 }
 
 fn byte_offset(sql: &str, position: Span) -> Option<usize> {

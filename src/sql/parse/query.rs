@@ -11,8 +11,25 @@ use sqlparser::tokenizer::Token;
 
 /// Words that end a clause, so they are never read as an alias.
 const CLAUSE_WORDS: &[&str] = &[
-    "FROM", "WHERE", "GROUP", "PARTITION", "HAVING", "EMIT", "LIMIT", "WINDOW", "JOIN", "INNER", "LEFT", "RIGHT", "FULL",
-    "OUTER", "ON", "WITHIN", "AS", "ORDER", "UNION",
+    "FROM",
+    "WHERE",
+    "GROUP",
+    "PARTITION",
+    "HAVING",
+    "EMIT",
+    "LIMIT",
+    "WINDOW",
+    "JOIN",
+    "INNER",
+    "LEFT",
+    "RIGHT",
+    "FULL",
+    "OUTER",
+    "ON",
+    "WITHIN",
+    "AS",
+    "ORDER",
+    "UNION",
 ];
 
 pub(crate) fn parse_query(cursor: &mut Cursor) -> Result<Query, SqlError> {
@@ -20,7 +37,9 @@ pub(crate) fn parse_query(cursor: &mut Cursor) -> Result<Query, SqlError> {
     cursor.expect_word("SELECT")?;
     let items = select_items(cursor)?;
     if !cursor.peek_word("FROM") {
-        return Err(cursor.unexpected("FROM").with_hint("a ksqlDB query reads from a stream or table: SELECT ... FROM name"));
+        return Err(cursor
+            .unexpected("FROM")
+            .with_hint("a ksqlDB query reads from a stream or table: SELECT ... FROM name"));
     }
     cursor.next();
     let from = from_item(cursor)?;
@@ -29,7 +48,11 @@ pub(crate) fn parse_query(cursor: &mut Cursor) -> Result<Query, SqlError> {
         let join_span = cursor.span();
         let kind = if cursor.eat_word("JOIN") {
             "INNER".to_string()
-        } else if cursor.peek_word("INNER") || cursor.peek_word("LEFT") || cursor.peek_word("RIGHT") || cursor.peek_word("FULL") {
+        } else if cursor.peek_word("INNER")
+            || cursor.peek_word("LEFT")
+            || cursor.peek_word("RIGHT")
+            || cursor.peek_word("FULL")
+        {
             let kind = match &cursor.next().token {
                 Token::Word(word) => word.value.to_ascii_uppercase(),
                 _ => String::new(),
@@ -46,7 +69,11 @@ pub(crate) fn parse_query(cursor: &mut Cursor) -> Result<Query, SqlError> {
         }
         cursor.expect_word("ON")?;
         cursor.expr()?;
-        joins.push(Join { kind, right, span: join_span });
+        joins.push(Join {
+            kind,
+            right,
+            span: join_span,
+        });
     }
     let window = if cursor.peek_word("WINDOW") {
         let window_span = cursor.span();
@@ -58,14 +85,33 @@ pub(crate) fn parse_query(cursor: &mut Cursor) -> Result<Query, SqlError> {
         }
         cursor.skip_until_words(&["WHERE", "GROUP", "PARTITION", "HAVING", "EMIT", "LIMIT"]);
         let _ = start;
-        Some(WindowClause { text: words.join(" "), span: window_span })
+        Some(WindowClause {
+            text: words.join(" "),
+            span: window_span,
+        })
     } else {
         None
     };
-    let where_clause = if cursor.eat_word("WHERE") { Some(cursor.expr()?) } else { None };
-    let group_by = if cursor.eat_words(&["GROUP", "BY"]) { expr_list(cursor)? } else { Vec::new() };
-    let partition_by = if cursor.eat_words(&["PARTITION", "BY"]) { expr_list(cursor)? } else { Vec::new() };
-    let having = if cursor.eat_word("HAVING") { Some(cursor.expr()?) } else { None };
+    let where_clause = if cursor.eat_word("WHERE") {
+        Some(cursor.expr()?)
+    } else {
+        None
+    };
+    let group_by = if cursor.eat_words(&["GROUP", "BY"]) {
+        expr_list(cursor)?
+    } else {
+        Vec::new()
+    };
+    let partition_by = if cursor.eat_words(&["PARTITION", "BY"]) {
+        expr_list(cursor)?
+    } else {
+        Vec::new()
+    };
+    let having = if cursor.eat_word("HAVING") {
+        Some(cursor.expr()?)
+    } else {
+        None
+    };
     let emit = if cursor.eat_word("EMIT") {
         if cursor.eat_word("CHANGES") {
             Some(Emit::Changes)
@@ -77,8 +123,24 @@ pub(crate) fn parse_query(cursor: &mut Cursor) -> Result<Query, SqlError> {
     } else {
         None
     };
-    let limit = if cursor.eat_word("LIMIT") { Some(cursor.unsigned()?) } else { None };
-    Ok(Query { items, from, joins, window, where_clause, group_by, partition_by, having, emit, limit, span })
+    let limit = if cursor.eat_word("LIMIT") {
+        Some(cursor.unsigned()?)
+    } else {
+        None
+    };
+    Ok(Query {
+        items,
+        from,
+        joins,
+        window,
+        where_clause,
+        group_by,
+        partition_by,
+        having,
+        emit,
+        limit,
+        span,
+    })
 }
 
 fn select_items(cursor: &mut Cursor) -> Result<Vec<SelectItem>, SqlError> {
@@ -93,7 +155,9 @@ fn select_items(cursor: &mut Cursor) -> Result<Vec<SelectItem>, SqlError> {
             let qualifier = cursor.ident()?;
             cursor.next();
             cursor.next();
-            items.push(SelectItem::Wildcard { qualifier: Some(qualifier) });
+            items.push(SelectItem::Wildcard {
+                qualifier: Some(qualifier),
+            });
         } else {
             let expr = cursor.expr()?;
             let alias = alias(cursor)?;
@@ -110,7 +174,12 @@ fn alias(cursor: &mut Cursor) -> Result<Option<crate::sql::ast::Ident>, SqlError
         return cursor.ident().map(Some);
     }
     match &cursor.peek().token {
-        Token::Word(word) if word.quote_style.is_some() || !CLAUSE_WORDS.iter().any(|w| word.value.eq_ignore_ascii_case(w)) => {
+        Token::Word(word)
+            if word.quote_style.is_some()
+                || !CLAUSE_WORDS
+                    .iter()
+                    .any(|w| word.value.eq_ignore_ascii_case(w)) =>
+        {
             cursor.ident().map(Some)
         }
         _ => Ok(None),
@@ -119,7 +188,9 @@ fn alias(cursor: &mut Cursor) -> Result<Option<crate::sql::ast::Ident>, SqlError
 
 fn from_item(cursor: &mut Cursor) -> Result<FromItem, SqlError> {
     if cursor.peek().token == Token::LParen {
-        return Err(SqlError::unsupported("subqueries are not supported in ksqlDB").at(cursor.span()));
+        return Err(
+            SqlError::unsupported("subqueries are not supported in ksqlDB").at(cursor.span()),
+        );
     }
     let name = cursor.ident()?;
     let alias = alias(cursor)?;

@@ -5,16 +5,27 @@ use super::cursor::Cursor;
 use super::query::parse_query;
 use super::types::sql_type;
 use crate::sql::ast::{
-    ColumnDef, CreateAsSelect, CreateSource, DescribeTarget, ExplainTarget, ParsedStatement, Property, PropertyValue,
-    ShowTarget, SourceKind, Statement,
+    ColumnDef, CreateAsSelect, CreateSource, DescribeTarget, ExplainTarget, ParsedStatement,
+    Property, PropertyValue, ShowTarget, SourceKind, Statement,
 };
 use crate::sql::error::{Span, SqlError};
 use sqlparser::tokenizer::{Token, TokenWithSpan};
 
-pub(crate) fn parse_statement(sql: &str, tokens: Vec<TokenWithSpan>) -> Result<ParsedStatement, SqlError> {
-    let significant = |token: &&TokenWithSpan| !matches!(token.token, Token::Whitespace(_) | Token::EOF);
-    let start = tokens.iter().find(significant).and_then(|t| Span::from_location(t.span.start));
-    let end = tokens.iter().rev().find(significant).and_then(|t| Span::from_location(t.span.end));
+pub(crate) fn parse_statement(
+    sql: &str,
+    tokens: Vec<TokenWithSpan>,
+) -> Result<ParsedStatement, SqlError> {
+    let significant =
+        |token: &&TokenWithSpan| !matches!(token.token, Token::Whitespace(_) | Token::EOF);
+    let start = tokens
+        .iter()
+        .find(significant)
+        .and_then(|t| Span::from_location(t.span.start));
+    let end = tokens
+        .iter()
+        .rev()
+        .find(significant)
+        .and_then(|t| Span::from_location(t.span.end));
     let text = match (start, end) {
         (Some(start), Some(end)) => super::text_between(sql, start, end),
         _ => String::new(),
@@ -22,7 +33,11 @@ pub(crate) fn parse_statement(sql: &str, tokens: Vec<TokenWithSpan>) -> Result<P
     let mut cursor = Cursor::new(tokens);
     let statement = statement(sql, &mut cursor)?;
     cursor.expect_end()?;
-    Ok(ParsedStatement { statement, span: start, text })
+    Ok(ParsedStatement {
+        statement,
+        span: start,
+        text,
+    })
 }
 
 fn statement(sql: &str, cursor: &mut Cursor) -> Result<Statement, SqlError> {
@@ -78,21 +93,46 @@ fn create(cursor: &mut Cursor) -> Result<Statement, SqlError> {
     cursor.expect_word("CREATE")?;
     let or_replace = cursor.eat_words(&["OR", "REPLACE"]);
     if cursor.peek_word("SOURCE") {
-        return Err(SqlError::unsupported("CREATE SOURCE STREAM|TABLE is not supported yet").at(cursor.span()));
+        return Err(
+            SqlError::unsupported("CREATE SOURCE STREAM|TABLE is not supported yet")
+                .at(cursor.span()),
+        );
     }
     let kind = source_kind(cursor)?;
     let if_not_exists = cursor.eat_words(&["IF", "NOT", "EXISTS"]);
     let name = cursor.ident()?;
-    let columns = if cursor.peek().token == Token::LParen { column_defs(cursor)? } else { Vec::new() };
-    let properties = if cursor.eat_word("WITH") { properties(cursor)? } else { Vec::new() };
+    let columns = if cursor.peek().token == Token::LParen {
+        column_defs(cursor)?
+    } else {
+        Vec::new()
+    };
+    let properties = if cursor.eat_word("WITH") {
+        properties(cursor)?
+    } else {
+        Vec::new()
+    };
     if cursor.eat_word("AS") {
         if !columns.is_empty() {
             return Err(SqlError::parse("Syntax error: CREATE ... AS SELECT takes its columns from the query, not from a column list", name.span));
         }
         let query = parse_query(cursor)?;
-        return Ok(Statement::CreateAsSelect(CreateAsSelect { kind, or_replace, if_not_exists, name, properties, query }));
+        return Ok(Statement::CreateAsSelect(CreateAsSelect {
+            kind,
+            or_replace,
+            if_not_exists,
+            name,
+            properties,
+            query,
+        }));
     }
-    Ok(Statement::CreateSource(CreateSource { kind, or_replace, if_not_exists, name, columns, properties }))
+    Ok(Statement::CreateSource(CreateSource {
+        kind,
+        or_replace,
+        if_not_exists,
+        name,
+        columns,
+        properties,
+    }))
 }
 
 fn column_defs(cursor: &mut Cursor) -> Result<Vec<ColumnDef>, SqlError> {
@@ -110,11 +150,19 @@ fn column_defs(cursor: &mut Cursor) -> Result<Vec<ColumnDef>, SqlError> {
         } else if cursor.eat_word("KEY") {
             (true, false)
         } else if cursor.peek_word("HEADERS") || cursor.peek_word("HEADER") {
-            return Err(SqlError::unsupported("HEADERS columns are not supported yet").at(cursor.span()));
+            return Err(
+                SqlError::unsupported("HEADERS columns are not supported yet").at(cursor.span()),
+            );
         } else {
             (false, false)
         };
-        columns.push(ColumnDef { name, ty, key, primary_key, span });
+        columns.push(ColumnDef {
+            name,
+            ty,
+            key,
+            primary_key,
+            span,
+        });
         if cursor.eat_token(&Token::RParen) {
             return Ok(columns);
         }
@@ -144,14 +192,30 @@ fn properties(cursor: &mut Cursor) -> Result<Vec<Property>, SqlError> {
             Token::Number(digits, _) => PropertyValue::Number(digits),
             Token::Minus => match cursor.next().token {
                 Token::Number(digits, _) => PropertyValue::Number(format!("-{digits}")),
-                _ => return Err(SqlError::parse("Syntax error: expected a number after '-'", span)),
+                _ => {
+                    return Err(SqlError::parse(
+                        "Syntax error: expected a number after '-'",
+                        span,
+                    ))
+                }
             },
-            Token::Word(word) if word.quote_style.is_none() && word.value.eq_ignore_ascii_case("true") => PropertyValue::Boolean(true),
-            Token::Word(word) if word.quote_style.is_none() && word.value.eq_ignore_ascii_case("false") => PropertyValue::Boolean(false),
+            Token::Word(word)
+                if word.quote_style.is_none() && word.value.eq_ignore_ascii_case("true") =>
+            {
+                PropertyValue::Boolean(true)
+            }
+            Token::Word(word)
+                if word.quote_style.is_none() && word.value.eq_ignore_ascii_case("false") =>
+            {
+                PropertyValue::Boolean(false)
+            }
             Token::Word(word) => PropertyValue::Identifier(word.value),
             other => {
-                return Err(SqlError::parse(format!("Syntax error: expected a value for {name}, found '{other}'"), span)
-                    .with_hint(format!("quote text values: {name}='value'")))
+                return Err(SqlError::parse(
+                    format!("Syntax error: expected a value for {name}, found '{other}'"),
+                    span,
+                )
+                .with_hint(format!("quote text values: {name}='value'")))
             }
         };
         properties.push(Property { name, value, span });
@@ -172,7 +236,10 @@ fn insert(cursor: &mut Cursor) -> Result<Statement, SqlError> {
         properties(cursor)?;
     }
     if cursor.peek_word("SELECT") {
-        return Ok(Statement::InsertSelect { target, query: parse_query(cursor)? });
+        return Ok(Statement::InsertSelect {
+            target,
+            query: parse_query(cursor)?,
+        });
     }
     let columns = if cursor.eat_token(&Token::LParen) {
         let mut columns = vec![cursor.ident()?];
@@ -196,7 +263,11 @@ fn insert(cursor: &mut Cursor) -> Result<Statement, SqlError> {
         }
         cursor.expect_token(&Token::RParen)?;
     }
-    Ok(Statement::InsertValues { target, columns, values })
+    Ok(Statement::InsertValues {
+        target,
+        columns,
+        values,
+    })
 }
 
 fn print(cursor: &mut Cursor) -> Result<Statement, SqlError> {
@@ -215,7 +286,13 @@ fn print(cursor: &mut Cursor) -> Result<Statement, SqlError> {
             break;
         }
     }
-    Ok(Statement::Print { topic, span, from_beginning, interval, limit })
+    Ok(Statement::Print {
+        topic,
+        span,
+        from_beginning,
+        interval,
+        limit,
+    })
 }
 
 fn show(cursor: &mut Cursor) -> Result<Statement, SqlError> {
@@ -244,7 +321,10 @@ fn describe(cursor: &mut Cursor) -> Result<Statement, SqlError> {
     cursor.expect_word("DESCRIBE")?;
     if cursor.eat_word("FUNCTION") {
         let name = cursor.ident()?;
-        return Ok(Statement::Describe { target: DescribeTarget::Function(name.name.to_ascii_uppercase()), extended: false });
+        return Ok(Statement::Describe {
+            target: DescribeTarget::Function(name.name.to_ascii_uppercase()),
+            extended: false,
+        });
     }
     let mut extended = cursor.eat_word("EXTENDED");
     let target = if cursor.peek_word("STREAMS") && cursor.peek_nth(1).token == Token::EOF
@@ -252,7 +332,9 @@ fn describe(cursor: &mut Cursor) -> Result<Statement, SqlError> {
     {
         cursor.next();
         DescribeTarget::Streams
-    } else if cursor.peek_word("TABLES") && (cursor.peek_nth(1).token == Token::EOF || cursor.peek_nth_word(1, "EXTENDED")) {
+    } else if cursor.peek_word("TABLES")
+        && (cursor.peek_nth(1).token == Token::EOF || cursor.peek_nth_word(1, "EXTENDED"))
+    {
         cursor.next();
         DescribeTarget::Tables
     } else {
@@ -264,13 +346,21 @@ fn describe(cursor: &mut Cursor) -> Result<Statement, SqlError> {
 
 fn explain(sql: &str, cursor: &mut Cursor) -> Result<Statement, SqlError> {
     cursor.expect_word("EXPLAIN")?;
-    let is_statement = ["SELECT", "CREATE", "INSERT"].iter().any(|word| cursor.peek_word(word));
+    let is_statement = ["SELECT", "CREATE", "INSERT"]
+        .iter()
+        .any(|word| cursor.peek_word(word));
     if !is_statement {
         return Ok(Statement::Explain(ExplainTarget::QueryId(cursor.ident()?)));
     }
     let start = cursor.span();
     let inner = statement(sql, cursor)?;
-    Ok(Statement::Explain(ExplainTarget::Statement(Box::new(ParsedStatement { statement: inner, span: start, text: String::new() }))))
+    Ok(Statement::Explain(ExplainTarget::Statement(Box::new(
+        ParsedStatement {
+            statement: inner,
+            span: start,
+            text: String::new(),
+        },
+    ))))
 }
 
 fn drop(cursor: &mut Cursor) -> Result<Statement, SqlError> {
@@ -279,5 +369,10 @@ fn drop(cursor: &mut Cursor) -> Result<Statement, SqlError> {
     let if_exists = cursor.eat_words(&["IF", "EXISTS"]);
     let name = cursor.ident()?;
     let delete_topic = cursor.eat_words(&["DELETE", "TOPIC"]);
-    Ok(Statement::Drop { kind, name, if_exists, delete_topic })
+    Ok(Statement::Drop {
+        kind,
+        name,
+        if_exists,
+        delete_topic,
+    })
 }

@@ -118,7 +118,9 @@ pub(crate) fn convert_data_type(data_type: &DataType) -> Result<SqlType, SqlErro
         DataType::Boolean | DataType::Bool => SqlType::Boolean,
         DataType::Int(_) | DataType::Integer(_) | DataType::Int4(_) => SqlType::Int,
         DataType::BigInt(_) | DataType::Int8(_) | DataType::Int64 => SqlType::BigInt,
-        DataType::Double(_) | DataType::DoublePrecision | DataType::Float8 | DataType::Float64 => SqlType::Double,
+        DataType::Double(_) | DataType::DoublePrecision | DataType::Float8 | DataType::Float64 => {
+            SqlType::Double
+        }
         DataType::String(_) | DataType::Varchar(_) | DataType::Text => SqlType::String,
         DataType::Bytes(_) | DataType::Bytea => SqlType::Bytes,
         DataType::Timestamp(..) => SqlType::Timestamp,
@@ -126,21 +128,36 @@ pub(crate) fn convert_data_type(data_type: &DataType) -> Result<SqlType, SqlErro
         DataType::Time(..) => SqlType::Time,
         DataType::Decimal(info) | DataType::Numeric(info) | DataType::Dec(info) => match info {
             ExactNumberInfo::PrecisionAndScale(precision, scale) => {
-                let precision = u32::try_from(*precision).map_err(|_| SqlError::type_error("DECIMAL precision is too large"))?;
-                let scale = u32::try_from(*scale).map_err(|_| SqlError::type_error("DECIMAL scale is out of range"))?;
+                let precision = u32::try_from(*precision)
+                    .map_err(|_| SqlError::type_error("DECIMAL precision is too large"))?;
+                let scale = u32::try_from(*scale)
+                    .map_err(|_| SqlError::type_error("DECIMAL scale is out of range"))?;
                 check_decimal(precision, scale)?
             }
-            _ => return Err(SqlError::type_error("DECIMAL needs a precision and a scale: DECIMAL(p, s)")),
+            _ => {
+                return Err(SqlError::type_error(
+                    "DECIMAL needs a precision and a scale: DECIMAL(p, s)",
+                ))
+            }
         },
-        DataType::Array(ArrayElemTypeDef::AngleBracket(element)) => SqlType::Array(Box::new(convert_data_type(element)?)),
-        DataType::Map(key, value, _) => SqlType::Map(Box::new(convert_data_type(key)?), Box::new(convert_data_type(value)?)),
+        DataType::Array(ArrayElemTypeDef::AngleBracket(element)) => {
+            SqlType::Array(Box::new(convert_data_type(element)?))
+        }
+        DataType::Map(key, value, _) => SqlType::Map(
+            Box::new(convert_data_type(key)?),
+            Box::new(convert_data_type(value)?),
+        ),
         DataType::Struct(fields, StructBracketKind::AngleBrackets) => {
             let mut converted = Vec::with_capacity(fields.len());
             for field in fields {
                 let name = match &field.field_name {
                     Some(ident) if ident.quote_style.is_some() => ident.value.clone(),
                     Some(ident) => ident.value.to_ascii_uppercase(),
-                    None => return Err(SqlError::type_error("STRUCT fields need names: STRUCT<name TYPE>")),
+                    None => {
+                        return Err(SqlError::type_error(
+                            "STRUCT fields need names: STRUCT<name TYPE>",
+                        ))
+                    }
                 };
                 converted.push((name, convert_data_type(&field.field_type)?));
             }

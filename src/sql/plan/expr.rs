@@ -17,21 +17,62 @@ use crate::sql::value::{Decimal, Value};
 pub enum CompiledExpr {
     Column(usize),
     Literal(Value),
-    Binary { op: BinaryOp, left: Box<CompiledExpr>, right: Box<CompiledExpr>, result_type: Option<SqlType> },
+    Binary {
+        op: BinaryOp,
+        left: Box<CompiledExpr>,
+        right: Box<CompiledExpr>,
+        result_type: Option<SqlType>,
+    },
     And(Box<CompiledExpr>, Box<CompiledExpr>),
     Or(Box<CompiledExpr>, Box<CompiledExpr>),
     Not(Box<CompiledExpr>),
     Negate(Box<CompiledExpr>),
-    IsNull { expr: Box<CompiledExpr>, negated: bool },
-    IsDistinctFrom { left: Box<CompiledExpr>, right: Box<CompiledExpr>, negated: bool },
-    Like { expr: Box<CompiledExpr>, pattern: Box<CompiledExpr>, escape: Option<char>, negated: bool },
-    Between { expr: Box<CompiledExpr>, low: Box<CompiledExpr>, high: Box<CompiledExpr>, negated: bool },
-    InList { expr: Box<CompiledExpr>, list: Vec<CompiledExpr>, negated: bool },
-    Case { branches: Vec<(CompiledExpr, CompiledExpr)>, else_result: Option<Box<CompiledExpr>> },
-    Cast { expr: Box<CompiledExpr>, ty: SqlType },
-    Function { name: String, args: Vec<CompiledExpr> },
-    Dereference { expr: Box<CompiledExpr>, field: String },
-    Subscript { expr: Box<CompiledExpr>, index: Box<CompiledExpr> },
+    IsNull {
+        expr: Box<CompiledExpr>,
+        negated: bool,
+    },
+    IsDistinctFrom {
+        left: Box<CompiledExpr>,
+        right: Box<CompiledExpr>,
+        negated: bool,
+    },
+    Like {
+        expr: Box<CompiledExpr>,
+        pattern: Box<CompiledExpr>,
+        escape: Option<char>,
+        negated: bool,
+    },
+    Between {
+        expr: Box<CompiledExpr>,
+        low: Box<CompiledExpr>,
+        high: Box<CompiledExpr>,
+        negated: bool,
+    },
+    InList {
+        expr: Box<CompiledExpr>,
+        list: Vec<CompiledExpr>,
+        negated: bool,
+    },
+    Case {
+        branches: Vec<(CompiledExpr, CompiledExpr)>,
+        else_result: Option<Box<CompiledExpr>>,
+    },
+    Cast {
+        expr: Box<CompiledExpr>,
+        ty: SqlType,
+    },
+    Function {
+        name: String,
+        args: Vec<CompiledExpr>,
+    },
+    Dereference {
+        expr: Box<CompiledExpr>,
+        field: String,
+    },
+    Subscript {
+        expr: Box<CompiledExpr>,
+        index: Box<CompiledExpr>,
+    },
     Array(Vec<CompiledExpr>),
     Map(Vec<(CompiledExpr, CompiledExpr)>),
     Struct(Vec<(String, CompiledExpr)>),
@@ -43,11 +84,18 @@ impl CompiledExpr {
         match self {
             CompiledExpr::Column(idx) => Ok(row.get(*idx).cloned().unwrap_or(Value::Null)),
             CompiledExpr::Literal(value) => Ok(value.clone()),
-            CompiledExpr::Binary { op, left, right, result_type } => {
+            CompiledExpr::Binary {
+                op,
+                left,
+                right,
+                result_type,
+            } => {
                 let left = left.eval(row)?;
                 let right = right.eval(row)?;
                 match result_type {
-                    Some(ty) if !op.is_comparison() => ops::binary_with_type(*op, &left, &right, ty),
+                    Some(ty) if !op.is_comparison() => {
+                        ops::binary_with_type(*op, &left, &right, ty)
+                    }
                     _ => ops::binary(*op, &left, &right),
                 }
             }
@@ -67,22 +115,38 @@ impl CompiledExpr {
             }
             CompiledExpr::Not(inner) => ops::not(&inner.eval(row)?),
             CompiledExpr::Negate(inner) => ops::negate(&inner.eval(row)?),
-            CompiledExpr::IsNull { expr, negated } => Ok(Value::Boolean(expr.eval(row)?.is_null() != *negated)),
-            CompiledExpr::IsDistinctFrom { left, right, negated } => {
+            CompiledExpr::IsNull { expr, negated } => {
+                Ok(Value::Boolean(expr.eval(row)?.is_null() != *negated))
+            }
+            CompiledExpr::IsDistinctFrom {
+                left,
+                right,
+                negated,
+            } => {
                 let distinct = ops::is_distinct_from(&left.eval(row)?, &right.eval(row)?);
                 Ok(Value::Boolean(distinct != *negated))
             }
-            CompiledExpr::Like { expr, pattern, escape, negated } => {
+            CompiledExpr::Like {
+                expr,
+                pattern,
+                escape,
+                negated,
+            } => {
                 let value = expr.eval(row)?;
                 let pattern = pattern.eval(row)?;
                 match (&value, &pattern) {
-                    (Value::String(value), Value::String(pattern)) => {
-                        Ok(Value::Boolean(ops::like(value, pattern, *escape) != *negated))
-                    }
+                    (Value::String(value), Value::String(pattern)) => Ok(Value::Boolean(
+                        ops::like(value, pattern, *escape) != *negated,
+                    )),
                     _ => Ok(Value::Null),
                 }
             }
-            CompiledExpr::Between { expr, low, high, negated } => {
+            CompiledExpr::Between {
+                expr,
+                low,
+                high,
+                negated,
+            } => {
                 let value = expr.eval(row)?;
                 let above_low = ops::binary(BinaryOp::GtEq, &value, &low.eval(row)?)?;
                 let below_high = ops::binary(BinaryOp::LtEq, &value, &high.eval(row)?)?;
@@ -93,7 +157,11 @@ impl CompiledExpr {
                     Ok(inside)
                 }
             }
-            CompiledExpr::InList { expr, list, negated } => {
+            CompiledExpr::InList {
+                expr,
+                list,
+                negated,
+            } => {
                 let value = expr.eval(row)?;
                 if value.is_null() {
                     return Ok(Value::Null);
@@ -107,9 +175,16 @@ impl CompiledExpr {
                         _ => {}
                     }
                 }
-                Ok(if saw_null { Value::Null } else { Value::Boolean(*negated) })
+                Ok(if saw_null {
+                    Value::Null
+                } else {
+                    Value::Boolean(*negated)
+                })
             }
-            CompiledExpr::Case { branches, else_result } => {
+            CompiledExpr::Case {
+                branches,
+                else_result,
+            } => {
                 for (condition, result) in branches {
                     if condition.eval(row)? == Value::Boolean(true) {
                         return result.eval(row);
@@ -122,13 +197,18 @@ impl CompiledExpr {
             }
             CompiledExpr::Cast { expr, ty } => ops::cast(&expr.eval(row)?, ty),
             CompiledExpr::Function { name, args } => {
-                let values = args.iter().map(|arg| arg.eval(row)).collect::<Result<Vec<_>, _>>()?;
+                let values = args
+                    .iter()
+                    .map(|arg| arg.eval(row))
+                    .collect::<Result<Vec<_>, _>>()?;
                 functions::call_scalar(name, &values)
             }
             CompiledExpr::Dereference { expr, field } => match expr.eval(row)? {
-                Value::Struct(fields) => {
-                    Ok(fields.into_iter().find(|(name, _)| name == field).map(|(_, value)| value).unwrap_or(Value::Null))
-                }
+                Value::Struct(fields) => Ok(fields
+                    .into_iter()
+                    .find(|(name, _)| name == field)
+                    .map(|(_, value)| value)
+                    .unwrap_or(Value::Null)),
                 _ => Ok(Value::Null),
             },
             CompiledExpr::Subscript { expr, index } => {
@@ -136,7 +216,12 @@ impl CompiledExpr {
                 let index = index.eval(row)?;
                 Ok(subscript(container, &index))
             }
-            CompiledExpr::Array(items) => Ok(Value::Array(items.iter().map(|i| i.eval(row)).collect::<Result<_, _>>()?)),
+            CompiledExpr::Array(items) => Ok(Value::Array(
+                items
+                    .iter()
+                    .map(|i| i.eval(row))
+                    .collect::<Result<_, _>>()?,
+            )),
             CompiledExpr::Map(entries) => {
                 let mut map: Vec<(Value, Value)> = Vec::with_capacity(entries.len());
                 for (key, value) in entries {
@@ -150,7 +235,10 @@ impl CompiledExpr {
                 Ok(Value::Map(map))
             }
             CompiledExpr::Struct(fields) => Ok(Value::Struct(
-                fields.iter().map(|(name, e)| Ok((name.clone(), e.eval(row)?))).collect::<Result<_, EvalError>>()?,
+                fields
+                    .iter()
+                    .map(|(name, e)| Ok((name.clone(), e.eval(row)?)))
+                    .collect::<Result<_, EvalError>>()?,
             )),
         }
     }
@@ -172,10 +260,21 @@ fn subscript(container: Value, index: &Value) -> Value {
                 _ => return Value::Null,
             };
             let len = i64::try_from(items.len()).unwrap_or(i64::MAX);
-            let zero_based = if position > 0 { position - 1 } else { len + position };
-            usize::try_from(zero_based).ok().and_then(|i| items.into_iter().nth(i)).unwrap_or(Value::Null)
+            let zero_based = if position > 0 {
+                position - 1
+            } else {
+                len + position
+            };
+            usize::try_from(zero_based)
+                .ok()
+                .and_then(|i| items.into_iter().nth(i))
+                .unwrap_or(Value::Null)
         }
-        Value::Map(entries) => entries.into_iter().find(|(key, _)| key == index).map(|(_, v)| v).unwrap_or(Value::Null),
+        Value::Map(entries) => entries
+            .into_iter()
+            .find(|(key, _)| key == index)
+            .map(|(_, v)| v)
+            .unwrap_or(Value::Null),
         _ => Value::Null,
     }
 }
@@ -212,54 +311,97 @@ impl<'a> ExprCompiler<'a> {
                 let (inner, ty) = self.compile(inner)?;
                 if let Some(ty) = &ty {
                     if !is_numeric(ty) {
-                        return Err(SqlError::type_error(format!("Cannot negate a value of type {ty}")));
+                        return Err(SqlError::type_error(format!(
+                            "Cannot negate a value of type {ty}"
+                        )));
                     }
                 }
                 Ok((CompiledExpr::Negate(Box::new(inner)), ty))
             }
             Expr::IsNull { expr, negated } => {
                 let (inner, _) = self.compile(expr)?;
-                Ok((CompiledExpr::IsNull { expr: Box::new(inner), negated: *negated }, Some(SqlType::Boolean)))
+                Ok((
+                    CompiledExpr::IsNull {
+                        expr: Box::new(inner),
+                        negated: *negated,
+                    },
+                    Some(SqlType::Boolean),
+                ))
             }
-            Expr::IsDistinctFrom { left, right, negated } => {
+            Expr::IsDistinctFrom {
+                left,
+                right,
+                negated,
+            } => {
                 let (left_expr, left_ty) = self.compile(left)?;
                 let (right_expr, right_ty) = self.compile(right)?;
                 if let (Some(l), Some(r)) = (&left_ty, &right_ty) {
                     ops::binary_type(BinaryOp::Eq, l, r).map_err(SqlError::type_error)?;
                 }
                 Ok((
-                    CompiledExpr::IsDistinctFrom { left: Box::new(left_expr), right: Box::new(right_expr), negated: *negated },
+                    CompiledExpr::IsDistinctFrom {
+                        left: Box::new(left_expr),
+                        right: Box::new(right_expr),
+                        negated: *negated,
+                    },
                     Some(SqlType::Boolean),
                 ))
             }
-            Expr::Like { expr, pattern, escape, negated } => {
+            Expr::Like {
+                expr,
+                pattern,
+                escape,
+                negated,
+            } => {
                 let (value, value_ty) = self.compile(expr)?;
                 let (pattern, pattern_ty) = self.compile(pattern)?;
                 for ty in [&value_ty, &pattern_ty].into_iter().flatten() {
                     if *ty != SqlType::String {
-                        return Err(SqlError::type_error(format!("LIKE works on STRING values, not {ty}")));
+                        return Err(SqlError::type_error(format!(
+                            "LIKE works on STRING values, not {ty}"
+                        )));
                     }
                 }
                 Ok((
-                    CompiledExpr::Like { expr: Box::new(value), pattern: Box::new(pattern), escape: *escape, negated: *negated },
+                    CompiledExpr::Like {
+                        expr: Box::new(value),
+                        pattern: Box::new(pattern),
+                        escape: *escape,
+                        negated: *negated,
+                    },
                     Some(SqlType::Boolean),
                 ))
             }
-            Expr::Between { expr, low, high, negated } => {
+            Expr::Between {
+                expr,
+                low,
+                high,
+                negated,
+            } => {
                 let (value, value_ty) = self.compile(expr)?;
                 let (low, low_ty) = self.compile(low)?;
                 let (high, high_ty) = self.compile(high)?;
                 if let Some(value_ty) = &value_ty {
                     for bound in [&low_ty, &high_ty].into_iter().flatten() {
-                        ops::binary_type(BinaryOp::GtEq, value_ty, bound).map_err(SqlError::type_error)?;
+                        ops::binary_type(BinaryOp::GtEq, value_ty, bound)
+                            .map_err(SqlError::type_error)?;
                     }
                 }
                 Ok((
-                    CompiledExpr::Between { expr: Box::new(value), low: Box::new(low), high: Box::new(high), negated: *negated },
+                    CompiledExpr::Between {
+                        expr: Box::new(value),
+                        low: Box::new(low),
+                        high: Box::new(high),
+                        negated: *negated,
+                    },
                     Some(SqlType::Boolean),
                 ))
             }
-            Expr::InList { expr, list, negated } => {
+            Expr::InList {
+                expr,
+                list,
+                negated,
+            } => {
                 let (value, value_ty) = self.compile(expr)?;
                 let mut items = Vec::with_capacity(list.len());
                 for item in list {
@@ -269,36 +411,76 @@ impl<'a> ExprCompiler<'a> {
                     }
                     items.push(item);
                 }
-                Ok((CompiledExpr::InList { expr: Box::new(value), list: items, negated: *negated }, Some(SqlType::Boolean)))
+                Ok((
+                    CompiledExpr::InList {
+                        expr: Box::new(value),
+                        list: items,
+                        negated: *negated,
+                    },
+                    Some(SqlType::Boolean),
+                ))
             }
-            Expr::Case { operand, branches, else_result } => self.case(operand.as_deref(), branches, else_result.as_deref()),
+            Expr::Case {
+                operand,
+                branches,
+                else_result,
+            } => self.case(operand.as_deref(), branches, else_result.as_deref()),
             Expr::Cast { expr, ty } => {
                 let (inner, from) = self.compile(expr)?;
                 if let Some(from) = &from {
                     if !ops::can_cast(from, ty) {
-                        return Err(SqlError::type_error(format!("Cast of {from} to {ty} is not supported")));
+                        return Err(SqlError::type_error(format!(
+                            "Cast of {from} to {ty} is not supported"
+                        )));
                     }
                 }
-                Ok((CompiledExpr::Cast { expr: Box::new(inner), ty: ty.clone() }, Some(ty.clone())))
+                Ok((
+                    CompiledExpr::Cast {
+                        expr: Box::new(inner),
+                        ty: ty.clone(),
+                    },
+                    Some(ty.clone()),
+                ))
             }
-            Expr::Function { name, args, star, span } => self.function(name, args, *star).map_err(|e| e.at(*span)),
+            Expr::Function {
+                name,
+                args,
+                star,
+                span,
+            } => self.function(name, args, *star).map_err(|e| e.at(*span)),
             Expr::Dereference { expr, field } => {
                 let (inner, ty) = self.compile(expr)?;
                 let field_ty = match &ty {
-                    Some(SqlType::Struct(fields)) => match fields.iter().find(|(name, _)| name == field) {
-                        Some((_, field_ty)) => field_ty.clone(),
-                        None => {
-                            let names: Vec<&str> = fields.iter().map(|(n, _)| n.as_str()).collect();
-                            return Err(hinted(
-                                SqlError::new(SqlErrorKind::UnknownColumn, format!("Could not find field '{field}' in struct.")),
-                                closest_names(field, names),
-                            ));
+                    Some(SqlType::Struct(fields)) => {
+                        match fields.iter().find(|(name, _)| name == field) {
+                            Some((_, field_ty)) => field_ty.clone(),
+                            None => {
+                                let names: Vec<&str> =
+                                    fields.iter().map(|(n, _)| n.as_str()).collect();
+                                return Err(hinted(
+                                    SqlError::new(
+                                        SqlErrorKind::UnknownColumn,
+                                        format!("Could not find field '{field}' in struct."),
+                                    ),
+                                    closest_names(field, names),
+                                ));
+                            }
                         }
-                    },
-                    Some(other) => return Err(SqlError::type_error(format!("Can only dereference a STRUCT with '->', not {other}"))),
+                    }
+                    Some(other) => {
+                        return Err(SqlError::type_error(format!(
+                            "Can only dereference a STRUCT with '->', not {other}"
+                        )))
+                    }
                     None => return Err(SqlError::type_error("Can not dereference a NULL value")),
                 };
-                Ok((CompiledExpr::Dereference { expr: Box::new(inner), field: field.clone() }, Some(field_ty)))
+                Ok((
+                    CompiledExpr::Dereference {
+                        expr: Box::new(inner),
+                        field: field.clone(),
+                    },
+                    Some(field_ty),
+                ))
             }
             Expr::Subscript { expr, index } => {
                 let (container, container_ty) = self.compile(expr)?;
@@ -306,15 +488,27 @@ impl<'a> ExprCompiler<'a> {
                 let result_ty = match &container_ty {
                     Some(SqlType::Array(element)) => {
                         if !matches!(index_ty, None | Some(SqlType::Int | SqlType::BigInt)) {
-                            return Err(SqlError::type_error("An array index must be an INT or BIGINT"));
+                            return Err(SqlError::type_error(
+                                "An array index must be an INT or BIGINT",
+                            ));
                         }
                         (**element).clone()
                     }
                     Some(SqlType::Map(_, value)) => (**value).clone(),
-                    Some(other) => return Err(SqlError::type_error(format!("Only ARRAY and MAP values can be subscripted, not {other}"))),
+                    Some(other) => {
+                        return Err(SqlError::type_error(format!(
+                            "Only ARRAY and MAP values can be subscripted, not {other}"
+                        )))
+                    }
                     None => return Err(SqlError::type_error("Can not subscript a NULL value")),
                 };
-                Ok((CompiledExpr::Subscript { expr: Box::new(container), index: Box::new(index) }, Some(result_ty)))
+                Ok((
+                    CompiledExpr::Subscript {
+                        expr: Box::new(container),
+                        index: Box::new(index),
+                    },
+                    Some(result_ty),
+                ))
             }
             Expr::ArrayLiteral(items) => {
                 let mut compiled = Vec::with_capacity(items.len());
@@ -324,8 +518,14 @@ impl<'a> ExprCompiler<'a> {
                 let element_ty = common_type(compiled.iter().map(|(_, ty)| ty.as_ref()))
                     .map_err(|e| SqlError::type_error(format!("Invalid array: {e}")))?
                     .unwrap_or(SqlType::String);
-                let items = compiled.into_iter().map(|(e, ty)| coerce(e, ty.as_ref(), &element_ty)).collect();
-                Ok((CompiledExpr::Array(items), Some(SqlType::Array(Box::new(element_ty)))))
+                let items = compiled
+                    .into_iter()
+                    .map(|(e, ty)| coerce(e, ty.as_ref(), &element_ty))
+                    .collect();
+                Ok((
+                    CompiledExpr::Array(items),
+                    Some(SqlType::Array(Box::new(element_ty))),
+                ))
             }
             Expr::MapLiteral(entries) => {
                 let mut keys = Vec::with_capacity(entries.len());
@@ -343,9 +543,17 @@ impl<'a> ExprCompiler<'a> {
                 let entries = keys
                     .into_iter()
                     .zip(values)
-                    .map(|((k, kt), (v, vt))| (coerce(k, kt.as_ref(), &key_ty), coerce(v, vt.as_ref(), &value_ty)))
+                    .map(|((k, kt), (v, vt))| {
+                        (
+                            coerce(k, kt.as_ref(), &key_ty),
+                            coerce(v, vt.as_ref(), &value_ty),
+                        )
+                    })
                     .collect();
-                Ok((CompiledExpr::Map(entries), Some(SqlType::Map(Box::new(key_ty), Box::new(value_ty)))))
+                Ok((
+                    CompiledExpr::Map(entries),
+                    Some(SqlType::Map(Box::new(key_ty), Box::new(value_ty))),
+                ))
             }
             Expr::StructLiteral(fields) => {
                 let mut compiled = Vec::with_capacity(fields.len());
@@ -362,10 +570,13 @@ impl<'a> ExprCompiler<'a> {
 
     fn column(&self, qualifier: Option<&Ident>, name: &Ident) -> Result<Typed, SqlError> {
         if let Some(qualifier) = qualifier {
-            if !self.qualifiers.iter().any(|q| *q == qualifier.name) {
+            if !self.qualifiers.contains(&qualifier.name) {
                 return Err(SqlError::new(
                     SqlErrorKind::UnknownSource,
-                    format!("'{}' is not a valid stream/table name or alias.", qualifier.name),
+                    format!(
+                        "'{}' is not a valid stream/table name or alias.",
+                        qualifier.name
+                    ),
                 )
                 .at(qualifier.span));
             }
@@ -380,9 +591,15 @@ impl<'a> ExprCompiler<'a> {
                     Some(q) => format!("{}.{}", q.name, name.name),
                     None => name.name.clone(),
                 };
-                let error = SqlError::new(SqlErrorKind::UnknownColumn, format!("{} column '{shown}' cannot be resolved.", self.clause))
-                    .at(qualifier.and_then(|q| q.span).or(name.span));
-                Err(hinted(error, closest_names(&name.name, self.schema.names())))
+                let error = SqlError::new(
+                    SqlErrorKind::UnknownColumn,
+                    format!("{} column '{shown}' cannot be resolved.", self.clause),
+                )
+                .at(qualifier.and_then(|q| q.span).or(name.span));
+                Err(hinted(
+                    error,
+                    closest_names(&name.name, self.schema.names()),
+                ))
             }
         }
     }
@@ -395,7 +612,11 @@ impl<'a> ExprCompiler<'a> {
                 expect_boolean(&left_ty, op.symbol())?;
                 expect_boolean(&right_ty, op.symbol())?;
                 let (l, r) = (Box::new(left_expr), Box::new(right_expr));
-                let expr = if op == BinaryOperator::And { CompiledExpr::And(l, r) } else { CompiledExpr::Or(l, r) };
+                let expr = if op == BinaryOperator::And {
+                    CompiledExpr::And(l, r)
+                } else {
+                    CompiledExpr::Or(l, r)
+                };
                 return Ok((expr, Some(SqlType::Boolean)));
             }
             BinaryOperator::Add => BinaryOp::Add,
@@ -416,14 +637,28 @@ impl<'a> ExprCompiler<'a> {
             (Some(known), None) | (None, Some(known)) => Some(known.clone()),
             (None, None) => None,
         };
-        let planned_type = if op.is_comparison() { None } else { result_type.clone() };
+        let planned_type = if op.is_comparison() {
+            None
+        } else {
+            result_type.clone()
+        };
         Ok((
-            CompiledExpr::Binary { op, left: Box::new(left_expr), right: Box::new(right_expr), result_type: planned_type },
+            CompiledExpr::Binary {
+                op,
+                left: Box::new(left_expr),
+                right: Box::new(right_expr),
+                result_type: planned_type,
+            },
             result_type,
         ))
     }
 
-    fn case(&self, operand: Option<&Expr>, branches: &[(Expr, Expr)], else_result: Option<&Expr>) -> Result<Typed, SqlError> {
+    fn case(
+        &self,
+        operand: Option<&Expr>,
+        branches: &[(Expr, Expr)],
+        else_result: Option<&Expr>,
+    ) -> Result<Typed, SqlError> {
         let operand = operand.map(|o| self.compile(o)).transpose()?;
         let mut conditions = Vec::with_capacity(branches.len());
         let mut results = Vec::with_capacity(branches.len() + 1);
@@ -447,12 +682,21 @@ impl<'a> ExprCompiler<'a> {
             results.push(self.compile(result)?);
         }
         let else_result = else_result.map(|e| self.compile(e)).transpose()?;
-        let all_types = results.iter().chain(else_result.iter()).map(|(_, ty)| ty.as_ref());
+        let all_types = results
+            .iter()
+            .chain(else_result.iter())
+            .map(|(_, ty)| ty.as_ref());
         let result_ty = match common_type(all_types) {
             Ok(Some(ty)) => ty,
-            Ok(None) => return Err(SqlError::type_error("Invalid Case expression. All case branches have NULL type")),
+            Ok(None) => {
+                return Err(SqlError::type_error(
+                    "Invalid Case expression. All case branches have NULL type",
+                ))
+            }
             Err(_) => {
-                return Err(SqlError::type_error("Invalid Case expression. Type for all 'THEN' clauses should be the same."))
+                return Err(SqlError::type_error(
+                    "Invalid Case expression. Type for all 'THEN' clauses should be the same.",
+                ))
             }
         };
         let branches = conditions
@@ -461,7 +705,13 @@ impl<'a> ExprCompiler<'a> {
             .map(|(condition, (result, ty))| (condition, coerce(result, ty.as_ref(), &result_ty)))
             .collect();
         let else_result = else_result.map(|(e, ty)| Box::new(coerce(e, ty.as_ref(), &result_ty)));
-        Ok((CompiledExpr::Case { branches, else_result }, Some(result_ty)))
+        Ok((
+            CompiledExpr::Case {
+                branches,
+                else_result,
+            },
+            Some(result_ty),
+        ))
     }
 
     fn function(&self, name: &str, args: &[Expr], star: bool) -> Result<Typed, SqlError> {
@@ -471,7 +721,9 @@ impl<'a> ExprCompiler<'a> {
             )));
         }
         if star {
-            return Err(SqlError::type_error(format!("{name}(*) is not valid: only COUNT(*) takes '*'")));
+            return Err(SqlError::type_error(format!(
+                "{name}(*) is not valid: only COUNT(*) takes '*'"
+            )));
         }
         let mut compiled = Vec::with_capacity(args.len());
         let mut types = Vec::with_capacity(args.len());
@@ -481,7 +733,13 @@ impl<'a> ExprCompiler<'a> {
             types.push(ty);
         }
         let result_ty = function_type(name, &types)?;
-        Ok((CompiledExpr::Function { name: name.to_string(), args: compiled }, Some(result_ty)))
+        Ok((
+            CompiledExpr::Function {
+                name: name.to_string(),
+                args: compiled,
+            },
+            Some(result_ty),
+        ))
     }
 }
 
@@ -491,11 +749,21 @@ fn function_type(name: &str, types: &[Option<SqlType>]) -> Result<SqlType, SqlEr
     let first_known = types.iter().flatten().next().cloned();
     let candidates: Vec<SqlType> = first_known
         .into_iter()
-        .chain([SqlType::String, SqlType::Int, SqlType::BigInt, SqlType::Double, SqlType::Boolean, SqlType::Bytes])
+        .chain([
+            SqlType::String,
+            SqlType::Int,
+            SqlType::BigInt,
+            SqlType::Double,
+            SqlType::Boolean,
+            SqlType::Bytes,
+        ])
         .collect();
     let mut first_error = None;
     for candidate in &candidates {
-        let concrete: Vec<SqlType> = types.iter().map(|ty| ty.clone().unwrap_or_else(|| candidate.clone())).collect();
+        let concrete: Vec<SqlType> = types
+            .iter()
+            .map(|ty| ty.clone().unwrap_or_else(|| candidate.clone()))
+            .collect();
         match functions::scalar_return_type(name, &concrete) {
             Ok(ty) => return Ok(ty),
             Err(message) => {
@@ -506,7 +774,8 @@ fn function_type(name: &str, types: &[Option<SqlType>]) -> Result<SqlType, SqlEr
             break;
         }
     }
-    let message = first_error.unwrap_or_else(|| format!("Can't find any functions with the name '{name}'"));
+    let message =
+        first_error.unwrap_or_else(|| format!("Can't find any functions with the name '{name}'"));
     let known = functions::scalar_names();
     let error = SqlError::new(SqlErrorKind::Type, message);
     if known.contains(&name) {
@@ -517,8 +786,23 @@ fn function_type(name: &str, types: &[Option<SqlType>]) -> Result<SqlType, SqlEr
 }
 
 const AGGREGATES: &[&str] = &[
-    "COUNT", "SUM", "MIN", "MAX", "AVG", "LATEST_BY_OFFSET", "EARLIEST_BY_OFFSET", "COLLECT_LIST", "COLLECT_SET", "TOPK",
-    "TOPKDISTINCT", "COUNT_DISTINCT", "HISTOGRAM", "STDDEV_SAMP", "STDDEV_SAMPLE", "CORRELATION", "ATTR",
+    "COUNT",
+    "SUM",
+    "MIN",
+    "MAX",
+    "AVG",
+    "LATEST_BY_OFFSET",
+    "EARLIEST_BY_OFFSET",
+    "COLLECT_LIST",
+    "COLLECT_SET",
+    "TOPK",
+    "TOPKDISTINCT",
+    "COUNT_DISTINCT",
+    "HISTOGRAM",
+    "STDDEV_SAMP",
+    "STDDEV_SAMPLE",
+    "CORRELATION",
+    "ATTR",
 ];
 
 pub fn is_aggregate(name: &str) -> bool {
@@ -536,17 +820,24 @@ fn hinted(error: SqlError, names: Vec<String>) -> SqlError {
 fn expect_boolean(ty: &Option<SqlType>, operator: &str) -> Result<(), SqlError> {
     match ty {
         None | Some(SqlType::Boolean) => Ok(()),
-        Some(other) => Err(SqlError::type_error(format!("{operator} expects BOOLEAN operands, not {other}"))),
+        Some(other) => Err(SqlError::type_error(format!(
+            "{operator} expects BOOLEAN operands, not {other}"
+        ))),
     }
 }
 
 pub(crate) fn is_numeric(ty: &SqlType) -> bool {
-    matches!(ty, SqlType::Int | SqlType::BigInt | SqlType::Double | SqlType::Decimal { .. })
+    matches!(
+        ty,
+        SqlType::Int | SqlType::BigInt | SqlType::Double | SqlType::Decimal { .. }
+    )
 }
 
 /// The type several expressions share (CASE branches, array elements): NULLs fit anything,
 /// numbers widen, anything else must be equal.
-pub fn common_type<'t>(types: impl Iterator<Item = Option<&'t SqlType>>) -> Result<Option<SqlType>, String> {
+pub fn common_type<'t>(
+    types: impl Iterator<Item = Option<&'t SqlType>>,
+) -> Result<Option<SqlType>, String> {
     let mut result: Option<SqlType> = None;
     for ty in types.flatten() {
         result = Some(match result {
@@ -564,7 +855,10 @@ pub fn common_type<'t>(types: impl Iterator<Item = Option<&'t SqlType>>) -> Resu
 /// Wraps `expr` in a CAST when its type differs from `target` (numeric widening).
 pub fn coerce(expr: CompiledExpr, from: Option<&SqlType>, target: &SqlType) -> CompiledExpr {
     match from {
-        Some(from) if from != target => CompiledExpr::Cast { expr: Box::new(expr), ty: target.clone() },
+        Some(from) if from != target => CompiledExpr::Cast {
+            expr: Box::new(expr),
+            ty: target.clone(),
+        },
         _ => expr,
     }
 }
@@ -588,7 +882,11 @@ pub fn literal(literal: &Literal) -> Result<Typed, SqlError> {
         Literal::Decimal(digits) => decimal_literal(digits)?,
         Literal::Double(digits) => match digits.parse::<f64>() {
             Ok(number) if number.is_finite() => (Value::Double(number), SqlType::Double),
-            _ => return Err(SqlError::type_error(format!("Invalid DOUBLE literal {digits}"))),
+            _ => {
+                return Err(SqlError::type_error(format!(
+                    "Invalid DOUBLE literal {digits}"
+                )))
+            }
         },
     };
     Ok((CompiledExpr::Literal(value), Some(ty)))
@@ -597,10 +895,15 @@ pub fn literal(literal: &Literal) -> Result<Typed, SqlError> {
 fn decimal_literal(digits: &str) -> Result<(Value, SqlType), SqlError> {
     match Decimal::parse(digits) {
         Some(decimal) => {
-            let ty = SqlType::Decimal { precision: decimal.precision().max(decimal.scale).max(1), scale: decimal.scale };
+            let ty = SqlType::Decimal {
+                precision: decimal.precision().max(decimal.scale).max(1),
+                scale: decimal.scale,
+            };
             Ok((Value::Decimal(decimal), ty))
         }
-        None => Err(SqlError::type_error(format!("Invalid DECIMAL literal {digits}"))),
+        None => Err(SqlError::type_error(format!(
+            "Invalid DECIMAL literal {digits}"
+        ))),
     }
 }
 

@@ -21,8 +21,11 @@ pub struct Column {
 }
 
 /// The pseudo-columns every stream and table has, with ksqlDB's types.
-pub const PSEUDO_COLUMNS: [(&str, SqlType); 3] =
-    [("ROWTIME", SqlType::BigInt), ("ROWPARTITION", SqlType::Int), ("ROWOFFSET", SqlType::BigInt)];
+pub const PSEUDO_COLUMNS: [(&str, SqlType); 3] = [
+    ("ROWTIME", SqlType::BigInt),
+    ("ROWPARTITION", SqlType::Int),
+    ("ROWOFFSET", SqlType::BigInt),
+];
 
 /// A source's columns in row layout.
 #[derive(Clone, Debug, PartialEq)]
@@ -34,18 +37,37 @@ pub struct RowSchema {
 
 impl RowSchema {
     pub fn new(key_columns: &[Field], value_columns: &[Field]) -> RowSchema {
-        let mut columns = Vec::with_capacity(key_columns.len() + value_columns.len() + PSEUDO_COLUMNS.len());
-        columns.extend(key_columns.iter().map(|f| Column { name: f.name.clone(), ty: f.ty.clone(), namespace: Namespace::Key }));
-        columns.extend(value_columns.iter().map(|f| Column { name: f.name.clone(), ty: f.ty.clone(), namespace: Namespace::Value }));
-        columns.extend(
-            PSEUDO_COLUMNS.iter().map(|(name, ty)| Column { name: (*name).to_string(), ty: ty.clone(), namespace: Namespace::Pseudo }),
-        );
-        RowSchema { columns, n_keys: key_columns.len(), n_values: value_columns.len() }
+        let mut columns =
+            Vec::with_capacity(key_columns.len() + value_columns.len() + PSEUDO_COLUMNS.len());
+        columns.extend(key_columns.iter().map(|f| Column {
+            name: f.name.clone(),
+            ty: f.ty.clone(),
+            namespace: Namespace::Key,
+        }));
+        columns.extend(value_columns.iter().map(|f| Column {
+            name: f.name.clone(),
+            ty: f.ty.clone(),
+            namespace: Namespace::Value,
+        }));
+        columns.extend(PSEUDO_COLUMNS.iter().map(|(name, ty)| Column {
+            name: (*name).to_string(),
+            ty: ty.clone(),
+            namespace: Namespace::Pseudo,
+        }));
+        RowSchema {
+            columns,
+            n_keys: key_columns.len(),
+            n_values: value_columns.len(),
+        }
     }
 
     /// A schema with no columns at all (for `INSERT ... VALUES`, whose expressions see none).
     pub fn empty() -> RowSchema {
-        RowSchema { columns: Vec::new(), n_keys: 0, n_values: 0 }
+        RowSchema {
+            columns: Vec::new(),
+            n_keys: 0,
+            n_values: 0,
+        }
     }
 
     pub fn position(&self, name: &str) -> Option<usize> {
@@ -63,7 +85,11 @@ impl RowSchema {
 
 /// Writes columns as ksqlDB prints a schema: `` `K` STRING KEY, `V` INTEGER ``.
 pub fn schema_text(key_columns: &[Field], value_columns: &[Field]) -> String {
-    let keys = key_columns.iter().map(|f| format!("`{}` {} KEY", f.name, f.ty));
-    let values = value_columns.iter().map(|f| format!("`{}` {}", f.name, f.ty));
+    let keys = key_columns
+        .iter()
+        .map(|f| format!("`{}` {} KEY", f.name, f.ty));
+    let values = value_columns
+        .iter()
+        .map(|f| format!("`{}` {}", f.name, f.ty));
     keys.chain(values).collect::<Vec<_>>().join(", ")
 }

@@ -5,7 +5,7 @@
 //! the source key, so every source key column must appear in the projection exactly once
 //! (possibly renamed), and at least one value column must remain.
 
-use super::expr::{ExprCompiler, CompiledExpr};
+use super::expr::{CompiledExpr, ExprCompiler};
 use super::schema::{Namespace, RowSchema};
 use crate::sql::ast::{Expr, Query, SelectItem};
 use crate::sql::error::{SqlError, SqlErrorKind};
@@ -17,7 +17,10 @@ pub enum SelectPurpose<'a> {
     /// `CREATE STREAM|TABLE AS SELECT` or `INSERT INTO ... SELECT`: ksqlDB's key rules apply.
     /// `allow_missing_key` is the new planner's leniency (`ksql.new.query.planner.enabled`): a
     /// stream whose key columns are not selected becomes keyless.
-    Persistent { sink_name: &'a str, allow_missing_key: bool },
+    Persistent {
+        sink_name: &'a str,
+        allow_missing_key: bool,
+    },
     /// A transient push query: any projection, in order.
     Transient,
 }
@@ -42,11 +45,19 @@ pub struct SelectPlan {
 
 impl SelectPlan {
     pub fn key_fields(&self) -> Vec<Field> {
-        self.columns.iter().filter(|c| c.key).map(|c| Field::new(c.name.clone(), c.ty.clone())).collect()
+        self.columns
+            .iter()
+            .filter(|c| c.key)
+            .map(|c| Field::new(c.name.clone(), c.ty.clone()))
+            .collect()
     }
 
     pub fn value_fields(&self) -> Vec<Field> {
-        self.columns.iter().filter(|c| !c.key).map(|c| Field::new(c.name.clone(), c.ty.clone())).collect()
+        self.columns
+            .iter()
+            .filter(|c| !c.key)
+            .map(|c| Field::new(c.name.clone(), c.ty.clone()))
+            .collect()
     }
 
     pub fn column_names(&self) -> Vec<String> {
@@ -60,16 +71,25 @@ pub fn check_stateless(query: &Query) -> Result<(), SqlError> {
         return Err(SqlError::unsupported("Joins are not supported yet: streamlab runs stateless queries only (filters and projections)").at(join.span));
     }
     if let Some(window) = &query.window {
-        return Err(SqlError::unsupported(format!("{} is not supported yet: windowed aggregation is part of a later release", window.text)).at(window.span));
+        return Err(SqlError::unsupported(format!(
+            "{} is not supported yet: windowed aggregation is part of a later release",
+            window.text
+        ))
+        .at(window.span));
     }
     if let Some(expr) = query.group_by.first() {
         return Err(SqlError::unsupported("GROUP BY is not supported yet: streamlab runs stateless queries only (filters and projections)").at(expr.span()));
     }
     if let Some(expr) = query.partition_by.first() {
-        return Err(SqlError::unsupported("PARTITION BY is not supported yet: re-keying a stream is part of a later release").at(expr.span()));
+        return Err(SqlError::unsupported(
+            "PARTITION BY is not supported yet: re-keying a stream is part of a later release",
+        )
+        .at(expr.span()));
     }
     if let Some(expr) = &query.having {
-        return Err(SqlError::unsupported("HAVING is not supported yet: it needs GROUP BY").at(expr.span()));
+        return Err(
+            SqlError::unsupported("HAVING is not supported yet: it needs GROUP BY").at(expr.span()),
+        );
     }
     Ok(())
 }
@@ -87,7 +107,11 @@ pub fn plan_select(
     if let Some(alias) = &query.from.alias {
         qualifiers.push(alias.name.clone());
     }
-    let where_compiler = ExprCompiler { schema: &schema, qualifiers: qualifiers.clone(), clause: "WHERE" };
+    let where_compiler = ExprCompiler {
+        schema: &schema,
+        qualifiers: qualifiers.clone(),
+        clause: "WHERE",
+    };
     let filter = match &query.where_clause {
         Some(predicate) => {
             let (compiled, ty) = where_compiler.compile(predicate)?;
@@ -99,7 +123,11 @@ pub fn plan_select(
         }
         None => None,
     };
-    let compiler = ExprCompiler { schema: &schema, qualifiers, clause: "SELECT" };
+    let compiler = ExprCompiler {
+        schema: &schema,
+        qualifiers,
+        clause: "SELECT",
+    };
 
     // Expand `*` and plan every item, remembering which items are plain key-column references.
     struct Item {
@@ -116,7 +144,14 @@ pub fn plan_select(
             SelectItem::Wildcard { qualifier } => {
                 if let Some(qualifier) = qualifier {
                     if !compiler.qualifiers.contains(&qualifier.name) {
-                        return Err(SqlError::new(SqlErrorKind::UnknownSource, format!("'{}' is not a valid stream/table name or alias.", qualifier.name)).at(qualifier.span));
+                        return Err(SqlError::new(
+                            SqlErrorKind::UnknownSource,
+                            format!(
+                                "'{}' is not a valid stream/table name or alias.",
+                                qualifier.name
+                            ),
+                        )
+                        .at(qualifier.span));
                     }
                 }
                 for (idx, column) in schema.columns.iter().enumerate() {
@@ -137,7 +172,13 @@ pub fn plan_select(
             SelectItem::Expr { expr, alias } => {
                 let (compiled, ty) = compiler.compile(expr)?;
                 let key_column = match &compiled {
-                    CompiledExpr::Column(idx) if schema.column(*idx).is_some_and(|c| c.namespace == Namespace::Key) => Some(*idx),
+                    CompiledExpr::Column(idx)
+                        if schema
+                            .column(*idx)
+                            .is_some_and(|c| c.namespace == Namespace::Key) =>
+                    {
+                        Some(*idx)
+                    }
                     _ => None,
                 };
                 let implicit_name = match expr {
@@ -145,7 +186,14 @@ pub fn plan_select(
                     Expr::Dereference { field, .. } => Some(field.clone()),
                     _ => None,
                 };
-                items.push(Item { alias: alias.as_ref().map(|a| a.name.clone()), implicit_name, expr: compiled, ty, key_column, span: expr.span() });
+                items.push(Item {
+                    alias: alias.as_ref().map(|a| a.name.clone()),
+                    implicit_name,
+                    expr: compiled,
+                    ty,
+                    key_column,
+                    span: expr.span(),
+                });
             }
         }
     }
@@ -176,13 +224,27 @@ pub fn plan_select(
             Some(ty) => ty.clone(),
             None => return Err(SqlError::type_error(format!("Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR) (column `{name}`).")).at(item.span)),
         };
-        columns.push(OutputColumn { name, ty, expr: item.expr.clone(), key: false });
+        columns.push(OutputColumn {
+            name,
+            ty,
+            expr: item.expr.clone(),
+            key: false,
+        });
     }
 
-    if let SelectPurpose::Persistent { sink_name, allow_missing_key } = purpose {
+    if let SelectPurpose::Persistent {
+        sink_name,
+        allow_missing_key,
+    } = purpose
+    {
         let mut missing = Vec::new();
         for (key_idx, key_column) in key_columns.iter().enumerate() {
-            let uses: Vec<usize> = items.iter().enumerate().filter(|(_, i)| i.key_column == Some(key_idx)).map(|(n, _)| n).collect();
+            let uses: Vec<usize> = items
+                .iter()
+                .enumerate()
+                .filter(|(_, i)| i.key_column == Some(key_idx))
+                .map(|(n, _)| n)
+                .collect();
             match uses.as_slice() {
                 [] => missing.push(key_column.name.clone()),
                 [only] => {
@@ -191,7 +253,10 @@ pub fn plan_select(
                     }
                 }
                 [_, ..] => {
-                    let aliases: Vec<String> = uses.iter().filter_map(|n| columns.get(*n).map(|c| c.name.clone())).collect();
+                    let aliases: Vec<String> = uses
+                        .iter()
+                        .filter_map(|n| columns.get(*n).map(|c| c.name.clone()))
+                        .collect();
                     return Err(SqlError::invalid(format!(
                         "The projection contains a key column (`{}`) more than once, aliased as: {}.",
                         key_column.name,
@@ -204,7 +269,9 @@ pub fn plan_select(
             // ksqlDB names every key column, not only the missing ones.
             let all_keys: Vec<String> = key_columns.iter().map(|f| f.name.clone()).collect();
             let (noun, listed) = match all_keys.split_last() {
-                Some((last, rest)) if !rest.is_empty() => ("columns", format!("{} and {last}", rest.join(", "))),
+                Some((last, rest)) if !rest.is_empty() => {
+                    ("columns", format!("{} and {last}", rest.join(", ")))
+                }
                 _ => ("column", all_keys.join("")),
             };
             return Err(SqlError::invalid(format!(
@@ -214,8 +281,15 @@ pub fn plan_select(
             .with_hint("a persistent query keeps the source's key: select every key column (you may rename it with AS)"));
         }
         if !columns.iter().any(|c| !c.key) {
-            return Err(SqlError::invalid("The projection contains no value columns."));
+            return Err(SqlError::invalid(
+                "The projection contains no value columns.",
+            ));
         }
     }
-    Ok(SelectPlan { source_name: source_name.to_string(), schema, filter, columns })
+    Ok(SelectPlan {
+        source_name: source_name.to_string(),
+        schema,
+        filter,
+        columns,
+    })
 }
