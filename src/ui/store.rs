@@ -311,23 +311,31 @@ impl SandboxStore {
         }
         let open_before = self.world.engine().push_query_ids();
         let outcome = self.world.execute_sql(&sql);
-        let mut new_push_ids =
-            self.world.engine().push_query_ids().into_iter().filter(|id| !open_before.contains(id)).collect::<Vec<_>>().into_iter();
-        let n_push = outcome.results.iter().filter(|r| is_push(&sql, r)).count();
+        let new_push_ids: Vec<String> =
+            self.world.engine().push_query_ids().into_iter().filter(|id| !open_before.contains(id)).collect();
+        // Push queries still open are the script's last `Rows` results that opened one (a pull
+        // query or a push query that reached its LIMIT opens none); EMIT CHANGES marks ended ones.
+        let n_rows_results = outcome.results.iter().filter(|r| matches!(r, StatementResult::Rows { .. })).count();
+        let first_open = n_rows_results.saturating_sub(new_push_ids.len());
+        let mut new_push_ids = new_push_ids.into_iter();
+        let mut rows_index = 0;
         let results = outcome
             .results
             .into_iter()
             .map(|result| match result {
                 StatementResult::Ack { message } => ResultView::Ack(message),
                 StatementResult::Table { columns, rows } => ResultView::Table { columns, rows },
-                StatementResult::Rows { columns, rows } if n_push > 0 && is_push_sql(&sql) => {
-                    let query_id = new_push_ids.next();
+                StatementResult::Rows { columns, rows } => {
+                    let query_id = if rows_index >= first_open { new_push_ids.next() } else { None };
+                    rows_index += 1;
+                    if query_id.is_none() && !is_push_sql(&sql) {
+                        return ResultView::Table { columns, rows };
+                    }
                     let running = query_id.is_some();
                     let n_rows = rows.len() as u64;
                     let skip = rows.len().saturating_sub(MAX_PUSH_ROWS);
                     ResultView::Push { query_id, columns, rows: rows.into_iter().skip(skip).collect(), n_rows, paused: false, running }
                 }
-                StatementResult::Rows { columns, rows } => ResultView::Table { columns, rows },
                 StatementResult::Printed { lines } | StatementResult::Text { lines } => ResultView::Lines(lines),
                 StatementResult::Inserted { topic, partition, offset } => {
                     ResultView::Ack(format!("Inserted at offset {offset} of {topic}, partition {partition}"))
@@ -358,9 +366,6 @@ fn is_push_sql(sql: &str) -> bool {
     sql.to_ascii_uppercase().contains("EMIT CHANGES")
 }
 
-fn is_push(sql: &str, result: &StatementResult) -> bool {
-    matches!(result, StatementResult::Rows { .. }) && is_push_sql(sql)
-}
 
 /// The handle components share: cheap to clone, equal when it is the same store.
 #[derive(Clone)]

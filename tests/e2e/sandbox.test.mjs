@@ -119,3 +119,18 @@ for (const [width, height] of [[1280, 800], [1920, 1080]]) {
     await page.close();
   });
 }
+
+test('the sandbox in the dark theme', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
+  const errors = [];
+  page.on('pageerror', (err) => errors.push(String(err)));
+  await page.goto(server.url);
+  await page.click('.sandbox-entry button');
+  await page.waitForSelector('.lane .cell');
+  await typeSql(page, "SELECT * FROM clicks WHERE page = '/help' EMIT CHANGES;");
+  await page.locator('.cell').first().click();
+  await page.waitForSelector('.record-details');
+  await page.screenshot({ path: `${SHOTS}/sandbox-dark-1280x800.png` });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
