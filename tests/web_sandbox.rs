@@ -193,3 +193,16 @@ async fn a_push_query_streams_rows_and_stops() {
     click(&query(&root, ".push-stop")).await;
     assert_eq!(count(&root, ".push-status.ended"), 1);
 }
+
+#[wasm_bindgen_test]
+async fn a_consumer_group_goes_offline_and_comes_back() {
+    let root = mount_sandbox().await;
+    assert_eq!(count(&root, ".group[data-group=ledger]"), 1, "the default world has a consumer group");
+    assert!(count(&root, ".cursor") > 0, "its cursor is drawn on the lanes");
+    click(&query(&root, ".group[data-group=ledger] .group-toggle")).await;
+    assert_eq!(count(&root, ".group.paused"), 1);
+    assert!(text(&root, ".group[data-group=ledger] .group-lag").contains("offline"));
+    assert!(count(&root, ".cursor.paused") > 0, "the cursors say so too");
+    click(&query(&root, ".group[data-group=ledger] .group-toggle")).await;
+    assert_eq!(count(&root, ".group.paused"), 0);
+}

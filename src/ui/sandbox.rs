@@ -75,6 +75,8 @@ pub fn sandbox(props: &SandboxProps) -> Html {
                     <h2 id="producers-title">{ "Producers" }</h2>
                     <ProducersPanel producers={world_view.producers.clone()} topics={topic_names}
                                     produce_error={state.produce_error.clone()} dispatch={dispatch.clone()} />
+                    <Groups groups={world_view.groups.iter().map(|g| (g.group.clone(), g.paused, g.total_lag)).collect::<Vec<_>>()}
+                            dispatch={dispatch.clone()} />
                 </aside>
                 <section class="panel console-panel" aria-labelledby="console-title">
                     <h2 id="console-title">{ "SQL console" }</h2>
@@ -216,5 +218,41 @@ fn controls(props: &ControlsProps) -> Html {
             </div>
             <span class="virtual-clock" title="Virtual time (UTC)">{ clock }</span>
         </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct GroupsProps {
+    /// Group id, offline, total lag.
+    groups: Vec<(String, bool, u64)>,
+    dispatch: Callback<SandboxAction>,
+}
+
+/// Consumer groups with their lag; a group can be taken offline (its consumers stop receiving,
+/// lag grows) and brought back (it resumes from its committed offsets).
+#[function_component(Groups)]
+fn groups(props: &GroupsProps) -> Html {
+    if props.groups.is_empty() {
+        return html! {};
+    }
+    html! {
+        <section class="groups" aria-labelledby="groups-title">
+            <h3 id="groups-title">{ "Consumer groups" }</h3>
+            <ul class="group-list">
+                { for props.groups.iter().map(|(group, paused, lag)| {
+                    let toggle = {
+                        let (group, paused) = (group.clone(), *paused);
+                        props.dispatch.reform(move |_: MouseEvent| SandboxAction::ToggleGroup { group: group.clone(), paused })
+                    };
+                    html! {
+                        <li class={classes!("group", paused.then_some("paused"))} data-group={group.clone()}>
+                            <span class="group-name">{ group }</span>
+                            <span class="group-lag">{ format!("lag {lag}{}", if *paused { " · offline" } else { "" }) }</span>
+                            <button class="group-toggle" onclick={toggle}>{ if *paused { "Bring online" } else { "Take offline" } }</button>
+                        </li>
+                    }
+                }) }
+            </ul>
+        </section>
     }
 }
