@@ -156,7 +156,10 @@ impl FrameLoop {
             let changed = match store.0.try_borrow_mut() {
                 Ok(mut state) => {
                     let before = state.version();
+                    let (virtual_before, wall_before) = (state.world.now_ms(), js_sys::Date::now());
                     state.on_frame(wall_dt_ms);
+                    let virtual_ms = (state.world.now_ms() - virtual_before) as f64;
+                    state.record_step_cost(virtual_ms, js_sys::Date::now() - wall_before);
                     state.version() != before
                 }
                 Err(_) => false,

@@ -24,6 +24,8 @@ pub const STEP_MS: i64 = 100;
 /// jumps, and a slow frame cannot ask the next one for even more work (at 1000×, one frame is
 /// at most 50 virtual seconds, 500 world ticks).
 pub const MAX_FRAME_MS: f64 = 50.0;
+/// Wall milliseconds of world stepping a frame aims at.
+pub const STEP_BUDGET_MS: f64 = 6.0;
 /// Rows a push query keeps on screen; older ones scroll away (the count stays right).
 pub const MAX_PUSH_ROWS: usize = 100;
 /// Console entries kept.
@@ -106,6 +108,10 @@ pub struct SandboxStore {
     next_entry_id: u64,
     /// Bumped by every UI-side change; the world has its own generation.
     ui_version: u64,
+    /// The most virtual time one frame may advance, adapted to what the last steps cost (see
+    /// [`SandboxStore::record_step_cost`]): at high speed time runs slower than asked rather
+    /// than the page stuttering.
+    pub virtual_ms_budget: f64,
 }
 
 /// The sandbox a learner meets: transactions and clickstream producers, stopped, with some
@@ -147,6 +153,7 @@ impl SandboxStore {
             announcement: String::new(),
             next_entry_id: 0,
             ui_version: 0,
+            virtual_ms_budget: f64::MAX,
         }
     }
 
@@ -159,7 +166,7 @@ impl SandboxStore {
     /// what running queries emitted into their console entries.
     pub fn on_frame(&mut self, wall_dt_ms: f64) {
         if self.playing {
-            let dt = (wall_dt_ms.clamp(0.0, MAX_FRAME_MS) * self.speed).round() as i64;
+            let dt = (wall_dt_ms.clamp(0.0, MAX_FRAME_MS) * self.speed).min(self.virtual_ms_budget).round() as i64;
             if dt > 0 {
                 // Narrating every append would flood a screen reader; actions are narrated instead.
                 self.world.step(dt);
@@ -169,6 +176,18 @@ impl SandboxStore {
         if let Some(error) = self.world.take_query_error() {
             self.push_entry(String::new(), Vec::new(), Some(ErrorView::from(&error)));
         }
+    }
+
+    /// Feeds back what advancing `virtual_ms` cost in wall time: the budget aims at
+    /// [`STEP_BUDGET_MS`] of stepping per frame, so rendering keeps the rest of a 60 Hz frame.
+    pub fn record_step_cost(&mut self, virtual_ms: f64, wall_ms: f64) {
+        if virtual_ms < 1.0 {
+            return;
+        }
+        let ms_per_virtual_ms = (wall_ms / virtual_ms).max(1e-6);
+        let target = (STEP_BUDGET_MS / ms_per_virtual_ms).max(STEP_MS as f64);
+        // Smooth, so one slow frame (a garbage collection) does not halve the speed.
+        self.virtual_ms_budget = if self.virtual_ms_budget == f64::MAX { target } else { 0.8 * self.virtual_ms_budget + 0.2 * target };
     }
 
     fn drain_push_rows(&mut self) {
