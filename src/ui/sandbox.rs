@@ -13,8 +13,9 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-/// Cells a lane puts in the DOM, whatever the partition holds.
-pub const LANE_CELLS: usize = 40;
+/// Cells a lane puts in the DOM, whatever the partition holds: enough to fill a 1920-pixel
+/// lane; every cell more is layout work each frame for nothing the learner can see.
+pub const LANE_CELLS: usize = 16;
 /// The default world's seed (a URL parameter may choose another, later).
 pub const DEFAULT_SEED: u64 = 2018;
 
