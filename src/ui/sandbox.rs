@@ -70,7 +70,7 @@ pub fn sandbox(props: &SandboxProps) -> Html {
             <div class="sandbox-grid">
                 <section class="panel log-panel" aria-labelledby="log-title">
                     <h2 id="log-title">{ "Log" }</h2>
-                    <LogView topics={topics} dispatch={dispatch.clone()} />
+                    <LogView topics={topics} speed={state.speed} dispatch={dispatch.clone()} />
                 </section>
                 <aside class="panel side-panel" aria-labelledby="producers-title">
                     <h2 id="producers-title">{ "Producers" }</h2>
