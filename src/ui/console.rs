@@ -226,6 +226,9 @@ pub fn sql_console(props: &SqlConsoleProps) -> Html {
                 </div>
             </div>
             <div class="results" ref={results_ref} aria-live="polite" aria-label="Results">
+                if props.entries.is_empty() {
+                    <p class="muted results-empty">{ "Results appear here. Try CREATE STREAM … WITH (kafka_topic='clickstream', value_format='JSON'); then SELECT … EMIT CHANGES;" }</p>
+                }
                 { for props.entries.iter().map(|entry| html! {
                     <Entry key={entry.id} entry={entry.clone()} dispatch={props.dispatch.clone()} />
                 }) }
