@@ -133,19 +133,22 @@ fn lanes(state: &SandboxStore, world_view: &crate::world::view::WorldView) -> Ve
         .collect()
 }
 
+/// The frame callback, shared so it can schedule itself again.
+type FrameCallback = Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>;
+
 /// requestAnimationFrame, every frame while mounted: advances the store by the wall time since
 /// the last frame. Dropping it cancels the pending frame.
 struct FrameLoop {
     alive: Rc<Cell<bool>>,
     request_id: Rc<Cell<i32>>,
-    closure: Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>,
+    closure: FrameCallback,
 }
 
 impl FrameLoop {
     fn start(store: StoreHandle, redraw: impl Fn() + 'static) -> FrameLoop {
         let alive = Rc::new(Cell::new(true));
         let request_id = Rc::new(Cell::new(0));
-        let closure: Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>> = Rc::new(RefCell::new(None));
+        let closure: FrameCallback = Rc::new(RefCell::new(None));
         let last_timestamp: Cell<Option<f64>> = Cell::new(None);
         let (alive_in, request_in, closure_in) = (alive.clone(), request_id.clone(), closure.clone());
         *closure.borrow_mut() = Some(Closure::new(move |timestamp: f64| {
