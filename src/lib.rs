@@ -4,6 +4,7 @@
 //! and test natively. Only `ui` (compiled for wasm32) touches the browser.
 
 pub mod clock;
+pub mod lessons;
 pub mod log;
 pub mod producers;
 pub mod qtt;

@@ -214,6 +214,10 @@ pub struct Join {
     pub kind: String,
     pub right: FromItem,
     pub span: Option<Span>,
+    /// The `ON` condition.
+    pub on: Option<Expr>,
+    /// The `WITHIN ...` words of a stream-stream join, as tokens.
+    pub within: Vec<String>,
 }
 
 /// A `WINDOW TUMBLING|HOPPING|SESSION (...)` clause, kept as its words so that the planner can
@@ -222,6 +226,9 @@ pub struct Join {
 pub struct WindowClause {
     pub text: String,
     pub span: Option<Span>,
+    /// The clause's tokens after `WINDOW`, as text (`TUMBLING`, `(`, `SIZE`, `30`, `SECONDS`, `)`),
+    /// read by `plan::window`.
+    pub tokens: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

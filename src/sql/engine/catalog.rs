@@ -2,6 +2,7 @@
 
 use crate::sql::ast::SourceKind;
 use crate::sql::format::{Field, FormatSpec};
+use crate::sql::plan::window::WindowSpec;
 use crate::sql::plan::{schema_text, RowSchema};
 
 /// A stream or table as `DESCRIBE` shows it.
@@ -21,6 +22,8 @@ pub struct SourceInfo {
     pub sql: String,
     /// True for `CREATE STREAM|TABLE` over an existing topic, false for `... AS SELECT`.
     pub is_source: bool,
+    /// A windowed table (`... WINDOW TUMBLING ... GROUP BY`): its keys carry the window.
+    pub window: Option<WindowSpec>,
 }
 
 impl SourceInfo {

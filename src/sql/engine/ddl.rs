@@ -145,6 +145,7 @@ impl Engine {
             timestamp_format: with.timestamp_format.clone(),
             sql: sql.to_string(),
             is_source: true,
+            window: None,
         });
         Ok(StatementResult::Ack {
             message: format!("{kind_word} created"),
@@ -152,7 +153,7 @@ impl Engine {
     }
 
     /// `Ok(Some(..))`: the source exists and `IF NOT EXISTS` makes that fine.
-    fn check_name_free(
+    pub(super) fn check_name_free(
         &mut self,
         name: &Ident,
         kind: SourceKind,
@@ -351,6 +352,7 @@ impl Engine {
             timestamp_format: with.timestamp_format.clone(),
             sql: sql.to_string(),
             is_source: false,
+            window: None,
         });
         self.queries.push(PersistentQuery {
             id: id.clone(),
@@ -560,7 +562,7 @@ impl Engine {
     }
 }
 
-fn make_sink(
+pub(super) fn make_sink(
     topic: &str,
     key_format: &FormatSpec,
     value_format: &FormatSpec,
@@ -575,6 +577,7 @@ fn make_sink(
             .position(|f| f.name == column)
     });
     Sink {
+        window_key: None,
         topic: topic.to_string(),
         key_format: key_format.clone(),
         value_format: value_format.clone(),
@@ -585,7 +588,7 @@ fn make_sink(
 }
 
 /// Checks that the formats can carry the columns, with ksqlDB's messages.
-fn validate_formats(
+pub(super) fn validate_formats(
     key_format: &FormatSpec,
     key_columns: &[Field],
     value_format: &FormatSpec,
@@ -629,7 +632,7 @@ fn contains_map(ty: &SqlType) -> bool {
     }
 }
 
-fn check_timestamp_column(
+pub(super) fn check_timestamp_column(
     with: &WithClause,
     key_columns: &[Field],
     value_columns: &[Field],

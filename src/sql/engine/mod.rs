@@ -5,19 +5,23 @@
 //! **API boundary:** [`Engine`], [`SourceInfo`], [`StatementResult`] and [`SqlError`] are plain
 //! data; nothing here exposes operators or sqlparser types.
 
+mod aggregate_query;
 mod catalog;
 mod ddl;
 mod insert_values;
 mod inspect;
+mod join_query;
 mod pipeline;
 mod print;
 mod properties;
 mod pull;
+mod pull_query;
 mod queries;
 mod result;
 
 pub use catalog::SourceInfo;
 
+pub use crate::sql::operators::table_source::TableRowView;
 pub use pipeline::OffsetReset;
 pub use result::StatementResult;
 
@@ -64,6 +68,14 @@ pub struct Engine {
     push_queries: Vec<PushQuery>,
     next_query_number: u64,
     next_push_query_number: u64,
+    /// Each table's state, folded from its changelog topic, with the SQL it was built for.
+    materialized_tables: BTreeMap<
+        String,
+        (
+            String,
+            crate::sql::operators::table_source::MaterializedTable,
+        ),
+    >,
     /// Bad records and failing expressions, as ksqlDB's processing log.
     pub processing_log: ProcessingLog,
     /// When false (the CLI), a push query without LIMIT returns what is in the log now and
@@ -207,6 +219,16 @@ impl Engine {
     ) -> Result<StatementResult, SqlError> {
         match &parsed.statement {
             Statement::CreateSource(create) => self.create_source(log, create, &parsed.text),
+            Statement::CreateAsSelect(create)
+                if crate::sql::plan::aggregate::is_aggregate_query(&create.query) =>
+            {
+                self.create_aggregate_as_select(log, create, &parsed.text)
+            }
+            Statement::CreateAsSelect(create)
+                if !create.query.joins.is_empty() && create.query.group_by.is_empty() =>
+            {
+                self.create_join_as_select(log, create, &parsed.text)
+            }
             Statement::CreateAsSelect(create) => self.create_as_select(log, create, &parsed.text),
             Statement::InsertSelect { target, query } => {
                 self.insert_select(log, target, query, &parsed.text)
@@ -216,6 +238,9 @@ impl Engine {
                 columns,
                 values,
             } => self.insert_values(log, now_ms, target, columns.as_deref(), values),
+            Statement::Select(query) if self.is_windowed_pull_query(query) => {
+                self.pull_query_on_table(log, query)
+            }
             Statement::Select(query) => self.transient_query(log, query, &parsed.text),
             Statement::Print {
                 topic,

@@ -315,8 +315,12 @@ fn unknown_columns_get_the_closest_names() {
     assert_eq!(error.hint.as_deref(), Some("did you mean NAME?"));
     let aliased = world.error("CREATE STREAM OUTPUT AS SELECT ID, I.BOB, NAME FROM INPUT I;");
     assert_eq!(aliased.message, "SELECT column 'I.BOB' cannot be resolved.");
-    let aggregate = world.error("CREATE TABLE C AS SELECT ID, COUNT(*) FROM INPUT GROUP BY ID;");
-    assert_eq!(aggregate.kind, SqlErrorKind::Unsupported);
+    let aggregate =
+        world.error("CREATE TABLE C AS SELECT ID, NAME, COUNT(*) FROM INPUT GROUP BY ID;");
+    assert_eq!(
+        aggregate.message,
+        "Non-aggregate SELECT expression(s) not part of GROUP BY: NAME"
+    );
 }
 
 #[test]

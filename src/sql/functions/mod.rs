@@ -576,11 +576,19 @@ pub fn call_scalar(name_upper: &str, args: &[Value]) -> Result<Value, EvalError>
         "COT" => Value::Double(1.0 / double_arg(args, 0)?.tan()),
         "ATAN2" => Value::Double(double_arg(args, 0)?.atan2(double_arg(args, 1)?)),
         "POWER" => Value::Double(double_arg(args, 0)?.powf(double_arg(args, 1)?)),
+        // ksqlDB's LOG(x) is the natural logarithm; LOG(base, x) is NaN for a base that is not
+        // positive or is 1 (where Java's ln(x)/ln(base) would give an infinity or -0.0).
         "LOG" => {
             if args.len() == 2 {
-                Value::Double(double_arg(args, 1)?.ln() / double_arg(args, 0)?.ln())
+                let base = double_arg(args, 0)?;
+                let value = double_arg(args, 1)?;
+                if base <= 0.0 || base == 1.0 {
+                    Value::Double(f64::NAN)
+                } else {
+                    Value::Double(value.ln() / base.ln())
+                }
             } else {
-                Value::Double(double_arg(args, 0)?.log10())
+                Value::Double(double_arg(args, 0)?.ln())
             }
         }
         "ARRAY_LENGTH" => match first {

@@ -6,10 +6,15 @@
 //! is what a table's changelog carries. Stateful operators (aggregations, windows, joins) will
 //! implement the same [`Operator`] trait and keep their state inside.
 
+pub mod aggregate;
 pub mod filter;
 pub mod project;
 pub mod sink;
 pub mod source;
+pub mod stream_stream_join;
+pub mod stream_table_join;
+pub mod table_source;
+pub mod table_table_join;
 
 use crate::clock::Millis;
 use crate::sql::value::Value;
@@ -25,6 +30,8 @@ pub struct Row {
     pub timestamp: Millis,
     pub partition: u32,
     pub offset: u64,
+    /// The window (start, end) of a windowed table's row: part of its key.
+    pub window: Option<(Millis, Millis)>,
 }
 
 impl Row {
@@ -64,6 +71,11 @@ impl ProcessingLog {
 pub trait Operator: std::fmt::Debug {
     /// Processes one row, pushing zero or more rows to `out`.
     fn process(&mut self, row: Row, out: &mut Vec<Row>, log: &mut ProcessingLog);
+    /// Processes a row from a join's other input (the table of a stream-table join). Operators
+    /// with one input treat it as any row.
+    fn process_side(&mut self, row: Row, out: &mut Vec<Row>, log: &mut ProcessingLog) {
+        self.process(row, out, log);
+    }
     /// One line for `EXPLAIN`.
     fn describe(&self) -> String;
 }

@@ -16,6 +16,47 @@ pub struct Sink {
     pub value_columns: Vec<Field>,
     /// `WITH (TIMESTAMP='column')` on the sink: the position of that column among all columns.
     pub timestamp_idx: Option<usize>,
+    /// A windowed table's key: the window is appended to the key bytes, as Kafka Streams does.
+    pub window_key: Option<WindowKeyKind>,
+}
+
+/// How Kafka Streams serialises a windowed key: a time window appends its start (8 bytes, big
+/// endian); a session window appends its end, then its start.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WindowKeyKind {
+    Time,
+    Session,
+}
+
+impl WindowKeyKind {
+    pub fn append(self, key: &mut Vec<u8>, start: i64, end: i64) {
+        match self {
+            WindowKeyKind::Time => key.extend_from_slice(&start.to_be_bytes()),
+            WindowKeyKind::Session => {
+                key.extend_from_slice(&end.to_be_bytes());
+                key.extend_from_slice(&start.to_be_bytes());
+            }
+        }
+    }
+
+    /// Splits windowed key bytes into the inner key and the window (start, end); a time
+    /// window's end is `start + size`.
+    pub fn split(self, bytes: &[u8], size: i64) -> Option<(&[u8], (i64, i64))> {
+        let read = |b: &[u8]| -> Option<i64> { Some(i64::from_be_bytes(b.try_into().ok()?)) };
+        match self {
+            WindowKeyKind::Time => {
+                let cut = bytes.len().checked_sub(8)?;
+                let start = read(bytes.get(cut..)?)?;
+                Some((bytes.get(..cut)?, (start, start.saturating_add(size))))
+            }
+            WindowKeyKind::Session => {
+                let cut = bytes.len().checked_sub(16)?;
+                let end = read(bytes.get(cut..cut + 8)?)?;
+                let start = read(bytes.get(cut + 8..)?)?;
+                Some((bytes.get(..cut)?, (start, end)))
+            }
+        }
+    }
 }
 
 impl Sink {
@@ -24,6 +65,13 @@ impl Sink {
             None
         } else {
             format::serialize(&self.key_format, &self.key_columns, row.key())?
+        };
+        let key = match (self.window_key, row.window, key) {
+            (Some(kind), Some((start, end)), Some(mut bytes)) => {
+                kind.append(&mut bytes, start, end);
+                Some(bytes)
+            }
+            (_, _, key) => key,
         };
         let value = if row.tombstone {
             None

@@ -103,6 +103,7 @@ impl SourceDecoder {
             timestamp,
             partition: record.partition,
             offset: record.offset,
+            window: None,
         })
     }
 

@@ -8,7 +8,7 @@ use sqlparser::parser::{Parser, ParserError};
 use sqlparser::tokenizer::{Token, TokenWithSpan};
 
 /// Deeply nested input (`((((...))))`) is refused with an error instead of overflowing the stack.
-const RECURSION_LIMIT: usize = 64;
+const RECURSION_LIMIT: usize = 24;
 
 pub(crate) struct Cursor {
     parser: Parser<'static>,
@@ -207,11 +207,12 @@ impl Cursor {
             .parser
             .parse_expr()
             .map_err(|error| parser_error(error, span.or(end)))?;
-        convert_expr(parsed)
+        convert_expr(&parsed)
     }
 
     /// Skips tokens up to (not including) the next top-level unquoted word in `stop_words`, or
     /// the end. Returns the number of tokens skipped.
+    #[allow(dead_code)]
     pub(crate) fn skip_until_words(&mut self, stop_words: &[&str]) -> usize {
         let mut depth = 0usize;
         let mut skipped = 0;

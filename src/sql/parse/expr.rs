@@ -7,11 +7,11 @@ use crate::sql::ast::{BinaryOperator, Expr, Ident, Literal};
 use crate::sql::error::{Span, SqlError};
 use sqlparser::ast as sp;
 
-pub(crate) fn convert_expr(expr: sp::Expr) -> Result<Expr, SqlError> {
+pub(crate) fn convert_expr(expr: &sp::Expr) -> Result<Expr, SqlError> {
     Ok(match expr {
         sp::Expr::Identifier(ident) => Expr::Column {
             qualifier: None,
-            name: ident_of(&ident),
+            name: ident_of(ident),
         },
         sp::Expr::CompoundIdentifier(parts) => match parts.as_slice() {
             [name] => Expr::Column {
@@ -35,9 +35,9 @@ pub(crate) fn convert_expr(expr: sp::Expr) -> Result<Expr, SqlError> {
             }
         },
         sp::Expr::Value(value) => convert_value(value)?,
-        sp::Expr::Nested(inner) => convert_expr(*inner)?,
+        sp::Expr::Nested(inner) => convert_expr(inner)?,
         sp::Expr::UnaryOp { op, expr } => {
-            let inner = convert_expr(*expr)?;
+            let inner = convert_expr(expr)?;
             match op {
                 sp::UnaryOperator::Not => Expr::Not(Box::new(inner)),
                 sp::UnaryOperator::Plus => inner,
@@ -68,23 +68,23 @@ pub(crate) fn convert_expr(expr: sp::Expr) -> Result<Expr, SqlError> {
                 other => return Err(unsupported(&format!("the operator {other}"), inner.span())),
             }
         }
-        sp::Expr::BinaryOp { left, op, right } => convert_binary(*left, op, *right)?,
+        sp::Expr::BinaryOp { left, op, right } => convert_binary(left, op, right)?,
         sp::Expr::IsNull(inner) => Expr::IsNull {
-            expr: Box::new(convert_expr(*inner)?),
+            expr: Box::new(convert_expr(inner)?),
             negated: false,
         },
         sp::Expr::IsNotNull(inner) => Expr::IsNull {
-            expr: Box::new(convert_expr(*inner)?),
+            expr: Box::new(convert_expr(inner)?),
             negated: true,
         },
         sp::Expr::IsDistinctFrom(left, right) => Expr::IsDistinctFrom {
-            left: Box::new(convert_expr(*left)?),
-            right: Box::new(convert_expr(*right)?),
+            left: Box::new(convert_expr(left)?),
+            right: Box::new(convert_expr(right)?),
             negated: false,
         },
         sp::Expr::IsNotDistinctFrom(left, right) => Expr::IsDistinctFrom {
-            left: Box::new(convert_expr(*left)?),
-            right: Box::new(convert_expr(*right)?),
+            left: Box::new(convert_expr(left)?),
+            right: Box::new(convert_expr(right)?),
             negated: true,
         },
         sp::Expr::Like {
@@ -94,13 +94,13 @@ pub(crate) fn convert_expr(expr: sp::Expr) -> Result<Expr, SqlError> {
             pattern,
             escape_char,
         } => {
-            let expr = convert_expr(*expr)?;
-            if any {
+            let expr = convert_expr(expr)?;
+            if *any {
                 return Err(unsupported("LIKE ANY", expr.span()));
             }
             let escape = match escape_char {
                 None => None,
-                Some(escape) => match *escape {
+                Some(escape) => match &**escape {
                 sp::Expr::Value(sp::ValueWithSpan { value: sp::Value::SingleQuotedString(text), .. }) => {
                     let mut chars = text.chars();
                     match (chars.next(), chars.next()) {
@@ -120,9 +120,9 @@ pub(crate) fn convert_expr(expr: sp::Expr) -> Result<Expr, SqlError> {
             };
             Expr::Like {
                 expr: Box::new(expr),
-                pattern: Box::new(convert_expr(*pattern)?),
+                pattern: Box::new(convert_expr(pattern)?),
                 escape,
-                negated,
+                negated: *negated,
             }
         }
         sp::Expr::Between {
@@ -131,10 +131,10 @@ pub(crate) fn convert_expr(expr: sp::Expr) -> Result<Expr, SqlError> {
             low,
             high,
         } => Expr::Between {
-            expr: Box::new(convert_expr(*expr)?),
-            low: Box::new(convert_expr(*low)?),
-            high: Box::new(convert_expr(*high)?),
-            negated,
+            expr: Box::new(convert_expr(expr)?),
+            low: Box::new(convert_expr(low)?),
+            high: Box::new(convert_expr(high)?),
+            negated: *negated,
         },
         sp::Expr::In {
             expr,
@@ -142,12 +142,9 @@ pub(crate) fn convert_expr(expr: sp::Expr) -> Result<Expr, SqlError> {
             negated,
             global: false,
         } => Expr::InList {
-            expr: Box::new(convert_expr(*expr)?),
-            list: list
-                .into_iter()
-                .map(convert_expr)
-                .collect::<Result<_, _>>()?,
-            negated,
+            expr: Box::new(convert_expr(expr)?),
+            list: list.iter().map(convert_expr).collect::<Result<_, _>>()?,
+            negated: *negated,
         },
         sp::Expr::Case {
             operand,
@@ -156,14 +153,16 @@ pub(crate) fn convert_expr(expr: sp::Expr) -> Result<Expr, SqlError> {
             ..
         } => Expr::Case {
             operand: operand
-                .map(|o| convert_expr(*o).map(Box::new))
+                .as_ref()
+                .map(|o| convert_expr(o).map(Box::new))
                 .transpose()?,
             branches: conditions
-                .into_iter()
-                .map(|when| Ok((convert_expr(when.condition)?, convert_expr(when.result)?)))
+                .iter()
+                .map(|when| Ok((convert_expr(&when.condition)?, convert_expr(&when.result)?)))
                 .collect::<Result<_, SqlError>>()?,
             else_result: else_result
-                .map(|e| convert_expr(*e).map(Box::new))
+                .as_ref()
+                .map(|e| convert_expr(e).map(Box::new))
                 .transpose()?,
         },
         sp::Expr::Cast {
@@ -172,7 +171,7 @@ pub(crate) fn convert_expr(expr: sp::Expr) -> Result<Expr, SqlError> {
             data_type,
             ..
         } => {
-            let inner = convert_expr(*expr)?;
+            let inner = convert_expr(expr)?;
             if !matches!(kind, sp::CastKind::Cast) {
                 return Err(unsupported(
                     "this form of cast (use CAST(x AS type))",
@@ -182,7 +181,7 @@ pub(crate) fn convert_expr(expr: sp::Expr) -> Result<Expr, SqlError> {
             let span = inner.span();
             Expr::Cast {
                 expr: Box::new(inner),
-                ty: convert_data_type(&data_type).map_err(|e| e.at(span))?,
+                ty: convert_data_type(data_type).map_err(|e| e.at(span))?,
             }
         }
         sp::Expr::Function(function) => convert_function(function)?,
@@ -192,12 +191,12 @@ pub(crate) fn convert_expr(expr: sp::Expr) -> Result<Expr, SqlError> {
             substring_for,
             ..
         } => {
-            let mut args = vec![convert_expr(*expr)?];
+            let mut args = vec![convert_expr(expr)?];
             if let Some(from) = substring_from {
-                args.push(convert_expr(*from)?);
+                args.push(convert_expr(from)?);
             }
             if let Some(length) = substring_for {
-                args.push(convert_expr(*length)?);
+                args.push(convert_expr(length)?);
             }
             let span = args.first().and_then(Expr::span);
             Expr::Function {
@@ -213,7 +212,7 @@ pub(crate) fn convert_expr(expr: sp::Expr) -> Result<Expr, SqlError> {
             trim_what,
             trim_characters,
         } => {
-            let inner = convert_expr(*expr)?;
+            let inner = convert_expr(expr)?;
             if trim_where.is_some() || trim_what.is_some() || trim_characters.is_some() {
                 return Err(unsupported(
                     "TRIM with BOTH/LEADING/TRAILING (use TRIM, LTRIM or RTRIM)",
@@ -228,10 +227,10 @@ pub(crate) fn convert_expr(expr: sp::Expr) -> Result<Expr, SqlError> {
                 span,
             }
         }
-        sp::Expr::Ceil { expr, field } => convert_ceil_floor("CEIL", *expr, field)?,
-        sp::Expr::Floor { expr, field } => convert_ceil_floor("FLOOR", *expr, field)?,
+        sp::Expr::Ceil { expr, field } => convert_ceil_floor("CEIL", expr, field)?,
+        sp::Expr::Floor { expr, field } => convert_ceil_floor("FLOOR", expr, field)?,
         sp::Expr::CompoundFieldAccess { root, access_chain } => {
-            let mut result = convert_expr(*root)?;
+            let mut result = convert_expr(root)?;
             for access in access_chain {
                 result = match access {
                     sp::AccessExpr::Subscript(sp::Subscript::Index { index }) => Expr::Subscript {
@@ -240,7 +239,7 @@ pub(crate) fn convert_expr(expr: sp::Expr) -> Result<Expr, SqlError> {
                     },
                     sp::AccessExpr::Dot(sp::Expr::Identifier(field)) => Expr::Dereference {
                         expr: Box::new(result),
-                        field: ident_of(&field).name,
+                        field: ident_of(field).name,
                     },
                     _ => return Err(unsupported("array slices", result.span())),
                 };
@@ -250,7 +249,7 @@ pub(crate) fn convert_expr(expr: sp::Expr) -> Result<Expr, SqlError> {
         sp::Expr::Array(array) => Expr::ArrayLiteral(
             array
                 .elem
-                .into_iter()
+                .iter()
                 .map(convert_expr)
                 .collect::<Result<_, _>>()?,
         ),
@@ -267,8 +266,8 @@ pub(crate) fn convert_expr(expr: sp::Expr) -> Result<Expr, SqlError> {
 /// sqlparser gives CEIL and FLOOR their own nodes; to ksqlDB they are plain functions.
 fn convert_ceil_floor(
     name: &str,
-    expr: sp::Expr,
-    field: sp::CeilFloorKind,
+    expr: &sp::Expr,
+    field: &sp::CeilFloorKind,
 ) -> Result<Expr, SqlError> {
     let inner = convert_expr(expr)?;
     let span = inner.span();
@@ -289,14 +288,14 @@ fn convert_ceil_floor(
 }
 
 fn convert_binary(
-    left: sp::Expr,
-    op: sp::BinaryOperator,
-    right: sp::Expr,
+    left: &sp::Expr,
+    op: &sp::BinaryOperator,
+    right: &sp::Expr,
 ) -> Result<Expr, SqlError> {
-    if op == sp::BinaryOperator::Arrow {
+    if *op == sp::BinaryOperator::Arrow {
         let base = convert_expr(left)?;
         let field = match right {
-            sp::Expr::Identifier(ident) => ident_of(&ident).name,
+            sp::Expr::Identifier(ident) => ident_of(ident).name,
             other => {
                 return Err(SqlError::parse(
                     format!("Syntax error: expected a field name after '->', found '{other}'"),
@@ -340,7 +339,7 @@ fn convert_binary(
     })
 }
 
-fn convert_function(function: sp::Function) -> Result<Expr, SqlError> {
+fn convert_function(function: &sp::Function) -> Result<Expr, SqlError> {
     let (name, span) = match function.name.0.as_slice() {
         [sp::ObjectNamePart::Identifier(ident)] => {
             (ident.value.to_ascii_uppercase(), span_of(ident.span))
@@ -358,8 +357,8 @@ fn convert_function(function: sp::Function) -> Result<Expr, SqlError> {
             span,
         ));
     }
-    let list = match function.args {
-        sp::FunctionArguments::None => Vec::new(),
+    let list: &[sp::FunctionArg] = match &function.args {
+        sp::FunctionArguments::None => &[],
         sp::FunctionArguments::List(list) => {
             if list.duplicate_treatment.is_some() || !list.clauses.is_empty() {
                 return Err(unsupported(
@@ -367,12 +366,12 @@ fn convert_function(function: sp::Function) -> Result<Expr, SqlError> {
                     span,
                 ));
             }
-            list.args
+            &list.args
         }
         sp::FunctionArguments::Subquery(_) => return Err(unsupported("subqueries", span)),
     };
     let mut args = Vec::with_capacity(list.len());
-    let mut named = Vec::new();
+    let mut named: Vec<(sp::Expr, &sp::Expr)> = Vec::new();
     let mut star = false;
     for arg in list {
         match arg {
@@ -380,7 +379,7 @@ fn convert_function(function: sp::Function) -> Result<Expr, SqlError> {
                 left,
                 op: sp::BinaryOperator::Assignment,
                 right,
-            })) => named.push((*left, *right)),
+            })) => named.push(((**left).clone(), &**right)),
             sp::FunctionArg::Unnamed(sp::FunctionArgExpr::Expr(expr)) => {
                 args.push(convert_expr(expr)?)
             }
@@ -389,12 +388,12 @@ fn convert_function(function: sp::Function) -> Result<Expr, SqlError> {
                 name,
                 arg: sp::FunctionArgExpr::Expr(arg),
                 ..
-            } => named.push((sp::Expr::Identifier(name), arg)),
+            } => named.push((sp::Expr::Identifier(name.clone()), arg)),
             sp::FunctionArg::ExprNamed {
                 name,
                 arg: sp::FunctionArgExpr::Expr(arg),
                 ..
-            } => named.push((name, arg)),
+            } => named.push((name.clone(), arg)),
             _ => {
                 return Err(SqlError::parse(
                     format!("Syntax error: unexpected argument of {name}"),
@@ -420,7 +419,7 @@ fn convert_function(function: sp::Function) -> Result<Expr, SqlError> {
         "MAP" if args.is_empty() && !star => {
             let mut entries = Vec::with_capacity(named.len());
             for (key, value) in named {
-                entries.push((convert_expr(key)?, convert_expr(value)?));
+                entries.push((convert_expr(&key)?, convert_expr(value)?));
             }
             Ok(Expr::MapLiteral(entries))
         }
@@ -432,19 +431,19 @@ fn convert_function(function: sp::Function) -> Result<Expr, SqlError> {
     }
 }
 
-fn convert_value(value: sp::ValueWithSpan) -> Result<Expr, SqlError> {
+fn convert_value(value: &sp::ValueWithSpan) -> Result<Expr, SqlError> {
     let span = span_of(value.span);
-    let literal = match value.value {
+    let literal = match &value.value {
         sp::Value::Null => Literal::Null,
-        sp::Value::Boolean(flag) => Literal::Boolean(flag),
-        sp::Value::SingleQuotedString(text) => Literal::String(text),
+        sp::Value::Boolean(flag) => Literal::Boolean(*flag),
+        sp::Value::SingleQuotedString(text) => Literal::String(text.clone()),
         sp::Value::Number(digits, _) => {
             if digits.contains(['e', 'E']) {
-                Literal::Double(digits)
+                Literal::Double(digits.clone())
             } else if digits.contains('.') {
-                Literal::Decimal(digits)
+                Literal::Decimal(digits.clone())
             } else {
-                Literal::Integer(digits)
+                Literal::Integer(digits.clone())
             }
         }
         other => {

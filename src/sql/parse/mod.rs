@@ -8,9 +8,9 @@
 //! touches this module.
 
 pub mod complete;
+pub mod highlight;
 mod cursor;
 pub mod dialect;
-pub mod highlight;
 mod expr;
 mod query;
 mod statement;
@@ -28,6 +28,7 @@ pub fn parse_script(sql: &str) -> Result<Vec<ParsedStatement>, SqlError> {
     let tokens = tokenize(sql)?;
     let mut statements = Vec::new();
     for statement_tokens in split_statements(tokens) {
+        check_complexity(&statement_tokens)?;
         statements.push(statement::parse_statement(sql, statement_tokens)?);
     }
     Ok(statements)
@@ -88,6 +89,50 @@ fn split_statements(tokens: Vec<TokenWithSpan>) -> Vec<Vec<TokenWithSpan>> {
         statements.push(current);
     }
     statements
+}
+
+/// More operators than this in one statement are refused. A chain like `1 + 1 + ... + 1`
+/// becomes a tree as deep as it is long, and walking (or dropping) a very deep tree would
+/// overflow the stack; real statements stay far below this.
+const MAX_OPERATORS_PER_STATEMENT: usize = 400;
+
+fn check_complexity(tokens: &[TokenWithSpan]) -> Result<(), SqlError> {
+    let is_operator = |token: &Token| match token {
+        Token::Plus
+        | Token::Minus
+        | Token::Mul
+        | Token::Div
+        | Token::Mod
+        | Token::Eq
+        | Token::Neq
+        | Token::Lt
+        | Token::Gt
+        | Token::LtEq
+        | Token::GtEq
+        | Token::Arrow
+        | Token::LBracket
+        | Token::LParen => true,
+        Token::Word(word) if word.quote_style.is_none() => {
+            ["AND", "OR", "NOT", "IS", "LIKE", "BETWEEN", "IN", "WHEN"]
+                .iter()
+                .any(|op| word.value.eq_ignore_ascii_case(op))
+        }
+        _ => false,
+    };
+    let mut n_operators = 0usize;
+    for token in tokens {
+        if is_operator(&token.token) {
+            n_operators += 1;
+            if n_operators > MAX_OPERATORS_PER_STATEMENT {
+                return Err(SqlError::parse(
+                    format!("This statement has more than {MAX_OPERATORS_PER_STATEMENT} operators; streamlab refuses statements this large"),
+                    Span::from_location(token.span.start),
+                )
+                .with_hint("split the expression, e.g. use IN (...) instead of a long chain of OR"));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn is_significant(token: &TokenWithSpan) -> bool {

@@ -64,15 +64,20 @@ pub(crate) fn parse_query(cursor: &mut Cursor) -> Result<Query, SqlError> {
             break;
         };
         let right = from_item(cursor)?;
+        let mut within = Vec::new();
         if cursor.eat_word("WITHIN") {
-            cursor.skip_until_words(&["ON"]);
+            while !cursor.at_end() && !cursor.peek_word("ON") {
+                within.push(cursor.next().token.to_string());
+            }
         }
         cursor.expect_word("ON")?;
-        cursor.expr()?;
+        let on = cursor.expr()?;
         joins.push(Join {
             kind,
             right,
             span: join_span,
+            on: Some(on),
+            within,
         });
     }
     let window = if cursor.peek_word("WINDOW") {
@@ -83,11 +88,19 @@ pub(crate) fn parse_query(cursor: &mut Cursor) -> Result<Query, SqlError> {
         if let Token::Word(word) = &cursor.peek().token {
             words.push(word.value.to_ascii_uppercase());
         }
-        cursor.skip_until_words(&["WHERE", "GROUP", "PARTITION", "HAVING", "EMIT", "LIMIT"]);
+        let mut tokens = Vec::new();
+        while !cursor.at_end()
+            && !["WHERE", "GROUP", "PARTITION", "HAVING", "EMIT", "LIMIT"]
+                .iter()
+                .any(|w| cursor.peek_word(w))
+        {
+            tokens.push(cursor.next().token.to_string());
+        }
         let _ = start;
         Some(WindowClause {
             text: words.join(" "),
             span: window_span,
+            tokens,
         })
     } else {
         None

@@ -263,6 +263,37 @@ mod no_panics {
     }
 
     #[test]
+    fn deeply_nested_types_are_an_error_not_a_stack_overflow() {
+        let sql = format!(
+            "CREATE STREAM s (a {}INT{}) WITH (kafka_topic='t');",
+            "ARRAY<".repeat(100_000),
+            ">".repeat(100_000)
+        );
+        assert!(parse_script(&sql).is_err());
+        assert!(parse_script(
+            "CREATE STREAM s (a ARRAY<ARRAY<MAP<STRING, STRUCT<X INT>>>>) WITH (kafka_topic='t');"
+        )
+        .is_ok());
+    }
+
+    #[test]
+    fn long_operator_chains_do_not_overflow_the_stack() {
+        let sql = format!("SELECT 1{} FROM s;", " + 1".repeat(100_000));
+        assert!(parse_script(&sql).is_err());
+        let sql = format!("SELECT 1 FROM s WHERE {}TRUE;", "NOT ".repeat(100_000));
+        assert!(parse_script(&sql).is_err());
+        let sql = format!("SELECT 1 FROM s WHERE {}TRUE;", "NOT ".repeat(30));
+        assert!(parse_script(&sql).is_err());
+        // Just below the limit a chain parses. Unoptimised test builds use far bigger stack
+        // frames than release and wasm builds (where 1 MiB suffices), hence the larger stack.
+        let below_limit = std::thread::Builder::new()
+            .stack_size(16 << 20)
+            .spawn(|| parse_script(&format!("SELECT 1{} FROM s;", " + 1".repeat(399))).is_ok())
+            .unwrap();
+        assert!(below_limit.join().unwrap());
+    }
+
+    #[test]
     fn deep_nesting_is_an_error_not_a_stack_overflow() {
         let sql = format!("SELECT {}1{} FROM s;", "(".repeat(5000), ")".repeat(5000));
         assert!(parse_script(&sql).is_err());

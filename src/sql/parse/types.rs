@@ -16,7 +16,20 @@ pub fn parse_type(text: &str) -> Result<SqlType, SqlError> {
     Ok(ty)
 }
 
+/// Types nested deeper than this are refused, so that no input can overflow the stack.
+const MAX_TYPE_DEPTH: usize = 32;
+
 pub(crate) fn sql_type(cursor: &mut Cursor) -> Result<SqlType, SqlError> {
+    nested_type(cursor, 0)
+}
+
+fn nested_type(cursor: &mut Cursor, depth: usize) -> Result<SqlType, SqlError> {
+    if depth > MAX_TYPE_DEPTH {
+        return Err(SqlError::parse(
+            format!("Syntax error: types nested more than {MAX_TYPE_DEPTH} deep are not supported"),
+            cursor.span(),
+        ));
+    }
     let span = cursor.span();
     let word = match &cursor.peek().token {
         Token::Word(word) if word.quote_style.is_none() => word.value.to_ascii_uppercase(),
@@ -47,15 +60,15 @@ pub(crate) fn sql_type(cursor: &mut Cursor) -> Result<SqlType, SqlError> {
         }
         "ARRAY" => {
             cursor.expect_token(&Token::Lt)?;
-            let element = sql_type(cursor)?;
+            let element = nested_type(cursor, depth + 1)?;
             cursor.expect_token(&Token::Gt)?;
             SqlType::Array(Box::new(element))
         }
         "MAP" => {
             cursor.expect_token(&Token::Lt)?;
-            let key = sql_type(cursor)?;
+            let key = nested_type(cursor, depth + 1)?;
             cursor.expect_token(&Token::Comma)?;
-            let value = sql_type(cursor)?;
+            let value = nested_type(cursor, depth + 1)?;
             cursor.expect_token(&Token::Gt)?;
             SqlType::Map(Box::new(key), Box::new(value))
         }
@@ -66,7 +79,7 @@ pub(crate) fn sql_type(cursor: &mut Cursor) -> Result<SqlType, SqlError> {
                 if !cursor.eat_token(&Token::Gt) {
                     loop {
                         let name = cursor.ident()?;
-                        let field_type = sql_type(cursor)?;
+                        let field_type = nested_type(cursor, depth + 1)?;
                         fields.push((name.name, field_type));
                         if !cursor.eat_token(&Token::Comma) {
                             break;

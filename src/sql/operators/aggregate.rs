@@ -1,0 +1,507 @@
+//! `GROUP BY`: keeps one aggregate per group (and per window), and emits the group's new row
+//! after every input record, as ksqlDB does with its record cache off.
+//!
+//! **Streams** fold each record into its group. **Tables** are a changelog: when a row changes,
+//! its old version is first *subtracted* from its old group (`undo`), then the new version is
+//! *added* to its new group, and both groups emit. A deleted row (tombstone) is only
+//! subtracted. That is why aggregating a table needs functions that can undo.
+//!
+//! **Windows** (see [`crate::sql::plan::window`]): stream time is the largest timestamp seen so
+//! far; a record whose window ended more than the grace period before stream time is late and
+//! dropped. `EMIT FINAL` holds each window's result back until stream time passes its end plus
+//! grace, then emits it once.
+//!
+//! `HAVING` filters the aggregated rows; a group that stops matching emits a tombstone (if it
+//! was emitted before), so a downstream table forgets it.
+
+use super::{Operator, ProcessingLog, Row};
+use crate::clock::Millis;
+use crate::sql::functions::aggregate::Accumulator;
+use crate::sql::plan::aggregate::AggregatePlan;
+use crate::sql::plan::window::WindowKind;
+use crate::sql::value::Value;
+use std::collections::{BTreeMap, HashMap};
+
+#[derive(Clone, Debug)]
+struct GroupState {
+    key: Vec<Value>,
+    accumulators: Vec<Accumulator>,
+    timestamp: Millis,
+    /// Start and end of the window, for windowed aggregations.
+    window: Option<(Millis, Millis)>,
+    /// Whether the last row emitted for this group passed HAVING (a tombstone is owed if it
+    /// stops passing).
+    emitted: bool,
+}
+
+#[derive(Debug)]
+pub struct Aggregate {
+    plan: AggregatePlan,
+    /// Table sources: the current row of each source key (the materialised input table), so
+    /// that a change can subtract the old version.
+    table_rows: HashMap<String, Row>,
+    /// Groups by (key text, window start).
+    groups: BTreeMap<(String, Millis), GroupState>,
+    /// Session windows: the sessions of each key, by key text.
+    sessions: HashMap<String, Vec<GroupState>>,
+    /// The largest timestamp seen so far (windowed aggregations).
+    stream_time: Option<Millis>,
+    /// EMIT FINAL: the latest row of each window not yet closed.
+    held_back: BTreeMap<(Millis, String, Millis), Row>,
+}
+
+fn key_text(values: &[Value]) -> String {
+    format!("{values:?}")
+}
+
+impl Aggregate {
+    pub fn new(plan: AggregatePlan) -> Aggregate {
+        Aggregate {
+            plan,
+            table_rows: HashMap::new(),
+            groups: BTreeMap::new(),
+            sessions: HashMap::new(),
+            stream_time: None,
+            held_back: BTreeMap::new(),
+        }
+    }
+
+    fn passes_filter(&self, row: &Row) -> bool {
+        self.plan
+            .filter
+            .as_ref()
+            .is_none_or(|f| f.is_true(&row.values))
+    }
+
+    /// The group key of a row, or None (logged) when part of it is NULL: ksqlDB drops those.
+    fn group_key(&self, row: &Row, log: &mut ProcessingLog) -> Option<Vec<Value>> {
+        let mut key = Vec::with_capacity(self.plan.group_by.len());
+        for expr in &self.plan.group_by {
+            match expr.eval(&row.values) {
+                Ok(Value::Null) | Err(_) => {
+                    log.record(format!(
+                        "Dropped a record with a NULL GROUP BY key at offset {}",
+                        row.offset
+                    ));
+                    return None;
+                }
+                Ok(value) => key.push(value),
+            }
+        }
+        Some(key)
+    }
+
+    fn args(&self, row: &Row) -> Vec<Vec<Value>> {
+        self.plan
+            .calls
+            .iter()
+            .map(|call| {
+                call.args
+                    .iter()
+                    .map(|arg| arg.eval(&row.values).unwrap_or(Value::Null))
+                    .collect()
+            })
+            .collect()
+    }
+
+    fn fresh(&self) -> Vec<Accumulator> {
+        self.plan
+            .calls
+            .iter()
+            .map(|c| c.template.initialize())
+            .collect()
+    }
+
+    /// Builds the output row of a group: HAVING, then the projection. `None` when nothing is
+    /// to be emitted (HAVING fails and nothing was emitted before).
+    fn output(&self, group: &mut GroupState, source: &Row, log: &mut ProcessingLog) -> Option<Row> {
+        let (start, end) = group.window.unwrap_or((0, 0));
+        let mut agg_row = group.key.clone();
+        agg_row.extend(group.accumulators.iter().map(Accumulator::result));
+        agg_row.push(Value::BigInt(start));
+        agg_row.push(Value::BigInt(end));
+        agg_row.push(Value::BigInt(group.timestamp));
+        agg_row.push(Value::Int(
+            i32::try_from(source.partition).unwrap_or(i32::MAX),
+        ));
+        agg_row.push(Value::BigInt(
+            i64::try_from(source.offset).unwrap_or(i64::MAX),
+        ));
+        let passes = self
+            .plan
+            .having
+            .as_ref()
+            .is_none_or(|h| h.is_true(&agg_row));
+        if !passes && !group.emitted {
+            return None;
+        }
+        group.emitted = passes;
+        let mut keys = Vec::new();
+        let mut values = Vec::new();
+        for column in &self.plan.columns {
+            let value = if !column.key && !passes {
+                Value::Null
+            } else {
+                column.expr.eval(&agg_row).unwrap_or_else(|error| {
+                    log.record(format!(
+                        "Error computing column {}: {}",
+                        column.name, error.message
+                    ));
+                    Value::Null
+                })
+            };
+            if column.key {
+                keys.push(value);
+            } else {
+                values.push(value);
+            }
+        }
+        let n_keys = keys.len();
+        keys.extend(values);
+        keys.push(Value::BigInt(group.timestamp));
+        keys.push(Value::Int(
+            i32::try_from(source.partition).unwrap_or(i32::MAX),
+        ));
+        keys.push(Value::BigInt(
+            i64::try_from(source.offset).unwrap_or(i64::MAX),
+        ));
+        Some(Row {
+            values: keys,
+            n_keys,
+            tombstone: !passes,
+            timestamp: group.timestamp,
+            partition: source.partition,
+            offset: source.offset,
+            window: group.window,
+        })
+    }
+
+    fn emit(&mut self, row: Row, out: &mut Vec<Row>) {
+        if !self.plan.emit_final {
+            out.push(row);
+            return;
+        }
+        let (start, end) = row.window.unwrap_or((0, 0));
+        self.held_back
+            .insert((end, key_text(row.key()), start), row);
+    }
+
+    /// EMIT FINAL: releases the windows that stream time has closed.
+    fn release_closed(&mut self, out: &mut Vec<Row>) {
+        let (Some(stream_time), Some(window)) = (self.stream_time, self.plan.window) else {
+            return;
+        };
+        let grace = if window.is_session() {
+            window.grace_ms().saturating_add(window.size())
+        } else {
+            window.grace_ms()
+        };
+        while let Some(entry) = self.held_back.first_entry() {
+            let (end, _, _) = *entry.key();
+            if end.saturating_add(grace) > stream_time {
+                break;
+            }
+            out.push(entry.remove());
+        }
+    }
+
+    /// Forgets windows that can no longer change, so that state stays bounded.
+    fn expire(&mut self) {
+        let (Some(stream_time), Some(window)) = (self.stream_time, self.plan.window) else {
+            return;
+        };
+        let close = stream_time.saturating_sub(window.grace_ms());
+        self.groups
+            .retain(|_, g| g.window.is_none_or(|(_, end)| end > close));
+        let session_close = close.saturating_sub(window.size());
+        for sessions in self.sessions.values_mut() {
+            sessions.retain(|s| s.window.is_none_or(|(_, end)| end >= session_close));
+        }
+        self.sessions.retain(|_, s| !s.is_empty());
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn add_to_group(
+        &mut self,
+        key: Vec<Value>,
+        window: Option<(Millis, Millis)>,
+        row: &Row,
+        args: &[Vec<Value>],
+        undo: bool,
+        log: &mut ProcessingLog,
+        out: &mut Vec<Row>,
+    ) {
+        let id = (key_text(&key), window.map_or(0, |(start, _)| start));
+        let fresh = self.fresh();
+        let mut group = self.groups.remove(&id).unwrap_or(GroupState {
+            key,
+            accumulators: fresh,
+            timestamp: row.timestamp,
+            window,
+            emitted: false,
+        });
+        group.timestamp = group.timestamp.max(row.timestamp);
+        for (accumulator, arg) in group.accumulators.iter_mut().zip(args) {
+            let result = if undo {
+                accumulator.undo(arg)
+            } else {
+                accumulator.add(arg)
+            };
+            if let Err(error) = result {
+                log.record(format!(
+                    "Aggregation failed at offset {}: {}",
+                    row.offset, error.message
+                ));
+            }
+        }
+        let output = self.output(&mut group, row, log);
+        self.groups.insert(id, group);
+        if let Some(output) = output {
+            self.emit(output, out);
+        }
+    }
+
+    fn update_in_place(
+        &mut self,
+        key: Vec<Value>,
+        row: &Row,
+        old_args: &[Vec<Value>],
+        new_args: &[Vec<Value>],
+        log: &mut ProcessingLog,
+        out: &mut Vec<Row>,
+    ) {
+        let id = (key_text(&key), 0);
+        let fresh = self.fresh();
+        let mut group = self.groups.remove(&id).unwrap_or(GroupState {
+            key,
+            accumulators: fresh,
+            timestamp: row.timestamp,
+            window: None,
+            emitted: false,
+        });
+        group.timestamp = group.timestamp.max(row.timestamp);
+        for ((accumulator, old), new) in group.accumulators.iter_mut().zip(old_args).zip(new_args) {
+            if let Err(error) = accumulator.undo(old).and_then(|()| accumulator.add(new)) {
+                log.record(format!(
+                    "Aggregation failed at offset {}: {}",
+                    row.offset, error.message
+                ));
+            }
+        }
+        let output = self.output(&mut group, row, log);
+        self.groups.insert(id, group);
+        if let Some(output) = output {
+            self.emit(output, out);
+        }
+    }
+
+    fn process_session(
+        &mut self,
+        key: Vec<Value>,
+        gap: Millis,
+        row: &Row,
+        args: &[Vec<Value>],
+        log: &mut ProcessingLog,
+        out: &mut Vec<Row>,
+    ) {
+        let grace = self.plan.window.map_or(0, |w| w.grace_ms());
+        // A session can still grow until stream time passes its end + gap + grace.
+        let close = self
+            .stream_time
+            .unwrap_or(row.timestamp)
+            .saturating_sub(grace)
+            .saturating_sub(gap);
+        let text = key_text(&key);
+        let t = row.timestamp;
+        let mut sessions = self.sessions.remove(&text).unwrap_or_default();
+        let (mut overlapping, rest): (Vec<GroupState>, Vec<GroupState>) =
+            sessions.drain(..).partition(|s| {
+                s.window.is_some_and(|(start, end)| {
+                    end >= t.saturating_sub(gap) && start <= t.saturating_add(gap)
+                })
+            });
+        overlapping.sort_by_key(|s| s.window.map_or(0, |(start, _)| start));
+        let mut merged_window = (t, t);
+        for session in &overlapping {
+            if let Some((start, end)) = session.window {
+                merged_window = (merged_window.0.min(start), merged_window.1.max(end));
+            }
+        }
+        if merged_window.1 < close {
+            log.record(format!(
+                "Dropped a late record at offset {} (its session closed)",
+                row.offset
+            ));
+            overlapping.extend(rest);
+            self.sessions.insert(text, overlapping);
+            return;
+        }
+        let mut accumulators = self.fresh();
+        for session in &overlapping {
+            for (mine, theirs) in accumulators.iter_mut().zip(&session.accumulators) {
+                if let Err(error) = mine.merge(theirs) {
+                    log.record(format!("Session merge failed: {}", error.message));
+                }
+            }
+        }
+        if merged_window != (t, t) {
+            // Every merged-away session is deleted downstream, then the merged one is written.
+            let n_values = self.plan.columns.iter().filter(|c| !c.key).count();
+            for mut session in overlapping {
+                let Some((_, end)) = session.window else {
+                    continue;
+                };
+                if !session.emitted {
+                    continue;
+                }
+                session.timestamp = end;
+                if let Some(mut tombstone) = self.output(&mut session, row, log) {
+                    tombstone.tombstone = true;
+                    for value in tombstone
+                        .values
+                        .iter_mut()
+                        .skip(tombstone.n_keys)
+                        .take(n_values)
+                    {
+                        *value = Value::Null;
+                    }
+                    self.emit(tombstone, out);
+                }
+            }
+        }
+        for (accumulator, arg) in accumulators.iter_mut().zip(args) {
+            if let Err(error) = accumulator.add(arg) {
+                log.record(format!(
+                    "Aggregation failed at offset {}: {}",
+                    row.offset, error.message
+                ));
+            }
+        }
+        let mut group = GroupState {
+            key,
+            accumulators,
+            timestamp: merged_window.1,
+            window: Some(merged_window),
+            emitted: false,
+        };
+        let output = self.output(&mut group, row, log);
+        let mut kept = rest;
+        kept.push(group);
+        self.sessions.insert(text, kept);
+        if let Some(output) = output {
+            self.emit(output, out);
+        }
+    }
+
+    fn process_stream(&mut self, row: Row, out: &mut Vec<Row>, log: &mut ProcessingLog) {
+        if row.tombstone || !self.passes_filter(&row) {
+            return;
+        }
+        let Some(key) = self.group_key(&row, log) else {
+            return;
+        };
+        let args = self.args(&row);
+        let Some(window) = self.plan.window else {
+            self.add_to_group(key, None, &row, &args, false, log, out);
+            return;
+        };
+        let stream_time = self
+            .stream_time
+            .map_or(row.timestamp, |t| t.max(row.timestamp));
+        self.stream_time = Some(stream_time);
+        match window.kind {
+            WindowKind::Session { gap } => self.process_session(key, gap, &row, &args, log, out),
+            WindowKind::Tumbling { .. } | WindowKind::Hopping { .. } => {
+                let close = stream_time.saturating_sub(window.grace_ms());
+                for (start, end) in window.windows_for(row.timestamp) {
+                    if end <= close {
+                        log.record(format!(
+                            "Dropped a late record at offset {} (window {start}..{end} closed)",
+                            row.offset
+                        ));
+                        continue;
+                    }
+                    self.add_to_group(
+                        key.clone(),
+                        Some((start, end)),
+                        &row,
+                        &args,
+                        false,
+                        log,
+                        out,
+                    );
+                }
+            }
+        }
+        self.release_closed(out);
+        self.expire();
+    }
+
+    fn process_table(&mut self, row: Row, out: &mut Vec<Row>, log: &mut ProcessingLog) {
+        let source_key = key_text(row.key());
+        let old = self.table_rows.remove(&source_key);
+        let new = if !row.tombstone && self.passes_filter(&row) {
+            Some(row.clone())
+        } else {
+            None
+        };
+        if let (Some(old_row), Some(new_row)) = (&old, &new) {
+            let old_key = self.group_key(old_row, log);
+            let new_key = self.group_key(new_row, log);
+            if let (Some(old_key), Some(new_key)) = (old_key, new_key) {
+                if old_key == new_key {
+                    // Same group: one update, with the old version undone and the new added.
+                    let old_args = self.args(old_row);
+                    let new_args = self.args(new_row);
+                    self.update_in_place(new_key, new_row, &old_args, &new_args, log, out);
+                    self.table_rows.insert(source_key, new_row.clone());
+                    return;
+                }
+            }
+        }
+        if let Some(old_row) = &old {
+            if let Some(key) = self.group_key(old_row, log) {
+                let args = self.args(old_row);
+                // The subtraction carries the new record's time and position.
+                let mut context = row.clone();
+                context.values = old_row.values.clone();
+                self.add_to_group(key, None, &context, &args, true, log, out);
+            }
+        }
+        if let Some(new_row) = new {
+            if let Some(key) = self.group_key(&new_row, log) {
+                let args = self.args(&new_row);
+                self.add_to_group(key, None, &new_row, &args, false, log, out);
+            }
+            self.table_rows.insert(source_key, new_row);
+        }
+    }
+}
+
+impl Operator for Aggregate {
+    fn process(&mut self, row: Row, out: &mut Vec<Row>, log: &mut ProcessingLog) {
+        match self.plan.source_kind {
+            crate::sql::ast::SourceKind::Stream => self.process_stream(row, out, log),
+            crate::sql::ast::SourceKind::Table => self.process_table(row, out, log),
+        }
+    }
+
+    fn describe(&self) -> String {
+        let functions: Vec<&str> = self
+            .plan
+            .calls
+            .iter()
+            .map(|c| c.function.as_str())
+            .collect();
+        let window = self
+            .plan
+            .window
+            .map(|w| format!(" over {} windows", w.type_name()))
+            .unwrap_or_default();
+        format!(
+            "Aggregate (GROUP BY {} key(s); {}){window}",
+            self.plan.group_by.len(),
+            functions.join(", ")
+        )
+    }
+}
