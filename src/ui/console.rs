@@ -323,7 +323,7 @@ fn result_html(entry_id: u64, result: &ResultView, dispatch: &Callback<SandboxAc
                     <div class="push-head">
                         <span class={classes!("push-status", status)}>{ format!("● Push query {status} · {n_rows} row{}", if *n_rows == 1 { "" } else { "s" }) }</span>
                         if *running {
-                            <button class="push-pause" onclick={pause}>{ if *paused { "▶ Resume" } else { "⏸ Pause" } }</button>
+                            <button class="push-pause" onclick={pause}>{ if *paused { "▶ Resume" } else { "❚❚ Pause" } }</button>
                             <button class="push-stop" onclick={stop}>{ "■ Stop" }</button>
                         }
                     </div>
