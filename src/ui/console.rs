@@ -226,6 +226,9 @@ pub fn sql_console(props: &SqlConsoleProps) -> Html {
                 </div>
             </div>
             <div class="results" ref={results_ref} aria-live="polite" aria-label="Results">
+                if props.entries.is_empty() {
+                    <p class="muted results-empty">{ "Results appear here. Try CREATE STREAM … WITH (kafka_topic='clickstream', value_format='JSON'); then SELECT … EMIT CHANGES;" }</p>
+                }
                 { for props.entries.iter().map(|entry| html! {
                     <Entry key={entry.id} entry={entry.clone()} dispatch={props.dispatch.clone()} />
                 }) }
@@ -320,7 +323,7 @@ fn result_html(entry_id: u64, result: &ResultView, dispatch: &Callback<SandboxAc
                     <div class="push-head">
                         <span class={classes!("push-status", status)}>{ format!("● Push query {status} · {n_rows} row{}", if *n_rows == 1 { "" } else { "s" }) }</span>
                         if *running {
-                            <button class="push-pause" onclick={pause}>{ if *paused { "▶ Resume" } else { "⏸ Pause" } }</button>
+                            <button class="push-pause" onclick={pause}>{ if *paused { "▶ Resume" } else { "❚❚ Pause" } }</button>
                             <button class="push-stop" onclick={stop}>{ "■ Stop" }</button>
                         }
                     </div>

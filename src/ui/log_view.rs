@@ -37,6 +37,9 @@ pub struct TopicLanes {
 #[derive(Properties, PartialEq)]
 pub struct LogViewProps {
     pub topics: Vec<TopicLanes>,
+    /// Virtual ms per wall ms: a record animates in only when records arrive slower than the
+    /// eye can follow (an animation restarted every frame is work and noise).
+    pub speed: f64,
     pub dispatch: Callback<SandboxAction>,
 }
 
@@ -48,7 +51,7 @@ pub fn log_view(props: &LogViewProps) -> Html {
     html! {
         <div class="log-view">
             { for props.topics.iter().map(|topic| html! {
-                <Topic key={topic.name.clone()} topic={topic.clone()} dispatch={props.dispatch.clone()} />
+                <Topic key={topic.name.clone()} topic={topic.clone()} speed={props.speed} dispatch={props.dispatch.clone()} />
             }) }
         </div>
     }
@@ -57,6 +60,7 @@ pub fn log_view(props: &LogViewProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct TopicProps {
     topic: TopicLanes,
+    speed: f64,
     dispatch: Callback<SandboxAction>,
 }
 
@@ -75,7 +79,7 @@ fn topic(props: &TopicProps) -> Html {
                 </span>
             </div>
             { for topic.lanes.iter().map(|lane| html! {
-                <Lane key={lane.partition} topic={topic.name.clone()} lane={lane.clone()} dispatch={props.dispatch.clone()} />
+                <Lane key={lane.partition} topic={topic.name.clone()} lane={lane.clone()} speed={props.speed} dispatch={props.dispatch.clone()} />
             }) }
         </div>
     }
@@ -85,6 +89,7 @@ fn topic(props: &TopicProps) -> Html {
 struct LaneProps {
     topic: String,
     lane: LaneView,
+    speed: f64,
     dispatch: Callback<SandboxAction>,
 }
 
@@ -111,12 +116,20 @@ fn lane(props: &LaneProps) -> Html {
         props.dispatch.reform(move |_: MouseEvent| SandboxAction::PageLane { topic: topic.clone(), partition, from: None })
     };
     let starts_at_log_start = first_shown <= page.log_start && page.log_start > 0;
+    // Animate the newest record when it came at least a quarter of a wall second after the one
+    // before it (or is alone).
+    let mut newest_two = page.records.iter().rev().map(|r| r.timestamp);
+    let animate = match (newest_two.next(), newest_two.next()) {
+        (Some(newest), Some(previous)) => (newest.saturating_sub(previous) as f64) / props.speed.max(1.0) >= 250.0,
+        _ => true,
+    };
     html! {
         <div class={classes!("lane", (!lane.following).then_some("paged"))} data-partition={lane.partition.to_string()}>
             <div class="lane-label">
                 <span class="lane-partition">{ format!("P{}", lane.partition) }</span>
-                <span class="lane-offsets" title="Log start offset … log end offset">
-                    { format!("{} … {}", page.log_start, page.log_end) }
+                <span class={classes!("lane-offsets", (page.log_start > 0).then_some("trimmed"))}
+                      title="Log start offset … log end offset (retention and compaction move the start)">
+                    { format!("{}{} … {}", if page.log_start > 0 { "✂" } else { "" }, page.log_start, page.log_end) }
                 </span>
                 <span class="lane-nav">
                     <button class="icon" onclick={older} disabled={first_shown <= page.log_start}
@@ -134,13 +147,18 @@ fn lane(props: &LaneProps) -> Html {
             // animation name flips with the offset's parity, so each new record slides in.
             <div class="lane-cells" role="list" aria-label={format!("{} partition {}", props.topic, lane.partition)}>
                 { for lane.cursors.iter().filter(|c| c.committed.is_none_or(|o| o >= page.log_end)).map(|cursor| html! {
-                    <div class="cursor-end" key={format!("end-{}", cursor.group)}>{ cursor_badge(cursor) }</div>
+                    <div class="cursor-end">{ cursor_badge(cursor) }</div>
                 }) }
                 { for page.records.iter().rev().enumerate().map(|(slot, record)| {
                     let cursors: Vec<CursorView> = lane.cursors.iter().filter(|c| c.committed == Some(record.offset)).cloned().collect();
-                    let entering = (slot == 0 && lane.following).then_some(if record.offset % 2 == 0 { "enter-even" } else { "enter-odd" });
+                    let entering = (slot == 0 && lane.following && animate).then_some(if record.offset % 2 == 0 { "enter-even" } else { "enter-odd" });
                     html! { <Cell topic={props.topic.clone()} record={record.clone()} entering={entering}
                                   cursors={cursors} dispatch={props.dispatch.clone()} /> }
+                }) }
+                // Groups whose committed offset is older than the cells shown: their cursor waits
+                // at the left edge.
+                { for lane.cursors.iter().filter(|c| c.committed.is_some_and(|o| o < first_shown && o < page.log_end)).map(|cursor| html! {
+                    <div class="cursor-end cursor-behind">{ cursor_badge(cursor) }</div>
                 }) }
                 if starts_at_log_start {
                     <div class="log-start-marker" title={format!("Log start: offsets below {} were deleted by retention or compaction", page.log_start)}>

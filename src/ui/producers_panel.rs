@@ -64,6 +64,17 @@ fn producer_row(props: &ProducerRowProps) -> Html {
         })
     };
     let rate_id = format!("rate-{name}");
+    // Uncontrolled: the sandbox re-renders every frame, and a controlled `value` would undo the
+    // learner's typing at once. The field takes the producer's rate when that rate changes.
+    let rate_ref = use_node_ref();
+    {
+        let rate_ref = rate_ref.clone();
+        use_effect_with(producer.events_per_second.to_bits(), move |bits| {
+            if let Some(input) = rate_ref.cast::<HtmlInputElement>() {
+                input.set_value(&format_rate(f64::from_bits(*bits)));
+            }
+        });
+    }
     html! {
         <li class={classes!("producer", producer.running.then_some("running"))} data-producer={name.clone()}>
             <div class="producer-head">
@@ -78,7 +89,7 @@ fn producer_row(props: &ProducerRowProps) -> Html {
                 </button>
                 <button class="produce-one" onclick={produce_one} aria-label={format!("Produce one record with {}", producer.name)}>{ "+1" }</button>
                 <label class="rate" for={rate_id.clone()}>
-                    <input id={rate_id} type="number" min="0.1" max="5000" step="any" value={format_rate(producer.events_per_second)} onchange={set_rate} />
+                    <input id={rate_id} ref={rate_ref} type="number" min="0.1" max="10000" step="any" onchange={set_rate} />
                     <span>{ "ev/s" }</span>
                 </label>
             </div>

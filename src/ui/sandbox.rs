@@ -13,8 +13,9 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-/// Cells a lane puts in the DOM, whatever the partition holds.
-pub const LANE_CELLS: usize = 40;
+/// Cells a lane puts in the DOM, whatever the partition holds: enough to fill a 1920-pixel
+/// lane; every cell more is layout work each frame for nothing the learner can see.
+pub const LANE_CELLS: usize = 16;
 /// The default world's seed (a URL parameter may choose another, later).
 pub const DEFAULT_SEED: u64 = 2018;
 
@@ -69,12 +70,14 @@ pub fn sandbox(props: &SandboxProps) -> Html {
             <div class="sandbox-grid">
                 <section class="panel log-panel" aria-labelledby="log-title">
                     <h2 id="log-title">{ "Log" }</h2>
-                    <LogView topics={topics} dispatch={dispatch.clone()} />
+                    <LogView topics={topics} speed={state.speed} dispatch={dispatch.clone()} />
                 </section>
                 <aside class="panel side-panel" aria-labelledby="producers-title">
                     <h2 id="producers-title">{ "Producers" }</h2>
                     <ProducersPanel producers={world_view.producers.clone()} topics={topic_names}
                                     produce_error={state.produce_error.clone()} dispatch={dispatch.clone()} />
+                    <Groups groups={world_view.groups.iter().map(|g| (g.group.clone(), g.paused, g.total_lag)).collect::<Vec<_>>()}
+                            dispatch={dispatch.clone()} />
                 </aside>
                 <section class="panel console-panel" aria-labelledby="console-title">
                     <h2 id="console-title">{ "SQL console" }</h2>
@@ -130,19 +133,22 @@ fn lanes(state: &SandboxStore, world_view: &crate::world::view::WorldView) -> Ve
         .collect()
 }
 
+/// The frame callback, shared so it can schedule itself again.
+type FrameCallback = Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>;
+
 /// requestAnimationFrame, every frame while mounted: advances the store by the wall time since
 /// the last frame. Dropping it cancels the pending frame.
 struct FrameLoop {
     alive: Rc<Cell<bool>>,
     request_id: Rc<Cell<i32>>,
-    closure: Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>,
+    closure: FrameCallback,
 }
 
 impl FrameLoop {
     fn start(store: StoreHandle, redraw: impl Fn() + 'static) -> FrameLoop {
         let alive = Rc::new(Cell::new(true));
         let request_id = Rc::new(Cell::new(0));
-        let closure: Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>> = Rc::new(RefCell::new(None));
+        let closure: FrameCallback = Rc::new(RefCell::new(None));
         let last_timestamp: Cell<Option<f64>> = Cell::new(None);
         let (alive_in, request_in, closure_in) = (alive.clone(), request_id.clone(), closure.clone());
         *closure.borrow_mut() = Some(Closure::new(move |timestamp: f64| {
@@ -154,7 +160,10 @@ impl FrameLoop {
             let changed = match store.0.try_borrow_mut() {
                 Ok(mut state) => {
                     let before = state.version();
+                    let (virtual_before, wall_before) = (state.world.now_ms(), js_sys::Date::now());
                     state.on_frame(wall_dt_ms);
+                    let virtual_ms = (state.world.now_ms() - virtual_before) as f64;
+                    state.record_step_cost(virtual_ms, js_sys::Date::now() - wall_before);
                     state.version() != before
                 }
                 Err(_) => false,
@@ -216,5 +225,41 @@ fn controls(props: &ControlsProps) -> Html {
             </div>
             <span class="virtual-clock" title="Virtual time (UTC)">{ clock }</span>
         </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct GroupsProps {
+    /// Group id, offline, total lag.
+    groups: Vec<(String, bool, u64)>,
+    dispatch: Callback<SandboxAction>,
+}
+
+/// Consumer groups with their lag; a group can be taken offline (its consumers stop receiving,
+/// lag grows) and brought back (it resumes from its committed offsets).
+#[function_component(Groups)]
+fn groups(props: &GroupsProps) -> Html {
+    if props.groups.is_empty() {
+        return html! {};
+    }
+    html! {
+        <section class="groups" aria-labelledby="groups-title">
+            <h3 id="groups-title">{ "Consumer groups" }</h3>
+            <ul class="group-list">
+                { for props.groups.iter().map(|(group, paused, lag)| {
+                    let toggle = {
+                        let (group, paused) = (group.clone(), *paused);
+                        props.dispatch.reform(move |_: MouseEvent| SandboxAction::ToggleGroup { group: group.clone(), paused })
+                    };
+                    html! {
+                        <li class={classes!("group", paused.then_some("paused"))} data-group={group.clone()}>
+                            <span class="group-name">{ group }</span>
+                            <span class="group-lag">{ format!("lag {lag}{}", if *paused { " · offline" } else { "" }) }</span>
+                            <button class="group-toggle" onclick={toggle}>{ if *paused { "Bring online" } else { "Take offline" } }</button>
+                        </li>
+                    }
+                }) }
+            </ul>
+        </section>
     }
 }

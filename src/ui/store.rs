@@ -20,8 +20,12 @@ use std::sync::Arc;
 pub const SPEEDS: [f64; 4] = [1.0, 10.0, 100.0, 1000.0];
 /// One press of "step" advances this much virtual time (one world tick).
 pub const STEP_MS: i64 = 100;
-/// A frame longer than this (a background tab) is counted as this, so the world never jumps.
-pub const MAX_FRAME_MS: f64 = 250.0;
+/// A frame longer than this (a background tab, a slow frame) is counted as this: the world never
+/// jumps, and a slow frame cannot ask the next one for even more work (at 1000×, one frame is
+/// at most 50 virtual seconds, 500 world ticks).
+pub const MAX_FRAME_MS: f64 = 50.0;
+/// Wall milliseconds of world stepping a frame aims at.
+pub const STEP_BUDGET_MS: f64 = 6.0;
 /// Rows a push query keeps on screen; older ones scroll away (the count stays right).
 pub const MAX_PUSH_ROWS: usize = 100;
 /// Console entries kept.
@@ -104,6 +108,10 @@ pub struct SandboxStore {
     next_entry_id: u64,
     /// Bumped by every UI-side change; the world has its own generation.
     ui_version: u64,
+    /// The most virtual time one frame may advance, adapted to what the last steps cost (see
+    /// [`SandboxStore::record_step_cost`]): at high speed time runs slower than asked rather
+    /// than the page stuttering.
+    pub virtual_ms_budget: f64,
 }
 
 /// The sandbox a learner meets: transactions and clickstream producers, stopped, with some
@@ -145,6 +153,7 @@ impl SandboxStore {
             announcement: String::new(),
             next_entry_id: 0,
             ui_version: 0,
+            virtual_ms_budget: f64::MAX,
         }
     }
 
@@ -157,7 +166,7 @@ impl SandboxStore {
     /// what running queries emitted into their console entries.
     pub fn on_frame(&mut self, wall_dt_ms: f64) {
         if self.playing {
-            let dt = (wall_dt_ms.clamp(0.0, MAX_FRAME_MS) * self.speed).round() as i64;
+            let dt = (wall_dt_ms.clamp(0.0, MAX_FRAME_MS) * self.speed).min(self.virtual_ms_budget).round() as i64;
             if dt > 0 {
                 // Narrating every append would flood a screen reader; actions are narrated instead.
                 self.world.step(dt);
@@ -167,6 +176,18 @@ impl SandboxStore {
         if let Some(error) = self.world.take_query_error() {
             self.push_entry(String::new(), Vec::new(), Some(ErrorView::from(&error)));
         }
+    }
+
+    /// Feeds back what advancing `virtual_ms` cost in wall time: the budget aims at
+    /// [`STEP_BUDGET_MS`] of stepping per frame, so rendering keeps the rest of a 60 Hz frame.
+    pub fn record_step_cost(&mut self, virtual_ms: f64, wall_ms: f64) {
+        if virtual_ms < 1.0 {
+            return;
+        }
+        let ms_per_virtual_ms = (wall_ms / virtual_ms).max(1e-6);
+        let target = (STEP_BUDGET_MS / ms_per_virtual_ms).max(STEP_MS as f64);
+        // Smooth, so one slow frame (a garbage collection) does not halve the speed.
+        self.virtual_ms_budget = if self.virtual_ms_budget == f64::MAX { target } else { 0.8 * self.virtual_ms_budget + 0.2 * target };
     }
 
     fn drain_push_rows(&mut self) {
@@ -311,23 +332,31 @@ impl SandboxStore {
         }
         let open_before = self.world.engine().push_query_ids();
         let outcome = self.world.execute_sql(&sql);
-        let mut new_push_ids =
-            self.world.engine().push_query_ids().into_iter().filter(|id| !open_before.contains(id)).collect::<Vec<_>>().into_iter();
-        let n_push = outcome.results.iter().filter(|r| is_push(&sql, r)).count();
+        let new_push_ids: Vec<String> =
+            self.world.engine().push_query_ids().into_iter().filter(|id| !open_before.contains(id)).collect();
+        // Push queries still open are the script's last `Rows` results that opened one (a pull
+        // query or a push query that reached its LIMIT opens none); EMIT CHANGES marks ended ones.
+        let n_rows_results = outcome.results.iter().filter(|r| matches!(r, StatementResult::Rows { .. })).count();
+        let first_open = n_rows_results.saturating_sub(new_push_ids.len());
+        let mut new_push_ids = new_push_ids.into_iter();
+        let mut rows_index = 0;
         let results = outcome
             .results
             .into_iter()
             .map(|result| match result {
                 StatementResult::Ack { message } => ResultView::Ack(message),
                 StatementResult::Table { columns, rows } => ResultView::Table { columns, rows },
-                StatementResult::Rows { columns, rows } if n_push > 0 && is_push_sql(&sql) => {
-                    let query_id = new_push_ids.next();
+                StatementResult::Rows { columns, rows } => {
+                    let query_id = if rows_index >= first_open { new_push_ids.next() } else { None };
+                    rows_index += 1;
+                    if query_id.is_none() && !is_push_sql(&sql) {
+                        return ResultView::Table { columns, rows };
+                    }
                     let running = query_id.is_some();
                     let n_rows = rows.len() as u64;
                     let skip = rows.len().saturating_sub(MAX_PUSH_ROWS);
                     ResultView::Push { query_id, columns, rows: rows.into_iter().skip(skip).collect(), n_rows, paused: false, running }
                 }
-                StatementResult::Rows { columns, rows } => ResultView::Table { columns, rows },
                 StatementResult::Printed { lines } | StatementResult::Text { lines } => ResultView::Lines(lines),
                 StatementResult::Inserted { topic, partition, offset } => {
                     ResultView::Ack(format!("Inserted at offset {offset} of {topic}, partition {partition}"))
@@ -358,9 +387,6 @@ fn is_push_sql(sql: &str) -> bool {
     sql.to_ascii_uppercase().contains("EMIT CHANGES")
 }
 
-fn is_push(sql: &str, result: &StatementResult) -> bool {
-    matches!(result, StatementResult::Rows { .. }) && is_push_sql(sql)
-}
 
 /// The handle components share: cheap to clone, equal when it is the same store.
 #[derive(Clone)]

@@ -57,6 +57,12 @@ test('starting a producer makes records appear in the log lanes', async () => {
     ([t, b]) => [...document.querySelectorAll(`.topic[data-topic="${t}"] .cell-offset`)].reduce((s, o) => s + Number(o.textContent), 0) > b,
     [clickTopic, before], { timeout: 10000 });
   assert.ok(await page.isVisible('.producer[data-producer="clickstream"].running'));
+  // The rate field keeps what the learner typed although the screen redraws every frame.
+  const rate = '.producer[data-producer="clickstream"] .rate input';
+  await page.fill(rate, '40');
+  await page.press(rate, 'Tab');
+  await page.waitForTimeout(300);
+  assert.equal(await page.inputValue(rate), '40');
   // Virtualised: no lane holds more than the page size in the DOM.
   const perLane = await page.evaluate(() => Math.max(...[...document.querySelectorAll('.lane-cells')].map((l) => l.querySelectorAll('.cell').length)));
   assert.ok(perLane <= 100, `at most 100 cells per lane, got ${perLane}`);
@@ -119,3 +125,18 @@ for (const [width, height] of [[1280, 800], [1920, 1080]]) {
     await page.close();
   });
 }
+
+test('the sandbox in the dark theme', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
+  const errors = [];
+  page.on('pageerror', (err) => errors.push(String(err)));
+  await page.goto(server.url);
+  await page.click('.sandbox-entry button');
+  await page.waitForSelector('.lane .cell');
+  await typeSql(page, "SELECT * FROM clicks WHERE page = '/help' EMIT CHANGES;");
+  await page.locator('.cell').first().click();
+  await page.waitForSelector('.record-details');
+  await page.screenshot({ path: `${SHOTS}/sandbox-dark-1280x800.png` });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
