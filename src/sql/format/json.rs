@@ -2,6 +2,9 @@
 
 use serde_json::Value as Json;
 
+use std::fmt;
+
+use super::java_double::write_java_double;
 use super::{base64_decode, base64_encode, java_double_to_string, Field, FormatError, FormatSpec};
 use crate::sql::ops::temporal;
 use crate::sql::types::SqlType;
@@ -9,12 +12,18 @@ use crate::sql::value::{Decimal, Value};
 
 pub fn serialize(spec: &FormatSpec, fields: &[Field], values: &[Value]) -> Option<Vec<u8>> {
     let mut out = String::new();
+    serialize_into(spec, fields, values, &mut out).then(|| out.into_bytes())
+}
+
+/// Appends the JSON text of a row to `out` (which the caller may reuse between records);
+/// false for a null record (an unwrapped single NULL), with nothing appended.
+pub fn serialize_into(spec: &FormatSpec, fields: &[Field], values: &[Value], out: &mut String) -> bool {
     match (fields, values) {
         ([_], [value]) if !spec.wrap_single => {
             if value.is_null() {
-                return None;
+                return false;
             }
-            write_json(value, &mut out);
+            write_json(value, out);
         }
         _ => {
             out.push('{');
@@ -22,35 +31,44 @@ pub fn serialize(spec: &FormatSpec, fields: &[Field], values: &[Value]) -> Optio
                 if field_idx > 0 {
                     out.push(',');
                 }
-                write_json_string(&field.name, &mut out);
+                write_json_string(&field.name, out);
                 out.push(':');
-                write_json(value, &mut out);
+                write_json(value, out);
             }
             out.push('}');
         }
     }
-    Some(out.into_bytes())
+    true
 }
 
 /// Escapes as Jackson does: the short forms `\" \\ \n \r \t \b \f`, `\u00XX` for other control
-/// characters, everything else (including non-ASCII and `/`) as is.
+/// characters, everything else (including non-ASCII and `/`) as is. Runs of plain text are
+/// copied at once.
 fn write_json_string(text: &str, out: &mut String) {
     out.push('"');
-    for ch in text.chars() {
-        match ch {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            control if (control as u32) < 0x20 => {
-                out.push_str(&format!("\\u{:04X}", control as u32))
-            }
-            other => out.push(other),
+    let mut plain_from = 0;
+    for (idx, byte) in text.bytes().enumerate() {
+        let escape = match byte {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0x00..=0x1f => "",
+            _ => continue,
+        };
+        // `idx` is an ASCII byte, hence a char boundary.
+        out.push_str(text.get(plain_from..idx).unwrap_or(""));
+        if escape.is_empty() {
+            let _ = fmt::write(out, format_args!("\\u{byte:04X}"));
+        } else {
+            out.push_str(escape);
         }
+        plain_from = idx + 1;
     }
+    out.push_str(text.get(plain_from..).unwrap_or(""));
     out.push('"');
 }
 
@@ -61,14 +79,17 @@ pub fn write_json(value: &Value, out: &mut String) {
     match value {
         Value::Null => out.push_str("null"),
         Value::Boolean(flag) => out.push_str(if *flag { "true" } else { "false" }),
-        Value::Int(number) => out.push_str(&number.to_string()),
+        // Integers through `fmt::write`: no temporary String.
+        Value::Int(number) => {
+            let _ = fmt::write(out, format_args!("{number}"));
+        }
         Value::BigInt(number) | Value::Timestamp(number) | Value::Time(number) => {
-            out.push_str(&number.to_string())
+            let _ = fmt::write(out, format_args!("{number}"));
         }
-        Value::Date(days) => out.push_str(&days.to_string()),
-        Value::Double(number) if number.is_finite() => {
-            out.push_str(&java_double_to_string(*number))
+        Value::Date(days) => {
+            let _ = fmt::write(out, format_args!("{days}"));
         }
+        Value::Double(number) if number.is_finite() => write_java_double(*number, out),
         Value::Double(number) => write_json_string(&java_double_to_string(*number), out),
         Value::Decimal(decimal) => out.push_str(&decimal.to_plain_string()),
         Value::String(text) => write_json_string(text, out),
@@ -157,6 +178,33 @@ pub fn deserialize(
     fields: &[Field],
     bytes: &[u8],
 ) -> Result<Vec<Value>, FormatError> {
+    match fields {
+        [] => {}
+        [field] if !spec.wrap_single => {
+            let document: Json = serde_json::from_slice(bytes)
+                .map_err(|error| FormatError::new(format!("invalid JSON: {error}")))?;
+            return Ok(vec![coerce_owned(document, &field.ty)
+                .map_err(|message| FormatError::in_column(&field.name, message))?]);
+        }
+        _ => {
+            // The hot path: stream the object straight into the columns. Anything unusual
+            // (invalid JSON, not an object, a value that does not convert) takes the slow path
+            // below, which alone writes the error messages.
+            if let Some(values) = streaming::deserialize_object(fields, bytes) {
+                return Ok(values);
+            }
+        }
+    }
+    deserialize_via_tree(spec, fields, bytes)
+}
+
+/// The reference decoder: the whole document as a `serde_json::Value` tree, then each column
+/// looked up in it. The streaming decoder must give the same rows.
+pub(super) fn deserialize_via_tree(
+    spec: &FormatSpec,
+    fields: &[Field],
+    bytes: &[u8],
+) -> Result<Vec<Value>, FormatError> {
     let document: Json = serde_json::from_slice(bytes)
         .map_err(|error| FormatError::new(format!("invalid JSON: {error}")))?;
     match fields {
@@ -189,6 +237,190 @@ pub fn deserialize(
     }
 }
 
+/// Reads a JSON object into columns without building a tree of the whole document: each key is
+/// matched against the column names (ignoring ASCII case) as it is read, the values of unknown
+/// keys are skipped, and only a column's own value becomes a `serde_json::Value` (a scalar,
+/// usually, so no allocation but a string's).
+///
+/// It reproduces the tree decoder exactly, duplicate keys included: the tree keeps the last
+/// value of a repeated key at the place of its first appearance, and a column takes the first
+/// key (in document order) that matches its name.
+pub(super) mod streaming {
+    use super::{coerce_owned, Field, Json};
+    use crate::sql::value::Value;
+    use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+    use std::borrow::Cow;
+    use std::fmt;
+
+    /// `None` when the slow path must decide (any error, or a shape it does not expect).
+    pub(in crate::sql::format) fn deserialize_object(fields: &[Field], bytes: &[u8]) -> Option<Vec<Value>> {
+        let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+        let slots = ObjectSeed { fields }.deserialize(&mut deserializer).ok()?;
+        deserializer.end().ok()?;
+        let mut values = Vec::with_capacity(fields.len() + 3);
+        for (field, slot) in fields.iter().zip(slots) {
+            values.push(match slot {
+                None => Value::Null,
+                Some((_, node)) => coerce_owned(node, &field.ty).ok()?,
+            });
+        }
+        Some(values)
+    }
+
+    /// Per column: the key that supplied it and its value.
+    type Slot<'de> = Option<(Cow<'de, str>, Json)>;
+
+    struct ObjectSeed<'f> {
+        fields: &'f [Field],
+    }
+
+    impl<'de> DeserializeSeed<'de> for ObjectSeed<'_> {
+        type Value = Vec<Slot<'de>>;
+
+        fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+            deserializer.deserialize_map(self)
+        }
+    }
+
+    /// Does this key fill (or refill) the column? The first matching key wins; the same key
+    /// again replaces the value, as a map insert would.
+    fn takes(slot: &Slot<'_>, field: &Field, key: &str) -> bool {
+        field.name.eq_ignore_ascii_case(key)
+            && match slot {
+                None => true,
+                Some((first_key, _)) => first_key.as_ref() == key,
+            }
+    }
+
+    impl<'de> Visitor<'de> for ObjectSeed<'_> {
+        type Value = Vec<Slot<'de>>;
+
+        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+            formatter.write_str("a JSON object")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut slots: Vec<Slot<'de>> = self.fields.iter().map(|_| None).collect();
+            while let Some(KeyText(key)) = map.next_key::<KeyText<'de>>()? {
+                let n_takers = self
+                    .fields
+                    .iter()
+                    .zip(&slots)
+                    .filter(|(field, slot)| takes(slot, field, &key))
+                    .count();
+                if n_takers == 0 {
+                    map.next_value::<Skip>()?;
+                    continue;
+                }
+                let node: Json = map.next_value()?;
+                // Columns whose names differ only in case share the value: clone for all but
+                // the last.
+                let mut remaining = n_takers;
+                let mut node = Some(node);
+                for (field, slot) in self.fields.iter().zip(slots.iter_mut()) {
+                    if takes(slot, field, &key) {
+                        remaining -= 1;
+                        let value = if remaining == 0 { node.take() } else { node.clone() };
+                        if let Some(value) = value {
+                            *slot = Some((key.clone(), value));
+                        }
+                    }
+                }
+            }
+            Ok(slots)
+        }
+    }
+
+    /// An object key, borrowed from the input unless it holds escapes.
+    struct KeyText<'de>(Cow<'de, str>);
+
+    impl<'de> de::Deserialize<'de> for KeyText<'de> {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserializer.deserialize_str(KeyVisitor)
+        }
+    }
+
+    struct KeyVisitor;
+
+    impl<'de> Visitor<'de> for KeyVisitor {
+        type Value = KeyText<'de>;
+
+        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+            formatter.write_str("a key")
+        }
+
+        fn visit_borrowed_str<E: de::Error>(self, text: &'de str) -> Result<Self::Value, E> {
+            Ok(KeyText(Cow::Borrowed(text)))
+        }
+
+        fn visit_str<E: de::Error>(self, text: &str) -> Result<Self::Value, E> {
+            Ok(KeyText(Cow::Owned(text.to_string())))
+        }
+
+        fn visit_string<E: de::Error>(self, text: String) -> Result<Self::Value, E> {
+            Ok(KeyText(Cow::Owned(text)))
+        }
+    }
+
+    /// Skips a value. Unlike `serde::de::IgnoredAny` (which serde_json skips without a depth
+    /// limit) it goes through `deserialize_any`, so nesting deeper than serde_json's recursion
+    /// limit fails here exactly as it fails when building the tree.
+    struct Skip;
+
+    impl<'de> de::Deserialize<'de> for Skip {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserializer.deserialize_any(SkipVisitor)
+        }
+    }
+
+    struct SkipVisitor;
+
+    impl<'de> Visitor<'de> for SkipVisitor {
+        type Value = Skip;
+
+        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+            formatter.write_str("any JSON value")
+        }
+
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Skip, E> {
+            Ok(Skip)
+        }
+
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Skip, E> {
+            Ok(Skip)
+        }
+
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Skip, E> {
+            Ok(Skip)
+        }
+
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Skip, E> {
+            Ok(Skip)
+        }
+
+        fn visit_str<E: de::Error>(self, _: &str) -> Result<Skip, E> {
+            Ok(Skip)
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<Skip, E> {
+            Ok(Skip)
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Skip, A::Error> {
+            while seq.next_element::<Skip>()?.is_some() {}
+            Ok(Skip)
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Skip, A::Error> {
+            // Keys as strings, as the tree reads them.
+            while map.next_key::<KeyText<'de>>()?.is_some() {
+                map.next_value::<Skip>()?;
+            }
+            Ok(Skip)
+        }
+    }
+}
+
 fn field_names(fields: &[Field]) -> String {
     fields
         .iter()
@@ -209,6 +441,14 @@ fn kind_of(document: &Json) -> String {
 
 fn expected(what: &str, got: &Json) -> String {
     format!("expected {what}, got {}", kind_of(got))
+}
+
+/// [`coerce`] taking the node, so that a string moves into a STRING column without a copy.
+fn coerce_owned(node: Json, ty: &SqlType) -> Result<Value, String> {
+    match (node, ty) {
+        (Json::String(text), SqlType::String) => Ok(Value::String(text)),
+        (node, ty) => coerce(&node, ty),
+    }
 }
 
 /// Converts a JSON node to a column type, coercing as ksqlDB's JSON deserialiser does: numbers

@@ -20,7 +20,9 @@ mod java_double;
 mod json;
 mod kafka;
 
+use std::cell::RefCell;
 use std::fmt;
+use std::sync::Arc;
 
 pub use base64::{base64_decode, base64_encode};
 pub use display::display_value;
@@ -267,6 +269,30 @@ pub fn serialize(
             }
         }
     }
+}
+
+/// [`serialize`] into shared bytes, as a [`crate::log::ProducerRecord`] holds them. JSON is
+/// written into a buffer kept between calls, then copied once into the record's allocation.
+pub fn serialize_shared(
+    spec: &FormatSpec,
+    fields: &[Field],
+    values: &[Value],
+) -> Result<Option<Arc<[u8]>>, FormatError> {
+    if spec.kind != FormatKind::Json || fields.len() != values.len() {
+        return Ok(serialize(spec, fields, values)?.map(Arc::from));
+    }
+    thread_local! {
+        static JSON_BUFFER: RefCell<String> = const { RefCell::new(String::new()) };
+    }
+    JSON_BUFFER.with(|buffer| {
+        // A re-entrant call (none today) would find the buffer borrowed: it gets its own.
+        let mut own = String::new();
+        let mut borrowed = buffer.try_borrow_mut().ok();
+        let out = borrowed.as_deref_mut().unwrap_or(&mut own);
+        out.clear();
+        let written = json::serialize_into(spec, fields, values, out);
+        Ok(written.then(|| Arc::from(out.as_bytes())))
+    })
 }
 
 /// Reads one row (key or value). `bytes: None` (a tombstone or null key) gives `Ok(None)`.

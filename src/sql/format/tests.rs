@@ -503,3 +503,117 @@ proptest::proptest! {
         proptest::prop_assert!(text.contains('.'));
     }
 }
+
+/// The streaming JSON decoder (the hot path) against the reference tree decoder.
+mod json_streaming {
+    use super::super::json;
+    use super::*;
+
+    fn columns() -> Vec<Field> {
+        fields(&[
+            ("NAME", SqlType::String),
+            ("AMOUNT", SqlType::Double),
+            ("N", SqlType::Int),
+            ("FLAG", SqlType::Boolean),
+            ("TAGS", SqlType::Array(Box::new(SqlType::String))),
+        ])
+    }
+
+    fn both(fields: &[Field], text: &str) -> (Result<Vec<Value>, FormatError>, Result<Vec<Value>, FormatError>) {
+        let spec = FormatSpec::new(FormatKind::Json);
+        (
+            json::deserialize(&spec, fields, text.as_bytes()),
+            json::deserialize_via_tree(&spec, fields, text.as_bytes()),
+        )
+    }
+
+    fn same(fields: &[Field], text: &str) -> Result<Vec<Value>, FormatError> {
+        let (streamed, tree) = both(fields, text);
+        assert_eq!(streamed, tree, "decoding {text}");
+        streamed
+    }
+
+    #[test]
+    fn a_typical_record_takes_the_streaming_path() {
+        let payment = fields(&[("NAME", SqlType::String), ("AMOUNT", SqlType::Double), ("CURRENCY", SqlType::String)]);
+        let values = json::streaming::deserialize_object(&payment, br#"{"name":"anna","amount":12.5,"currency":"EUR","extra":[1]}"#);
+        assert_eq!(values, Some(vec![s("anna"), Value::Double(12.5), s("EUR")]));
+        let values = json::streaming::deserialize_object(&payment, br#"{"name":"alice","amount":0.5,"currency":"EUR"}"#);
+        assert_eq!(values, Some(vec![s("alice"), Value::Double(0.5), s("EUR")]));
+    }
+
+    #[test]
+    fn duplicate_and_case_variant_keys_decode_as_the_tree_does() {
+        let name = fields(&[("NAME", SqlType::String)]);
+        assert_eq!(same(&name, r#"{"name":"a","NAME":"b"}"#).unwrap(), vec![s("a")]);
+        assert_eq!(same(&name, r#"{"name":"a","name":"b"}"#).unwrap(), vec![s("b")]);
+        assert_eq!(same(&name, r#"{"Name":"a","NAME":"b","Name":"c"}"#).unwrap(), vec![s("c")]);
+        assert_eq!(same(&name, r#"{"n\u0041me":"escaped"}"#).unwrap(), vec![s("escaped")]);
+        // Quoted identifiers may differ only in case: one key fills both.
+        let twins = fields(&[("a", SqlType::Int), ("A", SqlType::Int)]);
+        assert_eq!(same(&twins, r#"{"a":5}"#).unwrap(), vec![Value::Int(5), Value::Int(5)]);
+    }
+
+    #[test]
+    fn unusual_documents_give_the_tree_decoders_results_and_errors() {
+        let columns = columns();
+        for text in [
+            r#"{"name":"x","amount":1.5,"n":"7","flag":"TRUE","tags":["a",null],"other":{"deep":[1,{"x":null}]}}"#,
+            r#"{}"#,
+            r#"{"amount":null,"n":2.9}"#,
+            r#"{"n":"seven"}"#,
+            r#"{"amount":"1e3","name":12.50}"#,
+            r#"{"tags":"not an array"}"#,
+            r#"[1,2]"#,
+            r#"null"#,
+            r#""text""#,
+            r#"{"name":"x"} trailing"#,
+            r#"{"name":"x""#,
+            r#"{"name":"\ud800"}"#,
+            "",
+        ] {
+            let _ = same(&columns, text);
+        }
+        // Deeper than serde_json's recursion limit, in a column and in a skipped field.
+        let deep = format!(r#"{{"other":{}1{}}}"#, "[".repeat(200), "]".repeat(200));
+        assert!(same(&columns, &deep).is_err());
+        let deep = format!(r#"{{"tags":{}1{}}}"#, "[".repeat(200), "]".repeat(200));
+        assert!(same(&columns, &deep).is_err());
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn scalar() -> impl Strategy<Value = String> {
+            prop_oneof![
+                Just("null".to_string()),
+                any::<bool>().prop_map(|b| b.to_string()),
+                any::<i64>().prop_map(|n| n.to_string()),
+                any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(|f| format!("{f:e}")),
+                "[a-z0-9 .]{0,6}".prop_map(|text| format!("{text:?}")),
+                Just(r#"["x",1,null]"#.to_string()),
+                Just(r#"{"k":[{}]}"#.to_string()),
+            ]
+        }
+
+        fn key() -> impl Strategy<Value = String> {
+            prop_oneof![
+                Just("name"), Just("NAME"), Just("Name"), Just("amount"), Just("n"), Just("N"),
+                Just("flag"), Just("tags"), Just("other"),
+            ]
+            .prop_map(str::to_string)
+        }
+
+        proptest! {
+            #[test]
+            fn streaming_matches_the_tree(entries in proptest::collection::vec((key(), scalar()), 0..8)) {
+                let body: Vec<String> = entries.iter().map(|(k, v)| format!("{k:?}:{v}")).collect();
+                let text = format!("{{{}}}", body.join(","));
+                let (streamed, tree) = both(&columns(), &text);
+                prop_assert_eq!(streamed, tree, "decoding {}", text);
+            }
+        }
+    }
+}

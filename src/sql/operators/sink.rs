@@ -76,7 +76,7 @@ impl Sink {
         let value = if row.tombstone {
             None
         } else {
-            format::serialize(
+            format::serialize_shared(
                 &self.value_format,
                 &self.value_columns,
                 row.value(self.value_columns.len()),
@@ -89,7 +89,7 @@ impl Sink {
         Ok(ProducerRecord {
             partition: None,
             key: key.map(Arc::from),
-            value: value.map(Arc::from),
+            value,
             timestamp: Some(timestamp),
             headers: Vec::new(),
         })

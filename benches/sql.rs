@@ -1,0 +1,125 @@
+//! Benchmarks of the SQL engine, printed as a table. Run natively:
+//! `cargo bench --bench sql` (or `make bench`). The same workloads (`benches/workloads/`) run
+//! in wasm in headless Chromium from `tests/web_bench.rs`.
+//! (Wall-clock time is allowed here, in a bench binary, and nowhere in the engine.)
+
+#[path = "workloads/mod.rs"]
+mod workloads;
+
+use std::time::Instant;
+use streamlab::sql::ast::Statement;
+use streamlab::sql::parse::parse_script;
+use streamlab::sql::plan::{plan_select, SelectPurpose};
+use streamlab::sql::types::SqlType;
+use streamlab::sql::Field;
+use workloads::{PaymentsRun, N_PAYMENTS};
+
+const N_PLANS: usize = 2_000;
+/// The machine may be shared: each figure is the best of a few runs.
+const N_RUNS: usize = 5;
+
+fn row(name: &str, value: String) {
+    println!("| {name:<70} | {value:>30} |");
+}
+
+/// Best events/s of one query over the payments, or why the engine does not run it (yet).
+fn best_events_per_second(statement: &str, expected_rows: Option<u64>) -> String {
+    let mut best = 0.0f64;
+    for _ in 0..N_RUNS {
+        let mut run = match PaymentsRun::prepare(statement) {
+            Ok(run) => run,
+            Err(error) => return format!("not supported: {error}"),
+        };
+        let started = Instant::now();
+        if let Err(error) = run.run() {
+            return format!("failed: {error}");
+        }
+        let seconds = started.elapsed().as_secs_f64();
+        let written = run.n_output_records();
+        assert!(written > 0, "the query wrote nothing");
+        if let Some(expected) = expected_rows {
+            assert_eq!(written, expected, "rows written");
+        }
+        best = best.max(N_PAYMENTS as f64 / seconds);
+    }
+    format!("{best:.0} events/s")
+}
+
+fn parse_and_plan_ms() -> f64 {
+    let key = [Field::new("ID", SqlType::String)];
+    let values = [
+        Field::new("NAME", SqlType::String),
+        Field::new("AMOUNT", SqlType::Double),
+        Field::new("CURRENCY", SqlType::String),
+    ];
+    let started = Instant::now();
+    for _ in 0..N_PLANS {
+        let statements = parse_script(workloads::FILTER_PROJECT).expect("parse");
+        let Some(Statement::CreateAsSelect(create)) = statements.first().map(|s| &s.statement)
+        else {
+            panic!("not a CSAS")
+        };
+        let plan = plan_select(
+            &create.query,
+            "PAYMENTS",
+            &key,
+            &values,
+            SelectPurpose::Persistent {
+                sink_name: "BIG_SPENDERS",
+                allow_missing_key: false,
+            },
+        )
+        .expect("plan");
+        std::hint::black_box(plan);
+    }
+    started.elapsed().as_secs_f64() * 1000.0 / N_PLANS as f64
+}
+
+fn fast_forward_row() {
+    let (mut world, optional) = match workloads::clickstream_world() {
+        Ok(setup) => setup,
+        Err(error) => return row("24 h of a 5 ev/s clickstream", format!("failed: {error}")),
+    };
+    let started = Instant::now();
+    workloads::fast_forward(&mut world, 60_000);
+    let seconds = started.elapsed().as_secs_f64();
+    let (_, purchases) = workloads::count_values(&world, "clickstream", r#""action":"purchase""#);
+    let (written, _) = workloads::count_values(&world, "PURCHASES", "");
+    assert_eq!(written, purchases, "the filter wrote every purchase");
+    let queries: Vec<&str> = std::iter::once("filter")
+        .chain(optional.iter().filter_map(|q| q.as_ref().ok().copied()))
+        .collect();
+    row(
+        &format!("24 h of a 5 ev/s clickstream, steps of 1 min: {}", queries.join(" + ")),
+        format!("{seconds:.3} s"),
+    );
+    for skipped in optional.iter().filter_map(|q| q.as_ref().err()) {
+        let short: String = skipped.chars().take(66).collect();
+        row(&format!("   {short}"), String::new());
+    }
+}
+
+fn main() {
+    println!("| {:<70} | {:>30} |", "benchmark (native)", "result");
+    println!("|{}|{}|", "-".repeat(72), "-".repeat(32));
+    row(
+        &format!("filter+projection over JSON ({N_PAYMENTS} events, best of {N_RUNS})"),
+        best_events_per_second(
+            workloads::FILTER_PROJECT,
+            Some(workloads::expected_filter_project_rows()),
+        ),
+    );
+    row(
+        "JSON read+write only (SELECT *)",
+        best_events_per_second(workloads::COPY, Some(N_PAYMENTS as u64)),
+    );
+    row(
+        "tumbling COUNT over 1,000 keys, JSON decode included",
+        best_events_per_second(workloads::TUMBLING_COUNT, None),
+    );
+    row(
+        &format!("parse+plan of a typical CSAS (mean of {N_PLANS})"),
+        format!("{:.4} ms", parse_and_plan_ms()),
+    );
+    fast_forward_row();
+}

@@ -1,0 +1,161 @@
+//! The SQL benchmark workloads, shared by the native benches (`benches/sql.rs`) and the wasm
+//! ones in headless Chromium (`tests/web_bench.rs`). No clock here: each harness times
+//! [`PaymentsRun::run`] and [`fast_forward`] with its own (`Instant` natively,
+//! `Performance.now()` in the browser) and checks the outputs these functions count.
+#![allow(dead_code)] // each harness uses part of it
+
+use streamlab::clock::Millis;
+use streamlab::log::{Log, ProducerRecord, TopicConfig};
+use streamlab::producers::ScenarioKind;
+use streamlab::sql::Engine;
+use streamlab::world::World;
+
+pub const N_PAYMENTS: usize = 200_000;
+/// The payments are keyed `k0`..`k999`.
+pub const N_KEYS: usize = 1_000;
+const NAMES: [&str; 5] = ["alice", "bob", "anna", "carol", "arthur"];
+
+pub const PAYMENTS: &str = "CREATE STREAM payments (id STRING KEY, name STRING, amount DOUBLE, currency STRING) \
+                            WITH (kafka_topic='payments', value_format='JSON');";
+/// The typical stateless query: a filter and a projection with a function, arithmetic and a
+/// comparison.
+pub const FILTER_PROJECT: &str = "CREATE STREAM big_spenders AS SELECT id, UCASE(name) AS who, amount * 1.2 AS gross, amount > 100 AS vip \
+                                  FROM payments WHERE amount > 50 AND name LIKE 'a%' EMIT CHANGES;";
+/// Decoding and encoding only.
+pub const COPY: &str = "CREATE STREAM copied AS SELECT * FROM payments;";
+/// A stateful query: one count per key and minute (the payments span 200 s of event time).
+pub const TUMBLING_COUNT: &str = "CREATE TABLE counts AS SELECT id, COUNT(*) AS n FROM payments \
+                                  WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY id EMIT CHANGES;";
+
+/// How many payments pass [`FILTER_PROJECT`]'s WHERE, computed without the engine.
+pub fn expected_filter_project_rows() -> u64 {
+    (0..N_PAYMENTS)
+        .filter(|&idx| {
+            let name = NAMES[idx % NAMES.len()];
+            let amount = (idx % 200) as f64 + 0.5;
+            amount > 50.0 && name.starts_with('a')
+        })
+        .count() as u64
+}
+
+/// A log holding [`N_PAYMENTS`] JSON payments and an engine running one query over them,
+/// ready for [`PaymentsRun::run`].
+pub struct PaymentsRun {
+    log: Log,
+    engine: Engine,
+}
+
+impl PaymentsRun {
+    /// `Err` carries the engine's message when it does not support `statement` (yet).
+    pub fn prepare(statement: &str) -> Result<PaymentsRun, String> {
+        let mut log = Log::new();
+        log.create_topic("payments", TopicConfig::with_partitions(1))
+            .map_err(|e| e.to_string())?;
+        for idx in 0..N_PAYMENTS {
+            let name = NAMES[idx % NAMES.len()];
+            let value = format!(r#"{{"name":"{name}","amount":{}.5,"currency":"EUR"}}"#, idx % 200);
+            let record = ProducerRecord::keyed(format!("k{}", idx % N_KEYS), value);
+            log.append("payments", record, idx as Millis)
+                .map_err(|e| e.to_string())?;
+        }
+        let mut engine = Engine::new();
+        engine
+            .set_property("auto.offset.reset", "earliest")
+            .map_err(|e| e.to_string())?;
+        engine
+            .execute_script(&mut log, 0, PAYMENTS)
+            .map_err(|e| e.to_string())?;
+        engine
+            .execute_script(&mut log, 0, statement)
+            .map_err(|e| e.to_string())?;
+        Ok(PaymentsRun { log, engine })
+    }
+
+    /// The timed part: the query reads every payment (JSON decode included) and writes its
+    /// sink topic (JSON encode included).
+    pub fn run(&mut self) -> Result<(), String> {
+        self.engine
+            .run_until_idle(&mut self.log, N_PAYMENTS as Millis)
+            .map_err(|e| e.to_string())
+    }
+
+    /// Records written to every topic but the source.
+    pub fn n_output_records(&self) -> u64 {
+        self.log
+            .topics()
+            .filter(|topic| topic.name() != "payments")
+            .flat_map(|topic| topic.partitions().iter().map(|p| p.log_end_offset()))
+            .sum()
+    }
+}
+
+/// The world of the fast-forward benchmark: a 5 ev/s clickstream (and its `users` changelog)
+/// and the queries a lesson runs over it.
+pub const CLICKSTREAM_RATE: f64 = 5.0;
+pub const CLICKSTREAM: &str = "CREATE STREAM clickstream (id STRING KEY, userid STRING, page STRING, action STRING, ts BIGINT) \
+                               WITH (kafka_topic='clickstream', value_format='JSON');";
+pub const USERS: &str = "CREATE TABLE users (id STRING PRIMARY KEY, user_id STRING, name STRING, level STRING) \
+                         WITH (kafka_topic='users', value_format='JSON');";
+pub const PURCHASES: &str = "CREATE STREAM purchases AS SELECT id, page FROM clickstream WHERE action = 'purchase' EMIT CHANGES;";
+pub const ACTIONS_PER_MINUTE: &str = "CREATE TABLE actions_per_minute AS SELECT userid, COUNT(*) AS n FROM clickstream \
+                                      WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY userid EMIT CHANGES;";
+pub const VIP_ACTIONS: &str = "CREATE STREAM vip_actions AS SELECT c.id, c.page, c.action FROM clickstream c \
+                               LEFT JOIN users u ON c.id = u.id WHERE u.level = 'Platinum' EMIT CHANGES;";
+
+/// A clickstream world with the filter query and, when the engine supports them, the
+/// windowed aggregate and the stream-table join. Returns the world and, per optional query,
+/// `Ok(name)` or `Err(why it was skipped)`.
+pub fn clickstream_world() -> Result<(World, Vec<Result<&'static str, String>>), String> {
+    let mut world = World::new(42);
+    let producer = world
+        .add_producer(ScenarioKind::Clickstream, CLICKSTREAM_RATE)
+        .map_err(|e| e.to_string())?;
+    let outcome = world.execute_sql(&format!("{CLICKSTREAM}\n{PURCHASES}"));
+    if let Some(error) = outcome.error {
+        return Err(error.to_string());
+    }
+    let mut optional = Vec::new();
+    for (name, sql) in [
+        ("windowed aggregate", ACTIONS_PER_MINUTE.to_string()),
+        ("stream-table join", format!("{USERS}\n{VIP_ACTIONS}")),
+    ] {
+        match world.execute_sql(&sql).error {
+            None => optional.push(Ok(name)),
+            Some(error) => optional.push(Err(format!("{name} skipped: {error}"))),
+        }
+    }
+    world.start_producer(&producer).map_err(|e| e.to_string())?;
+    Ok((world, optional))
+}
+
+/// The timed part: 24 virtual hours in steps of `step_ms`.
+pub fn fast_forward(world: &mut World, step_ms: Millis) {
+    let mut elapsed_ms = 0;
+    while elapsed_ms < 24 * 60 * 60 * 1_000 {
+        world.step(step_ms);
+        elapsed_ms += step_ms;
+    }
+}
+
+/// Records on a topic (all partitions, from the start), and how many of their values contain
+/// `needle`.
+pub fn count_values(world: &World, topic: &str, needle: &str) -> (u64, u64) {
+    let log = world.log();
+    let Ok(topic) = log.topic(topic) else {
+        return (0, 0);
+    };
+    let (mut total, mut matching) = (0, 0);
+    for partition in topic.partitions() {
+        let Ok(records) = partition.fetch(topic.name(), partition.log_start_offset(), usize::MAX) else {
+            continue;
+        };
+        for record in records {
+            total += 1;
+            let value = String::from_utf8_lossy(record.value.as_deref().unwrap_or_default());
+            if value.contains(needle) {
+                matching += 1;
+            }
+        }
+    }
+    (total, matching)
+}
