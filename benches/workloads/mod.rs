@@ -102,10 +102,12 @@ pub const ACTIONS_PER_MINUTE: &str = "CREATE TABLE actions_per_minute AS SELECT 
 pub const VIP_ACTIONS: &str = "CREATE STREAM vip_actions AS SELECT c.id, c.page, c.action FROM clickstream c \
                                LEFT JOIN users u ON c.id = u.id WHERE u.level = 'Platinum' EMIT CHANGES;";
 
+/// Per optional query: `Ok(name)` when it runs, `Err(why it was skipped)`.
+pub type OptionalQueries = Vec<Result<&'static str, String>>;
+
 /// A clickstream world with the filter query and, when the engine supports them, the
-/// windowed aggregate and the stream-table join. Returns the world and, per optional query,
-/// `Ok(name)` or `Err(why it was skipped)`.
-pub fn clickstream_world() -> Result<(World, Vec<Result<&'static str, String>>), String> {
+/// windowed aggregate and the stream-table join.
+pub fn clickstream_world() -> Result<(World, OptionalQueries), String> {
     let mut world = World::new(42);
     let producer = world
         .add_producer(ScenarioKind::Clickstream, CLICKSTREAM_RATE)
