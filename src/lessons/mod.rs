@@ -14,6 +14,8 @@ mod files;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod navigation;
+pub mod progress;
 pub mod runner;
 
 pub use checks::{format_age, freshness_ms, group_lag, GoalStatus};
@@ -21,6 +23,7 @@ pub use files::LESSON_FILES;
 pub use load::{parse_lesson, LessonError};
 pub use markdown::render_markdown;
 pub use model::{Action, Check, Lesson, Step};
+pub use progress::{LessonProgress, Progress};
 pub use runner::{describe_action, export_script, LessonRun, LessonRunError};
 
 /// Every lesson, in the talk's order.

@@ -1,5 +1,6 @@
 //! The sandbox: free play with the whole world. It owns the store, runs the animation-frame loop
-//! (the only place the wall clock is read) and builds the plain views its panels render.
+//! (the only place the wall clock is read) and builds the plain views its panels render. The
+//! panels are the [`Workspace`], which the lesson player shows too.
 
 use super::app::{Action, Screen};
 use super::console::SqlConsole;
@@ -26,10 +27,34 @@ pub struct SandboxProps {
 
 #[function_component(Sandbox)]
 pub fn sandbox(props: &SandboxProps) -> Html {
-    let store = use_memo((), |_| StoreHandle(Rc::new(RefCell::new(SandboxStore::new(default_world(DEFAULT_SEED))))));
+    let live = use_live_store(|| SandboxStore::new(default_world(DEFAULT_SEED)));
+    let back = props.dispatch.reform(|_: MouseEvent| Action::Open(Screen::Home));
+    let state = live.store.0.borrow();
+    html! {
+        <div class="sandbox">
+            <div class="sandbox-bar">
+                <button class="link" onclick={back}>{ "← Lessons" }</button>
+                <h1 class="sandbox-title">{ "Sandbox" }</h1>
+                <Controls playing={state.playing} speed={state.speed} now_ms={state.world.now_ms()} dispatch={live.dispatch.clone()} />
+            </div>
+            <Workspace store={live.store.clone()} version={state.version()} dispatch={live.dispatch.clone()} />
+        </div>
+    }
+}
+
+/// A store that lives while its component is mounted: the animation-frame loop advances it, and
+/// `dispatch` applies an action and redraws the component that holds it.
+pub struct LiveStore {
+    pub store: StoreHandle,
+    pub dispatch: Callback<SandboxAction>,
+}
+
+#[hook]
+pub fn use_live_store<F: FnOnce() -> SandboxStore>(init: F) -> LiveStore {
+    let store = (*use_state(move || StoreHandle(Rc::new(RefCell::new(init()))))).clone();
     let redraw = use_force_update();
     {
-        let store = (*store).clone();
+        let store = store.clone();
         let redraw = redraw.clone();
         use_effect_with((), move |_| {
             let frame_loop = FrameLoop::start(store, move || redraw.force_update());
@@ -37,16 +62,29 @@ pub fn sandbox(props: &SandboxProps) -> Html {
         });
     }
     let dispatch = {
-        let store = (*store).clone();
-        let redraw = redraw.clone();
+        let store = store.clone();
         Callback::from(move |action: SandboxAction| {
             store.0.borrow_mut().apply(action);
             redraw.force_update();
         })
     };
-    let back = props.dispatch.reform(|_: MouseEvent| Action::Open(Screen::Home));
+    LiveStore { store, dispatch }
+}
 
-    let state = store.0.borrow();
+#[derive(Properties, PartialEq)]
+pub struct WorkspaceProps {
+    pub store: StoreHandle,
+    /// The store's `version()`: a new one redraws the panels.
+    pub version: (u64, u64),
+    pub dispatch: Callback<SandboxAction>,
+}
+
+/// The panels of a world: log lanes, producers and consumer groups, the SQL console, the opened
+/// record. The sandbox and the lesson player show the same workspace over their own store.
+#[function_component(Workspace)]
+pub fn workspace(props: &WorkspaceProps) -> Html {
+    let dispatch = &props.dispatch;
+    let state = props.store.0.borrow();
     let world_view = state.world.view();
     let topics = lanes(&state, &world_view);
     let selected: Option<(String, RecordView)> = state.selected.as_ref().and_then(|r| {
@@ -60,12 +98,7 @@ pub fn sandbox(props: &SandboxProps) -> Html {
     let history = state.history.clone();
 
     html! {
-        <div class="sandbox">
-            <div class="sandbox-bar">
-                <button class="link" onclick={back}>{ "← Lessons" }</button>
-                <h1 class="sandbox-title">{ "Sandbox" }</h1>
-                <Controls playing={state.playing} speed={state.speed} now_ms={world_view.now_ms} dispatch={dispatch.clone()} />
-            </div>
+        <div class="workspace">
             <div class="sr-only" aria-live="polite">{ state.announcement.clone() }</div>
             <div class="sandbox-grid">
                 <section class="panel log-panel" aria-labelledby="log-title">
@@ -198,15 +231,16 @@ impl Drop for FrameLoop {
 }
 
 #[derive(Properties, PartialEq)]
-struct ControlsProps {
-    playing: bool,
-    speed: f64,
-    now_ms: i64,
-    dispatch: Callback<SandboxAction>,
+pub struct ControlsProps {
+    pub playing: bool,
+    pub speed: f64,
+    pub now_ms: i64,
+    pub dispatch: Callback<SandboxAction>,
 }
 
+/// Play/pause, one step, speed and the virtual clock.
 #[function_component(Controls)]
-fn controls(props: &ControlsProps) -> Html {
+pub fn controls(props: &ControlsProps) -> Html {
     let toggle = props.dispatch.reform(|_: MouseEvent| SandboxAction::TogglePlay);
     let step = props.dispatch.reform(|_: MouseEvent| SandboxAction::Step);
     let clock = crate::sql::functions::format_millis(props.now_ms, "yyyy-MM-dd HH:mm:ss.SSS", 0).unwrap_or_else(|_| props.now_ms.to_string());

@@ -108,6 +108,8 @@ pub struct SandboxStore {
     next_entry_id: u64,
     /// Bumped by every UI-side change; the world has its own generation.
     ui_version: u64,
+    /// Bumped when the world is replaced (a new world's generation may equal the old one's).
+    world_id: u64,
     /// The most virtual time one frame may advance, adapted to what the last steps cost (see
     /// [`SandboxStore::record_step_cost`]): at high speed time runs slower than asked rather
     /// than the page stuttering.
@@ -153,6 +155,7 @@ impl SandboxStore {
             announcement: String::new(),
             next_entry_id: 0,
             ui_version: 0,
+            world_id: 0,
             virtual_ms_budget: f64::MAX,
         }
     }
@@ -332,16 +335,56 @@ impl SandboxStore {
         }
         let open_before = self.world.engine().push_query_ids();
         let outcome = self.world.execute_sql(&sql);
+        let error = outcome.error.as_ref().map(ErrorView::from);
+        self.show_outcome(sql, &open_before, outcome.results, error);
+    }
+
+    /// Replaces the world (a lesson step's reset or start). The console's results, the opened
+    /// record and the paged lanes belonged to the old world and go; the history stays.
+    pub fn replace_world(&mut self, world: World) {
+        self.world = world;
+        self.world_id += 1;
+        self.entries.clear();
+        self.selected = None;
+        self.lane_pages.clear();
+        self.produce_error = None;
+        self.completion_context = Rc::new(CompletionContext::from_engine(self.world.engine()));
+        self.ui_version += 1;
+    }
+
+    /// Changes whenever the world changes or is replaced: what a lesson's goal check watches.
+    pub fn world_changed(&self) -> (u64, u64) {
+        (self.world_id, self.world.generation())
+    }
+
+    /// Runs a lesson's actions (a step's script, a solution) on the world and shows them in the
+    /// console as if typed: `label` with the results, push queries streaming, or the error.
+    /// Returns whether the actions all ran.
+    pub fn run_on_world<E: std::fmt::Display>(&mut self, label: String, act: impl FnOnce(&mut World) -> Result<Vec<StatementResult>, E>) -> bool {
+        let open_before = self.world.engine().push_query_ids();
+        let (results, error) = match act(&mut self.world) {
+            Ok(results) => (results, None),
+            Err(error) => (Vec::new(), Some(ErrorView { message: error.to_string(), line_column: None, hint: None })),
+        };
+        let ok = error.is_none();
+        if !label.is_empty() || !results.is_empty() || !ok {
+            self.show_outcome(label, &open_before, results, error);
+        }
+        ok
+    }
+
+    /// Shows what a script did as a console entry; push queries it opened (those not in
+    /// `open_before`) stream into the entry.
+    fn show_outcome(&mut self, sql: String, open_before: &[String], statement_results: Vec<StatementResult>, error: Option<ErrorView>) {
         let new_push_ids: Vec<String> =
             self.world.engine().push_query_ids().into_iter().filter(|id| !open_before.contains(id)).collect();
         // Push queries still open are the script's last `Rows` results that opened one (a pull
         // query or a push query that reached its LIMIT opens none); EMIT CHANGES marks ended ones.
-        let n_rows_results = outcome.results.iter().filter(|r| matches!(r, StatementResult::Rows { .. })).count();
+        let n_rows_results = statement_results.iter().filter(|r| matches!(r, StatementResult::Rows { .. })).count();
         let first_open = n_rows_results.saturating_sub(new_push_ids.len());
         let mut new_push_ids = new_push_ids.into_iter();
         let mut rows_index = 0;
-        let results = outcome
-            .results
+        let results = statement_results
             .into_iter()
             .map(|result| match result {
                 StatementResult::Ack { message } => ResultView::Ack(message),
@@ -363,7 +406,6 @@ impl SandboxStore {
                 }
             })
             .collect();
-        let error = outcome.error.as_ref().map(ErrorView::from);
         self.completion_context = Rc::new(CompletionContext::from_engine(self.world.engine()));
         self.announcement = match &error {
             Some(error) => format!("Error: {}", error.message),
