@@ -127,6 +127,9 @@ impl Player {
         {
             let mut guard = self.run.borrow_mut();
             let Some(run) = guard.as_mut() else { return };
+            if target == run.step_index() {
+                return;
+            }
             let Some((title, label)) = run.lesson().steps.get(target).map(|s| (s.title.clone(), script_label(&s.actions))) else { return };
             let mut store = self.store.0.borrow_mut();
             let continue_here = target == run.step_index().saturating_add(1) && self.goal_met.get();
