@@ -73,6 +73,9 @@ struct PlayerProps {
     dispatch: Callback<Action>,
 }
 
+/// A step index and the store's `world_changed()`.
+type CheckStamp = (usize, (u64, u64));
+
 /// What the player's handlers share: the store, the run, and the setters of what the step card
 /// shows. Every field is a stable handle, so a copy made at the first render stays good.
 #[derive(Clone)]
@@ -82,8 +85,8 @@ struct Player {
     run: Rc<RefCell<Option<LessonRun>>>,
     /// The current step's goal was met (it stays met for this step).
     goal_met: Rc<Cell<bool>>,
-    /// (step, world stamp) of the last check: nothing changed, nothing to check.
-    last_checked: Rc<Cell<Option<(usize, (u64, u64))>>>,
+    /// The last check's step and world: nothing changed, nothing to check.
+    last_checked: Rc<Cell<Option<CheckStamp>>>,
     goal: UseStateSetter<GoalView>,
     hints_shown: UseStateSetter<usize>,
     solution_shown: UseStateSetter<bool>,
