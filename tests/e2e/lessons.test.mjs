@@ -156,6 +156,7 @@ for (const [width, height] of [[1920, 1080], [1280, 800], [390, 844]]) {
     await goalMet(page, 2);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
     assert.equal(overflow, false, 'no horizontal scrollbar');
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: `${SHOTS}/lesson6-step2-${width}x${height}.png` });
     if (width === 1920) await page.screenshot({ path: `${SHOTS}/lesson6-step2-${width}x${height}-full.png`, fullPage: true });
     assert.deepEqual(errors, []);

@@ -100,7 +100,11 @@ pub fn step_card(props: &StepCardProps) -> Html {
                     <div class="step-actions">
                         if n_hints > 0 {
                             <button class="hint-button" onclick={click(&props.on_hint)} disabled={props.hints_shown >= n_hints}>
-                                { if props.hints_shown >= n_hints { format!("All {n_hints} hints shown") } else { format!("Hint ({} of {n_hints})", props.hints_shown + 1) } }
+                                { match (props.hints_shown >= n_hints, n_hints) {
+                                    (true, 1) => "Hint shown".to_string(),
+                                    (true, _) => format!("All {n_hints} hints shown"),
+                                    (false, _) => format!("Hint ({} of {n_hints})", props.hints_shown + 1),
+                                } }
                             </button>
                         }
                         <button class="show-solution" onclick={click(&props.on_toggle_solution)} aria-expanded={props.solution_shown.to_string()}>
