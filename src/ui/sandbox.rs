@@ -22,12 +22,27 @@ pub const DEFAULT_SEED: u64 = 2018;
 #[derive(Properties, PartialEq)]
 pub struct SandboxProps {
     pub dispatch: Callback<Action>,
+    /// A deep link: the world's seed, the speed and the editor's SQL (src/ui/deep_link.rs).
+    #[prop_or_default]
+    pub link: Option<Rc<crate::share::fragment::DemoLink>>,
 }
 
 #[function_component(Sandbox)]
 pub fn sandbox(props: &SandboxProps) -> Html {
-    let store = use_memo((), |_| StoreHandle(Rc::new(RefCell::new(SandboxStore::new(default_world(DEFAULT_SEED))))));
+    let seed = props.link.as_ref().map_or(DEFAULT_SEED, |link| link.seed);
+    let store = use_memo(seed, |seed| StoreHandle(Rc::new(RefCell::new(SandboxStore::new(default_world(*seed))))));
     let redraw = use_force_update();
+    {
+        let (store, link) = ((*store).clone(), props.link.clone());
+        use_effect_with(seed, move |seed| {
+            super::deep_link::register(super::deep_link::Registered { store: store.clone(), seed: *seed, lesson: None });
+            if let Some(link) = &link {
+                super::deep_link::apply_to_store(&store, link);
+                super::deep_link::fill_editor(link);
+            }
+            move || super::deep_link::unregister(&store)
+        });
+    }
     {
         let store = (*store).clone();
         let redraw = redraw.clone();
