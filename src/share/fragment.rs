@@ -31,7 +31,7 @@ pub const MIN_SPEED: u32 = 1;
 pub const MAX_SPEED: u32 = 1000;
 
 /// What a deep link reopens.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DemoLink {
     /// A lesson id; `None` opens the sandbox.
     #[serde(rename = "lesson", default, skip_serializing_if = "Option::is_none")]

@@ -32,6 +32,14 @@ pub enum Command {
     Escape,
 }
 
+impl Command {
+    /// Step navigation: only taken from the page when something has steps (a lesson, a demo
+    /// script) or presenter mode is on; otherwise Space and the arrows keep scrolling the page.
+    pub fn is_navigation(self) -> bool {
+        matches!(self, Command::Next | Command::Previous | Command::First | Command::Last)
+    }
+}
+
 /// Modifier keys held with a key press.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Modifiers {
@@ -53,8 +61,9 @@ pub fn key_to_command(key: &str, modifiers: Modifiers, focus_in_editor: bool) ->
         return None;
     }
     let command = match key {
-        "ArrowRight" | "ArrowDown" | " " | "PageDown" => Command::Next,
-        "ArrowLeft" | "ArrowUp" | "PageUp" => Command::Previous,
+        // Presentation remotes send PageDown and PageUp. ↑ and ↓ stay the page's (scrolling).
+        "ArrowRight" | " " | "PageDown" => Command::Next,
+        "ArrowLeft" | "PageUp" => Command::Previous,
         "Home" => Command::First,
         "End" => Command::Last,
         "g" | "G" => Command::GoToLesson,
@@ -207,6 +216,8 @@ mod tests {
         check(".", false, Some(Command::ToggleBlackout));
         check("P", false, Some(Command::OpenSpeakerView));
         check("x", false, None);
+        check("ArrowDown", false, None);
+        assert!(Command::Next.is_navigation() && !Command::TypeSql.is_navigation());
         check("Enter", false, None);
     }
 

@@ -124,6 +124,17 @@ fn open_speaker_window() {
     }
 }
 
+/// Is there something to navigate: a screen with steps, a demo script, or presenter mode?
+fn navigation_active(presenter: &PresenterState) -> bool {
+    presenter.presenting || HOST.with(|h| h.borrow().is_some()) || DEMO.with(|d| !d.borrow().is_empty())
+}
+
+/// Is a button or link focused (Space and Enter activate it)?
+fn focus_on_button() -> bool {
+    let Some(active) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.active_element()) else { return false };
+    matches!(active.tag_name().to_ascii_uppercase().as_str(), "BUTTON" | "A" | "SUMMARY")
+}
+
 /// Is focus in something that takes typing (the SQL editor, a form field)?
 fn focus_in_editor() -> bool {
     let Some(active) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.active_element()) else { return false };
@@ -211,6 +222,7 @@ pub fn presenter_layer(props: &PresenterLayerProps) -> Html {
             let document = web_sys::window().and_then(|w| w.document());
             let keys = document.map(|document| {
                 let run = run.clone();
+                let state = state.clone();
                 // Bubbling phase: the editor's own handlers (completions' Esc) run first and
                 // mark what they used with preventDefault.
                 EventListener::new_with_options(&document, "keydown", EventListenerOptions::enable_prevent_default(), move |event| {
@@ -220,11 +232,20 @@ pub fn presenter_layer(props: &PresenterLayerProps) -> Html {
                     }
                     let modifiers = Modifiers { ctrl: event.ctrl_key(), alt: event.alt_key(), meta: event.meta_key(), shift: event.shift_key() };
                     let in_editor = focus_in_editor();
-                    if let Some(command) = key_to_command(&event.key(), modifiers, in_editor) {
-                        // Space and arrows would scroll the page; Esc is handled here.
+                    let key = event.key();
+                    if state.borrow().blackout && !matches!(key.as_str(), "Shift" | "Control" | "Alt" | "Meta") {
+                        // Any key lifts the blackout, and does nothing else.
                         event.prevent_default();
-                        run(command, in_editor);
+                        run(Command::ToggleBlackout, in_editor);
+                        return;
                     }
+                    let Some(command) = key_to_command(&key, modifiers, in_editor) else { return };
+                    if command.is_navigation() && (!navigation_active(&state.borrow()) || (key == " " && focus_on_button())) {
+                        return;
+                    }
+                    // Space and arrows would scroll the page; Esc is handled here.
+                    event.prevent_default();
+                    run(command, in_editor);
                 })
             });
             let opened = Channel::open({
