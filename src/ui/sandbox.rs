@@ -30,14 +30,22 @@ pub struct SandboxProps {
 #[function_component(Sandbox)]
 pub fn sandbox(props: &SandboxProps) -> Html {
     let seed = props.link.as_ref().map_or(DEFAULT_SEED, |link| link.seed);
-    let store = use_memo(seed, |seed| StoreHandle(Rc::new(RefCell::new(SandboxStore::new(default_world(*seed))))));
+    let store = {
+        let link = props.link.clone();
+        use_memo(seed, move |seed| {
+            let store = StoreHandle(Rc::new(RefCell::new(SandboxStore::new(default_world(*seed)))));
+            if let Some(link) = &link {
+                super::deep_link::apply_to_store(&store, link);
+            }
+            store
+        })
+    };
     let redraw = use_force_update();
     {
         let (store, link) = ((*store).clone(), props.link.clone());
         use_effect_with(seed, move |seed| {
             super::deep_link::register(super::deep_link::Registered { store: store.clone(), seed: *seed, lesson: None });
             if let Some(link) = &link {
-                super::deep_link::apply_to_store(&store, link);
                 super::deep_link::fill_editor(link);
             }
             move || super::deep_link::unregister(&store)
