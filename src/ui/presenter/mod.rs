@@ -169,8 +169,15 @@ fn set_fullscreen(on: bool) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
     if on {
         if let Some(root) = document.document_element() {
-            // Refused without a user gesture or in some embeds: the projector theme still applies.
-            let _ = root.request_fullscreen();
+            // Refused without a user gesture (a key from the speaker window) or in some embeds:
+            // the projector theme still applies, and the refusal is not an error to report.
+            let request = js_sys::Reflect::get(&root, &"requestFullscreen".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+            if let Some(promise) = request.and_then(|f| f.call0(&root).ok()).and_then(|p| p.dyn_into::<js_sys::Promise>().ok()) {
+                let ignore = wasm_bindgen::closure::Closure::<dyn FnMut(wasm_bindgen::JsValue)>::new(|_| {});
+                let _ = promise.catch(&ignore);
+                // One small closure per request, kept for the promise (it settles once).
+                ignore.forget();
+            }
         }
     } else if document.fullscreen_element().is_some() {
         document.exit_fullscreen();
