@@ -125,7 +125,7 @@ pub fn copy_link_button() -> Html {
     };
     html! {
         <>
-            <button class="header-button copy-link" {onclick} title="Copy a link that reopens this demo exactly">{ "🔗 Copy link" }</button>
+            <button class="header-button copy-link" {onclick} title="Copy a link that reopens this demo exactly">{ "Copy link" }</button>
             if let Some(text) = (*message).clone() {
                 <span class="header-status" role="status">{ text }</span>
             }

@@ -338,7 +338,7 @@ pub fn present_button() -> Html {
     });
     html! {
         <button class="header-button present-button" {onclick} title="Presenter mode: full screen, projector theme (F); ? lists the keys">
-            { "⛶ Present" }
+            { "▶ Present" }
         </button>
     }
 }
