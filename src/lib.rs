@@ -8,6 +8,7 @@ pub mod lessons;
 pub mod log;
 pub mod producers;
 pub mod qtt;
+pub mod share;
 pub mod sql;
 pub mod world;
 

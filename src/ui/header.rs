@@ -8,6 +8,9 @@ use yew::prelude::*;
 pub struct HeaderProps {
     pub theme: Theme,
     pub dispatch: Callback<Action>,
+    /// A screen a link or an export can be made of is on view (sandbox, lesson).
+    #[prop_or_default]
+    pub sharing: bool,
 }
 
 #[function_component(Header)]
@@ -22,6 +25,13 @@ pub fn header(props: &HeaderProps) -> Html {
                 <span class="brand-name">{ "streamlab" }</span>
             </button>
             <span class="tagline">{ "Kafka and streaming SQL, live in your browser" }</span>
+            <div class="header-actions">
+                if props.sharing {
+                    <super::deep_link::CopyLinkButton />
+                    <super::export_button::ExportButton />
+                }
+                <super::presenter::PresentButton />
+            </div>
             <button class="theme-toggle" onclick={toggle_theme}
                     title={format!("Switch to the {next_theme} theme")}
                     aria-label={format!("Switch to the {next_theme} theme")}>

@@ -5,11 +5,14 @@
 
 pub mod app;
 mod console;
+pub mod deep_link;
+pub mod export_button;
 mod header;
 mod home;
 pub mod lesson;
 mod log_view;
 pub mod panic_panel;
+pub mod presenter;
 mod producers_panel;
 pub mod progress;
 pub mod sandbox;
@@ -21,6 +24,11 @@ pub use app::App;
 /// Mounts the app on `<body>`, after installing the panic hook so a bug shows a readable panel
 /// instead of a dead page.
 pub fn start() {
+    let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+    if crate::share::speaker::is_speaker_route(&search) {
+        presenter::speaker::start();
+        return;
+    }
     panic_panel::install();
     yew::Renderer::<App>::new().render();
 }

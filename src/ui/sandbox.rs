@@ -23,11 +23,35 @@ pub const DEFAULT_SEED: u64 = 2018;
 #[derive(Properties, PartialEq)]
 pub struct SandboxProps {
     pub dispatch: Callback<Action>,
+    /// A deep link: the world's seed, the speed and the editor's SQL (src/ui/deep_link.rs).
+    /// The app keys the sandbox by the link's seed, so a new seed mounts a new world.
+    #[prop_or_default]
+    pub link: Option<Rc<crate::share::fragment::DemoLink>>,
 }
 
 #[function_component(Sandbox)]
 pub fn sandbox(props: &SandboxProps) -> Html {
-    let live = use_live_store(|| SandboxStore::new(default_world(DEFAULT_SEED)));
+    let seed = props.link.as_ref().map_or(DEFAULT_SEED, |link| link.seed);
+    let live = {
+        let link = props.link.clone();
+        use_live_store(move || {
+            let store = StoreHandle::new(SandboxStore::new(default_world(seed)));
+            if let Some(link) = &link {
+                super::deep_link::apply_to_store(&store, link);
+            }
+            store
+        })
+    };
+    {
+        let (store, link) = (live.store.clone(), props.link.clone());
+        use_effect_with(seed, move |seed| {
+            super::deep_link::register(super::deep_link::Registered { store: store.clone(), seed: *seed, lesson: None });
+            if let Some(link) = &link {
+                super::deep_link::fill_editor(link);
+            }
+            move || super::deep_link::unregister(&store)
+        });
+    }
     let back = props.dispatch.reform(|_: MouseEvent| Action::Open(Screen::Home));
     let state = live.store.0.borrow();
     html! {
@@ -50,8 +74,8 @@ pub struct LiveStore {
 }
 
 #[hook]
-pub fn use_live_store<F: FnOnce() -> SandboxStore>(init: F) -> LiveStore {
-    let store = (*use_state(move || StoreHandle(Rc::new(RefCell::new(init()))))).clone();
+pub fn use_live_store<F: FnOnce() -> StoreHandle>(init: F) -> LiveStore {
+    let store = (*use_state(init)).clone();
     let redraw = use_force_update();
     {
         let store = store.clone();

@@ -434,6 +434,12 @@ fn is_push_sql(sql: &str) -> bool {
 #[derive(Clone)]
 pub struct StoreHandle(pub Rc<RefCell<SandboxStore>>);
 
+impl StoreHandle {
+    pub fn new(store: SandboxStore) -> StoreHandle {
+        StoreHandle(Rc::new(RefCell::new(store)))
+    }
+}
+
 impl PartialEq for StoreHandle {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.0, &other.0)

@@ -15,6 +15,9 @@ mod step_card;
 use super::app::{Action, Screen};
 use super::sandbox::{use_live_store, Controls, Workspace};
 use super::store::{SandboxStore, StoreHandle};
+use super::{deep_link, presenter};
+use crate::share::keys::Command;
+use crate::share::speaker::DeckState;
 use crate::lessons::navigation::{target_step, NavKey};
 use crate::lessons::{describe_action, Lesson, LessonCatalogue, LessonError, LessonRun, Progress};
 use crate::world::World;
@@ -38,6 +41,11 @@ thread_local! {
 
 pub fn catalogue() -> Rc<Result<Lessons, LessonError>> {
     CATALOGUE.with(Rc::clone)
+}
+
+/// Whether a lesson with this id is embedded (a deep link may name one that is not).
+pub fn lesson_exists(id: &str) -> bool {
+    catalogue().as_ref().as_ref().is_ok_and(|c| c.lessons.iter().any(|l| l.id == id))
 }
 
 #[derive(Properties, PartialEq)]
@@ -195,7 +203,49 @@ impl Player {
         self.redraw.emit(());
     }
 
+    /// Tells presenter mode (speaker view, → and scripted typing) and deep links where we are.
+    fn publish(&self, step: usize) {
+        let guard = self.run.borrow();
+        let Some(run) = guard.as_ref() else { return };
+        let lesson = run.lesson();
+        let title_of = |i: usize| lesson.steps.get(i).map(|s| s.title.clone());
+        let state = DeckState {
+            title: lesson.title.clone(),
+            step: u32::try_from(step).ok(),
+            n_steps: u32::try_from(run.n_steps()).unwrap_or(u32::MAX),
+            current_title: title_of(step).unwrap_or_default(),
+            next_title: title_of(step + 1),
+            notes_markdown: lesson.steps.get(step).map(|s| s.notes.clone()).unwrap_or_default(),
+            presenting: false,
+            blackout: false,
+        };
+        let player = self.clone();
+        presenter::set_host(presenter::Host { state, on_command: Callback::from(move |command| player.on_command(command)) });
+        let link_step = u32::try_from(step).unwrap_or(0);
+        deep_link::register(deep_link::Registered { store: self.store.clone(), seed: lesson.seed, lesson: Some((lesson.id.clone(), link_step)) });
+    }
+
+    /// A presenter command (from this window's keys or the speaker view).
+    fn on_command(&self, command: Command) {
+        match command {
+            Command::Next => self.navigate(NavKey::Next),
+            Command::Previous => self.navigate(NavKey::Previous),
+            Command::First => self.navigate(NavKey::First),
+            Command::Last => self.navigate(NavKey::Last),
+            Command::TypeSql => {
+                let sql: Vec<String> = self.run.borrow().as_ref().and_then(LessonRun::step).map_or_else(Vec::new, |s| {
+                    s.solution.iter().filter_map(|a| if let crate::lessons::Action::Sql { sql } = a { Some(sql.clone()) } else { None }).collect()
+                });
+                if !sql.is_empty() {
+                    presenter::typing::type_and_run(&sql.join("\n"));
+                }
+            }
+            _ => {}
+        }
+    }
+
     fn after_step_change(&self, step: usize) {
+        self.publish(step);
         self.goal_met.set(false);
         self.last_checked.set(None);
         self.hints_shown.set(0);
@@ -241,11 +291,11 @@ fn lesson_player(props: &PlayerProps) -> Html {
         use_live_store(move || match open_lesson(&lesson, resume) {
             Ok((world, run)) => {
                 *run_ref.borrow_mut() = Some(run);
-                SandboxStore::new(world)
+                StoreHandle::new(SandboxStore::new(world))
             }
             Err(error) => {
                 *start_error.borrow_mut() = Some(error);
-                SandboxStore::new(World::new(lesson.seed))
+                StoreHandle::new(SandboxStore::new(World::new(lesson.seed)))
             }
         })
     };
@@ -279,12 +329,18 @@ fn lesson_player(props: &PlayerProps) -> Html {
         let player = player.clone();
         use_effect_with((), move |_| {
             player.check();
+            if let Some(step) = player.run.borrow().as_ref().map(LessonRun::step_index) {
+                player.publish(step);
+            }
+            let store = player.store.clone();
             let checker = {
                 let player = player.clone();
                 gloo::timers::callback::Interval::new(CHECK_EVERY_MS, move || player.check())
             };
             let keys = keyboard::listen(move |nav| player.navigate(nav));
             move || {
+                presenter::clear_host();
+                deep_link::unregister(&store);
                 drop(checker);
                 drop(keys);
             }
