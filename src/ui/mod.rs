@@ -13,6 +13,11 @@ mod producers_panel;
 pub mod sandbox;
 pub mod store;
 pub mod theme;
+mod duality;
+mod race;
+mod topology;
+pub mod views_panel;
+mod windows_view;
 
 pub use app::App;
 
