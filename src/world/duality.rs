@@ -293,7 +293,7 @@ impl World {
                 .collect()
         } else {
             let records = merged_tail(&self.log, &source_topic, DUALITY_ROWS as u64, None)?;
-            let records = &records[records.len().saturating_sub(DUALITY_ROWS)..];
+            let records = records.get(records.len().saturating_sub(DUALITY_ROWS)..).unwrap_or(&[]);
             let read = |r: &Record| positions.as_ref().and_then(|p| p.get(&r.partition)).is_some_and(|pos| r.offset < *pos);
             // Each key's changelog records, newest last, to pair with its records read.
             let mut changes_by_key: HashMap<Option<String>, Vec<&(Record, ChangeOp)>> = HashMap::new();
