@@ -50,13 +50,29 @@ pub fn try_example(message: &str, button: &str, sql: &'static str, dispatch: &Ca
     }
 }
 
+/// A JSON object value as `FIELD=value, …` (shorter to read in a narrow column); anything else
+/// as it is. Display only: the result is rendered as text.
+pub fn compact(value: &str) -> String {
+    match serde_json::from_str::<serde_json::Value>(value) {
+        Ok(serde_json::Value::Object(fields)) => fields
+            .iter()
+            .map(|(name, v)| match v {
+                serde_json::Value::String(s) => format!("{name}={s}"),
+                other => format!("{name}={other}"),
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        _ => value.to_string(),
+    }
+}
+
 fn effect_text(effect: &Effect) -> (&'static str, String) {
     match effect {
-        Effect::Insert { new } => ("insert", format!("insert {new}")),
-        Effect::Update { old, new } => ("update", format!("update {old} → {new}")),
-        Effect::Delete { old: Some(old) } => ("delete", format!("delete {old}")),
+        Effect::Insert { new } => ("insert", format!("insert {}", compact(new))),
+        Effect::Update { old, new } => ("update", format!("update {} → {}", compact(old), compact(new))),
+        Effect::Delete { old: Some(old) } => ("delete", format!("delete {}", compact(old))),
         Effect::Delete { old: None } => ("delete", "delete".to_string()),
-        Effect::Upsert { new } => ("update", format!("set {new}")),
+        Effect::Upsert { new } => ("update", format!("set {}", compact(new))),
         Effect::Pending => ("pending", "not read yet".to_string()),
         Effect::NoChange => ("none", "no change".to_string()),
     }
@@ -136,7 +152,7 @@ pub fn duality_panel(props: &DualityPanelProps) -> Html {
                         { for view.changelog.iter().rev().map(|entry| {
                             let (class, op) = match &entry.op {
                                 ChangeOp::Insert => ("insert", "insert".to_string()),
-                                ChangeOp::Update { old } => ("update", format!("update, was {old}")),
+                                ChangeOp::Update { old } => ("update", format!("update, was {}", compact(old))),
                                 ChangeOp::Delete { .. } => ("delete", "tombstone: delete".to_string()),
                                 ChangeOp::Upsert => ("update", "upsert".to_string()),
                             };
@@ -145,7 +161,7 @@ pub fn duality_panel(props: &DualityPanelProps) -> Html {
                                     { lit_mark(entry.highlighted) }
                                     <span class="cell-offset">{ format!("p{}@{}", entry.partition, entry.offset) }</span>
                                     { key_chip(entry.key.as_deref()) }
-                                    <span class="item-value">{ entry.value.clone().unwrap_or_else(|| "null".to_string()) }</span>
+                                    <span class="item-value">{ entry.value.as_deref().map_or_else(|| "null".to_string(), compact) }</span>
                                     <span class={classes!("effect", class)}>{ op }</span>
                                 </li>
                             }
@@ -168,7 +184,7 @@ fn incoming_item(record: &IncomingRecord, on_select: &Callback<Option<Selection>
                 { lit_mark(record.highlighted) }
                 <span class="cell-offset">{ format!("p{partition}@{offset}") }</span>
                 { key_chip(record.key.as_deref()) }
-                <span class="item-value">{ record.value.clone().unwrap_or_else(|| "null (tombstone)".to_string()) }</span>
+                <span class="item-value">{ record.value.as_deref().map_or_else(|| "null (tombstone)".to_string(), compact) }</span>
             </button>
             <span class={classes!("effect", class)}>{ effect }</span>
         </li>

@@ -11,11 +11,11 @@ use crate::lessons::format_age;
 use crate::world::race::{Cadence, RaceView, CADENCES_SHOWN};
 use yew::prelude::*;
 
-const WIDTH: f64 = 1000.0;
-const HEIGHT: f64 = 260.0;
-const PAD_L: f64 = 70.0;
-const PAD_B: f64 = 24.0;
-const PAD_T: f64 = 12.0;
+const WIDTH: f64 = 800.0;
+const HEIGHT: f64 = 340.0;
+const PAD_L: f64 = 84.0;
+const PAD_B: f64 = 28.0;
+const PAD_T: f64 = 14.0;
 
 #[derive(Properties, PartialEq)]
 pub struct RacePanelProps {
@@ -95,12 +95,16 @@ pub fn race_panel(props: &RacePanelProps) -> Html {
                 <button class="race-mark" onclick={mark}>{ "Mark the next event X" }</button>
                 <button class="race-stop" onclick={stop}>{ "Stop race" }</button>
             </div>
-            <div class="race-meters">
-                { meter(&format!("Batch job (every {})", view.cadence.label()), "batch", view.batch_freshness_ms, batch_detail) }
-                { meter("Streaming consumer", "stream", view.stream_freshness_ms, "reads at every 100 ms tick".to_string()) }
+            <div class="race-main">
+                <div class="race-side">
+                    <div class="race-meters">
+                        { meter(&format!("Batch job (every {})", view.cadence.label()), "batch", view.batch_freshness_ms, batch_detail) }
+                        { meter("Streaming consumer", "stream", view.stream_freshness_ms, "reads at every 100 ms tick".to_string()) }
+                    </div>
+                    { marked_event(view) }
+                </div>
+                { chart(view) }
             </div>
-            { marked_event(view) }
-            { chart(view) }
         </div>
     }
 }
@@ -158,7 +162,7 @@ fn chart(view: &RaceView) -> Html {
         html! {
             <g class="tick">
                 <line x1={format!("{tx:.1}")} x2={format!("{tx:.1}")} y1={format!("{PAD_T}")} y2={format!("{:.1}", HEIGHT - PAD_B)} />
-                <text x={format!("{tx:.1}")} y={format!("{:.1}", HEIGHT - 6.0)} text-anchor="middle">{ clock_text(boundary.max(from), "HH:mm") }</text>
+                <text x={format!("{tx:.1}")} y={format!("{:.1}", HEIGHT - 7.0)} text-anchor="middle">{ clock_text(boundary.max(from), "HH:mm") }</text>
             </g>
         }
     });
@@ -173,7 +177,7 @@ fn chart(view: &RaceView) -> Html {
             <text class="axis-label" x={format!("{:.1}", PAD_L - 6.0)} y={format!("{:.1}", HEIGHT - PAD_B)} text-anchor="end">{ "0 s" }</text>
             <polyline class="series batch" points={batch} />
             <polyline class="series stream" points={stream} />
-            <text class="series-label batch" x={format!("{:.1}", PAD_L + 6.0)} y={format!("{:.1}", PAD_T + 12.0)}>{ "— batch: age of its newest data" }</text>
+            <text class="series-label batch" x={format!("{:.1}", PAD_L + 6.0)} y={format!("{:.1}", PAD_T + 16.0)}>{ "— batch: age of its newest data" }</text>
             <text class="series-label stream" x={format!("{:.1}", PAD_L + 6.0)} y={format!("{:.1}", HEIGHT - PAD_B - 8.0)}>{ "- - stream" }</text>
         </svg>
     }

@@ -5,9 +5,9 @@ use crate::world::topology::{NodeKind, TopologyNode, TopologyView};
 use std::collections::HashMap;
 use yew::prelude::*;
 
-const COL_W: f64 = 230.0;
-const NODE_W: f64 = 170.0;
-const NODE_H: f64 = 54.0;
+const COL_W: f64 = 245.0;
+const NODE_W: f64 = 180.0;
+const NODE_H: f64 = 58.0;
 const ROW_H: f64 = 74.0;
 const MARGIN: f64 = 16.0;
 
@@ -62,12 +62,14 @@ pub fn topology_panel(props: &TopologyPanelProps) -> Html {
             None => rate_text(edge.rate_per_s),
         };
         let lagging = edge.lag.is_some_and(|lag| lag > 0);
-        let (mx, my) = ((x1 + x2) / 2.0, (y1 + y2) / 2.0 - 4.0);
+        // Next to the arrow head: each target sits at its own height, and the gap before a column
+        // is free of nodes, whatever columns a long edge crosses.
+        let (mx, my) = (x2 - 8.0, y2 - 5.0);
         Some(html! {
             <g class={classes!("edge", lagging.then_some("lagging"), edge.rate_per_s.is_some_and(|r| r > 0.0).then_some("flowing"))}
                data-from={edge.from.clone()} data-to={edge.to.clone()}>
                 <path d={d} marker-end="url(#topology-arrow)" />
-                <text x={format!("{mx:.1}")} y={format!("{my:.1}")} text-anchor="middle">{ label }</text>
+                <text x={format!("{mx:.1}")} y={format!("{my:.1}")} text-anchor="end">{ label }</text>
             </g>
         })
     });
@@ -116,9 +118,9 @@ fn node_box(node: &TopologyNode, x: f64, y: f64) -> Html {
         <g class={classes!("node", kind, (!node.active).then_some("inactive"))} data-node={node.id.clone()}>
             <title>{ format!("{kind} {}: {}", node.label, node.detail) }</title>
             <rect x={format!("{x:.1}")} y={format!("{y:.1}")} width={format!("{NODE_W}")} height={format!("{NODE_H}")} rx="8" />
-            <text class="node-label" x={format!("{:.1}", x + 8.0)} y={format!("{:.1}", y + 18.0)}>{ fit(&node.label, 22) }</text>
-            <text class="node-detail" x={format!("{:.1}", x + 8.0)} y={format!("{:.1}", y + 33.0)}>{ fit(&format!("{}{state}", node.detail), 28) }</text>
-            <text class="node-rate" x={format!("{:.1}", x + 8.0)} y={format!("{:.1}", y + 47.0)}>{ rate }</text>
+            <text class="node-label" x={format!("{:.1}", x + 8.0)} y={format!("{:.1}", y + 19.0)}>{ fit(&node.label, 19) }</text>
+            <text class="node-detail" x={format!("{:.1}", x + 8.0)} y={format!("{:.1}", y + 35.0)}>{ fit(&format!("{}{state}", node.detail), 26) }</text>
+            <text class="node-rate" x={format!("{:.1}", x + 8.0)} y={format!("{:.1}", y + 51.0)}>{ rate }</text>
         </g>
     }
 }

@@ -137,7 +137,14 @@ pub fn views_panel(props: &ViewsPanelProps) -> Html {
             html! { <WindowsPanel {tables} {chosen} {view} {on_choose} dispatch={props.dispatch.clone()} /> }
         }
         ViewTab::Race => {
-            let topics: Vec<String> = world.log().topics().map(|t| t.name().to_string()).collect();
+            // Topics producers write first: the race is about one event source.
+            let mut topics: Vec<String> = world.producer_views().into_iter().flat_map(|p| p.topics).collect();
+            topics.dedup();
+            for topic in world.log().topics() {
+                if !topics.iter().any(|t| t == topic.name()) {
+                    topics.push(topic.name().to_string());
+                }
+            }
             html! { <RacePanel view={world.race_view()} {topics} dispatch={props.dispatch.clone()} /> }
         }
         ViewTab::Topology => {
