@@ -5,7 +5,7 @@ use crate::world::topology::{NodeKind, TopologyNode, TopologyView};
 use std::collections::HashMap;
 use yew::prelude::*;
 
-const COL_W: f64 = 245.0;
+const COL_W: f64 = 270.0;
 const NODE_W: f64 = 180.0;
 const NODE_H: f64 = 58.0;
 const ROW_H: f64 = 74.0;
@@ -57,10 +57,6 @@ pub fn topology_panel(props: &TopologyPanelProps) -> Html {
         let (x1, y1, x2, y2) = (fx + NODE_W, fy + NODE_H / 2.0, tx, ty + NODE_H / 2.0);
         let bend = ((x2 - x1).abs() / 2.0).max(30.0);
         let d = format!("M{x1:.1},{y1:.1} C{:.1},{y1:.1} {:.1},{y2:.1} {x2:.1},{y2:.1}", x1 + bend, x2 - bend);
-        let label = match edge.lag {
-            Some(lag) => format!("{} · lag {lag}", rate_text(edge.rate_per_s)),
-            None => rate_text(edge.rate_per_s),
-        };
         let lagging = edge.lag.is_some_and(|lag| lag > 0);
         // Next to the arrow head: each target sits at its own height, and the gap before a column
         // is free of nodes, whatever columns a long edge crosses.
@@ -69,7 +65,10 @@ pub fn topology_panel(props: &TopologyPanelProps) -> Html {
             <g class={classes!("edge", lagging.then_some("lagging"), edge.rate_per_s.is_some_and(|r| r > 0.0).then_some("flowing"))}
                data-from={edge.from.clone()} data-to={edge.to.clone()}>
                 <path d={d} marker-end="url(#topology-arrow)" />
-                <text x={format!("{mx:.1}")} y={format!("{my:.1}")} text-anchor="end">{ label }</text>
+                <text x={format!("{mx:.1}")} y={format!("{my:.1}")} text-anchor="end">{ rate_text(edge.rate_per_s) }</text>
+                if let Some(lag) = edge.lag {
+                    <text class="edge-lag" x={format!("{mx:.1}")} y={format!("{:.1}", my + 19.0)} text-anchor="end">{ format!("lag {lag}") }</text>
+                }
             </g>
         })
     });
