@@ -44,6 +44,10 @@ impl Engine {
     /// windowed aggregation).
     pub fn late_records(&self, query_id: &str) -> Option<LateRecords> {
         let query = self.queries.iter().find(|q| q.id == query_id)?;
-        query.pipeline.operators.iter().find_map(|o| o.late_records())
+        query
+            .pipeline
+            .operators
+            .iter()
+            .find_map(|o| o.late_records())
     }
 }
