@@ -30,7 +30,7 @@ test-qtt:
 
 # Component tests: wasm-bindgen-test in headless Chromium (runner set in .cargo/config.toml).
 test-web:
-	cargo test --target wasm32-unknown-unknown --test web_components --test web_sandbox --test web_lessons --test web_presenter
+	cargo test --target wasm32-unknown-unknown --test web_components --test web_sandbox --test web_lessons --test web_presenter --test web_views
 
 dist:
 	trunk build --release

@@ -18,6 +18,11 @@ pub mod progress;
 pub mod sandbox;
 pub mod store;
 pub mod theme;
+mod duality;
+mod race;
+mod topology;
+pub mod views_panel;
+mod windows_view;
 
 pub use app::App;
 

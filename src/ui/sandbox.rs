@@ -6,6 +6,7 @@ use super::app::{Action, Screen};
 use super::console::SqlConsole;
 use super::log_view::{LaneView, LogView, RecordDetails, TopicLanes};
 use super::producers_panel::ProducersPanel;
+use super::views_panel::ViewsPanel;
 use super::store::{default_world, SandboxAction, SandboxStore, StoreHandle, SPEEDS};
 use crate::world::view::RecordView;
 use std::cell::{Cell, RefCell};
@@ -126,8 +127,9 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
             <div class="sr-only" aria-live="polite">{ state.announcement.clone() }</div>
             <div class="sandbox-grid">
                 <section class="panel log-panel" aria-labelledby="log-title">
-                    <h2 id="log-title">{ "Log" }</h2>
-                    <LogView topics={topics} speed={state.speed} dispatch={dispatch.clone()} />
+                    <ViewsPanel store={props.store.clone()} version={state.version()} dispatch={dispatch.clone()}>
+                        <LogView topics={topics} speed={state.speed} dispatch={dispatch.clone()} />
+                    </ViewsPanel>
                 </section>
                 <aside class="panel side-panel" aria-labelledby="producers-title">
                     <h2 id="producers-title">{ "Producers" }</h2>

@@ -89,6 +89,8 @@ pub enum SandboxAction {
     /// Page a lane: `None` follows the tail, `Some(offset)` shows from there.
     PageLane { topic: String, partition: u32, from: Option<u64> },
     ToggleGroup { group: String, paused: bool },
+    /// What the views (race, …) change in the world.
+    Views(super::views_panel::ViewsAction),
 }
 
 pub struct SandboxStore {
@@ -280,6 +282,7 @@ impl SandboxStore {
                     self.lane_pages.remove(&(topic, partition));
                 }
             },
+            SandboxAction::Views(action) => self.announcement = action.apply(&mut self.world),
             SandboxAction::ToggleGroup { group, paused } => {
                 let _ = if paused { self.world.resume_group(&group) } else { self.world.pause_group(&group) };
             }

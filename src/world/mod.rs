@@ -11,6 +11,10 @@
 
 mod sink;
 pub mod view;
+pub mod race;
+pub mod duality;
+pub mod windows;
+pub mod topology;
 
 pub use sink::Sink;
 
@@ -100,6 +104,8 @@ pub struct World {
     last_query_error: Option<SqlError>,
     /// Bumped by every change, so a UI can skip redrawing when nothing moved.
     generation: u64,
+    /// The batch-vs-stream race, when one runs (see [`race`]).
+    race: Option<race::Race>,
 }
 
 impl fmt::Debug for World {
@@ -128,6 +134,7 @@ impl World {
             engine: live_engine(),
             last_query_error: None,
             generation: 0,
+            race: None,
         }
     }
 
@@ -336,6 +343,7 @@ impl World {
             || !self.processors.is_empty()
             || !self.engine.query_ids().is_empty()
             || !self.engine.push_query_ids().is_empty()
+            || self.race.is_some()
     }
 
     // ---- Time ---------------------------------------------------------------------------------
@@ -404,6 +412,9 @@ impl World {
         }
         if let Err(error) = self.engine.run_until_idle(&mut self.log, now_ms) {
             self.last_query_error = Some(error);
+        }
+        if let Some(race) = &mut self.race {
+            race.on_tick(&mut self.log, now_ms);
         }
         consumed
     }

@@ -11,6 +11,7 @@ mod ddl;
 mod insert_values;
 mod inspect;
 mod join_query;
+mod observe;
 mod pipeline;
 mod print;
 mod properties;
@@ -20,6 +21,7 @@ mod queries;
 mod result;
 
 pub use catalog::SourceInfo;
+pub use observe::{LateRecord, LateRecords};
 
 pub use crate::sql::operators::table_source::TableRowView;
 pub use pipeline::OffsetReset;

@@ -20,7 +20,7 @@ use crate::sql::functions::aggregate::Accumulator;
 use crate::sql::plan::aggregate::AggregatePlan;
 use crate::sql::plan::window::WindowKind;
 use crate::sql::value::Value;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 
 #[derive(Clone, Debug)]
 struct GroupState {
@@ -48,6 +48,42 @@ pub struct Aggregate {
     stream_time: Option<Millis>,
     /// EMIT FINAL: the latest row of each window not yet closed.
     held_back: BTreeMap<(Millis, String, Millis), Row>,
+    /// Records dropped because their window had closed, for the UI's windows view.
+    late: LateRecords,
+}
+
+/// A record a windowed aggregation dropped: its window had closed (end + grace <= stream time).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LateRecord {
+    pub partition: u32,
+    pub offset: u64,
+    pub timestamp: Millis,
+    /// The (first) window it missed.
+    pub window: (Millis, Millis),
+    /// Stream time when it arrived.
+    pub stream_time: Millis,
+}
+
+/// What a windowed aggregation knows about time: stream time, and the late records it dropped
+/// (how many, and the most recent [`LateRecords::KEPT`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LateRecords {
+    pub stream_time: Option<Millis>,
+    pub n_late: u64,
+    /// Oldest first.
+    pub recent: VecDeque<LateRecord>,
+}
+
+impl LateRecords {
+    pub const KEPT: usize = 100;
+
+    fn push(&mut self, record: LateRecord) {
+        self.n_late = self.n_late.saturating_add(1);
+        if self.recent.len() >= Self::KEPT {
+            self.recent.pop_front();
+        }
+        self.recent.push_back(record);
+    }
 }
 
 fn key_text(values: &[Value]) -> String {
@@ -63,6 +99,7 @@ impl Aggregate {
             sessions: HashMap::new(),
             stream_time: None,
             held_back: BTreeMap::new(),
+            late: LateRecords::default(),
         }
     }
 
@@ -332,6 +369,13 @@ impl Aggregate {
                 "Dropped a late record at offset {} (its session closed)",
                 row.offset
             ));
+            self.late.push(LateRecord {
+                partition: row.partition,
+                offset: row.offset,
+                timestamp: row.timestamp,
+                window: merged_window,
+                stream_time: self.stream_time.unwrap_or(row.timestamp),
+            });
             overlapping.extend(rest);
             self.sessions.insert(text, overlapping);
             return;
@@ -419,6 +463,13 @@ impl Aggregate {
                             "Dropped a late record at offset {} (window {start}..{end} closed)",
                             row.offset
                         ));
+                        self.late.push(LateRecord {
+                            partition: row.partition,
+                            offset: row.offset,
+                            timestamp: row.timestamp,
+                            window: (start, end),
+                            stream_time,
+                        });
                         continue;
                     }
                     self.add_to_group(
@@ -484,6 +535,13 @@ impl Operator for Aggregate {
             crate::sql::ast::SourceKind::Stream => self.process_stream(row, out, log),
             crate::sql::ast::SourceKind::Table => self.process_table(row, out, log),
         }
+    }
+
+    fn late_records(&self) -> Option<LateRecords> {
+        self.plan.window.map(|_| LateRecords {
+            stream_time: self.stream_time,
+            ..self.late.clone()
+        })
     }
 
     fn describe(&self) -> String {

@@ -78,4 +78,9 @@ pub trait Operator: std::fmt::Debug {
     }
     /// One line for `EXPLAIN`.
     fn describe(&self) -> String;
+    /// A windowed aggregation's stream time and dropped late records (the UI's windows view);
+    /// `None` for every other operator.
+    fn late_records(&self) -> Option<aggregate::LateRecords> {
+        None
+    }
 }

@@ -1,0 +1,148 @@
+//! Component tests of the sandbox's views (Log | Stream ⇄ Table | Windows | Race | Topology):
+//! each tab renders with data from the world. Run with `make test-web`.
+#![cfg(target_arch = "wasm32")]
+
+use std::time::Duration;
+use streamlab::ui::App;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> web_sys::Document {
+    web_sys::window().and_then(|w| w.document()).expect("a document")
+}
+
+async fn settle() {
+    yew::platform::time::sleep(Duration::from_millis(80)).await;
+}
+
+/// A mounted app, unmounted on drop so its frame loop stops.
+struct Mounted {
+    root: Element,
+    handle: Option<yew::AppHandle<App>>,
+}
+
+impl std::ops::Deref for Mounted {
+    type Target = Element;
+    fn deref(&self) -> &Element {
+        &self.root
+    }
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        if let Some(handle) = self.handle.take() {
+            handle.destroy();
+        }
+        self.root.remove();
+    }
+}
+
+async fn mount_sandbox() -> Mounted {
+    let container = document().create_element("div").expect("div");
+    document().body().expect("body").append_child(&container).expect("append");
+    let handle = yew::Renderer::<App>::with_root(container.clone()).render();
+    settle().await;
+    click(&query(&container, ".sandbox-entry button")).await;
+    Mounted { root: container, handle: Some(handle) }
+}
+
+fn query(root: &Element, selector: &str) -> Element {
+    root.query_selector(selector).ok().flatten().unwrap_or_else(|| panic!("no element matches {selector}"))
+}
+
+fn count(root: &Element, selector: &str) -> u32 {
+    root.query_selector_all(selector).map(|list| list.length()).unwrap_or(0)
+}
+
+fn text(root: &Element, selector: &str) -> String {
+    query(root, selector).text_content().unwrap_or_default()
+}
+
+async fn click(element: &Element) {
+    element.dyn_ref::<HtmlElement>().expect("an HTML element").click();
+    settle().await;
+}
+
+async fn open_tab(root: &Element, slug: &str) {
+    click(&query(root, &format!("#view-tab-{slug}"))).await;
+    assert_eq!(query(root, &format!("#view-tab-{slug}")).get_attribute("aria-selected").as_deref(), Some("true"));
+}
+
+#[wasm_bindgen_test]
+async fn the_log_tab_is_open_first_and_tabs_switch_views() {
+    let root = mount_sandbox().await;
+    assert_eq!(count(&root, "[role=tab]"), 5);
+    assert_eq!(text(&root, "[role=tab][aria-selected=true]"), "Log");
+    assert!(count(&root, ".lane .cell") > 0, "the log shows its lanes");
+    open_tab(&root, "topology").await;
+    assert_eq!(count(&root, ".lane"), 0, "the log is not drawn behind another tab");
+    open_tab(&root, "log").await;
+    assert!(count(&root, ".lane .cell") > 0);
+}
+
+#[wasm_bindgen_test]
+async fn stream_table_shows_each_record_s_effect_and_provenance() {
+    let root = mount_sandbox().await;
+    open_tab(&root, "duality").await;
+    assert!(text(&root, ".view-empty").contains("No table yet"));
+    click(&query(&root, ".view-empty button")).await;
+    settle().await;
+    assert!(count(&root, ".duality-table tbody tr") >= 1, "the balances table has rows");
+    assert!(count(&root, ".incoming .duality-item") >= 10, "the stream's recent records");
+    assert!(count(&root, ".incoming .effect.insert") >= 1);
+    assert!(text(&root, ".incoming").contains("update"), "a later record of an account updates its balance");
+    assert!(count(&root, ".changelog .duality-item") >= 1);
+    // Select the first row: its source records light up, with a "●".
+    click(&query(&root, ".duality-table tbody tr .duality-pick")).await;
+    assert!(text(&root, ".provenance").contains("was built by"));
+    assert!(count(&root, ".incoming .duality-item.lit") >= 1);
+    assert_eq!(count(&root, ".duality-table tr.lit"), 1);
+    assert!(text(&root, ".incoming .duality-item.lit").contains('●'));
+}
+
+#[wasm_bindgen_test]
+async fn windows_are_drawn_as_bands_with_their_counts() {
+    let root = mount_sandbox().await;
+    open_tab(&root, "windows").await;
+    click(&query(&root, ".view-empty button")).await;
+    settle().await;
+    assert!(count(&root, ".windows-chart .band") >= 2, "windows of the ten seconds of history");
+    assert!(text(&root, ".windows-summary").starts_with("TUMBLING windows of 10.0 s, grace 2.0 s"));
+    assert!(text(&root, ".windows-summary").contains("late records dropped"));
+    assert!(text(&root, ".windows-list").contains("N="), "each window with its count");
+}
+
+#[wasm_bindgen_test]
+async fn the_race_shows_two_freshness_meters_and_a_chart() {
+    let root = mount_sandbox().await;
+    open_tab(&root, "race").await;
+    click(&query(&root, ".race-start")).await;
+    click(&query(&root, ".producer[data-producer=account_transactions] .producer-toggle")).await;
+    click(&query(&root, ".speed-button:last-child")).await; // 1000×
+    yew::platform::time::sleep(Duration::from_millis(800)).await;
+    assert_eq!(count(&root, ".freshness"), 2);
+    assert!(text(&root, ".freshness.stream .freshness-age").ends_with("s old"));
+    assert!(text(&root, ".freshness.batch .freshness-age").contains("old"));
+    assert!(count(&root, ".race-chart polyline.batch") == 1);
+    assert!(query(&root, ".race-chart polyline.stream").get_attribute("points").is_some_and(|p| p.contains(',')));
+    click(&query(&root, ".race-mark")).await;
+    yew::platform::time::sleep(Duration::from_millis(300)).await;
+    assert!(text(&root, ".race-event").contains("stream saw it"), "{}", text(&root, ".race-event"));
+}
+
+#[wasm_bindgen_test]
+async fn topology_draws_producers_topics_and_consumers_with_rates() {
+    let root = mount_sandbox().await;
+    click(&query(&root, ".producer[data-producer=account_transactions] .producer-toggle")).await;
+    yew::platform::time::sleep(Duration::from_millis(600)).await;
+    open_tab(&root, "topology").await;
+    assert_eq!(count(&root, ".topology-chart .node.producer"), 2);
+    assert!(count(&root, ".topology-chart .node.topic") >= 3);
+    assert_eq!(count(&root, ".topology-chart [data-node='group:ledger']"), 1);
+    let edge = query(&root, ".topology-chart .edge[data-from='topic:account_transactions'][data-to='group:ledger']");
+    assert!(edge.text_content().unwrap_or_default().contains("lag"), "consumer edges show lag");
+    assert!(text(&root, ".topology-chart").contains("/s"));
+}
