@@ -58,6 +58,9 @@ pub(crate) struct PartitionState {
 pub struct PartitionStats {
     pub acknowledged: u64,
     pub refused: u64,
+    /// acks=all sends committed after the ISR fell below `min.insync.replicas`: the producer got
+    /// `NOT_ENOUGH_REPLICAS_AFTER_APPEND`, not an acknowledgement.
+    pub failed_after_append: u64,
     pub lost_acknowledged: u64,
     pub lost_unacknowledged: u64,
 }

@@ -79,7 +79,11 @@ pub(crate) fn commit(ps: &mut PartitionState, ctx: &mut Ctx<'_>, new_high_waterm
         match ctx.log.append(ctx.topic, pending.record, ctx.now_ms) {
             Ok(metadata) => {
                 ps.high_watermark = metadata.offset.saturating_add(1);
-                if !acknowledged {
+                if !acknowledged && (ps.isr.len() as u32) < ctx.replication.min_insync_replicas {
+                    // Kafka's NOT_ENOUGH_REPLICAS_AFTER_APPEND: committed, but on fewer replicas
+                    // than min.insync.replicas by now, so the acks=all producer gets an error.
+                    ps.stats.failed_after_append += 1;
+                } else if !acknowledged {
                     ps.stats.acknowledged += 1;
                     ctx.journal.ack(Ack { write_id, topic: ctx.topic.to_string(), partition: ps.id, offset: metadata.offset, acks });
                 }

@@ -52,7 +52,7 @@ impl Connect {
                         let lag = log.group_lag(&sink.group).ok().map(|lags| {
                             lags.iter().map(|l| l.lag.unwrap_or(l.log_end.saturating_sub(l.log_start))).sum()
                         });
-                        (sink.topics.clone(), lag, None, Some(target_view(&sink.target, now_ms)))
+                        (sink.topics.clone(), lag, None, Some(target_view(&sink.target, now_ms, MAX_ROWS)))
                     }
                 };
                 ConnectorView {
@@ -92,6 +92,16 @@ impl Connect {
     }
 }
 
+impl Connect {
+    /// Everything a sink's target holds (no page limit), e.g. for a lesson check or a test.
+    pub fn target_rows(&self, name: &str, now_ms: Millis) -> Option<TableView> {
+        match &self.connectors.get(name)?.task {
+            Task::Sink(sink) => Some(target_view(&sink.target, now_ms, usize::MAX)),
+            Task::Source(_) => None,
+        }
+    }
+}
+
 fn cell(value: &serde_json::Value) -> String {
     match value {
         serde_json::Value::String(s) => s.clone(),
@@ -99,22 +109,23 @@ fn cell(value: &serde_json::Value) -> String {
     }
 }
 
-fn table(title: String, columns: &[&str], rows: impl Iterator<Item = Vec<String>>, n_rows: usize) -> TableView {
-    TableView { title, columns: columns.iter().map(|c| c.to_string()).collect(), rows: rows.take(MAX_ROWS).collect(), n_rows }
+fn table(title: String, columns: &[&str], rows: impl Iterator<Item = Vec<String>>, n_rows: usize, max_rows: usize) -> TableView {
+    TableView { title, columns: columns.iter().map(|c| c.to_string()).collect(), rows: rows.take(max_rows).collect(), n_rows }
 }
 
-fn target_view(target: &Target, now_ms: Millis) -> TableView {
+fn target_view(target: &Target, now_ms: Millis, max_rows: usize) -> TableView {
     match target {
         Target::Warehouse { rows, upsert, .. } => table(
             format!("warehouse ({})", if *upsert { "upsert" } else { "insert" }),
             &["table", "key", "row"],
             rows.iter().rev().map(|(t, k, v)| vec![t.clone(), k.clone(), v.clone()]),
             rows.len(),
+            max_rows,
         ),
         Target::SearchIndex { docs, .. } => {
-            table("search index".to_string(), &["index", "_id", "_source"], docs.iter().map(|((i, id), d)| vec![i.clone(), id.clone(), d.clone()]), docs.len())
+            table("search index".to_string(), &["index", "_id", "_source"], docs.iter().map(|((i, id), d)| vec![i.clone(), id.clone(), d.clone()]), docs.len(), max_rows)
         }
-        Target::Cache { entries } => table("cache".to_string(), &["key", "value"], entries.iter().map(|(k, v)| vec![k.clone(), v.clone()]), entries.len()),
+        Target::Cache { entries } => table("cache".to_string(), &["key", "value"], entries.iter().map(|(k, v)| vec![k.clone(), v.clone()]), entries.len(), max_rows),
         Target::Lake(lake) => {
             let buffered: usize = lake.buffers.values().map(Vec::len).sum();
             table(
@@ -122,6 +133,7 @@ fn target_view(target: &Target, now_ms: Millis) -> TableView {
                 &["object", "records"],
                 lake.files.iter().rev().map(|(path, lines)| vec![path.clone(), lines.len().to_string()]),
                 lake.files.len(),
+                max_rows,
             )
         }
         Target::NightlyBatch { rows, next_load_ms, last_load_ms, n_loads, .. } => {
@@ -132,6 +144,7 @@ fn target_view(target: &Target, now_ms: Millis) -> TableView {
                 &["key", "row"],
                 rows.iter().map(|(k, v)| vec![k.clone(), v.clone()]),
                 rows.len(),
+                max_rows,
             )
         }
     }

@@ -84,6 +84,7 @@ pub fn sandbox(props: &SandboxProps) -> Html {
                     <SqlConsole entries={entries} history={history} completion_context={completion_context} dispatch={dispatch.clone()} />
                 </section>
             </div>
+            <super::cluster_view::PlatformPanels store={(*store).clone()} generation={state.world.generation()} />
             if let Some((topic, record)) = selected {
                 <RecordDetails topic={topic} record={record} dispatch={dispatch.clone()} />
             }
