@@ -143,7 +143,10 @@ impl Harness {
             return None;
         }
         let record = self.log.fetch(TOPIC, partition, offset, 1).ok()?.into_iter().next()?;
-        (record.offset == offset).then(|| String::from_utf8_lossy(record.value.as_deref()?).into_owned())
+        if record.offset != offset {
+            return None;
+        }
+        Some(String::from_utf8_lossy(record.value.as_deref()?).into_owned())
     }
 
     /// Acknowledged acks=all writes that are not where their acknowledgement said.
