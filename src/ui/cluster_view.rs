@@ -23,6 +23,10 @@ pub struct PlatformPanelsProps {
 #[function_component(PlatformPanels)]
 pub fn platform_panels(props: &PlatformPanelsProps) -> Html {
     let open = use_state(|| false);
+    // The panels read the store while rendering, so after a click they redraw themselves (a
+    // paused world's frame loop sees no change of version between frames).
+    let redraw = use_force_update();
+    let on_change = Callback::from(move |()| redraw.force_update());
     let toggle = {
         let open = open.clone();
         Callback::from(move |_: MouseEvent| open.set(!*open))
@@ -33,8 +37,8 @@ pub fn platform_panels(props: &PlatformPanelsProps) -> Html {
         let connect = state.world.connect().view(state.world.log(), state.world.now_ms());
         html! {
             <div class="platform-body">
-                <ClusterPanel view={cluster} store={props.store.clone()} />
-                <ConnectorsPanel view={connect} store={props.store.clone()} />
+                <ClusterPanel view={cluster} store={props.store.clone()} on_change={on_change.clone()} />
+                <ConnectorsPanel view={connect} store={props.store.clone()} {on_change} />
             </div>
         }
     } else {
@@ -54,23 +58,25 @@ pub fn platform_panels(props: &PlatformPanelsProps) -> Html {
 pub struct ClusterPanelProps {
     pub view: ClusterView,
     pub store: StoreHandle,
+    pub on_change: Callback<()>,
 }
 
-/// Runs `change` on the world (through the store) and reports an error in the console's place:
-/// the panel shows the cluster's own events, so errors here are only bad clicks.
-fn act(store: &StoreHandle, change: impl Fn(&mut crate::world::World) + 'static) -> Callback<MouseEvent> {
-    let store = store.clone();
+/// Runs `change` on the world (through the store), then redraws. Errors are not shown: the
+/// buttons only offer valid actions, and the cluster's events say what happened.
+fn act(store: &StoreHandle, on_change: &Callback<()>, change: impl Fn(&mut crate::world::World) + 'static) -> Callback<MouseEvent> {
+    let (store, on_change) = (store.clone(), on_change.clone());
     Callback::from(move |_: MouseEvent| {
         if let Ok(mut state) = store.0.try_borrow_mut() {
             change(&mut state.world);
         }
+        on_change.emit(());
     })
 }
 
 #[function_component(ClusterPanel)]
 pub fn cluster_panel(props: &ClusterPanelProps) -> Html {
     let view = &props.view;
-    let replicate_all = act(&props.store, |world| {
+    let replicate_all = act(&props.store, &props.on_change, |world| {
         let topics: Vec<String> = world.log().topics().map(|t| t.name().to_string()).collect();
         let replication = TopicReplication { replication_factor: 3, min_insync_replicas: 2, unclean_leader_election: false };
         for topic in topics {
@@ -85,8 +91,8 @@ pub fn cluster_panel(props: &ClusterPanelProps) -> Html {
             <ul class="broker-list">
                 { for view.brokers.iter().map(|b| {
                     let id = b.id;
-                    let onclick = if b.up { act(&props.store, move |w| { let _ = w.fail_broker(id); }) }
-                                  else { act(&props.store, move |w| { let _ = w.restore_broker(id); }) };
+                    let onclick = if b.up { act(&props.store, &props.on_change, move |w| { let _ = w.fail_broker(id); }) }
+                                  else { act(&props.store, &props.on_change, move |w| { let _ = w.restore_broker(id); }) };
                     html! {
                         <li class={classes!("broker", (!b.up).then_some("down"))} data-broker={id.to_string()}>
                             <span class="broker-name">{ format!("broker {id}") }</span>
@@ -110,7 +116,7 @@ pub fn cluster_panel(props: &ClusterPanelProps) -> Html {
                     <th>{ "ISR" }</th><th title="high watermark: consumers read below it">{ "HW" }</th><th>{ "settings" }</th>
                 </tr></thead>
                 <tbody>
-                    { for view.partitions.iter().map(|p| partition_row(p, &props.store)) }
+                    { for view.partitions.iter().map(|p| partition_row(p, &props.store, &props.on_change)) }
                 </tbody>
             </table>
             if !view.lost.is_empty() {
@@ -135,12 +141,12 @@ pub fn cluster_panel(props: &ClusterPanelProps) -> Html {
     }
 }
 
-fn partition_row(p: &PartitionReplicationView, store: &StoreHandle) -> Html {
+fn partition_row(p: &PartitionReplicationView, store: &StoreHandle, on_change: &Callback<()>) -> Html {
     let topic = p.topic.clone();
     let replication = TopicReplication { replication_factor: p.replication_factor, min_insync_replicas: p.min_insync_replicas, unclean_leader_election: p.unclean_leader_election };
     let toggle_unclean = {
         let topic = topic.clone();
-        act(store, move |w| {
+        act(store, on_change, move |w| {
             let _ = w.set_topic_replication(&topic, TopicReplication { unclean_leader_election: !replication.unclean_leader_election, ..replication });
         })
     };

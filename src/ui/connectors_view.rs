@@ -26,13 +26,18 @@ const EXAMPLES: &[&str] = &[
 pub struct ConnectorsPanelProps {
     pub view: ConnectView,
     pub store: StoreHandle,
+    /// Called after every change, so the panels redraw.
+    pub on_change: Callback<()>,
 }
 
-fn with_world(store: &StoreHandle, change: impl FnOnce(&mut World) -> Result<(), String>) -> Result<(), String> {
-    match store.0.try_borrow_mut() {
+/// A change to the world through the store; `on_change` redraws.
+fn with_world(store: &StoreHandle, on_change: &Callback<()>, change: impl FnOnce(&mut World) -> Result<(), String>) -> Result<(), String> {
+    let result = match store.0.try_borrow_mut() {
         Ok(mut state) => change(&mut state.world),
         Err(_) => Err("busy, try again".to_string()),
-    }
+    };
+    on_change.emit(());
+    result
 }
 
 #[function_component(ConnectorsPanel)]
@@ -42,9 +47,9 @@ pub fn connectors_panel(props: &ConnectorsPanelProps) -> Html {
     let error = use_state(|| None::<String>);
     let store = props.store.clone();
     let create_demo = {
-        let (store, error) = (store.clone(), error.clone());
+        let (store, error, on_change) = (store.clone(), error.clone(), props.on_change.clone());
         Callback::from(move |_: MouseEvent| {
-            let result = with_world(&store, |world| {
+            let result = with_world(&store, &on_change, |world| {
                 let now = world.now_ms();
                 let db = &mut world.connect_mut().database;
                 db.create_table("orders", &["id", "customer", "amount", "updated_at"], "id").map_err(|e| e.to_string())?;
@@ -61,10 +66,10 @@ pub fn connectors_panel(props: &ConnectorsPanelProps) -> Html {
         Callback::from(move |e: InputEvent| row_text.set(e.target_unchecked_into::<HtmlInputElement>().value()))
     };
     let upsert_row = {
-        let (store, error, row_text) = (store.clone(), error.clone(), row_text.clone());
+        let (store, error, row_text, on_change) = (store.clone(), error.clone(), row_text.clone(), props.on_change.clone());
         Callback::from(move |_: MouseEvent| {
             let text = (*row_text).clone();
-            let result = with_world(&store, |world| {
+            let result = with_world(&store, &on_change, |world| {
                 let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("not JSON: {e}"))?;
                 let now = world.now_ms();
                 let db = &mut world.connect_mut().database;
@@ -87,10 +92,10 @@ pub fn connectors_panel(props: &ConnectorsPanelProps) -> Html {
         Callback::from(move |e: InputEvent| line_text.set(e.target_unchecked_into::<HtmlInputElement>().value()))
     };
     let append_line = {
-        let (store, error, line_text) = (store.clone(), error.clone(), line_text.clone());
+        let (store, error, line_text, on_change) = (store.clone(), error.clone(), line_text.clone(), props.on_change.clone());
         Callback::from(move |_: MouseEvent| {
             let line = (*line_text).clone();
-            error.set(with_world(&store, |world| {
+            error.set(with_world(&store, &on_change, |world| {
                 world.connect_mut().files.append_line(SYSLOG_PATH, &line);
                 Ok(())
             }).err());
@@ -105,7 +110,7 @@ pub fn connectors_panel(props: &ConnectorsPanelProps) -> Html {
                 if !has_orders {
                     <button class="create-demo-table" onclick={create_demo}>{ "Create table public.orders" }</button>
                 }
-                { for props.view.tables.iter().map(|t| database_table(t, &props.store, &error)) }
+                { for props.view.tables.iter().map(|t| database_table(t, &props.store, &props.on_change, &error)) }
                 if has_orders {
                     <div class="row-form">
                         <input class="row-json" type="text" placeholder={r#"{"id": 4, "customer": "ken", "amount": 10}"#}
@@ -124,7 +129,7 @@ pub fn connectors_panel(props: &ConnectorsPanelProps) -> Html {
                 }
             </div>
             <ul class="connector-list">
-                { for props.view.connectors.iter().map(|c| connector_item(c, &props.store)) }
+                { for props.view.connectors.iter().map(|c| connector_item(c, &props.store, &props.on_change)) }
             </ul>
             <details class="connector-examples">
                 <summary>{ "Example statements (paste into the SQL console)" }</summary>
@@ -134,7 +139,7 @@ pub fn connectors_panel(props: &ConnectorsPanelProps) -> Html {
     }
 }
 
-fn database_table(table: &TableView, store: &StoreHandle, error: &UseStateHandle<Option<String>>) -> Html {
+fn database_table(table: &TableView, store: &StoreHandle, on_change: &Callback<()>, error: &UseStateHandle<Option<String>>) -> Html {
     let name = table.title.rsplit('.').next().unwrap_or_default().to_string();
     html! {
         <table class="db-table" data-table={name.clone()}>
@@ -144,9 +149,9 @@ fn database_table(table: &TableView, store: &StoreHandle, error: &UseStateHandle
                 { for table.rows.iter().map(|row| {
                     let key = row.first().cloned().unwrap_or_default();
                     let delete = {
-                        let (store, error, name, key) = (store.clone(), error.clone(), name.clone(), key.clone());
+                        let (store, error, name, key, on_change) = (store.clone(), error.clone(), name.clone(), key.clone(), on_change.clone());
                         Callback::from(move |_: MouseEvent| {
-                            error.set(with_world(&store, |world| {
+                            error.set(with_world(&store, &on_change, |world| {
                                 let now = world.now_ms();
                                 world.connect_mut().database.delete(&name, &key, now).map_err(|e| e.to_string())
                             }).err());
@@ -164,13 +169,13 @@ fn database_table(table: &TableView, store: &StoreHandle, error: &UseStateHandle
     }
 }
 
-fn connector_item(c: &ConnectorView, store: &StoreHandle) -> Html {
+fn connector_item(c: &ConnectorView, store: &StoreHandle, on_change: &Callback<()>) -> Html {
     let name = c.name.clone();
     let running = c.state == "RUNNING";
     let toggle = {
-        let (store, name) = (store.clone(), name.clone());
+        let (store, name, on_change) = (store.clone(), name.clone(), on_change.clone());
         Callback::from(move |_: MouseEvent| {
-            let _ = with_world(&store, |world| {
+            let _ = with_world(&store, &on_change, |world| {
                 if running {
                     world.connect_mut().pause(&name).map_err(|e| e.to_string())
                 } else {
@@ -180,9 +185,9 @@ fn connector_item(c: &ConnectorView, store: &StoreHandle) -> Html {
         })
     };
     let replay = {
-        let (store, name) = (store.clone(), name.clone());
+        let (store, name, on_change) = (store.clone(), name.clone(), on_change.clone());
         Callback::from(move |_: MouseEvent| {
-            let _ = with_world(&store, |world| world.reset_connector(&name, 0).map_err(|e| e.to_string()));
+            let _ = with_world(&store, &on_change, |world| world.reset_connector(&name, 0).map_err(|e| e.to_string()));
         })
     };
     let class_short = c.class_name.rsplit('.').next().unwrap_or_default().to_string();
