@@ -154,7 +154,7 @@ fn partition_row(p: &PartitionReplicationView, store: &StoreHandle, on_change: &
     html! {
         <tr class={row_class} data-partition={format!("{}-{}", p.topic, p.partition)}>
             <td>{ format!("{}-{}", p.topic, p.partition) }</td>
-            <td class="leader">{ p.leader.map_or_else(|| "OFFLINE".to_string(), |l| format!("broker {l}")) }</td>
+            <td class="partition-leader">{ p.leader.map_or_else(|| "OFFLINE".to_string(), |l| format!("broker {l}")) }</td>
             <td class="replicas">
                 { for p.replicas.iter().map(|r| html! {
                     <span class={classes!("replica", r.leader.then_some("leader"), (!r.in_sync).then_some("out-of-sync"), (!r.up).then_some("down"))}

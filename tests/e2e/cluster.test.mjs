@@ -37,8 +37,6 @@ async function play(page) {
   }
 }
 
-const firstRow = '.partition-row >> nth=0';
-
 test('failing the leader\'s broker moves the leader to an in-sync replica, and the broker rejoins', async () => {
   const { page, errors } = await openPlatform({ width: 1400, height: 1000 });
   await page.click('.replicate-all');
@@ -48,19 +46,19 @@ test('failing the leader\'s broker moves the leader to an in-sync replica, and t
     const isr = document.querySelector('.partition-row .isr');
     return isr && isr.textContent.split(',').length === 3;
   }, null, { timeout: 15000 });
-  const partition = await page.locator(firstRow).getAttribute('data-partition');
-  const leaderText = await page.locator(`${firstRow} .leader`).textContent();
+  const partition = await page.locator('.partition-row').first().getAttribute('data-partition');
+  const row = `.partition-row[data-partition="${partition}"]`;
+  const leaderText = await page.locator(`${row} .partition-leader`).textContent();
   const oldLeader = leaderText.replace('broker ', '').trim();
   assert.match(oldLeader, /^[123]$/);
 
   await page.click(`.broker[data-broker="${oldLeader}"] .broker-toggle`);
   await page.waitForSelector(`.broker[data-broker="${oldLeader}"].down`);
-  const row = `.partition-row[data-partition="${partition}"]`;
   await page.waitForFunction(([r, old]) => {
-    const leader = document.querySelector(`${r} .leader`)?.textContent ?? '';
+    const leader = document.querySelector(`${r} .partition-leader`)?.textContent ?? '';
     return /^broker [123]$/.test(leader) && leader !== `broker ${old}`;
   }, [row, oldLeader], { timeout: 10000 });
-  const newLeader = (await page.locator(`${row} .leader`).textContent()).replace('broker ', '').trim();
+  const newLeader = (await page.locator(`${row} .partition-leader`).textContent()).replace('broker ', '').trim();
   assert.notEqual(newLeader, oldLeader);
   assert.ok(!(await page.textContent(`${row} .isr`)).includes(oldLeader), 'the failed broker left the ISR');
   assert.match(await page.textContent('.cluster-events'), new RegExp(`broker ${newLeader} is the leader .*elected from the ISR`));
@@ -70,7 +68,7 @@ test('failing the leader\'s broker moves the leader to an in-sync replica, and t
   await page.click(`.broker[data-broker="${oldLeader}"] .broker-toggle`);
   await page.waitForFunction(([r, old]) => (document.querySelector(`${r} .isr`)?.textContent ?? '').includes(old),
     [row, oldLeader], { timeout: 15000 });
-  assert.equal((await page.locator(`${row} .leader`).textContent()).trim(), `broker ${newLeader}`, 'leadership stays where it moved');
+  assert.equal((await page.locator(`${row} .partition-leader`).textContent()).trim(), `broker ${newLeader}`, 'leadership stays where it moved');
   assert.deepEqual(errors, []);
   await page.close();
 });
