@@ -4,6 +4,8 @@
 //! and test natively. Only `ui` (compiled for wasm32) touches the browser.
 
 pub mod clock;
+pub mod cluster;
+pub mod connect;
 pub mod lessons;
 pub mod log;
 pub mod producers;

@@ -216,4 +216,35 @@ impl Partition {
     pub(crate) fn advance_log_start(&mut self, offset: u64) {
         self.log_start_offset = self.log_start_offset.max(offset.min(self.log_end_offset));
     }
+
+    /// Removes every record at or above `offset` and moves the log end back to it (never forward),
+    /// returning the removed records in offset order. This is what a Kafka replica does when a new
+    /// leader's log is shorter than its own (log truncation after an unclean leader election):
+    /// the only place an offset can be handed out twice. Used by `crate::cluster`.
+    pub(crate) fn truncate_to(&mut self, offset: u64) -> Vec<Record> {
+        if offset >= self.log_end_offset {
+            return Vec::new();
+        }
+        let mut removed = Vec::new();
+        while let Some(segment) = self.segments.back_mut() {
+            let keep = segment.records.partition_point(|r| r.offset < offset);
+            removed.splice(0..0, segment.records.drain(keep..));
+            segment.tombstone_horizons.retain(|(o, _)| *o < offset);
+            segment.size_bytes = segment.records.iter().map(Record::size_in_bytes).sum();
+            segment.max_timestamp_ms = segment.records.iter().map(|r| r.timestamp).max().unwrap_or(Millis::MIN);
+            if segment.records.is_empty() {
+                segment.base_offset = segment.base_offset.min(offset);
+            }
+            if segment.records.is_empty() && self.segments.len() > 1 {
+                self.segments.pop_back();
+            } else {
+                break;
+            }
+        }
+        self.log_end_offset = offset;
+        self.log_start_offset = self.log_start_offset.min(offset);
+        self.first_dirty_offset = self.first_dirty_offset.min(self.log_end_offset);
+        self.recount();
+        removed
+    }
 }

@@ -112,6 +112,8 @@ enum Kind {
     Interactive,
     /// `TERMINATE`: the server names its own queries.
     Terminate,
+    /// Connector statements need a Kafka Connect cluster, which the exported compose file lacks.
+    Connector,
 }
 
 fn kind_of(statement: &Statement) -> Kind {
@@ -124,6 +126,7 @@ fn kind_of(statement: &Statement) -> Kind {
         | Statement::Set { .. }
         | Statement::Unset { .. } => Kind::Run,
         Statement::Terminate { .. } => Kind::Terminate,
+        Statement::Connector(_) => Kind::Connector,
         Statement::Select(_) | Statement::Print { .. } | Statement::Show { .. } | Statement::Describe { .. } | Statement::Explain(_) => {
             Kind::Interactive
         }
@@ -260,6 +263,10 @@ fn write_statements(script: &mut String, world: &World, sql: &str, record_topics
             }
             Kind::Interactive => {
                 script.push_str("-- Run in the CLI to see its rows:\n");
+                script.push_str(&comment_out(&text));
+            }
+            Kind::Connector => {
+                script.push_str("-- Needs a Kafka Connect worker (ksql.connect.url), which docker-compose.yml does not start:\n");
                 script.push_str(&comment_out(&text));
             }
             Kind::Terminate => {

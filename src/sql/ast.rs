@@ -95,6 +95,23 @@ pub enum Statement {
     Set { name: String, value: String },
     /// `UNSET 'name'`
     Unset { name: String },
+    /// Kafka Connect: `CREATE SOURCE|SINK CONNECTOR`, `SHOW CONNECTORS`, `DESCRIBE CONNECTOR`,
+    /// `DROP CONNECTOR`. The engine has no connectors: the world runs these (`crate::connect`).
+    Connector(ConnectorStatement),
+}
+
+/// A Kafka Connect statement, as ksqlDB forwards it to its Connect cluster.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConnectorStatement {
+    /// `CREATE SOURCE|SINK CONNECTOR [IF NOT EXISTS] name WITH ("key"='value', ...)`; keys
+    /// are kept as written (Connect's keys are case-sensitive), values as text.
+    Create { source: bool, name: String, if_not_exists: bool, config: Vec<(String, String)>, span: Option<Span> },
+    /// `SHOW|LIST CONNECTORS`
+    Show,
+    /// `DESCRIBE CONNECTOR name`
+    Describe { name: String, span: Option<Span> },
+    /// `DROP CONNECTOR [IF EXISTS] name`
+    Drop { name: String, if_exists: bool, span: Option<Span> },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

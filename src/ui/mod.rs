@@ -4,6 +4,8 @@
 //! in `app.rs`; they never reach into engine internals.
 
 pub mod app;
+mod cluster_view;
+mod connectors_view;
 mod console;
 pub mod deep_link;
 pub mod export_button;

@@ -143,6 +143,7 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
                     <SqlConsole entries={entries} history={history} completion_context={completion_context} dispatch={dispatch.clone()} />
                 </section>
             </div>
+            <super::cluster_view::PlatformPanels store={props.store.clone()} generation={state.world.generation()} />
             if let Some((topic, record)) = selected {
                 <RecordDetails topic={topic} record={record} dispatch={dispatch.clone()} />
             }

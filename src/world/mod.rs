@@ -19,6 +19,8 @@ pub mod topology;
 pub use sink::Sink;
 
 use crate::clock::{Millis, VirtualClock};
+use crate::cluster::{Acks, BrokerId, Cluster, ClusterError, TopicReplication};
+use crate::connect::Connect;
 use crate::log::{GroupConfig, Log, LogError, MaintenanceReport, OffsetReset, ProducerRecord, RecordMetadata};
 use crate::producers::{Emitted, Injection, Lateness, Producer, ProducerError, ScenarioKind, Scheduled};
 use crate::sql::{Engine, ScriptOutcome, SqlError};
@@ -53,6 +55,7 @@ pub enum WorldError {
     ProducerExists { name: String },
     UnknownSink { name: String },
     SinkExists { name: String },
+    Cluster(ClusterError),
 }
 
 impl fmt::Display for WorldError {
@@ -64,6 +67,7 @@ impl fmt::Display for WorldError {
             WorldError::ProducerExists { name } => write!(f, "Producer '{name}' already exists"),
             WorldError::UnknownSink { name } => write!(f, "Sink '{name}' does not exist"),
             WorldError::SinkExists { name } => write!(f, "Sink '{name}' already exists"),
+            WorldError::Cluster(error) => write!(f, "{error}"),
         }
     }
 }
@@ -73,6 +77,16 @@ impl std::error::Error for WorldError {}
 impl From<LogError> for WorldError {
     fn from(error: LogError) -> Self {
         WorldError::Log(error)
+    }
+}
+
+/// A log error stays a log error, whichever way the record went.
+impl From<ClusterError> for WorldError {
+    fn from(error: ClusterError) -> Self {
+        match error {
+            ClusterError::Log(error) => WorldError::Log(error),
+            other => WorldError::Cluster(other),
+        }
     }
 }
 
@@ -100,6 +114,11 @@ pub struct World {
     processors: Vec<Box<dyn StreamProcessor>>,
     /// The ksqlDB-dialect engine: its persistent and push queries run at every tick.
     engine: Engine,
+    /// Brokers and replication around the log (`crate::cluster`); with its default
+    /// replication factor 1 every send is committed at once, as the bare log would.
+    cluster: Cluster,
+    /// Kafka Connect and the database and files around Kafka (`crate::connect`).
+    connect: Connect,
     /// The last error a running query hit while processing (shown to the learner, never a panic).
     last_query_error: Option<SqlError>,
     /// Bumped by every change, so a UI can skip redrawing when nothing moved.
@@ -132,6 +151,8 @@ impl World {
             sinks: Vec::new(),
             processors: Vec::new(),
             engine: live_engine(),
+            cluster: Cluster::default(),
+            connect: Connect::default(),
             last_query_error: None,
             generation: 0,
             race: None,
@@ -173,8 +194,9 @@ impl World {
             }
         }
         let now_ms = self.now_ms();
+        let acks = self.cluster.producer_acks(name);
         for emitted in producer.initial_records(now_ms) {
-            self.log.append(emitted.topic, emitted.record, now_ms)?;
+            self.cluster.produce(&mut self.log, emitted.topic, emitted.record, acks, now_ms)?;
         }
         self.producers.push(producer);
         self.generation += 1;
@@ -233,7 +255,8 @@ impl World {
     pub fn produce_one(&mut self, name: &str) -> Result<Vec<RecordMetadata>, WorldError> {
         let now_ms = self.now_ms();
         let events = self.producer_mut(name)?.produce_one(now_ms);
-        events.into_iter().map(|e| Ok(self.log.append(e.topic, e.record, now_ms)?)).collect()
+        let acks = self.cluster.producer_acks(name);
+        events.into_iter().map(|e| self.send(e.topic, e.record, acks, now_ms)).collect()
     }
 
     /// A scenario action (fraud burst, user level change); its events arrive as time passes.
@@ -246,7 +269,19 @@ impl World {
     pub fn produce(&mut self, topic: &str, record: ProducerRecord) -> Result<RecordMetadata, WorldError> {
         self.generation += 1;
         let now_ms = self.now_ms();
-        Ok(self.log.append(topic, record, now_ms)?)
+        let acks = self.cluster.producer_acks(CONSOLE_PRODUCER);
+        self.send(topic, record, acks, now_ms)
+    }
+
+    /// A send through the cluster, answered as the producer's callback would be: the offset the
+    /// leader gave, or the error; an acks=0 send that reached no leader is an error here too.
+    fn send(&mut self, topic: &str, record: ProducerRecord, acks: Acks, now_ms: Millis) -> Result<RecordMetadata, WorldError> {
+        let timestamp = record.timestamp.unwrap_or(now_ms);
+        let outcome = self.cluster.produce(&mut self.log, topic, record, acks, now_ms)?;
+        let offset = outcome.offset.ok_or_else(|| {
+            WorldError::Cluster(ClusterError::LeaderNotAvailable { topic: topic.to_string(), partition: outcome.partition })
+        })?;
+        Ok(RecordMetadata { partition: outcome.partition, offset, timestamp })
     }
 
     // ---- Sinks and groups -------------------------------------------------------------------
@@ -319,7 +354,8 @@ impl World {
     /// sees the output of the queries before it. Results of statements before an error are kept.
     pub fn execute_sql(&mut self, sql: &str) -> ScriptOutcome {
         let now_ms = self.now_ms();
-        let outcome = self.engine.execute_script_live(&mut self.log, now_ms, sql);
+        let outcome = crate::connect::execute_script(&mut self.engine, &mut self.connect, &mut self.log, now_ms, sql)
+            .unwrap_or_else(|| self.engine.execute_script_live(&mut self.log, now_ms, sql));
         self.generation += 1;
         outcome
     }
@@ -344,6 +380,8 @@ impl World {
             || !self.engine.query_ids().is_empty()
             || !self.engine.push_query_ids().is_empty()
             || self.race.is_some()
+            || self.cluster.needs_ticks()
+            || !self.connect.is_empty()
     }
 
     // ---- Time ---------------------------------------------------------------------------------
@@ -392,10 +430,11 @@ impl World {
         // Stable: a producer's own events keep their order.
         due.sort_by_key(|(arrival_ms, index, _)| (*arrival_ms, *index));
         let mut n_appended = 0;
-        for (arrival_ms, _, emitted) in due {
-            // A producer's topic may have been deleted by the learner: the record is dropped,
-            // as a real producer's send would fail.
-            if self.log.append(emitted.topic, emitted.record, arrival_ms).is_ok() {
+        for (arrival_ms, index, emitted) in due {
+            // A producer's topic may have been deleted by the learner, or its partition be
+            // offline: the record is dropped, as a real producer's send would fail.
+            let acks = self.producers.get(index).map_or(Acks::All, |p| self.cluster.producer_acks(p.name()));
+            if self.cluster.produce(&mut self.log, emitted.topic, emitted.record, acks, arrival_ms).is_ok() {
                 n_appended += 1;
             }
         }
@@ -404,6 +443,9 @@ impl World {
 
     fn run_tick(&mut self, now_ms: Millis) -> u64 {
         let mut consumed = 0;
+        // Followers fetch first, so what they commit is readable in the same tick.
+        self.cluster.tick(&mut self.log, now_ms);
+        consumed += self.connect.tick(&mut self.log, &mut self.cluster, now_ms);
         for sink in &mut self.sinks {
             consumed += sink.consume(&mut self.log, now_ms);
         }
@@ -417,6 +459,67 @@ impl World {
             race.on_tick(&mut self.log, now_ms);
         }
         consumed
+    }
+}
+
+/// The client name of records typed by hand (its `acks` can be set like a producer's).
+pub const CONSOLE_PRODUCER: &str = "console-producer";
+
+impl World {
+    // ---- Brokers and replication (`crate::cluster`) ---------------------------------------------
+
+    pub fn cluster(&self) -> &Cluster {
+        &self.cluster
+    }
+
+    /// Direct access (settings, acks); counts as a change for the UI.
+    pub fn cluster_mut(&mut self) -> &mut Cluster {
+        self.generation += 1;
+        &mut self.cluster
+    }
+
+    /// Takes a broker down now: partitions it led elect new leaders (or go offline).
+    pub fn fail_broker(&mut self, broker: BrokerId) -> Result<(), WorldError> {
+        self.generation += 1;
+        let now_ms = self.now_ms();
+        Ok(self.cluster.fail_broker(&mut self.log, broker, now_ms)?)
+    }
+
+    /// Brings a broker back: it truncates to the high watermark it knew and catches up.
+    pub fn restore_broker(&mut self, broker: BrokerId) -> Result<(), WorldError> {
+        self.generation += 1;
+        let now_ms = self.now_ms();
+        Ok(self.cluster.restore_broker(&mut self.log, broker, now_ms)?)
+    }
+
+    pub fn connect(&self) -> &Connect {
+        &self.connect
+    }
+
+    /// Connectors, the database and the files; counts as a change for the UI. Methods that need
+    /// the log (creating a sink, restarting, resetting) are on the world below.
+    pub fn connect_mut(&mut self) -> &mut Connect {
+        self.generation += 1;
+        &mut self.connect
+    }
+
+    /// Restarts a paused or failed connector (a sink resumes from its committed offsets).
+    pub fn resume_connector(&mut self, name: &str) -> Result<(), crate::connect::ConnectError> {
+        self.generation += 1;
+        self.connect.resume(&mut self.log, name)
+    }
+
+    /// Replays a sink from `offset` (or rewinds a source).
+    pub fn reset_connector(&mut self, name: &str, offset: u64) -> Result<(), crate::connect::ConnectError> {
+        self.generation += 1;
+        self.connect.reset_offsets(&mut self.log, name, offset)
+    }
+
+    /// Sets a topic's replication factor, `min.insync.replicas` and unclean election.
+    pub fn set_topic_replication(&mut self, topic: &str, replication: TopicReplication) -> Result<(), WorldError> {
+        self.generation += 1;
+        let now_ms = self.now_ms();
+        Ok(self.cluster.set_topic_replication(&self.log, topic, replication, now_ms)?)
     }
 }
 

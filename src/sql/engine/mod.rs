@@ -274,6 +274,9 @@ impl Engine {
                 };
                 Ok(StatementResult::Ack { message })
             }
+            Statement::Connector(_) => Err(SqlError::unsupported(
+                "connector statements need a Connect cluster: run them in the sandbox's world",
+            )),
             Statement::Unset { name } => {
                 let message = match self.properties.remove(name) {
                     Some(previous) => format!(

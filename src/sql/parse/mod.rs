@@ -9,6 +9,7 @@
 
 pub mod complete;
 pub mod highlight;
+mod connector;
 mod cursor;
 pub mod dialect;
 mod expr;

@@ -41,6 +41,9 @@ pub(crate) fn parse_statement(
 }
 
 fn statement(sql: &str, cursor: &mut Cursor) -> Result<Statement, SqlError> {
+    if let Some(connector) = super::connector::connector_statement(cursor)? {
+        return Ok(Statement::Connector(connector));
+    }
     let word = match &cursor.peek().token {
         Token::Word(word) if word.quote_style.is_none() => word.value.to_ascii_uppercase(),
         _ => return Err(cursor.unexpected("a statement")),

@@ -1,0 +1,222 @@
+use super::*;
+use crate::log::TopicConfig;
+
+const TICK: Millis = 100;
+
+fn setup(rf: u32, min_insync: u32, unclean: bool) -> (Cluster, Log) {
+    let mut log = Log::new();
+    log.create_topic("t", TopicConfig::with_partitions(1)).unwrap();
+    let mut cluster = Cluster::default();
+    cluster
+        .set_topic_replication(&log, "t", TopicReplication { replication_factor: rf, min_insync_replicas: min_insync, unclean_leader_election: unclean }, 0)
+        .unwrap();
+    (cluster, log)
+}
+
+fn send(cluster: &mut Cluster, log: &mut Log, value: &str, acks: Acks, now: Millis) -> Result<ProduceOutcome, ClusterError> {
+    cluster.produce(log, "t", ProducerRecord { partition: Some(0), ..ProducerRecord::keyed("k", value) }, acks, now)
+}
+
+fn values(log: &Log) -> Vec<String> {
+    let end = log.log_end_offset("t", 0).unwrap();
+    let start = log.log_start_offset("t", 0).unwrap();
+    log.fetch("t", 0, start, end as usize + 1)
+        .unwrap()
+        .into_iter()
+        .map(|r| String::from_utf8(r.value.unwrap().to_vec()).unwrap())
+        .collect()
+}
+
+fn ticks(cluster: &mut Cluster, log: &mut Log, from: Millis, n: i64) -> Millis {
+    let mut now = from;
+    for _ in 0..n {
+        now += TICK;
+        cluster.tick(log, now);
+    }
+    now
+}
+
+#[test]
+fn replication_factor_one_commits_at_once_with_the_bare_logs_offsets() {
+    let (mut cluster, mut log) = setup(1, 1, false);
+    let mut bare = Log::new();
+    bare.create_topic("t", TopicConfig::with_partitions(1)).unwrap();
+    for i in 0..5 {
+        let outcome = send(&mut cluster, &mut log, &i.to_string(), Acks::All, i).unwrap();
+        let metadata = bare.append("t", ProducerRecord { partition: Some(0), ..ProducerRecord::keyed("k", i.to_string()) }, i).unwrap();
+        assert!(outcome.acknowledged);
+        assert_eq!(outcome.offset, Some(metadata.offset));
+    }
+    assert_eq!(log.fetch("t", 0, 0, 10).unwrap(), bare.fetch("t", 0, 0, 10).unwrap());
+    assert_eq!(cluster.high_watermark("t", 0), Some(5));
+    assert!(!cluster.needs_ticks());
+}
+
+#[test]
+fn acks_all_is_answered_when_the_high_watermark_passes_the_record() {
+    let (mut cluster, mut log) = setup(3, 2, false);
+    let outcome = send(&mut cluster, &mut log, "a", Acks::All, 10).unwrap();
+    assert!(!outcome.acknowledged);
+    assert_eq!(log.log_end_offset("t", 0).unwrap(), 0, "uncommitted records are not readable");
+    assert_eq!(cluster.leader_end_offset("t", 0), Some(1));
+    // First fetch: the followers copy it; the leader learns so at their next fetch.
+    cluster.tick(&mut log, 100);
+    assert_eq!(cluster.replica_end_offsets("t", 0), vec![(1, 1), (2, 1), (3, 1)]);
+    assert_eq!(cluster.high_watermark("t", 0), Some(0));
+    assert!(cluster.take_acks().is_empty());
+    cluster.tick(&mut log, 200);
+    assert_eq!(cluster.high_watermark("t", 0), Some(1));
+    assert_eq!(values(&log), vec!["a"]);
+    let acks = cluster.take_acks();
+    assert_eq!(acks.len(), 1);
+    assert_eq!((acks[0].write_id, acks[0].offset), (outcome.write_id, 0));
+}
+
+#[test]
+fn acks_all_is_refused_below_min_insync_replicas_but_acks_1_is_taken() {
+    let (mut cluster, mut log) = setup(3, 2, false);
+    let leader = cluster.leader("t", 0).unwrap();
+    let followers: Vec<BrokerId> = (1..=3).filter(|&b| b != leader).collect();
+    cluster.fail_broker(&mut log, followers[0], 0).unwrap();
+    assert!(send(&mut cluster, &mut log, "ok", Acks::All, 1).is_ok(), "ISR of 2 meets min.insync.replicas=2");
+    cluster.fail_broker(&mut log, followers[1], 2).unwrap();
+    assert_eq!(cluster.isr("t", 0), vec![leader]);
+    let refused = send(&mut cluster, &mut log, "no", Acks::All, 3);
+    assert!(matches!(refused, Err(ClusterError::NotEnoughReplicas { isr: 1, min_insync_replicas: 2, .. })), "{refused:?}");
+    let taken = send(&mut cluster, &mut log, "yes", Acks::Leader, 4).unwrap();
+    assert!(taken.acknowledged);
+    ticks(&mut cluster, &mut log, 0, 2);
+    assert_eq!(values(&log), vec!["ok", "yes"]);
+    assert_eq!(cluster.partition_stats("t", 0).unwrap().refused, 1);
+}
+
+#[test]
+fn a_leader_failure_elects_from_the_isr_keeps_committed_records_and_the_broker_rejoins() {
+    let (mut cluster, mut log) = setup(3, 2, false);
+    for i in 0..4 {
+        send(&mut cluster, &mut log, &format!("c{i}"), Acks::All, i).unwrap();
+    }
+    let now = ticks(&mut cluster, &mut log, 0, 2);
+    assert_eq!(cluster.high_watermark("t", 0), Some(4));
+    let old_leader = cluster.leader("t", 0).unwrap();
+    cluster.fail_broker(&mut log, old_leader, now).unwrap();
+    let new_leader = cluster.leader("t", 0).unwrap();
+    assert_ne!(new_leader, old_leader);
+    assert!(!cluster.isr("t", 0).contains(&old_leader));
+    assert!(cluster.events().any(|e| e.message.contains("elected from the ISR")));
+    send(&mut cluster, &mut log, "after", Acks::All, now + 1).unwrap();
+    let now = ticks(&mut cluster, &mut log, now, 2);
+    assert_eq!(values(&log), vec!["c0", "c1", "c2", "c3", "after"]);
+    cluster.restore_broker(&mut log, old_leader, now).unwrap();
+    let now = ticks(&mut cluster, &mut log, now, 2);
+    assert!(cluster.isr("t", 0).contains(&old_leader), "the returning broker caught up and rejoined");
+    assert_eq!(cluster.replica_end_offsets("t", 0).iter().find(|(b, _)| *b == old_leader).unwrap().1, 5);
+    assert_eq!(cluster.leader("t", 0), Some(new_leader), "leadership does not move back by itself");
+    let _ = now;
+    assert_eq!(cluster.n_lost_acknowledged(), 0);
+}
+
+#[test]
+fn acks_1_records_not_yet_copied_are_lost_with_the_leader_and_reported() {
+    let (mut cluster, mut log) = setup(3, 1, false);
+    send(&mut cluster, &mut log, "safe", Acks::All, 0).unwrap();
+    let now = ticks(&mut cluster, &mut log, 0, 2);
+    let outcome = send(&mut cluster, &mut log, "fragile", Acks::Leader, now + 1).unwrap();
+    assert!(outcome.acknowledged);
+    let leader = cluster.leader("t", 0).unwrap();
+    cluster.fail_broker(&mut log, leader, now + 2).unwrap();
+    assert_eq!(cluster.n_lost_acknowledged(), 1);
+    let lost: Vec<_> = cluster.lost_records().collect();
+    assert_eq!(lost.len(), 1);
+    assert_eq!(lost[0].value.as_deref(), Some(&b"fragile"[..]));
+    assert_eq!(lost[0].reason, LossReason::UncommittedTruncated);
+    ticks(&mut cluster, &mut log, now + 2, 3);
+    assert_eq!(values(&log), vec!["safe"]);
+}
+
+/// A follower throttled to nothing leaves the ISR; the leader then commits alone; when the leader
+/// dies the partition waits offline, until unclean election lets the stale follower lead.
+#[test]
+fn unclean_election_loses_committed_records_and_reports_them() {
+    let mut log = Log::new();
+    log.create_topic("t", TopicConfig::with_partitions(1)).unwrap();
+    let mut cluster = Cluster::new(ClusterConfig { replica_lag_time_max_ms: 1_000, ..ClusterConfig::default() });
+    let replication = TopicReplication { replication_factor: 2, min_insync_replicas: 1, unclean_leader_election: false };
+    cluster.set_topic_replication(&log, "t", replication, 0).unwrap();
+    let leader = cluster.leader("t", 0).unwrap();
+    let follower = cluster.replica_end_offsets("t", 0).into_iter().map(|(b, _)| b).find(|&b| b != leader).unwrap();
+    send(&mut cluster, &mut log, "both", Acks::All, 0).unwrap();
+    let now = ticks(&mut cluster, &mut log, 0, 2);
+    cluster.set_broker_throttle(follower, Some(0)).unwrap();
+    send(&mut cluster, &mut log, "leader-only-1", Acks::All, now + 1).unwrap();
+    send(&mut cluster, &mut log, "leader-only-2", Acks::All, now + 2).unwrap();
+    let now = ticks(&mut cluster, &mut log, now, 12);
+    assert_eq!(cluster.isr("t", 0), vec![leader], "the stalled follower fell out of the ISR");
+    assert_eq!(values(&log), vec!["both", "leader-only-1", "leader-only-2"], "committed by the leader alone");
+
+    cluster.fail_broker(&mut log, leader, now).unwrap();
+    assert_eq!(cluster.leader("t", 0), None, "no in-sync replica alive: offline");
+    assert!(matches!(send(&mut cluster, &mut log, "x", Acks::Leader, now + 1), Err(ClusterError::LeaderNotAvailable { .. })));
+    assert_eq!(values(&log), vec!["both", "leader-only-1", "leader-only-2"]);
+
+    let unclean = TopicReplication { unclean_leader_election: true, ..replication };
+    cluster.set_topic_replication(&log, "t", unclean, now + 2).unwrap();
+    cluster.tick(&mut log, now + 100);
+    assert_eq!(cluster.leader("t", 0), Some(follower));
+    assert_eq!(values(&log), vec!["both"], "the log was truncated to the new leader's end");
+    assert_eq!(cluster.n_lost_acknowledged(), 2);
+    let lost: Vec<_> = cluster.lost_records().map(|l| (l.offset, l.reason)).collect();
+    assert_eq!(lost, vec![(Some(1), LossReason::UncleanElection), (Some(2), LossReason::UncleanElection)]);
+
+    // The old leader comes back as a follower: it truncates to the new leader's end.
+    cluster.restore_broker(&mut log, leader, now + 150).unwrap();
+    send(&mut cluster, &mut log, "new", Acks::All, now + 160).unwrap();
+    cluster.set_broker_throttle(follower, None).unwrap();
+    ticks(&mut cluster, &mut log, now + 100, 3);
+    assert_eq!(values(&log), vec!["both", "new"]);
+    assert_eq!(cluster.replica_end_offsets("t", 0).iter().find(|(b, _)| *b == leader).unwrap().1, 2);
+}
+
+#[test]
+fn an_offline_partition_comes_back_with_its_last_in_sync_replica() {
+    let (mut cluster, mut log) = setup(2, 1, false);
+    send(&mut cluster, &mut log, "a", Acks::All, 0).unwrap();
+    let now = ticks(&mut cluster, &mut log, 0, 2);
+    let leader = cluster.leader("t", 0).unwrap();
+    let follower = cluster.replica_end_offsets("t", 0).into_iter().map(|(b, _)| b).find(|&b| b != leader).unwrap();
+    cluster.fail_broker(&mut log, follower, now).unwrap();
+    send(&mut cluster, &mut log, "b", Acks::All, now + 1).unwrap();
+    cluster.fail_broker(&mut log, leader, now + 2).unwrap();
+    assert_eq!(cluster.leader("t", 0), None);
+    cluster.restore_broker(&mut log, follower, now + 3).unwrap();
+    assert_eq!(cluster.leader("t", 0), None, "the follower is not in the ISR: clean election waits");
+    cluster.restore_broker(&mut log, leader, now + 4).unwrap();
+    assert_eq!(cluster.leader("t", 0), Some(leader));
+    ticks(&mut cluster, &mut log, now, 3);
+    assert_eq!(values(&log), vec!["a", "b"]);
+    assert_eq!(cluster.n_lost_acknowledged() + cluster.n_lost_unacknowledged(), 0);
+}
+
+#[test]
+fn records_appended_to_the_log_directly_count_as_replicated() {
+    let (mut cluster, mut log) = setup(3, 2, false);
+    log.append("t", ProducerRecord::keyed("k", "direct"), 0).unwrap();
+    send(&mut cluster, &mut log, "sent", Acks::All, 1).unwrap();
+    assert_eq!(cluster.high_watermark("t", 0), Some(1));
+    ticks(&mut cluster, &mut log, 0, 2);
+    assert_eq!(values(&log), vec!["direct", "sent"]);
+    assert!(cluster.replica_end_offsets("t", 0).iter().all(|&(_, leo)| leo == 2));
+}
+
+#[test]
+fn acks_0_to_an_offline_partition_is_lost_silently_and_bad_settings_are_refused() {
+    let (mut cluster, mut log) = setup(1, 1, false);
+    let leader = cluster.leader("t", 0).unwrap();
+    cluster.fail_broker(&mut log, leader, 0).unwrap();
+    let outcome = send(&mut cluster, &mut log, "void", Acks::None, 1).unwrap();
+    assert_eq!((outcome.offset, outcome.acknowledged), (None, true));
+    assert_eq!(cluster.lost_records().next().map(|l| l.reason), Some(LossReason::NoLeader));
+    let too_many = TopicReplication { replication_factor: 4, min_insync_replicas: 1, unclean_leader_election: false };
+    assert!(matches!(cluster.set_topic_replication(&log, "t", too_many, 2), Err(ClusterError::InvalidReplication { .. })));
+    assert!(matches!(cluster.fail_broker(&mut log, 9, 2), Err(ClusterError::UnknownBroker { broker: 9, .. })));
+}
