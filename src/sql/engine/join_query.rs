@@ -15,6 +15,7 @@ use crate::sql::ast::{CreateAsSelect, SourceKind};
 use crate::sql::error::SqlError;
 use crate::sql::format::FormatKind;
 use crate::sql::operators::filter::Filter;
+use crate::sql::operators::join_row::JoinLayout;
 use crate::sql::operators::project::Project;
 use crate::sql::operators::source::SourceDecoder;
 use crate::sql::operators::stream_stream_join::{parse_within, StreamStreamJoin};
@@ -26,7 +27,6 @@ use crate::sql::operators::Operator;
 use crate::sql::plan::join::{
     plan_stream_stream_join, plan_stream_table_join, plan_table_table_join, JoinSide,
 };
-use crate::sql::plan::CompiledExpr;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
 const FETCH_BATCH: usize = 512;
@@ -234,10 +234,9 @@ impl Engine {
             with.timestamp.as_deref(),
         );
         let mut operators: Vec<Box<dyn Operator>> = vec![Box::new(StreamTableJoin {
-            left_join: plan.left_join,
-            stream_key: CompiledExpr::Column(plan.stream_key_idx),
-            stream_columns: plan.stream_columns.clone(),
-            n_table_columns: plan.n_table_columns,
+            left_join: plan.left_join(),
+            stream_key: plan.left_key.clone(),
+            layout: JoinLayout::new(plan.left_columns.clone(), plan.right_columns.clone()),
             table: HashMap::new(),
         })];
         if let Some(predicate) = &plan.select.filter {
@@ -327,12 +326,12 @@ impl Engine {
         }
         let left_side = side_of(&left, query.from.alias.as_ref());
         let right_side = side_of(&right, join.right.alias.as_ref());
-        let (kind, plan) = if streams {
+        let plan = if streams {
             plan_stream_stream_join(query, &left_side, &right_side, Some(&create.name.name))?
         } else {
             plan_table_table_join(query, &left_side, &right_side, Some(&create.name.name))?
         };
-        let kind = match kind.as_str() {
+        let kind = match plan.kind.as_str() {
             "LEFT" => TableJoinKind::Left,
             "RIGHT" => TableJoinKind::Right,
             "FULL" => TableJoinKind::Full,
@@ -390,10 +389,9 @@ impl Engine {
                 .map_err(|message| SqlError::invalid(message).at(join.span))?;
             operators.push(Box::new(StreamStreamJoin::new(
                 kind,
-                CompiledExpr::Column(plan.stream_key_idx),
-                CompiledExpr::Column(plan.table_key_idx),
-                plan.stream_columns.clone(),
-                plan.n_table_columns,
+                plan.left_key.clone(),
+                plan.right_key.clone(),
+                JoinLayout::new(plan.left_columns.clone(), plan.right_columns.clone()),
                 before,
                 after,
                 grace,
@@ -401,8 +399,7 @@ impl Engine {
         } else {
             operators.push(Box::new(TableTableJoin::new(
                 kind,
-                plan.stream_columns.clone(),
-                plan.n_table_columns,
+                JoinLayout::new(plan.left_columns.clone(), plan.right_columns.clone()),
             )));
         }
         if let Some(predicate) = &plan.select.filter {

@@ -7,6 +7,7 @@
 //! as the record arrives. With one, it is held back and emitted only if no match came before
 //! stream time passes the window plus grace; records later than that are dropped.
 
+use super::join_row::JoinLayout;
 use super::table_table_join::TableJoinKind;
 use super::{Operator, ProcessingLog, Row};
 use crate::clock::Millis;
@@ -28,8 +29,7 @@ pub struct StreamStreamJoin {
     pub kind: TableJoinKind,
     pub left_key: CompiledExpr,
     pub right_key: CompiledExpr,
-    pub left_columns: Vec<usize>,
-    pub n_right_columns: usize,
+    pub layout: JoinLayout,
     pub before: Millis,
     pub after: Millis,
     pub grace: Option<Millis>,
@@ -44,8 +44,7 @@ impl StreamStreamJoin {
         kind: TableJoinKind,
         left_key: CompiledExpr,
         right_key: CompiledExpr,
-        left_columns: Vec<usize>,
-        n_right_columns: usize,
+        layout: JoinLayout,
         before: Millis,
         after: Millis,
         grace: Option<Millis>,
@@ -54,8 +53,7 @@ impl StreamStreamJoin {
             kind,
             left_key,
             right_key,
-            left_columns,
-            n_right_columns,
+            layout,
             before,
             after,
             grace,
@@ -72,24 +70,17 @@ impl StreamStreamJoin {
         right: Option<&Buffered>,
         at: &Buffered,
     ) -> Row {
-        let mut values = vec![key.clone()];
-        values.extend(self.left_columns.iter().map(|idx| {
-            left.and_then(|l| l.values.get(*idx).cloned())
-                .unwrap_or(Value::Null)
-        }));
-        for idx in 0..self.n_right_columns {
-            values.push(
-                right
-                    .and_then(|r| r.values.get(idx).cloned())
-                    .unwrap_or(Value::Null),
-            );
-        }
         let timestamp = left
             .map_or(Millis::MIN, |l| l.timestamp)
             .max(right.map_or(Millis::MIN, |r| r.timestamp));
-        values.push(Value::BigInt(timestamp));
-        values.push(Value::Int(i32::try_from(at.partition).unwrap_or(i32::MAX)));
-        values.push(Value::BigInt(i64::try_from(at.offset).unwrap_or(i64::MAX)));
+        let values = self.layout.joined(
+            key.clone(),
+            left.map(|b| (b.values.as_slice(), b.timestamp)),
+            right.map(|b| (b.values.as_slice(), b.timestamp)),
+            timestamp,
+            at.partition,
+            at.offset,
+        );
         Row {
             values,
             n_keys: 1,
