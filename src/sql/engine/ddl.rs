@@ -11,6 +11,7 @@ use crate::sql::error::{closest_names, SqlError, SqlErrorKind};
 use crate::sql::format::{self, Field, FormatKind, FormatSpec};
 use crate::sql::operators::sink::Sink;
 use crate::sql::plan::schema::PSEUDO_COLUMNS;
+use crate::sql::plan::select::plan_select_windowed;
 use crate::sql::plan::{plan_select, schema_text, SelectPlan, SelectPurpose};
 use crate::sql::types::SqlType;
 
@@ -132,6 +133,7 @@ impl Engine {
                 "'WRAP_SINGLE_VALUE' is only valid for single-field value schemas.",
             ));
         }
+        let window = with.source_window().map_err(|e| e.at(create.name.span))?;
         ensure_topic(log, &topic, with.partitions, create.kind)?;
         self.catalog.insert(SourceInfo {
             name: create.name.name.clone(),
@@ -145,7 +147,7 @@ impl Engine {
             timestamp_format: with.timestamp_format.clone(),
             sql: sql.to_string(),
             is_source: true,
-            window: None,
+            window,
         });
         Ok(StatementResult::Ack {
             message: format!("{kind_word} created"),
@@ -260,11 +262,9 @@ impl Engine {
         }
         let allow_missing_key =
             self.flag(NEW_QUERY_PLANNER, false) && source.kind == SourceKind::Stream;
-        let plan = plan_select(
+        let plan = plan_select_on(
             &create.query,
-            &source.name,
-            &source.key_columns,
-            &source.value_columns,
+            &source,
             SelectPurpose::Persistent {
                 sink_name: &create.name.name,
                 allow_missing_key,
@@ -338,6 +338,8 @@ impl Engine {
             &value_fields,
             with.timestamp.as_deref(),
         );
+        let mut sink = sink;
+        sink.window_key = source.window_key().map(|(kind, _)| kind);
         let pipeline = Pipeline::new(&source, &plan, log, self.offset_reset())?;
         self.next_query_number += 1;
         self.catalog.insert(SourceInfo {
@@ -352,7 +354,7 @@ impl Engine {
             timestamp_format: with.timestamp_format.clone(),
             sql: sql.to_string(),
             is_source: false,
-            window: None,
+            window: source.window,
         });
         self.queries.push(PersistentQuery {
             id: id.clone(),
@@ -453,13 +455,7 @@ impl Engine {
             )
             .at(query.span));
         }
-        let plan = plan_select(
-            query,
-            &source.name,
-            &source.key_columns,
-            &source.value_columns,
-            SelectPurpose::Transient,
-        )?;
+        let plan = plan_select_on(query, &source, SelectPurpose::Transient)?;
         if query.emit.is_none() && source.kind == SourceKind::Table {
             return self.pull_query(log, query, &source, &plan);
         }
@@ -560,6 +556,26 @@ impl Engine {
             message: format!("Source `{}` (topic: {topic}) was dropped.", name.name),
         })
     }
+}
+
+/// Plans a stateless SELECT over a source, with WINDOWSTART and WINDOWEND when it is windowed.
+fn plan_select_on(
+    query: &Query,
+    source: &SourceInfo,
+    purpose: SelectPurpose<'_>,
+) -> Result<SelectPlan, SqlError> {
+    let plan = if source.window.is_some() {
+        plan_select_windowed
+    } else {
+        plan_select
+    };
+    plan(
+        query,
+        &source.name,
+        &source.key_columns,
+        &source.value_columns,
+        purpose,
+    )
 }
 
 pub(super) fn make_sink(

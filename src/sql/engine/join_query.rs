@@ -65,6 +65,7 @@ impl SideInput {
             key_columns: source.key_columns.clone(),
             value_columns: source.value_columns.clone(),
             timestamp: None,
+            window: source.window_key(),
         };
         Ok(SideInput {
             topic: source.topic.clone(),
@@ -123,6 +124,35 @@ pub fn interleave(primary: Vec<Record>, side: Vec<Record>) -> Vec<(bool, Record)
     merged
 }
 
+/// ksqlDB's rules for joining windowed sources: both windowed or neither, session with session,
+/// time windows of the same size (anything else would need a repartition).
+fn check_windows(left: &SourceInfo, right: &SourceInfo) -> Result<(), SqlError> {
+    match (&left.window, &right.window) {
+        (None, None) => Ok(()),
+        (Some(l), Some(r)) if l.is_session() != r.is_session() => Err(SqlError::invalid(format!(
+            "Incompatible windowed sources.\nLeft source: {}\nRight source: {}\nSession windowed sources can only be joined to other session windowed sources, and may still not result in expected behaviour as session bounds must be an exact match for the join to work\nHopping and tumbling windowed sources can only be joined to other hopping and tumbling windowed sources",
+            l.type_name(),
+            r.type_name()
+        ))),
+        (Some(l), Some(r)) if l.size() != r.size() => Err(SqlError::invalid(
+            "Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.",
+        )),
+        (Some(_), Some(_)) => Ok(()),
+        (l, _) => {
+            let describe = |source: &SourceInfo| match &source.window {
+                Some(w) => format!("`{}` is {} windowed", source.name, w.type_name()),
+                None => format!("`{}` is not windowed", source.name),
+            };
+            let (windowed, plain) = if l.is_some() { (left, right) } else { (right, left) };
+            Err(SqlError::invalid(format!(
+                "Can not join windowed source to non-windowed source.\n{}\n{}",
+                describe(windowed),
+                describe(plain)
+            )))
+        }
+    }
+}
+
 fn side_of(source: &SourceInfo, alias: Option<&crate::sql::ast::Ident>) -> JoinSide {
     JoinSide {
         name: source.name.clone(),
@@ -170,6 +200,7 @@ impl Engine {
             return Err(SqlError::invalid(format!("Source(s) {} are using the 'KAFKA' value format. This format does not yet support JOIN.", kafka.join(", ")))
                 .at(join.span));
         }
+        check_windows(&left, &right).map_err(|e| e.at(join.span))?;
         match (left.kind, right.kind) {
             (SourceKind::Stream, SourceKind::Table) => {}
             (SourceKind::Table, SourceKind::Table) => return self.create_two_way_join_as_select(log, create, sql, &with, left.clone(), right.clone()),
@@ -331,6 +362,9 @@ impl Engine {
         } else {
             plan_table_table_join(query, &left_side, &right_side, Some(&create.name.name))?
         };
+        if left.window.is_some() && (plan.left_rekeyed || plan.right_rekeyed) {
+            return Err(SqlError::invalid("Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.").at(join.span));
+        }
         let kind = match plan.kind.as_str() {
             "LEFT" => TableJoinKind::Left,
             "RIGHT" => TableJoinKind::Right,
@@ -383,6 +417,8 @@ impl Engine {
             &value_fields,
             with.timestamp.as_deref(),
         );
+        let mut sink = sink;
+        sink.window_key = left.window_key().map(|(kind, _)| kind);
         let mut operators: Vec<Box<dyn Operator>> = Vec::new();
         if streams {
             let (before, after, grace) = parse_within(&join.within)
@@ -442,7 +478,7 @@ impl Engine {
             timestamp_format: with.timestamp_format.clone(),
             sql: sql.to_string(),
             is_source: false,
-            window: None,
+            window: left.window,
         });
         self.queries.push(PersistentQuery {
             id: id.clone(),

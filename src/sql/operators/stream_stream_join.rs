@@ -21,6 +21,8 @@ struct Buffered {
     timestamp: Millis,
     partition: u32,
     offset: u64,
+    /// The window of a windowed source's record: records join only within the same window.
+    window: Option<(Millis, Millis)>,
     matched: bool,
 }
 
@@ -88,7 +90,7 @@ impl StreamStreamJoin {
             timestamp,
             partition: at.partition,
             offset: at.offset,
-            window: None,
+            window: at.window,
         }
     }
 
@@ -136,12 +138,16 @@ impl StreamStreamJoin {
             }
         }
         self.stream_time = self.stream_time.max(t);
-        let id = format!("{key:?}");
+        let id = match row.window {
+            Some(window) => format!("{key:?}@{window:?}"),
+            None => format!("{key:?}"),
+        };
         let mut record = Buffered {
             values: row.values,
             timestamp: t,
             partition: row.partition,
             offset: row.offset,
+            window: row.window,
             matched: false,
         };
         // The other side's records in this record's window.

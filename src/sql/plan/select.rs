@@ -101,8 +101,40 @@ pub fn plan_select(
     value_columns: &[Field],
     purpose: SelectPurpose<'_>,
 ) -> Result<SelectPlan, SqlError> {
+    plan_select_over(
+        query,
+        source_name,
+        key_columns,
+        RowSchema::new(key_columns, value_columns),
+        purpose,
+    )
+}
+
+/// [`plan_select`] over a source with windowed keys: WINDOWSTART and WINDOWEND can be read.
+pub fn plan_select_windowed(
+    query: &Query,
+    source_name: &str,
+    key_columns: &[Field],
+    value_columns: &[Field],
+    purpose: SelectPurpose<'_>,
+) -> Result<SelectPlan, SqlError> {
+    plan_select_over(
+        query,
+        source_name,
+        key_columns,
+        RowSchema::new(key_columns, value_columns).with_window_bounds(),
+        purpose,
+    )
+}
+
+fn plan_select_over(
+    query: &Query,
+    source_name: &str,
+    key_columns: &[Field],
+    schema: RowSchema,
+    purpose: SelectPurpose<'_>,
+) -> Result<SelectPlan, SqlError> {
     check_stateless(query)?;
-    let schema = RowSchema::new(key_columns, value_columns);
     let mut qualifiers = vec![source_name.to_string()];
     if let Some(alias) = &query.from.alias {
         qualifiers.push(alias.name.clone());
