@@ -9,9 +9,15 @@ use crate::log::{Log, TopicConfig};
 use crate::sql::ast::{CreateAsSelect, CreateSource, Emit, Ident, Query, SourceKind};
 use crate::sql::error::{closest_names, SqlError, SqlErrorKind};
 use crate::sql::format::{self, Field, FormatKind, FormatSpec};
-use crate::sql::operators::sink::Sink;
+use crate::sql::operators::sink::{Sink, WindowKeyKind};
+use crate::sql::plan::window::WindowSpec;
 use crate::sql::plan::schema::PSEUDO_COLUMNS;
+use crate::sql::operators::filter::Filter;
+use crate::sql::operators::project::Project;
+use crate::sql::operators::Operator;
+use crate::sql::plan::partition::plan_partition_by;
 use crate::sql::plan::select::plan_select_windowed;
+use crate::sql::plan::CompiledExpr;
 use crate::sql::plan::{plan_select, schema_text, SelectPlan, SelectPurpose};
 use crate::sql::types::SqlType;
 
@@ -244,21 +250,19 @@ impl Engine {
         create: &CreateAsSelect,
         sql: &str,
     ) -> Result<StatementResult, SqlError> {
-        if let Some(result) = self.check_name_free(
-            &create.name,
-            create.kind,
-            create.or_replace,
-            create.if_not_exists,
-        )? {
-            return Ok(result);
-        }
-        let with = WithClause::parse(&create.properties)?;
+        let with = match self.begin_create_as_select(create)? {
+            Ok(with) => with,
+            Err(done) => return Ok(done),
+        };
         let source = self.lookup(&create.query.from.name)?.clone();
         if create.query.emit == Some(Emit::Final) {
             return Err(SqlError::unsupported(
                 "EMIT FINAL is not supported yet: it needs windowed aggregation",
             )
             .at(create.query.span));
+        }
+        if !create.query.partition_by.is_empty() {
+            return self.create_partition_by(log, create, sql, &with, &source);
         }
         let allow_missing_key =
             self.flag(NEW_QUERY_PLANNER, false) && source.kind == SourceKind::Stream;
@@ -277,97 +281,90 @@ impl Engine {
             (SourceKind::Stream, SourceKind::Table) => {
                 return Err(SqlError::invalid("Invalid result type. Your SELECT query produces a STREAM. Please use CREATE STREAM AS SELECT statement instead.")
                     .at(create.name.span)
-                    .with_hint("a table from a stream needs GROUP BY, which is not supported yet"))
+                    .with_hint("a table from a stream needs GROUP BY"))
             }
             _ => {}
         }
-        let topic = match &with.kafka_topic {
-            Some(topic) => topic.clone(),
-            None => format!(
-                "{}{}",
-                self.property(OUTPUT_TOPIC_PREFIX).unwrap_or(""),
-                create.name.name
-            ),
-        };
-        let key_fields = plan.key_fields();
-        let value_fields = plan.value_fields();
-        let key_kind = with.key_format.unwrap_or(source.key_format.kind);
-        let value_kind = with.value_format.unwrap_or(source.value_format.kind);
-        let (mut key_format, mut value_format) =
-            with.format_specs(key_kind, value_kind, self.flag(WRAP_SINGLE_VALUES, true))?;
-        if with.key_delimiter.is_none() && key_kind == source.key_format.kind {
-            key_format.delimiter = source.key_format.delimiter;
-        }
-        if with.value_delimiter.is_none() && value_kind == source.value_format.kind {
-            value_format.delimiter = source.value_format.delimiter;
-        }
-        validate_formats(
-            &key_format,
-            &key_fields,
-            &value_format,
-            &value_fields,
-            with.wrap_single_value,
-        )?;
-        check_timestamp_column(&with, &key_fields, &value_fields)?;
-        let partitions = match with.partitions {
-            Some(partitions) => partitions,
-            None => log
-                .topic(&source.topic)
-                .map(|t| t.n_partitions())
-                .unwrap_or(1),
-        };
-        if !log.has_topic(&topic) {
-            log.create_topic(&topic, TopicConfig::with_partitions(partitions))
-                .map_err(|e| SqlError::execution(e.to_string()))?;
-        }
-        let prefix = if create.kind == SourceKind::Stream {
-            "CSAS"
-        } else {
-            "CTAS"
-        };
-        let id = format!(
-            "{prefix}_{}_{}",
-            create.name.name.to_ascii_uppercase(),
-            self.next_query_number
-        );
-        let sink = make_sink(
-            &topic,
-            &key_format,
-            &value_format,
-            &key_fields,
-            &value_fields,
-            with.timestamp.as_deref(),
-        );
-        let mut sink = sink;
-        sink.window_key = source.window_key().map(|(kind, _)| kind);
         let pipeline = Pipeline::new(&source, &plan, log, self.offset_reset())?;
-        self.next_query_number += 1;
-        self.catalog.insert(SourceInfo {
-            name: create.name.name.clone(),
+        let sink = NewSink {
+            create,
+            sql,
+            with: &with,
+            input: &source,
             kind: create.kind,
-            topic,
-            key_format,
-            value_format,
-            key_columns: key_fields,
-            value_columns: value_fields,
-            timestamp_column: with.timestamp.clone(),
-            timestamp_format: with.timestamp_format.clone(),
-            sql: sql.to_string(),
-            is_source: false,
+            key_fields: plan.key_fields(),
+            value_fields: plan.value_fields(),
             window: source.window,
-        });
-        self.queries.push(PersistentQuery {
-            id: id.clone(),
-            sql: sql.to_string(),
-            source: source.name.clone(),
-            sink: create.name.name.clone(),
-            pipeline,
-            sink_writer: sink,
-            n_records_written: 0,
-        });
-        Ok(StatementResult::Ack {
-            message: format!("Created query with ID {id}"),
-        })
+        };
+        self.register_persistent_query(log, sink, pipeline)
+    }
+
+    /// `CREATE STREAM name AS SELECT ... PARTITION BY expression`: re-keys a stream (see
+    /// [`crate::sql::plan::partition`]).
+    fn create_partition_by(
+        &mut self,
+        log: &mut Log,
+        create: &CreateAsSelect,
+        sql: &str,
+        with: &WithClause,
+        source: &SourceInfo,
+    ) -> Result<StatementResult, SqlError> {
+        let plan = plan_partition_by(
+            &create.query,
+            &source.name,
+            source.kind,
+            &source.key_columns,
+            &source.value_columns,
+            &create.name.name,
+        )?;
+        if create.kind == SourceKind::Table {
+            return Err(SqlError::invalid("Invalid result type. Your SELECT query produces a STREAM. Please use CREATE STREAM AS SELECT statement instead.")
+                .at(create.name.span));
+        }
+        let mut operators: Vec<Box<dyn Operator>> = Vec::new();
+        if let Some(predicate) = &plan.filter {
+            operators.push(Box::new(Filter {
+                predicate: predicate.clone(),
+                on_table: false,
+            }));
+        }
+        operators.push(Box::new(Project {
+            key_exprs: vec![plan.key.clone()],
+            value_exprs: plan
+                .value_names
+                .iter()
+                .zip(&plan.value_columns)
+                .map(|(name, idx)| (name.clone(), CompiledExpr::Column(*idx)))
+                .collect(),
+        }));
+        operators.push(Box::new(Project {
+            key_exprs: plan
+                .select
+                .columns
+                .iter()
+                .filter(|c| c.key)
+                .map(|c| c.expr.clone())
+                .collect(),
+            value_exprs: plan
+                .select
+                .columns
+                .iter()
+                .filter(|c| !c.key)
+                .map(|c| (c.name.clone(), c.expr.clone()))
+                .collect(),
+        }));
+        let pipeline = Pipeline::with_operators(source, operators, log, self.offset_reset())?;
+        let sink = NewSink {
+            create,
+            sql,
+            with,
+            input: source,
+            kind: SourceKind::Stream,
+            key_fields: plan.select.key_fields(),
+            value_fields: plan.select.value_fields(),
+            window: None,
+        };
+        self.register_persistent_query(log, sink, pipeline)
     }
 
     /// `INSERT INTO stream SELECT ...`: a persistent query writing into an existing stream.
@@ -554,6 +551,149 @@ impl Engine {
         }
         Ok(StatementResult::Ack {
             message: format!("Source `{}` (topic: {topic}) was dropped.", name.name),
+        })
+    }
+}
+
+/// A `CREATE STREAM|TABLE ... AS SELECT` once planned: what its sink holds.
+pub(super) struct NewSink<'a> {
+    pub create: &'a CreateAsSelect,
+    pub sql: &'a str,
+    pub with: &'a WithClause,
+    /// The (left) input: the sink's formats and partition count default to its.
+    pub input: &'a SourceInfo,
+    pub kind: SourceKind,
+    pub key_fields: Vec<Field>,
+    pub value_fields: Vec<Field>,
+    /// A windowed result: keys carry the window.
+    pub window: Option<WindowSpec>,
+}
+
+impl Engine {
+    /// Starts a `CREATE ... AS SELECT`: `Ok(Err(ack))` when `IF NOT EXISTS` finds the name
+    /// taken (nothing more to do), else the checked `WITH` clause.
+    pub(super) fn begin_create_as_select(
+        &mut self,
+        create: &CreateAsSelect,
+    ) -> Result<Result<WithClause, StatementResult>, SqlError> {
+        if let Some(result) = self.check_name_free(
+            &create.name,
+            create.kind,
+            create.or_replace,
+            create.if_not_exists,
+        )? {
+            return Ok(Err(result));
+        }
+        WithClause::parse(&create.properties).map(Ok)
+    }
+
+    /// Registers a persistent query: the sink's formats (checked), its topic (created with the
+    /// input's partition count unless `PARTITIONS` says otherwise), the catalog entry and the
+    /// query `CSAS_<NAME>_<n>` / `CTAS_<NAME>_<n>` reading through `pipeline`.
+    pub(super) fn register_persistent_query(
+        &mut self,
+        log: &mut Log,
+        sink: NewSink<'_>,
+        pipeline: Pipeline,
+    ) -> Result<StatementResult, SqlError> {
+        let NewSink {
+            create,
+            sql,
+            with,
+            input,
+            kind,
+            key_fields,
+            value_fields,
+            window,
+        } = sink;
+        let topic = match &with.kafka_topic {
+            Some(topic) => topic.clone(),
+            None => format!(
+                "{}{}",
+                self.property(OUTPUT_TOPIC_PREFIX).unwrap_or(""),
+                create.name.name
+            ),
+        };
+        let key_kind = with.key_format.unwrap_or(input.key_format.kind);
+        let value_kind = with.value_format.unwrap_or(input.value_format.kind);
+        let (mut key_format, mut value_format) =
+            with.format_specs(key_kind, value_kind, self.flag(WRAP_SINGLE_VALUES, true))?;
+        if with.key_delimiter.is_none() && key_kind == input.key_format.kind {
+            key_format.delimiter = input.key_format.delimiter;
+        }
+        if with.value_delimiter.is_none() && value_kind == input.value_format.kind {
+            value_format.delimiter = input.value_format.delimiter;
+        }
+        validate_formats(
+            &key_format,
+            &key_fields,
+            &value_format,
+            &value_fields,
+            with.wrap_single_value,
+        )?;
+        check_timestamp_column(with, &key_fields, &value_fields)?;
+        let partitions = match with.partitions {
+            Some(partitions) => partitions,
+            None => log
+                .topic(&input.topic)
+                .map(|t| t.n_partitions())
+                .unwrap_or(1),
+        };
+        if !log.has_topic(&topic) {
+            log.create_topic(&topic, TopicConfig::with_partitions(partitions))
+                .map_err(|e| SqlError::execution(e.to_string()))?;
+        }
+        let prefix = if kind == SourceKind::Stream {
+            "CSAS"
+        } else {
+            "CTAS"
+        };
+        let id = format!(
+            "{prefix}_{}_{}",
+            create.name.name.to_ascii_uppercase(),
+            self.next_query_number
+        );
+        let mut sink_writer = make_sink(
+            &topic,
+            &key_format,
+            &value_format,
+            &key_fields,
+            &value_fields,
+            with.timestamp.as_deref(),
+        );
+        sink_writer.window_key = window.map(|w| {
+            if w.is_session() {
+                WindowKeyKind::Session
+            } else {
+                WindowKeyKind::Time
+            }
+        });
+        self.next_query_number += 1;
+        self.catalog.insert(SourceInfo {
+            name: create.name.name.clone(),
+            kind,
+            topic,
+            key_format,
+            value_format,
+            key_columns: key_fields,
+            value_columns: value_fields,
+            timestamp_column: with.timestamp.clone(),
+            timestamp_format: with.timestamp_format.clone(),
+            sql: sql.to_string(),
+            is_source: false,
+            window,
+        });
+        self.queries.push(PersistentQuery {
+            id: id.clone(),
+            sql: sql.to_string(),
+            source: input.name.clone(),
+            sink: create.name.name.clone(),
+            pipeline,
+            sink_writer,
+            n_records_written: 0,
+        });
+        Ok(StatementResult::Ack {
+            message: format!("Created query with ID {id}"),
         })
     }
 }

@@ -5,12 +5,11 @@
 //! smallest next timestamp.
 
 use super::catalog::SourceInfo;
-use super::ddl::{make_sink, validate_formats};
+use super::ddl::NewSink;
 use super::pipeline::{OffsetReset, Pipeline};
 use super::properties::WithClause;
-use super::queries::PersistentQuery;
-use super::{Engine, StatementResult, OUTPUT_TOPIC_PREFIX, WRAP_SINGLE_VALUES};
-use crate::log::{Log, Record, TopicConfig};
+use super::{Engine, StatementResult};
+use crate::log::{Log, Record};
 use crate::sql::ast::{CreateAsSelect, SourceKind};
 use crate::sql::error::SqlError;
 use crate::sql::format::FormatKind;
@@ -24,6 +23,7 @@ use crate::sql::operators::table_table_join::{
     DropUnneededTombstones, TableJoinKind, TableTableJoin,
 };
 use crate::sql::operators::Operator;
+use crate::sql::plan::SelectPlan;
 use crate::sql::plan::join::{
     plan_stream_stream_join, plan_stream_table_join, plan_table_table_join, JoinSide,
 };
@@ -169,15 +169,10 @@ impl Engine {
         create: &CreateAsSelect,
         sql: &str,
     ) -> Result<StatementResult, SqlError> {
-        if let Some(result) = self.check_name_free(
-            &create.name,
-            create.kind,
-            create.or_replace,
-            create.if_not_exists,
-        )? {
-            return Ok(result);
-        }
-        let with = WithClause::parse(&create.properties)?;
+        let with = match self.begin_create_as_select(create)? {
+            Ok(with) => with,
+            Err(done) => return Ok(done),
+        };
         let query = &create.query;
         let left = self.lookup(&query.from.name)?.clone();
         let Some(join) = query.joins.first() else {
@@ -219,110 +214,27 @@ impl Engine {
         let table_side = side_of(&right, join.right.alias.as_ref());
         let plan =
             plan_stream_table_join(query, &stream_side, &table_side, Some(&create.name.name))?;
-        let topic = match &with.kafka_topic {
-            Some(topic) => topic.clone(),
-            None => format!(
-                "{}{}",
-                self.property(OUTPUT_TOPIC_PREFIX).unwrap_or(""),
-                create.name.name
-            ),
-        };
-        let key_fields = plan.select.key_fields();
-        let value_fields = plan.select.value_fields();
-        let key_kind = with.key_format.unwrap_or(left.key_format.kind);
-        let value_kind = with.value_format.unwrap_or(left.value_format.kind);
-        let (key_format, value_format) =
-            with.format_specs(key_kind, value_kind, self.flag(WRAP_SINGLE_VALUES, true))?;
-        validate_formats(
-            &key_format,
-            &key_fields,
-            &value_format,
-            &value_fields,
-            with.wrap_single_value,
-        )?;
-        let partitions = match with.partitions {
-            Some(partitions) => partitions,
-            None => log
-                .topic(&left.topic)
-                .map(|t| t.n_partitions())
-                .unwrap_or(1),
-        };
-        if !log.has_topic(&topic) {
-            log.create_topic(&topic, TopicConfig::with_partitions(partitions))
-                .map_err(|e| SqlError::execution(e.to_string()))?;
-        }
-        let id = format!(
-            "CSAS_{}_{}",
-            create.name.name.to_ascii_uppercase(),
-            self.next_query_number
-        );
-        let sink = make_sink(
-            &topic,
-            &key_format,
-            &value_format,
-            &key_fields,
-            &value_fields,
-            with.timestamp.as_deref(),
-        );
         let mut operators: Vec<Box<dyn Operator>> = vec![Box::new(StreamTableJoin {
             left_join: plan.left_join(),
             stream_key: plan.left_key.clone(),
             layout: JoinLayout::new(plan.left_columns.clone(), plan.right_columns.clone()),
             table: HashMap::new(),
         })];
-        if let Some(predicate) = &plan.select.filter {
-            operators.push(Box::new(Filter {
-                predicate: predicate.clone(),
-                on_table: false,
-            }));
-        }
-        operators.push(Box::new(Project {
-            key_exprs: plan
-                .select
-                .columns
-                .iter()
-                .filter(|c| c.key)
-                .map(|c| c.expr.clone())
-                .collect(),
-            value_exprs: plan
-                .select
-                .columns
-                .iter()
-                .filter(|c| !c.key)
-                .map(|c| (c.name.clone(), c.expr.clone()))
-                .collect(),
-        }));
-        let reset = self.offset_reset();
-        let mut pipeline = Pipeline::with_operators(&left, operators, log, reset)?;
+        operators.extend(select_operators(&plan.select, false));
+        let mut pipeline = Pipeline::with_operators(&left, operators, log, self.offset_reset())?;
         // The table is state: it is always read from the beginning of its changelog.
         pipeline.side = Some(SideInput::new(&right, log, OffsetReset::Earliest)?);
-        self.next_query_number += 1;
-        self.catalog.insert(SourceInfo {
-            name: create.name.name.clone(),
+        let sink = NewSink {
+            create,
+            sql,
+            with: &with,
+            input: &left,
             kind: SourceKind::Stream,
-            topic,
-            key_format,
-            value_format,
-            key_columns: key_fields,
-            value_columns: value_fields,
-            timestamp_column: with.timestamp.clone(),
-            timestamp_format: with.timestamp_format.clone(),
-            sql: sql.to_string(),
-            is_source: false,
+            key_fields: plan.select.key_fields(),
+            value_fields: plan.select.value_fields(),
             window: None,
-        });
-        self.queries.push(PersistentQuery {
-            id: id.clone(),
-            sql: sql.to_string(),
-            source: left.name.clone(),
-            sink: create.name.name.clone(),
-            pipeline,
-            sink_writer: sink,
-            n_records_written: 0,
-        });
-        Ok(StatementResult::Ack {
-            message: format!("Created query with ID {id}"),
-        })
+        };
+        self.register_persistent_query(log, sink, pipeline)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -371,54 +283,6 @@ impl Engine {
             "FULL" => TableJoinKind::Full,
             _ => TableJoinKind::Inner,
         };
-        let topic = match &with.kafka_topic {
-            Some(topic) => topic.clone(),
-            None => format!(
-                "{}{}",
-                self.property(OUTPUT_TOPIC_PREFIX).unwrap_or(""),
-                create.name.name
-            ),
-        };
-        let key_fields = plan.select.key_fields();
-        let value_fields = plan.select.value_fields();
-        let key_kind = with.key_format.unwrap_or(left.key_format.kind);
-        let value_kind = with.value_format.unwrap_or(left.value_format.kind);
-        let (key_format, value_format) =
-            with.format_specs(key_kind, value_kind, self.flag(WRAP_SINGLE_VALUES, true))?;
-        validate_formats(
-            &key_format,
-            &key_fields,
-            &value_format,
-            &value_fields,
-            with.wrap_single_value,
-        )?;
-        let partitions = match with.partitions {
-            Some(partitions) => partitions,
-            None => log
-                .topic(&left.topic)
-                .map(|t| t.n_partitions())
-                .unwrap_or(1),
-        };
-        if !log.has_topic(&topic) {
-            log.create_topic(&topic, TopicConfig::with_partitions(partitions))
-                .map_err(|e| SqlError::execution(e.to_string()))?;
-        }
-        let id = format!(
-            "{}_{}_{}",
-            if streams { "CSAS" } else { "CTAS" },
-            create.name.name.to_ascii_uppercase(),
-            self.next_query_number
-        );
-        let sink = make_sink(
-            &topic,
-            &key_format,
-            &value_format,
-            &key_fields,
-            &value_fields,
-            with.timestamp.as_deref(),
-        );
-        let mut sink = sink;
-        sink.window_key = left.window_key().map(|(kind, _)| kind);
         let mut operators: Vec<Box<dyn Operator>> = Vec::new();
         if streams {
             let (before, after, grace) = parse_within(&join.within)
@@ -438,59 +302,49 @@ impl Engine {
                 JoinLayout::new(plan.left_columns.clone(), plan.right_columns.clone()),
             )));
         }
-        if let Some(predicate) = &plan.select.filter {
-            operators.push(Box::new(Filter {
-                predicate: predicate.clone(),
-                on_table: !streams,
-            }));
-            if !streams {
-                operators.push(Box::new(DropUnneededTombstones::default()));
-            }
-        }
-        operators.push(Box::new(Project {
-            key_exprs: plan
-                .select
-                .columns
-                .iter()
-                .filter(|c| c.key)
-                .map(|c| c.expr.clone())
-                .collect(),
-            value_exprs: plan
-                .select
-                .columns
-                .iter()
-                .filter(|c| !c.key)
-                .map(|c| (c.name.clone(), c.expr.clone()))
-                .collect(),
-        }));
+        operators.extend(select_operators(&plan.select, !streams));
         let mut pipeline = Pipeline::with_operators(&left, operators, log, self.offset_reset())?;
         pipeline.side = Some(SideInput::new(&right, log, self.offset_reset())?);
-        self.next_query_number += 1;
-        self.catalog.insert(SourceInfo {
-            name: create.name.name.clone(),
+        let sink = NewSink {
+            create,
+            sql,
+            with,
+            input: &left,
             kind: result_kind,
-            topic,
-            key_format,
-            value_format,
-            key_columns: key_fields,
-            value_columns: value_fields,
-            timestamp_column: with.timestamp.clone(),
-            timestamp_format: with.timestamp_format.clone(),
-            sql: sql.to_string(),
-            is_source: false,
+            key_fields: plan.select.key_fields(),
+            value_fields: plan.select.value_fields(),
             window: left.window,
-        });
-        self.queries.push(PersistentQuery {
-            id: id.clone(),
-            sql: sql.to_string(),
-            source: left.name.clone(),
-            sink: create.name.name.clone(),
-            pipeline,
-            sink_writer: sink,
-            n_records_written: 0,
-        });
-        Ok(StatementResult::Ack {
-            message: format!("Created query with ID {id}"),
-        })
+        };
+        self.register_persistent_query(log, sink, pipeline)
     }
+}
+
+/// The WHERE and projection over a joined row; on a table, a tombstone for a key never emitted
+/// is dropped after the WHERE.
+fn select_operators(select: &SelectPlan, on_table: bool) -> Vec<Box<dyn Operator>> {
+    let mut operators: Vec<Box<dyn Operator>> = Vec::new();
+    if let Some(predicate) = &select.filter {
+        operators.push(Box::new(Filter {
+            predicate: predicate.clone(),
+            on_table,
+        }));
+        if on_table {
+            operators.push(Box::new(DropUnneededTombstones::default()));
+        }
+    }
+    operators.push(Box::new(Project {
+        key_exprs: select
+            .columns
+            .iter()
+            .filter(|c| c.key)
+            .map(|c| c.expr.clone())
+            .collect(),
+        value_exprs: select
+            .columns
+            .iter()
+            .filter(|c| !c.key)
+            .map(|c| (c.name.clone(), c.expr.clone()))
+            .collect(),
+    }));
+    operators
 }
