@@ -555,6 +555,9 @@ impl Engine {
     }
 }
 
+/// `ksql.persistence.default.format.key`: the key format of a sink whose input had none.
+const DEFAULT_KEY_FORMAT: &str = "ksql.persistence.default.format.key";
+
 /// A `CREATE STREAM|TABLE ... AS SELECT` once planned: what its sink holds.
 pub(super) struct NewSink<'a> {
     pub create: &'a CreateAsSelect,
@@ -614,7 +617,14 @@ impl Engine {
                 create.name.name
             ),
         };
-        let key_kind = with.key_format.unwrap_or(input.key_format.kind);
+        let mut key_kind = with.key_format.unwrap_or(input.key_format.kind);
+        if key_kind == FormatKind::None && with.key_format.is_none() && !key_fields.is_empty() {
+            // A keyless input re-keyed (by a join): the key takes the default key format.
+            key_kind = self
+                .property(DEFAULT_KEY_FORMAT)
+                .and_then(|name| FormatKind::parse(name).ok())
+                .unwrap_or(FormatKind::Kafka);
+        }
         let value_kind = with.value_format.unwrap_or(input.value_format.kind);
         let (mut key_format, mut value_format) =
             with.format_specs(key_kind, value_kind, self.flag(WRAP_SINGLE_VALUES, true))?;
