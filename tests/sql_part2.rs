@@ -569,3 +569,44 @@ fn partition_by_an_expression_needs_it_in_the_projection() {
     );
     assert!(error.contains("STREAM"), "{error}");
 }
+
+#[test]
+fn a_left_join_with_grace_holds_unmatched_rows_until_the_window_closes() {
+    let mut world = World::new(&["l", "r"]);
+    world.run("CREATE STREAM L (K STRING KEY, L1 STRING) WITH (kafka_topic='l', value_format='JSON');");
+    world.run("CREATE STREAM R (K STRING KEY, L2 STRING) WITH (kafka_topic='r', value_format='JSON');");
+    world.run("CREATE STREAM J AS SELECT L.K, L1, L2 FROM L LEFT JOIN R WITHIN 1 MINUTE GRACE PERIOD 1 MINUTE ON L.K = R.K;");
+    world.send("l", Some("k0"), Some(r#"{"l1":"A"}"#), 0);
+    assert!(world.topic("J").is_empty(), "held back, not emitted");
+    world.send("r", Some("k0"), Some(r#"{"l2":"a"}"#), 60_000);
+    world.send("l", Some("k1"), Some(r#"{"l1":"B"}"#), 330_000);
+    // Out of order: its window closed long ago, so it goes out unmatched at once...
+    world.send("l", Some("k2"), Some(r#"{"l1":"C"}"#), 90_000);
+    // ...and is too old to be kept for a match.
+    world.send("r", Some("k2"), Some(r#"{"l2":"c"}"#), 90_000);
+    assert_eq!(world.topic("J").len(), 2);
+    // Stream time passes k1's window plus grace: its unmatched row is released.
+    world.send("r", Some("k9"), Some(r#"{"l2":"z"}"#), 451_000);
+    assert_eq!(
+        world.topic("J"),
+        vec![
+            r#"k0 => {"L1":"A","L2":"a"} @60000"#,
+            r#"k2 => {"L1":"C","L2":null} @90000"#,
+            r#"k1 => {"L1":"B","L2":null} @330000"#,
+        ]
+    );
+}
+
+#[test]
+fn a_keyless_stream_joined_on_a_value_gets_a_kafka_key() {
+    let mut world = World::new(&["s", "t"]);
+    world.run("CREATE STREAM S (NAME STRING, N INT) WITH (kafka_topic='s', key_format='NONE', value_format='JSON');");
+    world.run("CREATE TABLE T (NAME STRING PRIMARY KEY, CITY STRING) WITH (kafka_topic='t', value_format='JSON');");
+    world.run("CREATE STREAM J AS SELECT S.NAME, N, CITY FROM S JOIN T ON S.NAME = T.NAME;");
+    world.send("t", Some("ada"), Some(r#"{"city":"London"}"#), 1);
+    world.send("s", None, Some(r#"{"name":"ada","n":7}"#), 2);
+    assert_eq!(
+        world.topic("J"),
+        vec![r#"ada => {"N":7,"CITY":"London"} @2"#]
+    );
+}

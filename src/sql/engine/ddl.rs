@@ -1,12 +1,13 @@
 //! Statements that create and drop streams, tables and queries.
 
 use super::catalog::SourceInfo;
+use super::join_query::select_operators;
 use super::pipeline::Pipeline;
 use super::properties::WithClause;
 use super::queries::{PersistentQuery, PushQuery};
 use super::{Engine, StatementResult, NEW_QUERY_PLANNER, OUTPUT_TOPIC_PREFIX, WRAP_SINGLE_VALUES};
 use crate::log::{Log, TopicConfig};
-use crate::sql::ast::{CreateAsSelect, CreateSource, Emit, Ident, Query, SourceKind};
+use crate::sql::ast::{CreateAsSelect, CreateSource, Emit, Ident, Property, Query, SourceKind};
 use crate::sql::error::{closest_names, SqlError, SqlErrorKind};
 use crate::sql::format::{self, Field, FormatKind, FormatSpec};
 use crate::sql::operators::sink::{Sink, WindowKeyKind};
@@ -16,7 +17,7 @@ use crate::sql::operators::filter::Filter;
 use crate::sql::operators::project::Project;
 use crate::sql::operators::Operator;
 use crate::sql::plan::partition::plan_partition_by;
-use crate::sql::plan::select::plan_select_windowed;
+use crate::sql::plan::select::plan_select_over;
 use crate::sql::plan::CompiledExpr;
 use crate::sql::plan::{plan_select, schema_text, SelectPlan, SelectPurpose};
 use crate::sql::types::SqlType;
@@ -34,15 +35,15 @@ impl Engine {
         } else {
             "Table"
         };
-        if let Some(result) = self.check_name_free(
+        let with = match self.begin_create(
             &create.name,
             create.kind,
-            create.or_replace,
-            create.if_not_exists,
+            (create.or_replace, create.if_not_exists),
+            &create.properties,
         )? {
-            return Ok(result);
-        }
-        let with = WithClause::parse(&create.properties)?;
+            Ok(with) => with,
+            Err(done) => return Ok(done),
+        };
         if create.columns.is_empty() {
             return Err(SqlError::unsupported(
                 "The statement does not define any columns. Reading the columns from a Schema Registry is not possible in streamlab.",
@@ -337,22 +338,7 @@ impl Engine {
                 .map(|(name, idx)| (name.clone(), CompiledExpr::Column(*idx)))
                 .collect(),
         }));
-        operators.push(Box::new(Project {
-            key_exprs: plan
-                .select
-                .columns
-                .iter()
-                .filter(|c| c.key)
-                .map(|c| c.expr.clone())
-                .collect(),
-            value_exprs: plan
-                .select
-                .columns
-                .iter()
-                .filter(|c| !c.key)
-                .map(|c| (c.name.clone(), c.expr.clone()))
-                .collect(),
-        }));
+        operators.extend(select_operators(&plan.select, false));
         let pipeline = Pipeline::with_operators(source, operators, log, self.offset_reset())?;
         let sink = NewSink {
             create,
@@ -367,7 +353,8 @@ impl Engine {
         self.register_persistent_query(log, sink, pipeline)
     }
 
-    /// `INSERT INTO stream SELECT ...`: a persistent query writing into an existing stream.
+    /// `INSERT INTO stream SELECT ...` (a projection or a join): a persistent query writing into
+    /// an existing stream.
     pub(super) fn insert_select(
         &mut self,
         log: &mut Log,
@@ -384,25 +371,32 @@ impl Engine {
             .at(target.span));
         }
         let source = self.lookup(&query.from.name)?.clone();
-        let plan = plan_select(
-            query,
-            &source.name,
-            &source.key_columns,
-            &source.value_columns,
-            SelectPurpose::Persistent {
-                sink_name: &sink_source.name,
-                allow_missing_key: self.flag(NEW_QUERY_PLANNER, false),
-            },
-        )?;
-        if source.kind == SourceKind::Table {
+        let (select, pipeline, result_kind) = if query.joins.is_empty() {
+            let plan = plan_select(
+                query,
+                &source.name,
+                &source.key_columns,
+                &source.value_columns,
+                SelectPurpose::Persistent {
+                    sink_name: &sink_source.name,
+                    allow_missing_key: self.flag(NEW_QUERY_PLANNER, false),
+                },
+            )?;
+            let pipeline = Pipeline::new(&source, &plan, log, self.offset_reset())?;
+            (plan, pipeline, source.kind)
+        } else {
+            let built = self.build_join(log, query, &sink_source.name)?;
+            (built.select, built.pipeline, built.kind)
+        };
+        if result_kind == SourceKind::Table {
             return Err(SqlError::invalid(format!(
                 "INSERT INTO can only read from a stream. {} is a table.",
                 source.name
             ))
             .at(query.from.name.span));
         }
-        let key_fields = plan.key_fields();
-        let value_fields = plan.value_fields();
+        let key_fields = select.key_fields();
+        let value_fields = select.value_fields();
         if key_fields != sink_source.key_columns || value_fields != sink_source.value_columns {
             return Err(SqlError::type_error(format!(
                 "Incompatible schema between results and sink.\nResult schema is {}\nSink schema is {}",
@@ -420,7 +414,6 @@ impl Engine {
             &value_fields,
             sink_source.timestamp_column.as_deref(),
         );
-        let pipeline = Pipeline::new(&source, &plan, log, self.offset_reset())?;
         self.next_query_number += 1;
         self.queries.push(PersistentQuery {
             id: id.clone(),
@@ -573,21 +566,32 @@ pub(super) struct NewSink<'a> {
 }
 
 impl Engine {
-    /// Starts a `CREATE ... AS SELECT`: `Ok(Err(ack))` when `IF NOT EXISTS` finds the name
-    /// taken (nothing more to do), else the checked `WITH` clause.
+    /// Starts a `CREATE`: `Ok(Err(ack))` when `IF NOT EXISTS` finds the name taken (nothing
+    /// more to do), else the checked `WITH` clause. `replace` is (`OR REPLACE`, `IF NOT EXISTS`).
+    pub(super) fn begin_create(
+        &mut self,
+        name: &Ident,
+        kind: SourceKind,
+        replace: (bool, bool),
+        properties: &[Property],
+    ) -> Result<Result<WithClause, StatementResult>, SqlError> {
+        if let Some(result) = self.check_name_free(name, kind, replace.0, replace.1)? {
+            return Ok(Err(result));
+        }
+        WithClause::parse(properties).map(Ok)
+    }
+
+    /// [`Engine::begin_create`] for a `CREATE ... AS SELECT`.
     pub(super) fn begin_create_as_select(
         &mut self,
         create: &CreateAsSelect,
     ) -> Result<Result<WithClause, StatementResult>, SqlError> {
-        if let Some(result) = self.check_name_free(
+        self.begin_create(
             &create.name,
             create.kind,
-            create.or_replace,
-            create.if_not_exists,
-        )? {
-            return Ok(Err(result));
-        }
-        WithClause::parse(&create.properties).map(Ok)
+            (create.or_replace, create.if_not_exists),
+            &create.properties,
+        )
     }
 
     /// Registers a persistent query: the sink's formats (checked), its topic (created with the
@@ -714,16 +718,11 @@ fn plan_select_on(
     source: &SourceInfo,
     purpose: SelectPurpose<'_>,
 ) -> Result<SelectPlan, SqlError> {
-    let plan = if source.window.is_some() {
-        plan_select_windowed
-    } else {
-        plan_select
-    };
-    plan(
+    plan_select_over(
         query,
         &source.name,
         &source.key_columns,
-        &source.value_columns,
+        source.row_schema(),
         purpose,
     )
 }

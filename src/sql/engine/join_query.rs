@@ -7,10 +7,9 @@
 use super::catalog::SourceInfo;
 use super::ddl::NewSink;
 use super::pipeline::{OffsetReset, Pipeline};
-use super::properties::WithClause;
 use super::{Engine, StatementResult};
 use crate::log::{Log, Record};
-use crate::sql::ast::{CreateAsSelect, SourceKind};
+use crate::sql::ast::{CreateAsSelect, Query, SourceKind};
 use crate::sql::error::SqlError;
 use crate::sql::format::FormatKind;
 use crate::sql::operators::filter::Filter;
@@ -23,6 +22,7 @@ use crate::sql::operators::table_table_join::{
     DropUnneededTombstones, TableJoinKind, TableTableJoin,
 };
 use crate::sql::operators::Operator;
+use crate::sql::plan::window::WindowSpec;
 use crate::sql::plan::SelectPlan;
 use crate::sql::plan::join::{
     plan_stream_stream_join, plan_stream_table_join, plan_table_table_join, JoinSide,
@@ -162,6 +162,16 @@ fn side_of(source: &SourceInfo, alias: Option<&crate::sql::ast::Ident>) -> JoinS
     }
 }
 
+/// A planned join query: its projection, its pipeline (both inputs) and what it produces.
+pub(super) struct BuiltJoin {
+    pub select: SelectPlan,
+    pub pipeline: Pipeline,
+    pub input: SourceInfo,
+    /// A stream, except for table-table joins.
+    pub kind: SourceKind,
+    pub window: Option<WindowSpec>,
+}
+
 impl Engine {
     pub(super) fn create_join_as_select(
         &mut self,
@@ -173,7 +183,36 @@ impl Engine {
             Ok(with) => with,
             Err(done) => return Ok(done),
         };
-        let query = &create.query;
+        let built = self.build_join(log, &create.query, &create.name.name)?;
+        if create.kind != built.kind {
+            return Err(SqlError::invalid(format!(
+                "Invalid result type. Your SELECT query produces a {0}. Please use CREATE {0} AS SELECT statement instead.",
+                built.kind.word()
+            ))
+            .at(create.name.span));
+        }
+        let sink = NewSink {
+            create,
+            sql,
+            with: &with,
+            input: &built.input,
+            kind: built.kind,
+            key_fields: built.select.key_fields(),
+            value_fields: built.select.value_fields(),
+            window: built.window,
+        };
+        self.register_persistent_query(log, sink, built.pipeline)
+    }
+
+    /// Plans a two-source join writing into `sink_name` and builds its pipeline: stream-table
+    /// (the table read from the start of its changelog, as state), stream-stream (`WITHIN`) or
+    /// table-table.
+    pub(super) fn build_join(
+        &mut self,
+        log: &Log,
+        query: &Query,
+        sink_name: &str,
+    ) -> Result<BuiltJoin, SqlError> {
         let left = self.lookup(&query.from.name)?.clone();
         let Some(join) = query.joins.first() else {
             return Err(SqlError::invalid("Expected a JOIN"));
@@ -196,132 +235,90 @@ impl Engine {
                 .at(join.span));
         }
         check_windows(&left, &right).map_err(|e| e.at(join.span))?;
-        match (left.kind, right.kind) {
-            (SourceKind::Stream, SourceKind::Table) => {}
-            (SourceKind::Table, SourceKind::Table) => return self.create_two_way_join_as_select(log, create, sql, &with, left.clone(), right.clone()),
-            (SourceKind::Stream, SourceKind::Stream) => return self.create_two_way_join_as_select(log, create, sql, &with, left.clone(), right.clone()),
-            (SourceKind::Table, SourceKind::Stream) => {
-                return Err(SqlError::invalid("Invalid join order: table-stream joins are not supported; only stream-table joins. Got TABLE JOIN STREAM.")
-                    .at(join.span)
-                    .with_hint("put the stream first: FROM stream s JOIN table t ON ..."))
-            }
-        }
-        if create.kind == SourceKind::Table {
-            return Err(SqlError::invalid("Invalid result type. Your SELECT query produces a STREAM. Please use CREATE STREAM AS SELECT statement instead.")
-                .at(create.name.span));
-        }
-        let stream_side = side_of(&left, query.from.alias.as_ref());
-        let table_side = side_of(&right, join.right.alias.as_ref());
-        let plan =
-            plan_stream_table_join(query, &stream_side, &table_side, Some(&create.name.name))?;
-        let mut operators: Vec<Box<dyn Operator>> = vec![Box::new(StreamTableJoin {
-            left_join: plan.left_join(),
-            stream_key: plan.left_key.clone(),
-            layout: JoinLayout::new(plan.left_columns.clone(), plan.right_columns.clone()),
-            table: HashMap::new(),
-        })];
-        operators.extend(select_operators(&plan.select, false));
-        let mut pipeline = Pipeline::with_operators(&left, operators, log, self.offset_reset())?;
-        // The table is state: it is always read from the beginning of its changelog.
-        pipeline.side = Some(SideInput::new(&right, log, OffsetReset::Earliest)?);
-        let sink = NewSink {
-            create,
-            sql,
-            with: &with,
-            input: &left,
-            kind: SourceKind::Stream,
-            key_fields: plan.select.key_fields(),
-            value_fields: plan.select.value_fields(),
-            window: None,
-        };
-        self.register_persistent_query(log, sink, pipeline)
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn create_two_way_join_as_select(
-        &mut self,
-        log: &mut Log,
-        create: &CreateAsSelect,
-        sql: &str,
-        with: &WithClause,
-        left: SourceInfo,
-        right: SourceInfo,
-    ) -> Result<StatementResult, SqlError> {
-        let query = &create.query;
-        let Some(join) = query.joins.first() else {
-            return Err(SqlError::invalid("Expected a JOIN"));
-        };
-        let streams = left.kind == SourceKind::Stream;
-        let result_kind = if streams {
-            SourceKind::Stream
-        } else {
-            SourceKind::Table
-        };
-        if create.kind != result_kind {
-            return Err(SqlError::invalid(format!(
-                "Invalid result type. Your SELECT query produces a {0}. Please use CREATE {0} AS SELECT statement instead.",
-                result_kind.word()
-            ))
-            .at(create.name.span));
-        }
-        if streams && join.within.is_empty() {
-            return Err(SqlError::invalid("Stream-Stream joins must have a WITHIN clause specified. None was provided. To learn about how to specify a WITHIN clause with a stream-stream join, please visit: https://docs.confluent.io/current/ksql/docs/syntax-reference.html#create-stream-as-select").at(join.span));
-        }
         let left_side = side_of(&left, query.from.alias.as_ref());
         let right_side = side_of(&right, join.right.alias.as_ref());
-        let plan = if streams {
-            plan_stream_stream_join(query, &left_side, &right_side, Some(&create.name.name))?
-        } else {
-            plan_table_table_join(query, &left_side, &right_side, Some(&create.name.name))?
+        let within = || {
+            parse_within(&join.within).map_err(|message| SqlError::invalid(message).at(join.span))
         };
+        let (plan, kind, operator, side_reset): (_, _, Box<dyn Operator>, _) =
+            match (left.kind, right.kind) {
+                (SourceKind::Stream, SourceKind::Table) => {
+                    let plan =
+                        plan_stream_table_join(query, &left_side, &right_side, Some(sink_name))?;
+                    let operator = Box::new(StreamTableJoin {
+                        left_join: plan.left_join(),
+                        stream_key: plan.left_key.clone(),
+                        layout: JoinLayout::new(
+                            plan.left_columns.clone(),
+                            plan.right_columns.clone(),
+                        ),
+                        table: HashMap::new(),
+                    });
+                    // The table is state: always read from the start of its changelog.
+                    (plan, SourceKind::Stream, operator, OffsetReset::Earliest)
+                }
+                (SourceKind::Stream, SourceKind::Stream) => {
+                    if join.within.is_empty() {
+                        return Err(SqlError::invalid("Stream-Stream joins must have a WITHIN clause specified. None was provided. To learn about how to specify a WITHIN clause with a stream-stream join, please visit: https://docs.confluent.io/current/ksql/docs/syntax-reference.html#create-stream-as-select").at(join.span));
+                    }
+                    let plan =
+                        plan_stream_stream_join(query, &left_side, &right_side, Some(sink_name))?;
+                    let (before, after, grace) = within()?;
+                    let operator = Box::new(StreamStreamJoin::new(
+                        join_kind(&plan.kind),
+                        plan.left_key.clone(),
+                        plan.right_key.clone(),
+                        JoinLayout::new(plan.left_columns.clone(), plan.right_columns.clone()),
+                        before,
+                        after,
+                        grace,
+                    ));
+                    (plan, SourceKind::Stream, operator, self.offset_reset())
+                }
+                (SourceKind::Table, SourceKind::Table) => {
+                    let plan =
+                        plan_table_table_join(query, &left_side, &right_side, Some(sink_name))?;
+                    let operator = Box::new(TableTableJoin::new(
+                        join_kind(&plan.kind),
+                        JoinLayout::new(plan.left_columns.clone(), plan.right_columns.clone()),
+                    ));
+                    (plan, SourceKind::Table, operator, self.offset_reset())
+                }
+                (SourceKind::Table, SourceKind::Stream) => {
+                    return Err(SqlError::invalid("Invalid join order: table-stream joins are not supported; only stream-table joins. Got TABLE JOIN STREAM.")
+                        .at(join.span)
+                        .with_hint("put the stream first: FROM stream s JOIN table t ON ..."))
+                }
+            };
         if left.window.is_some() && (plan.left_rekeyed || plan.right_rekeyed) {
             return Err(SqlError::invalid("Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.").at(join.span));
         }
-        let kind = match plan.kind.as_str() {
-            "LEFT" => TableJoinKind::Left,
-            "RIGHT" => TableJoinKind::Right,
-            "FULL" => TableJoinKind::Full,
-            _ => TableJoinKind::Inner,
-        };
-        let mut operators: Vec<Box<dyn Operator>> = Vec::new();
-        if streams {
-            let (before, after, grace) = parse_within(&join.within)
-                .map_err(|message| SqlError::invalid(message).at(join.span))?;
-            operators.push(Box::new(StreamStreamJoin::new(
-                kind,
-                plan.left_key.clone(),
-                plan.right_key.clone(),
-                JoinLayout::new(plan.left_columns.clone(), plan.right_columns.clone()),
-                before,
-                after,
-                grace,
-            )));
-        } else {
-            operators.push(Box::new(TableTableJoin::new(
-                kind,
-                JoinLayout::new(plan.left_columns.clone(), plan.right_columns.clone()),
-            )));
-        }
-        operators.extend(select_operators(&plan.select, !streams));
+        let mut operators = vec![operator];
+        operators.extend(select_operators(&plan.select, kind == SourceKind::Table));
         let mut pipeline = Pipeline::with_operators(&left, operators, log, self.offset_reset())?;
-        pipeline.side = Some(SideInput::new(&right, log, self.offset_reset())?);
-        let sink = NewSink {
-            create,
-            sql,
-            with,
-            input: &left,
-            kind: result_kind,
-            key_fields: plan.select.key_fields(),
-            value_fields: plan.select.value_fields(),
+        pipeline.side = Some(SideInput::new(&right, log, side_reset)?);
+        Ok(BuiltJoin {
+            select: plan.select,
+            pipeline,
             window: left.window,
-        };
-        self.register_persistent_query(log, sink, pipeline)
+            input: left,
+            kind,
+        })
+    }
+}
+
+fn join_kind(kind: &str) -> TableJoinKind {
+    match kind {
+        "LEFT" => TableJoinKind::Left,
+        "RIGHT" => TableJoinKind::Right,
+        "FULL" => TableJoinKind::Full,
+        _ => TableJoinKind::Inner,
     }
 }
 
 /// The WHERE and projection over a joined row; on a table, a tombstone for a key never emitted
 /// is dropped after the WHERE.
-fn select_operators(select: &SelectPlan, on_table: bool) -> Vec<Box<dyn Operator>> {
+pub(super) fn select_operators(select: &SelectPlan, on_table: bool) -> Vec<Box<dyn Operator>> {
     let mut operators: Vec<Box<dyn Operator>> = Vec::new();
     if let Some(predicate) = &select.filter {
         operators.push(Box::new(Filter {

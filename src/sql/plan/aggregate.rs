@@ -8,8 +8,9 @@
 //! error, as in ksqlDB ("Non-aggregate SELECT expression(s) not part of GROUP BY").
 
 use super::expr::{CompiledExpr, ExprCompiler};
+use super::join::column;
 use super::schema::RowSchema;
-use super::select::OutputColumn;
+use super::select::{output_fields, OutputColumn};
 use super::window::{parse_window, WindowSpec};
 use crate::sql::ast::{Emit, Expr, Ident, Literal, Query, SelectItem, SourceKind};
 use crate::sql::error::{SqlError, SqlErrorKind};
@@ -47,19 +48,11 @@ pub struct AggregatePlan {
 
 impl AggregatePlan {
     pub fn key_fields(&self) -> Vec<Field> {
-        self.columns
-            .iter()
-            .filter(|c| c.key)
-            .map(|c| Field::new(c.name.clone(), c.ty.clone()))
-            .collect()
+        output_fields(&self.columns, true)
     }
 
     pub fn value_fields(&self) -> Vec<Field> {
-        self.columns
-            .iter()
-            .filter(|c| !c.key)
-            .map(|c| Field::new(c.name.clone(), c.ty.clone()))
-            .collect()
+        output_fields(&self.columns, false)
     }
 }
 
@@ -592,17 +585,6 @@ pub fn strip(expr: &Expr) -> Expr {
         Expr::StructLiteral(fields) => {
             Expr::StructLiteral(fields.iter().map(|(n, e)| (n.clone(), strip(e))).collect())
         }
-    }
-}
-
-fn column(name: &str) -> Expr {
-    Expr::Column {
-        qualifier: None,
-        name: Ident {
-            name: name.to_string(),
-            quoted: true,
-            span: None,
-        },
     }
 }
 

@@ -479,7 +479,8 @@ fn plan_join(
     })
 }
 
-fn column(name: &str) -> Expr {
+/// An unqualified reference to a column of a planner's intermediate row.
+pub(super) fn column(name: &str) -> Expr {
     Expr::Column {
         qualifier: None,
         name: Ident {

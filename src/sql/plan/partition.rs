@@ -10,9 +10,10 @@
 
 use super::aggregate::strip;
 use super::expr::{CompiledExpr, ExprCompiler};
+use super::join::column;
 use super::schema::RowSchema;
 use super::select::{plan_select, SelectPlan, SelectPurpose};
-use crate::sql::ast::{Expr, Ident, Query, SelectItem, SourceKind};
+use crate::sql::ast::{Query, SelectItem, SourceKind};
 use crate::sql::error::SqlError;
 use crate::sql::format::Field;
 
@@ -106,14 +107,7 @@ pub fn plan_partition_by(
     let key_field = Field::new(key_name.clone(), key_type);
 
     // The projection over it: the partitioning expression reads the key.
-    let key_column = Expr::Column {
-        qualifier: None,
-        name: Ident {
-            name: key_name.clone(),
-            quoted: true,
-            span: None,
-        },
-    };
+    let key_column = column(&key_name);
     let mut rekeyed = query.clone();
     rekeyed.where_clause = None;
     rekeyed.partition_by = Vec::new();

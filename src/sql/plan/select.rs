@@ -43,21 +43,23 @@ pub struct SelectPlan {
     pub columns: Vec<OutputColumn>,
 }
 
+/// The output schema of a projection: its key columns (`key`) or its value columns, in order.
+/// Every planner (select, aggregate, join, partition) builds its sink schema with it.
+pub fn output_fields(columns: &[OutputColumn], key: bool) -> Vec<Field> {
+    columns
+        .iter()
+        .filter(|c| c.key == key)
+        .map(|c| Field::new(c.name.clone(), c.ty.clone()))
+        .collect()
+}
+
 impl SelectPlan {
     pub fn key_fields(&self) -> Vec<Field> {
-        self.columns
-            .iter()
-            .filter(|c| c.key)
-            .map(|c| Field::new(c.name.clone(), c.ty.clone()))
-            .collect()
+        output_fields(&self.columns, true)
     }
 
     pub fn value_fields(&self) -> Vec<Field> {
-        self.columns
-            .iter()
-            .filter(|c| !c.key)
-            .map(|c| Field::new(c.name.clone(), c.ty.clone()))
-            .collect()
+        output_fields(&self.columns, false)
     }
 
     pub fn column_names(&self) -> Vec<String> {
@@ -110,24 +112,8 @@ pub fn plan_select(
     )
 }
 
-/// [`plan_select`] over a source with windowed keys: WINDOWSTART and WINDOWEND can be read.
-pub fn plan_select_windowed(
-    query: &Query,
-    source_name: &str,
-    key_columns: &[Field],
-    value_columns: &[Field],
-    purpose: SelectPurpose<'_>,
-) -> Result<SelectPlan, SqlError> {
-    plan_select_over(
-        query,
-        source_name,
-        key_columns,
-        RowSchema::new(key_columns, value_columns).with_window_bounds(),
-        purpose,
-    )
-}
-
-fn plan_select_over(
+/// [`plan_select`] over a given row schema (a windowed source's has WINDOWSTART and WINDOWEND).
+pub fn plan_select_over(
     query: &Query,
     source_name: &str,
     key_columns: &[Field],
