@@ -13,7 +13,9 @@ use crate::sql::format::{self, Field, FormatKind, FormatSpec};
 use crate::sql::operators::sink::{Sink, WindowKeyKind};
 use crate::sql::plan::window::WindowSpec;
 use crate::sql::plan::schema::PSEUDO_COLUMNS;
+use crate::sql::operators::aggregate::{Aggregate, PushRow};
 use crate::sql::operators::filter::Filter;
+use crate::sql::plan::aggregate::{is_aggregate_query, plan_aggregate};
 use crate::sql::operators::project::Project;
 use crate::sql::operators::Operator;
 use crate::sql::plan::partition::plan_partition_by;
@@ -385,7 +387,7 @@ impl Engine {
             let pipeline = Pipeline::new(&source, &plan, log, self.offset_reset())?;
             (plan, pipeline, source.kind)
         } else {
-            let built = self.build_join(log, query, &sink_source.name)?;
+            let built = self.build_join(log, query, Some(&sink_source.name))?;
             (built.select, built.pipeline, built.kind)
         };
         if result_kind == SourceKind::Table {
@@ -439,9 +441,43 @@ impl Engine {
         sql: &str,
     ) -> Result<StatementResult, SqlError> {
         let source = self.lookup(&query.from.name)?.clone();
+        let push = query.emit.is_some() || source.kind == SourceKind::Stream;
+        if !push && (is_aggregate_query(query) || !query.joins.is_empty()) {
+            return Err(SqlError::unsupported(
+                "Pull queries don't support GROUP BY, WINDOW or JOIN: query the table they build instead",
+            )
+            .at(query.span)
+            .with_hint("add EMIT CHANGES for a push query"));
+        }
+        if push && is_aggregate_query(query) {
+            // A push query over an aggregation: every update of every group.
+            let plan = plan_aggregate(
+                query,
+                &source.name,
+                source.kind,
+                &source.key_columns,
+                &source.value_columns,
+                None,
+            )?;
+            let mut columns: Vec<String> = plan.key_fields().into_iter().map(|f| f.name).collect();
+            if plan.window.is_some() {
+                columns.extend(["WINDOWSTART".to_string(), "WINDOWEND".to_string()]);
+            }
+            columns.extend(plan.value_fields().into_iter().map(|f| f.name));
+            let windowed = plan.window.is_some();
+            let operators: Vec<Box<dyn Operator>> =
+                vec![Box::new(Aggregate::new(plan)), Box::new(PushRow { windowed })];
+            let pipeline = Pipeline::with_operators(&source, operators, log, self.offset_reset())?;
+            return self.push_query(log, query, sql, &source.name, columns, pipeline);
+        }
+        if push && !query.joins.is_empty() {
+            let built = self.build_join(log, query, None)?;
+            let columns = built.select.column_names();
+            return self.push_query(log, query, sql, &source.name, columns, built.pipeline);
+        }
         if query.emit == Some(Emit::Final) {
             return Err(SqlError::unsupported(
-                "EMIT FINAL is not supported yet: it needs windowed aggregation",
+                "EMIT FINAL needs a windowed aggregation (WINDOW ... GROUP BY)",
             )
             .at(query.span));
         }
@@ -449,26 +485,27 @@ impl Engine {
         if query.emit.is_none() && source.kind == SourceKind::Table {
             return self.pull_query(log, query, &source, &plan);
         }
-        self.push_query(log, query, sql, &source, &plan)
+        let pipeline = Pipeline::new(&source, &plan, log, self.offset_reset())?;
+        self.push_query(log, query, sql, &source.name, plan.column_names(), pipeline)
     }
 
+    /// Runs a push query over what is in the log so far and, for the world, keeps it open.
     fn push_query(
         &mut self,
         log: &mut Log,
         query: &Query,
         sql: &str,
-        source: &SourceInfo,
-        plan: &SelectPlan,
+        source: &str,
+        columns: Vec<String>,
+        pipeline: Pipeline,
     ) -> Result<StatementResult, SqlError> {
-        let (source, plan) = (source.clone(), plan.clone());
-        let pipeline = Pipeline::new(&source, &plan, log, self.offset_reset())?;
-        let id = format!("transient_{}_{}", source.name, self.next_push_query_number);
+        let id = format!("transient_{source}_{}", self.next_push_query_number);
         self.next_push_query_number += 1;
         let mut push = PushQuery {
             id,
             sql: sql.to_string(),
-            source: source.name.clone(),
-            columns: plan.column_names(),
+            source: source.to_string(),
+            columns,
             pipeline,
             limit: query.limit,
             n_rows_emitted: 0,

@@ -183,7 +183,7 @@ impl Engine {
             Ok(with) => with,
             Err(done) => return Ok(done),
         };
-        let built = self.build_join(log, &create.query, &create.name.name)?;
+        let built = self.build_join(log, &create.query, Some(&create.name.name))?;
         if create.kind != built.kind {
             return Err(SqlError::invalid(format!(
                 "Invalid result type. Your SELECT query produces a {0}. Please use CREATE {0} AS SELECT statement instead.",
@@ -204,14 +204,15 @@ impl Engine {
         self.register_persistent_query(log, sink, built.pipeline)
     }
 
-    /// Plans a two-source join writing into `sink_name` and builds its pipeline: stream-table
+    /// Plans a two-source join writing into `sink_name` (none for a push query: ksqlDB's key
+    /// rules do not apply) and builds its pipeline: stream-table
     /// (the table read from the start of its changelog, as state), stream-stream (`WITHIN`) or
     /// table-table.
     pub(super) fn build_join(
         &mut self,
         log: &Log,
         query: &Query,
-        sink_name: &str,
+        sink_name: Option<&str>,
     ) -> Result<BuiltJoin, SqlError> {
         let left = self.lookup(&query.from.name)?.clone();
         let Some(join) = query.joins.first() else {
@@ -244,7 +245,7 @@ impl Engine {
             match (left.kind, right.kind) {
                 (SourceKind::Stream, SourceKind::Table) => {
                     let plan =
-                        plan_stream_table_join(query, &left_side, &right_side, Some(sink_name))?;
+                        plan_stream_table_join(query, &left_side, &right_side, sink_name)?;
                     let operator = Box::new(StreamTableJoin {
                         left_join: plan.left_join(),
                         stream_key: plan.left_key.clone(),
@@ -262,7 +263,7 @@ impl Engine {
                         return Err(SqlError::invalid("Stream-Stream joins must have a WITHIN clause specified. None was provided. To learn about how to specify a WITHIN clause with a stream-stream join, please visit: https://docs.confluent.io/current/ksql/docs/syntax-reference.html#create-stream-as-select").at(join.span));
                     }
                     let plan =
-                        plan_stream_stream_join(query, &left_side, &right_side, Some(sink_name))?;
+                        plan_stream_stream_join(query, &left_side, &right_side, sink_name)?;
                     let (before, after, grace) = within()?;
                     let operator = Box::new(StreamStreamJoin::new(
                         join_kind(&plan.kind),
@@ -277,7 +278,7 @@ impl Engine {
                 }
                 (SourceKind::Table, SourceKind::Table) => {
                     let plan =
-                        plan_table_table_join(query, &left_side, &right_side, Some(sink_name))?;
+                        plan_table_table_join(query, &left_side, &right_side, sink_name)?;
                     let operator = Box::new(TableTableJoin::new(
                         join_kind(&plan.kind),
                         JoinLayout::new(plan.left_columns.clone(), plan.right_columns.clone()),
