@@ -210,6 +210,24 @@ impl Cursor {
         convert_expr(&parsed)
     }
 
+    /// An expression, or a parenthesised list of them (`GROUP BY (a, b)`, a single grouping
+    /// set), as a list.
+    pub(crate) fn expr_or_tuple(&mut self) -> Result<Vec<Expr>, SqlError> {
+        let span = self.span();
+        if CLAUSE_KEYWORDS.iter().any(|word| self.peek_word(word)) {
+            return Err(self.unexpected("an expression"));
+        }
+        let end = self.end;
+        let parsed = self
+            .parser
+            .parse_expr()
+            .map_err(|error| parser_error(error, span.or(end)))?;
+        match &parsed {
+            sqlparser::ast::Expr::Tuple(items) => items.iter().map(convert_expr).collect(),
+            other => Ok(vec![convert_expr(other)?]),
+        }
+    }
+
     /// Skips tokens up to (not including) the next top-level unquoted word in `stop_words`, or
     /// the end. Returns the number of tokens skipped.
     #[allow(dead_code)]
