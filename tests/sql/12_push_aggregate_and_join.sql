@@ -3,7 +3,7 @@
 SET 'auto.offset.reset' = 'earliest';
 CREATE STREAM clicks (user_id STRING KEY, url STRING) WITH (kafka_topic='clicks', value_format='JSON', partitions=1);
 CREATE TABLE users (user_id STRING PRIMARY KEY, level STRING) WITH (kafka_topic='users', value_format='JSON', partitions=1);
-INSERT INTO users (user_id, level) VALUES ('ada', 'Platinum');
+INSERT INTO users (ROWTIME, user_id, level) VALUES (0, 'ada', 'Platinum');
 INSERT INTO clicks (ROWTIME, user_id, url) VALUES (1000, 'ada', '/a');
 INSERT INTO clicks (ROWTIME, user_id, url) VALUES (2000, 'ada', '/b');
 INSERT INTO clicks (ROWTIME, user_id, url) VALUES (61000, 'bob', '/c');
