@@ -417,8 +417,12 @@ fn rejected(world: &mut World, sql: &str) -> String {
 #[test]
 fn a_join_on_an_expression_is_keyed_by_the_side_that_is_a_bare_column() {
     let mut world = World::new(&["l", "r"]);
-    world.run("CREATE STREAM L (ID STRING KEY, V STRING) WITH (kafka_topic='l', value_format='JSON');");
-    world.run("CREATE STREAM R (K STRING KEY, NAME STRING) WITH (kafka_topic='r', value_format='JSON');");
+    world.run(
+        "CREATE STREAM L (ID STRING KEY, V STRING) WITH (kafka_topic='l', value_format='JSON');",
+    );
+    world.run(
+        "CREATE STREAM R (K STRING KEY, NAME STRING) WITH (kafka_topic='r', value_format='JSON');",
+    );
     world.run("CREATE STREAM J AS SELECT L.*, R.*, L.ROWTIME, R.ROWTIME FROM L JOIN R WITHIN 10 SECONDS ON L.ID = UCASE(R.NAME);");
     assert_eq!(
         world.engine.source("J").unwrap().schema_text(),
@@ -429,17 +433,19 @@ fn a_join_on_an_expression_is_keyed_by_the_side_that_is_a_bare_column() {
     world.send("r", Some("r2"), Some(r#"{"name":"bob"}"#), 13);
     assert_eq!(
         world.topic("J"),
-        vec![
-            r#"ADA => {"L_V":"x","R_K":"r1","R_NAME":"ada","L_ROWTIME":10,"R_ROWTIME":12} @12"#
-        ]
+        vec![r#"ADA => {"L_V":"x","R_K":"r1","R_NAME":"ada","L_ROWTIME":10,"R_ROWTIME":12} @12"#]
     );
 }
 
 #[test]
 fn a_join_on_two_expressions_needs_its_synthetic_rowkey_selected() {
     let mut world = World::new(&["l", "r"]);
-    world.run("CREATE STREAM L (ID STRING KEY, V STRING) WITH (kafka_topic='l', value_format='JSON');");
-    world.run("CREATE STREAM R (K STRING KEY, NAME STRING) WITH (kafka_topic='r', value_format='JSON');");
+    world.run(
+        "CREATE STREAM L (ID STRING KEY, V STRING) WITH (kafka_topic='l', value_format='JSON');",
+    );
+    world.run(
+        "CREATE STREAM R (K STRING KEY, NAME STRING) WITH (kafka_topic='r', value_format='JSON');",
+    );
     let error = rejected(
         &mut world,
         "CREATE STREAM J AS SELECT L.V, R.NAME FROM L JOIN R WITHIN 10 SECONDS ON LCASE(L.ID) = LCASE(R.NAME);",
@@ -469,8 +475,18 @@ fn a_windowed_source_reads_window_bounds_and_writes_windowed_keys() {
     let mut world = World::new(&["counts"]);
     world.run("CREATE STREAM COUNTS (K STRING KEY, N BIGINT) WITH (kafka_topic='counts', value_format='JSON', WINDOW_TYPE='TUMBLING', WINDOW_SIZE='30 SECONDS');");
     world.run("CREATE STREAM LATER AS SELECT K, N, WINDOWEND AS UNTIL FROM COUNTS WHERE WINDOWSTART >= 30000;");
-    world.send("counts", Some(&time_windowed("a", 0)), Some(r#"{"n":1}"#), 5);
-    world.send("counts", Some(&time_windowed("a", 30000)), Some(r#"{"n":2}"#), 31000);
+    world.send(
+        "counts",
+        Some(&time_windowed("a", 0)),
+        Some(r#"{"n":1}"#),
+        5,
+    );
+    world.send(
+        "counts",
+        Some(&time_windowed("a", 30000)),
+        Some(r#"{"n":2}"#),
+        31000,
+    );
     let records = world.log.fetch("LATER", 0, 0, 10).unwrap();
     assert_eq!(records.len(), 1);
     let record = &records[0];
@@ -481,14 +497,19 @@ fn a_windowed_source_reads_window_bounds_and_writes_windowed_keys() {
         br#"{"N":2,"UNTIL":60000}"#
     );
     let error = rejected(&mut world, "CREATE STREAM BAD (K STRING KEY, N BIGINT) WITH (kafka_topic='counts', value_format='JSON', WINDOW_TYPE='SESSION', WINDOW_SIZE='1 SECOND');");
-    assert!(error.contains("'WINDOW_SIZE' should not be set for SESSION windows."), "{error}");
+    assert!(
+        error.contains("'WINDOW_SIZE' should not be set for SESSION windows."),
+        "{error}"
+    );
 }
 
 #[test]
 fn a_windowed_source_joins_only_a_windowed_source_of_the_same_kind() {
     let mut world = World::new(&["a", "b"]);
     world.run("CREATE STREAM A (K STRING KEY, N BIGINT) WITH (kafka_topic='a', value_format='JSON', WINDOW_TYPE='SESSION');");
-    world.run("CREATE STREAM B (K STRING KEY, N BIGINT) WITH (kafka_topic='b', value_format='JSON');");
+    world.run(
+        "CREATE STREAM B (K STRING KEY, N BIGINT) WITH (kafka_topic='b', value_format='JSON');",
+    );
     let error = rejected(
         &mut world,
         "CREATE STREAM J AS SELECT * FROM A JOIN B WITHIN 1 MINUTE ON A.K = B.K;",
@@ -556,7 +577,9 @@ fn partition_by_an_expression_needs_it_in_the_projection() {
         error.contains("must include the partitioning expression KSQL_COL_0"),
         "{error}"
     );
-    world.run("CREATE STREAM P AS SELECT UCASE(NAME) AS SHOUT, ID FROM PEOPLE PARTITION BY UCASE(NAME);");
+    world.run(
+        "CREATE STREAM P AS SELECT UCASE(NAME) AS SHOUT, ID FROM PEOPLE PARTITION BY UCASE(NAME);",
+    );
     assert_eq!(
         world.engine.source("P").unwrap().schema_text(),
         "`SHOUT` STRING KEY, `ID` STRING"
@@ -573,8 +596,12 @@ fn partition_by_an_expression_needs_it_in_the_projection() {
 #[test]
 fn a_left_join_with_grace_holds_unmatched_rows_until_the_window_closes() {
     let mut world = World::new(&["l", "r"]);
-    world.run("CREATE STREAM L (K STRING KEY, L1 STRING) WITH (kafka_topic='l', value_format='JSON');");
-    world.run("CREATE STREAM R (K STRING KEY, L2 STRING) WITH (kafka_topic='r', value_format='JSON');");
+    world.run(
+        "CREATE STREAM L (K STRING KEY, L1 STRING) WITH (kafka_topic='l', value_format='JSON');",
+    );
+    world.run(
+        "CREATE STREAM R (K STRING KEY, L2 STRING) WITH (kafka_topic='r', value_format='JSON');",
+    );
     world.run("CREATE STREAM J AS SELECT L.K, L1, L2 FROM L LEFT JOIN R WITHIN 1 MINUTE GRACE PERIOD 1 MINUTE ON L.K = R.K;");
     world.send("l", Some("k0"), Some(r#"{"l1":"A"}"#), 0);
     assert!(world.topic("J").is_empty(), "held back, not emitted");

@@ -1,8 +1,8 @@
 //! The catalog: every stream and table the engine knows, with its topic, formats and columns.
 
+use crate::clock::Millis;
 use crate::sql::ast::SourceKind;
 use crate::sql::format::{Field, FormatSpec};
-use crate::clock::Millis;
 use crate::sql::operators::sink::WindowKeyKind;
 use crate::sql::plan::window::WindowSpec;
 use crate::sql::plan::{schema_text, RowSchema};

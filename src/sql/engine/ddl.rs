@@ -10,16 +10,16 @@ use crate::log::{Log, TopicConfig};
 use crate::sql::ast::{CreateAsSelect, CreateSource, Emit, Ident, Property, Query, SourceKind};
 use crate::sql::error::{closest_names, SqlError, SqlErrorKind};
 use crate::sql::format::{self, Field, FormatKind, FormatSpec};
-use crate::sql::operators::sink::{Sink, WindowKeyKind};
-use crate::sql::plan::window::WindowSpec;
-use crate::sql::plan::schema::PSEUDO_COLUMNS;
 use crate::sql::operators::aggregate::{Aggregate, PushRow};
 use crate::sql::operators::filter::Filter;
-use crate::sql::plan::aggregate::{is_aggregate_query, plan_aggregate};
 use crate::sql::operators::project::Project;
+use crate::sql::operators::sink::{Sink, WindowKeyKind};
 use crate::sql::operators::Operator;
+use crate::sql::plan::aggregate::{is_aggregate_query, plan_aggregate};
 use crate::sql::plan::partition::plan_partition_by;
+use crate::sql::plan::schema::PSEUDO_COLUMNS;
 use crate::sql::plan::select::plan_select_over;
+use crate::sql::plan::window::WindowSpec;
 use crate::sql::plan::CompiledExpr;
 use crate::sql::plan::{plan_select, schema_text, SelectPlan, SelectPurpose};
 use crate::sql::types::SqlType;
@@ -465,8 +465,10 @@ impl Engine {
             }
             columns.extend(plan.value_fields().into_iter().map(|f| f.name));
             let windowed = plan.window.is_some();
-            let operators: Vec<Box<dyn Operator>> =
-                vec![Box::new(Aggregate::new(plan)), Box::new(PushRow { windowed })];
+            let operators: Vec<Box<dyn Operator>> = vec![
+                Box::new(Aggregate::new(plan)),
+                Box::new(PushRow { windowed }),
+            ];
             let pipeline = Pipeline::with_operators(&source, operators, log, self.offset_reset())?;
             return self.push_query(log, query, sql, &source.name, columns, pipeline);
         }

@@ -22,11 +22,11 @@ use crate::sql::operators::table_table_join::{
     DropUnneededTombstones, TableJoinKind, TableTableJoin,
 };
 use crate::sql::operators::Operator;
-use crate::sql::plan::window::WindowSpec;
-use crate::sql::plan::SelectPlan;
 use crate::sql::plan::join::{
     plan_stream_stream_join, plan_stream_table_join, plan_table_table_join, JoinSide,
 };
+use crate::sql::plan::window::WindowSpec;
+use crate::sql::plan::SelectPlan;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
 const FETCH_BATCH: usize = 512;

@@ -83,9 +83,7 @@ impl StreamStreamJoin {
     /// legacy grace, without GRACE PERIOD, is 24 hours minus the window size).
     fn retention(&self) -> Millis {
         let size = self.before.saturating_add(self.after);
-        let grace = self
-            .grace
-            .unwrap_or_else(|| (24 * 3_600_000 - size).max(0));
+        let grace = self.grace.unwrap_or_else(|| (24 * 3_600_000 - size).max(0));
         size.saturating_add(grace)
     }
 

@@ -190,16 +190,18 @@ pub fn plan_aggregate(
             } if stripped_groups.get(idx) == Some(&strip(item_expr)) => Some(alias.name.clone()),
             _ => None,
         });
-        let projected_name = select_items.iter().zip(&item_names).find_map(|(item, name)| {
-            match (item, name) {
-                (SelectItem::Expr { expr: item_expr, .. }, Some(name))
-                    if stripped_groups.get(idx) == Some(&strip(item_expr)) =>
-                {
-                    Some(name.clone())
-                }
+        let projected_name = select_items
+            .iter()
+            .zip(&item_names)
+            .find_map(|(item, name)| match (item, name) {
+                (
+                    SelectItem::Expr {
+                        expr: item_expr, ..
+                    },
+                    Some(name),
+                ) if stripped_groups.get(idx) == Some(&strip(item_expr)) => Some(name.clone()),
                 _ => None,
-            }
-        });
+            });
         let name = match (aliased, expr, projected_name) {
             (Some(alias), _, _) => alias,
             (None, Expr::Column { name, .. }, _) => name.name.clone(),

@@ -170,7 +170,10 @@ fn plan_join(
         }
     }
     // Which side a column reference is on, and its name there.
-    let resolve = |qualifier: Option<&Ident>, name: &Ident, clause: &str| -> Result<(bool, String), SqlError> {
+    let resolve = |qualifier: Option<&Ident>,
+                   name: &Ident,
+                   clause: &str|
+     -> Result<(bool, String), SqlError> {
         let qualified_name = || match qualifier {
             Some(q) => format!("{}.{}", q.name, name.name),
             None => name.name.clone(),
@@ -206,10 +209,14 @@ fn plan_join(
         };
         let side = if on_left { left } else { right };
         // `S.ROWTIME`: the time of that side's record.
-        if !side.has(&name.name) && !(qualifier.is_some() && name.name == "ROWTIME") {
+        let side_rowtime = qualifier.is_some() && name.name == "ROWTIME";
+        if !side.has(&name.name) && !side_rowtime {
             return Err(SqlError::new(
                 SqlErrorKind::UnknownColumn,
-                format!("{clause} '{}.{}' cannot be resolved.", side.alias, name.name),
+                format!(
+                    "{clause} '{}.{}' cannot be resolved.",
+                    side.alias, name.name
+                ),
             )
             .at(name.span));
         }
@@ -398,9 +405,7 @@ fn plan_join(
                 let rewritten = map_columns(expr, &rename)?;
                 // ksqlDB names a column by itself, or `ALIAS_COLUMN` when it is qualified and both
                 // sources have a column of that name (ROWTIME: every source has one).
-                let in_both = |name: &str| {
-                    (left.has(name) && right.has(name)) || name == "ROWTIME"
-                };
+                let in_both = |name: &str| (left.has(name) && right.has(name)) || name == "ROWTIME";
                 let alias = match (alias, expr) {
                     (Some(alias), _) => Some(alias.clone()),
                     (None, Expr::Column { qualifier, name })
