@@ -183,7 +183,8 @@ fn a_difference_names_its_path() {
 /// a to b), `REJECT reason` (an error) and `PANIC`; `INSERT 't' 'k' 'v' AT ts` writes a record.
 #[derive(Default)]
 struct FakeEngine {
-    copies: Vec<(String, String)>,
+    /// (from, to, how many records of `from` were copied so far): a query's position.
+    copies: Vec<(String, String, u64)>,
 }
 
 fn quoted(text: &str) -> Vec<String> {
@@ -213,7 +214,7 @@ impl CaseEngine for FakeEngine {
                             .map_err(|e| e.to_string())?;
                     }
                 }
-                self.copies.push((names[0].clone(), names[1].clone()));
+                self.copies.push((names[0].clone(), names[1].clone(), 0));
             } else if statement.starts_with("INSERT") {
                 let parts = quoted(statement);
                 let ts: i64 = statement.rsplit(' ').next().unwrap().parse().unwrap();
@@ -233,14 +234,15 @@ impl CaseEngine for FakeEngine {
     }
 
     fn run_until_idle(&mut self, log: &mut Log, now_ms: Millis) -> Result<(), String> {
-        for (from, to) in &self.copies {
+        for (from, to, position) in &mut self.copies {
             let end = log.log_end_offset(from, 0).map_err(|e| e.to_string())?;
-            let records = if end == 0 {
+            let records = if end <= *position {
                 Vec::new()
             } else {
-                log.fetch(from, 0, 0, end as usize)
+                log.fetch(from, 0, *position, (end - *position) as usize)
                     .map_err(|e| e.to_string())?
             };
+            *position = end;
             for record in records {
                 let copy = ProducerRecord {
                     partition: None,

@@ -406,3 +406,234 @@ fn an_inner_stream_table_join_drops_unmatched_records_and_select_star_prefixes_c
     );
     assert_eq!(world.topic("J").len(), 1);
 }
+
+fn rejected(world: &mut World, sql: &str) -> String {
+    match world.engine.execute_script(&mut world.log, 0, sql) {
+        Ok(results) => panic!("{sql} was accepted: {results:?}"),
+        Err(error) => error.to_string(),
+    }
+}
+
+#[test]
+fn a_join_on_an_expression_is_keyed_by_the_side_that_is_a_bare_column() {
+    let mut world = World::new(&["l", "r"]);
+    world.run(
+        "CREATE STREAM L (ID STRING KEY, V STRING) WITH (kafka_topic='l', value_format='JSON');",
+    );
+    world.run(
+        "CREATE STREAM R (K STRING KEY, NAME STRING) WITH (kafka_topic='r', value_format='JSON');",
+    );
+    world.run("CREATE STREAM J AS SELECT L.*, R.*, L.ROWTIME, R.ROWTIME FROM L JOIN R WITHIN 10 SECONDS ON L.ID = UCASE(R.NAME);");
+    assert_eq!(
+        world.engine.source("J").unwrap().schema_text(),
+        "`L_ID` STRING KEY, `L_V` STRING, `R_K` STRING, `R_NAME` STRING, `L_ROWTIME` BIGINT, `R_ROWTIME` BIGINT"
+    );
+    world.send("l", Some("ADA"), Some(r#"{"v":"x"}"#), 10);
+    world.send("r", Some("r1"), Some(r#"{"name":"ada"}"#), 12);
+    world.send("r", Some("r2"), Some(r#"{"name":"bob"}"#), 13);
+    assert_eq!(
+        world.topic("J"),
+        vec![r#"ADA => {"L_V":"x","R_K":"r1","R_NAME":"ada","L_ROWTIME":10,"R_ROWTIME":12} @12"#]
+    );
+}
+
+#[test]
+fn a_join_on_two_expressions_needs_its_synthetic_rowkey_selected() {
+    let mut world = World::new(&["l", "r"]);
+    world.run(
+        "CREATE STREAM L (ID STRING KEY, V STRING) WITH (kafka_topic='l', value_format='JSON');",
+    );
+    world.run(
+        "CREATE STREAM R (K STRING KEY, NAME STRING) WITH (kafka_topic='r', value_format='JSON');",
+    );
+    let error = rejected(
+        &mut world,
+        "CREATE STREAM J AS SELECT L.V, R.NAME FROM L JOIN R WITHIN 10 SECONDS ON LCASE(L.ID) = LCASE(R.NAME);",
+    );
+    assert!(
+        error.contains("ROWKEY was added as a synthetic key column"),
+        "{error}"
+    );
+    world.run("CREATE STREAM J AS SELECT ROWKEY AS NAME_KEY, L.V, R.NAME FROM L JOIN R WITHIN 10 SECONDS ON LCASE(L.ID) = LCASE(R.NAME);");
+    world.send("l", Some("Ada"), Some(r#"{"v":"x"}"#), 1);
+    world.send("r", Some("r1"), Some(r#"{"name":"ADA"}"#), 2);
+    assert_eq!(
+        world.topic("J"),
+        vec![r#"ada => {"V":"x","NAME":"ADA"} @2"#]
+    );
+}
+
+/// Kafka Streams' time-windowed key: the inner key, then the window start (8 bytes, big endian).
+fn time_windowed(key: &str, start: i64) -> String {
+    let mut bytes = key.as_bytes().to_vec();
+    bytes.extend_from_slice(&start.to_be_bytes());
+    String::from_utf8(bytes).unwrap()
+}
+
+#[test]
+fn a_windowed_source_reads_window_bounds_and_writes_windowed_keys() {
+    let mut world = World::new(&["counts"]);
+    world.run("CREATE STREAM COUNTS (K STRING KEY, N BIGINT) WITH (kafka_topic='counts', value_format='JSON', WINDOW_TYPE='TUMBLING', WINDOW_SIZE='30 SECONDS');");
+    world.run("CREATE STREAM LATER AS SELECT K, N, WINDOWEND AS UNTIL FROM COUNTS WHERE WINDOWSTART >= 30000;");
+    world.send(
+        "counts",
+        Some(&time_windowed("a", 0)),
+        Some(r#"{"n":1}"#),
+        5,
+    );
+    world.send(
+        "counts",
+        Some(&time_windowed("a", 30000)),
+        Some(r#"{"n":2}"#),
+        31000,
+    );
+    let records = world.log.fetch("LATER", 0, 0, 10).unwrap();
+    assert_eq!(records.len(), 1);
+    let record = &records[0];
+    let key = record.key.as_deref().unwrap();
+    assert_eq!(key, time_windowed("a", 30000).as_bytes());
+    assert_eq!(
+        record.value.as_deref().unwrap(),
+        br#"{"N":2,"UNTIL":60000}"#
+    );
+    let error = rejected(&mut world, "CREATE STREAM BAD (K STRING KEY, N BIGINT) WITH (kafka_topic='counts', value_format='JSON', WINDOW_TYPE='SESSION', WINDOW_SIZE='1 SECOND');");
+    assert!(
+        error.contains("'WINDOW_SIZE' should not be set for SESSION windows."),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_windowed_source_joins_only_a_windowed_source_of_the_same_kind() {
+    let mut world = World::new(&["a", "b"]);
+    world.run("CREATE STREAM A (K STRING KEY, N BIGINT) WITH (kafka_topic='a', value_format='JSON', WINDOW_TYPE='SESSION');");
+    world.run(
+        "CREATE STREAM B (K STRING KEY, N BIGINT) WITH (kafka_topic='b', value_format='JSON');",
+    );
+    let error = rejected(
+        &mut world,
+        "CREATE STREAM J AS SELECT * FROM A JOIN B WITHIN 1 MINUTE ON A.K = B.K;",
+    );
+    assert!(
+        error.contains("Can not join windowed source to non-windowed source."),
+        "{error}"
+    );
+}
+
+#[test]
+fn partition_by_rekeys_a_stream_and_the_old_key_becomes_a_value() {
+    let mut world = World::new(&["people"]);
+    world.run("CREATE STREAM PEOPLE (ID STRING KEY, NAME STRING, CITY STRING) WITH (kafka_topic='people', value_format='JSON');");
+    world.run("CREATE STREAM BY_CITY WITH (PARTITIONS=4) AS SELECT * FROM PEOPLE WHERE NAME <> 'nobody' PARTITION BY CITY;");
+    assert_eq!(
+        world.engine.source("BY_CITY").unwrap().schema_text(),
+        "`CITY` STRING KEY, `ID` STRING, `NAME` STRING"
+    );
+    for (n, (id, name, city)) in [
+        ("1", "ada", "London"),
+        ("2", "bob", "Paris"),
+        ("3", "cy", "London"),
+        ("4", "nobody", "Paris"),
+        ("5", "di", "Paris"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let value = format!(r#"{{"name":"{name}","city":"{city}"}}"#);
+        world.send("people", Some(id), Some(&value), n as i64);
+    }
+    // Every record of a city lands in one partition of the re-keyed topic.
+    let mut by_partition: Vec<(u32, String, String)> = Vec::new();
+    for partition in 0..4 {
+        for record in world.log.fetch("BY_CITY", partition, 0, 100).unwrap() {
+            let key = String::from_utf8(record.key.as_deref().unwrap().to_vec()).unwrap();
+            let value = String::from_utf8(record.value.as_deref().unwrap().to_vec()).unwrap();
+            by_partition.push((partition, key, value));
+        }
+    }
+    assert_eq!(by_partition.len(), 4, "{by_partition:?}");
+    for city in ["London", "Paris"] {
+        let partitions: std::collections::BTreeSet<u32> = by_partition
+            .iter()
+            .filter(|(_, key, _)| key == city)
+            .map(|(p, _, _)| *p)
+            .collect();
+        assert_eq!(partitions.len(), 1, "{city}: {by_partition:?}");
+    }
+    assert!(by_partition
+        .iter()
+        .any(|(_, key, value)| key == "Paris" && value == r#"{"ID":"5","NAME":"di"}"#));
+}
+
+#[test]
+fn partition_by_an_expression_needs_it_in_the_projection() {
+    let mut world = World::new(&["people"]);
+    world.run("CREATE STREAM PEOPLE (ID STRING KEY, NAME STRING) WITH (kafka_topic='people', value_format='JSON');");
+    let error = rejected(
+        &mut world,
+        "CREATE STREAM P AS SELECT ID, NAME FROM PEOPLE PARTITION BY UCASE(NAME);",
+    );
+    assert!(
+        error.contains("must include the partitioning expression KSQL_COL_0"),
+        "{error}"
+    );
+    world.run(
+        "CREATE STREAM P AS SELECT UCASE(NAME) AS SHOUT, ID FROM PEOPLE PARTITION BY UCASE(NAME);",
+    );
+    assert_eq!(
+        world.engine.source("P").unwrap().schema_text(),
+        "`SHOUT` STRING KEY, `ID` STRING"
+    );
+    world.send("people", Some("1"), Some(r#"{"name":"ada"}"#), 1);
+    assert_eq!(world.topic("P"), vec![r#"ADA => {"ID":"1"} @1"#]);
+    let error = rejected(
+        &mut world,
+        "CREATE TABLE T AS SELECT * FROM PEOPLE PARTITION BY NAME;",
+    );
+    assert!(error.contains("STREAM"), "{error}");
+}
+
+#[test]
+fn a_left_join_with_grace_holds_unmatched_rows_until_the_window_closes() {
+    let mut world = World::new(&["l", "r"]);
+    world.run(
+        "CREATE STREAM L (K STRING KEY, L1 STRING) WITH (kafka_topic='l', value_format='JSON');",
+    );
+    world.run(
+        "CREATE STREAM R (K STRING KEY, L2 STRING) WITH (kafka_topic='r', value_format='JSON');",
+    );
+    world.run("CREATE STREAM J AS SELECT L.K, L1, L2 FROM L LEFT JOIN R WITHIN 1 MINUTE GRACE PERIOD 1 MINUTE ON L.K = R.K;");
+    world.send("l", Some("k0"), Some(r#"{"l1":"A"}"#), 0);
+    assert!(world.topic("J").is_empty(), "held back, not emitted");
+    world.send("r", Some("k0"), Some(r#"{"l2":"a"}"#), 60_000);
+    world.send("l", Some("k1"), Some(r#"{"l1":"B"}"#), 330_000);
+    // Out of order: its window closed long ago, so it goes out unmatched at once...
+    world.send("l", Some("k2"), Some(r#"{"l1":"C"}"#), 90_000);
+    // ...and is too old to be kept for a match.
+    world.send("r", Some("k2"), Some(r#"{"l2":"c"}"#), 90_000);
+    assert_eq!(world.topic("J").len(), 2);
+    // Stream time passes k1's window plus grace: its unmatched row is released.
+    world.send("r", Some("k9"), Some(r#"{"l2":"z"}"#), 451_000);
+    assert_eq!(
+        world.topic("J"),
+        vec![
+            r#"k0 => {"L1":"A","L2":"a"} @60000"#,
+            r#"k2 => {"L1":"C","L2":null} @90000"#,
+            r#"k1 => {"L1":"B","L2":null} @330000"#,
+        ]
+    );
+}
+
+#[test]
+fn a_keyless_stream_joined_on_a_value_gets_a_kafka_key() {
+    let mut world = World::new(&["s", "t"]);
+    world.run("CREATE STREAM S (NAME STRING, N INT) WITH (kafka_topic='s', key_format='NONE', value_format='JSON');");
+    world.run("CREATE TABLE T (NAME STRING PRIMARY KEY, CITY STRING) WITH (kafka_topic='t', value_format='JSON');");
+    world.run("CREATE STREAM J AS SELECT S.NAME, N, CITY FROM S JOIN T ON S.NAME = T.NAME;");
+    world.send("t", Some("ada"), Some(r#"{"city":"London"}"#), 1);
+    world.send("s", None, Some(r#"{"name":"ada","n":7}"#), 2);
+    assert_eq!(
+        world.topic("J"),
+        vec![r#"ada => {"N":7,"CITY":"London"} @2"#]
+    );
+}

@@ -271,7 +271,10 @@ fn contains_word_sequence(upper: &str, sequence: &[&str]) -> bool {
         .any(|window| window == sequence)
 }
 
-fn write_inputs<E: CaseEngine>(case: &Case, engine: &E, log: &mut Log) -> Result<(), String> {
+/// Writes the inputs in file order, letting the queries process each record before the next is
+/// written, as the Java driver pipes them: a join sees its two inputs in file order, not merged
+/// by timestamp.
+fn write_inputs<E: CaseEngine>(case: &Case, engine: &mut E, log: &mut Log) -> Result<(), String> {
     for (record_idx, record) in case.inputs.iter().enumerate() {
         let encoded = engine
             .encode_input(&record.topic, &record.key, &record.value)
@@ -295,6 +298,9 @@ fn write_inputs<E: CaseEngine>(case: &Case, engine: &E, log: &mut Log) -> Result
         };
         log.append(&record.topic, producer_record, NOW_MS)
             .map_err(|e| format!("input {record_idx} on topic '{}': {e}", record.topic))?;
+        engine
+            .run_until_idle(log, NOW_MS)
+            .map_err(|e| format!("query failed: {e}"))?;
     }
     Ok(())
 }

@@ -1,18 +1,14 @@
 //! `CREATE TABLE name AS SELECT ... [WINDOW ...] GROUP BY ...`: a persistent aggregation whose
 //! sink is a table keyed by the grouping expressions (plus the window, for windowed tables).
 
-use super::catalog::SourceInfo;
-use super::ddl::{check_timestamp_column, make_sink, validate_formats};
+use super::ddl::NewSink;
 use super::pipeline::Pipeline;
-use super::properties::WithClause;
-use super::queries::PersistentQuery;
-use super::{Engine, StatementResult, OUTPUT_TOPIC_PREFIX, WRAP_SINGLE_VALUES};
-use crate::log::{Log, TopicConfig};
+use super::{Engine, StatementResult};
+use crate::log::Log;
 use crate::sql::ast::{CreateAsSelect, SourceKind};
 use crate::sql::error::SqlError;
 use crate::sql::format::FormatKind;
 use crate::sql::operators::aggregate::Aggregate;
-use crate::sql::operators::sink::WindowKeyKind;
 use crate::sql::operators::Operator;
 use crate::sql::plan::aggregate::plan_aggregate;
 
@@ -23,15 +19,10 @@ impl Engine {
         create: &CreateAsSelect,
         sql: &str,
     ) -> Result<StatementResult, SqlError> {
-        if let Some(result) = self.check_name_free(
-            &create.name,
-            create.kind,
-            create.or_replace,
-            create.if_not_exists,
-        )? {
-            return Ok(result);
-        }
-        let with = WithClause::parse(&create.properties)?;
+        let with = match self.begin_create_as_select(create)? {
+            Ok(with) => with,
+            Err(done) => return Ok(done),
+        };
         let source = self.lookup(&create.query.from.name)?.clone();
         let plan = plan_aggregate(
             &create.query,
@@ -58,94 +49,18 @@ impl Engine {
             )
             .at(create.query.span));
         }
-        let topic = match &with.kafka_topic {
-            Some(topic) => topic.clone(),
-            None => format!(
-                "{}{}",
-                self.property(OUTPUT_TOPIC_PREFIX).unwrap_or(""),
-                create.name.name
-            ),
+        let sink = NewSink {
+            create,
+            sql,
+            with: &with,
+            input: &source,
+            kind: SourceKind::Table,
+            key_fields: plan.key_fields(),
+            value_fields: plan.value_fields(),
+            window: plan.window,
         };
-        let key_fields = plan.key_fields();
-        let value_fields = plan.value_fields();
-        let key_kind = with.key_format.unwrap_or(source.key_format.kind);
-        let value_kind = with.value_format.unwrap_or(source.value_format.kind);
-        let (mut key_format, mut value_format) =
-            with.format_specs(key_kind, value_kind, self.flag(WRAP_SINGLE_VALUES, true))?;
-        if with.key_delimiter.is_none() && key_kind == source.key_format.kind {
-            key_format.delimiter = source.key_format.delimiter;
-        }
-        if with.value_delimiter.is_none() && value_kind == source.value_format.kind {
-            value_format.delimiter = source.value_format.delimiter;
-        }
-        validate_formats(
-            &key_format,
-            &key_fields,
-            &value_format,
-            &value_fields,
-            with.wrap_single_value,
-        )?;
-        check_timestamp_column(&with, &key_fields, &value_fields)?;
-        let partitions = match with.partitions {
-            Some(partitions) => partitions,
-            None => log
-                .topic(&source.topic)
-                .map(|t| t.n_partitions())
-                .unwrap_or(1),
-        };
-        if !log.has_topic(&topic) {
-            log.create_topic(&topic, TopicConfig::with_partitions(partitions))
-                .map_err(|e| SqlError::execution(e.to_string()))?;
-        }
-        let id = format!(
-            "CTAS_{}_{}",
-            create.name.name.to_ascii_uppercase(),
-            self.next_query_number
-        );
-        let mut sink = make_sink(
-            &topic,
-            &key_format,
-            &value_format,
-            &key_fields,
-            &value_fields,
-            with.timestamp.as_deref(),
-        );
-        let window = plan.window;
-        sink.window_key = window.map(|w| {
-            if w.is_session() {
-                WindowKeyKind::Session
-            } else {
-                WindowKeyKind::Time
-            }
-        });
         let operators: Vec<Box<dyn Operator>> = vec![Box::new(Aggregate::new(plan))];
         let pipeline = Pipeline::with_operators(&source, operators, log, self.offset_reset())?;
-        self.next_query_number += 1;
-        self.catalog.insert(SourceInfo {
-            name: create.name.name.clone(),
-            kind: SourceKind::Table,
-            topic,
-            key_format,
-            value_format,
-            key_columns: key_fields,
-            value_columns: value_fields,
-            timestamp_column: with.timestamp.clone(),
-            timestamp_format: with.timestamp_format.clone(),
-            sql: sql.to_string(),
-            is_source: false,
-            window,
-        });
-        self.queries.push(PersistentQuery {
-            id: id.clone(),
-            sql: sql.to_string(),
-            source: source.name.clone(),
-            sink: create.name.name.clone(),
-            pipeline,
-            sink_writer: sink,
-            n_records_written: 0,
-        });
-        Ok(StatementResult::Ack {
-            message: format!("Created query with ID {id}"),
-        })
+        self.register_persistent_query(log, sink, pipeline)
     }
 }

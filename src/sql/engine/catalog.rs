@@ -1,7 +1,9 @@
 //! The catalog: every stream and table the engine knows, with its topic, formats and columns.
 
+use crate::clock::Millis;
 use crate::sql::ast::SourceKind;
 use crate::sql::format::{Field, FormatSpec};
+use crate::sql::operators::sink::WindowKeyKind;
 use crate::sql::plan::window::WindowSpec;
 use crate::sql::plan::{schema_text, RowSchema};
 
@@ -28,7 +30,24 @@ pub struct SourceInfo {
 
 impl SourceInfo {
     pub fn row_schema(&self) -> RowSchema {
-        RowSchema::new(&self.key_columns, &self.value_columns)
+        let schema = RowSchema::new(&self.key_columns, &self.value_columns);
+        if self.window.is_some() {
+            schema.with_window_bounds()
+        } else {
+            schema
+        }
+    }
+
+    /// How the topic's keys carry the window, and the window size (for time windows).
+    pub fn window_key(&self) -> Option<(WindowKeyKind, Millis)> {
+        self.window.map(|w| {
+            let kind = if w.is_session() {
+                WindowKeyKind::Session
+            } else {
+                WindowKeyKind::Time
+            };
+            (kind, w.size())
+        })
     }
 
     /// The columns as ksqlDB prints a schema: `` `K` STRING KEY, `V` INTEGER ``.

@@ -1,16 +1,26 @@
 //! Statements that create and drop streams, tables and queries.
 
 use super::catalog::SourceInfo;
+use super::join_query::select_operators;
 use super::pipeline::Pipeline;
 use super::properties::WithClause;
 use super::queries::{PersistentQuery, PushQuery};
 use super::{Engine, StatementResult, NEW_QUERY_PLANNER, OUTPUT_TOPIC_PREFIX, WRAP_SINGLE_VALUES};
 use crate::log::{Log, TopicConfig};
-use crate::sql::ast::{CreateAsSelect, CreateSource, Emit, Ident, Query, SourceKind};
+use crate::sql::ast::{CreateAsSelect, CreateSource, Emit, Ident, Property, Query, SourceKind};
 use crate::sql::error::{closest_names, SqlError, SqlErrorKind};
 use crate::sql::format::{self, Field, FormatKind, FormatSpec};
-use crate::sql::operators::sink::Sink;
+use crate::sql::operators::aggregate::{Aggregate, PushRow};
+use crate::sql::operators::filter::Filter;
+use crate::sql::operators::project::Project;
+use crate::sql::operators::sink::{Sink, WindowKeyKind};
+use crate::sql::operators::Operator;
+use crate::sql::plan::aggregate::{is_aggregate_query, plan_aggregate};
+use crate::sql::plan::partition::plan_partition_by;
 use crate::sql::plan::schema::PSEUDO_COLUMNS;
+use crate::sql::plan::select::plan_select_over;
+use crate::sql::plan::window::WindowSpec;
+use crate::sql::plan::CompiledExpr;
 use crate::sql::plan::{plan_select, schema_text, SelectPlan, SelectPurpose};
 use crate::sql::types::SqlType;
 
@@ -27,15 +37,15 @@ impl Engine {
         } else {
             "Table"
         };
-        if let Some(result) = self.check_name_free(
+        let with = match self.begin_create(
             &create.name,
             create.kind,
-            create.or_replace,
-            create.if_not_exists,
+            (create.or_replace, create.if_not_exists),
+            &create.properties,
         )? {
-            return Ok(result);
-        }
-        let with = WithClause::parse(&create.properties)?;
+            Ok(with) => with,
+            Err(done) => return Ok(done),
+        };
         if create.columns.is_empty() {
             return Err(SqlError::unsupported(
                 "The statement does not define any columns. Reading the columns from a Schema Registry is not possible in streamlab.",
@@ -132,6 +142,7 @@ impl Engine {
                 "'WRAP_SINGLE_VALUE' is only valid for single-field value schemas.",
             ));
         }
+        let window = with.source_window().map_err(|e| e.at(create.name.span))?;
         ensure_topic(log, &topic, with.partitions, create.kind)?;
         self.catalog.insert(SourceInfo {
             name: create.name.name.clone(),
@@ -145,7 +156,7 @@ impl Engine {
             timestamp_format: with.timestamp_format.clone(),
             sql: sql.to_string(),
             is_source: true,
-            window: None,
+            window,
         });
         Ok(StatementResult::Ack {
             message: format!("{kind_word} created"),
@@ -242,15 +253,10 @@ impl Engine {
         create: &CreateAsSelect,
         sql: &str,
     ) -> Result<StatementResult, SqlError> {
-        if let Some(result) = self.check_name_free(
-            &create.name,
-            create.kind,
-            create.or_replace,
-            create.if_not_exists,
-        )? {
-            return Ok(result);
-        }
-        let with = WithClause::parse(&create.properties)?;
+        let with = match self.begin_create_as_select(create)? {
+            Ok(with) => with,
+            Err(done) => return Ok(done),
+        };
         let source = self.lookup(&create.query.from.name)?.clone();
         if create.query.emit == Some(Emit::Final) {
             return Err(SqlError::unsupported(
@@ -258,13 +264,14 @@ impl Engine {
             )
             .at(create.query.span));
         }
+        if !create.query.partition_by.is_empty() {
+            return self.create_partition_by(log, create, sql, &with, &source);
+        }
         let allow_missing_key =
             self.flag(NEW_QUERY_PLANNER, false) && source.kind == SourceKind::Stream;
-        let plan = plan_select(
+        let plan = plan_select_on(
             &create.query,
-            &source.name,
-            &source.key_columns,
-            &source.value_columns,
+            &source,
             SelectPurpose::Persistent {
                 sink_name: &create.name.name,
                 allow_missing_key,
@@ -277,98 +284,79 @@ impl Engine {
             (SourceKind::Stream, SourceKind::Table) => {
                 return Err(SqlError::invalid("Invalid result type. Your SELECT query produces a STREAM. Please use CREATE STREAM AS SELECT statement instead.")
                     .at(create.name.span)
-                    .with_hint("a table from a stream needs GROUP BY, which is not supported yet"))
+                    .with_hint("a table from a stream needs GROUP BY"))
             }
             _ => {}
         }
-        let topic = match &with.kafka_topic {
-            Some(topic) => topic.clone(),
-            None => format!(
-                "{}{}",
-                self.property(OUTPUT_TOPIC_PREFIX).unwrap_or(""),
-                create.name.name
-            ),
-        };
-        let key_fields = plan.key_fields();
-        let value_fields = plan.value_fields();
-        let key_kind = with.key_format.unwrap_or(source.key_format.kind);
-        let value_kind = with.value_format.unwrap_or(source.value_format.kind);
-        let (mut key_format, mut value_format) =
-            with.format_specs(key_kind, value_kind, self.flag(WRAP_SINGLE_VALUES, true))?;
-        if with.key_delimiter.is_none() && key_kind == source.key_format.kind {
-            key_format.delimiter = source.key_format.delimiter;
-        }
-        if with.value_delimiter.is_none() && value_kind == source.value_format.kind {
-            value_format.delimiter = source.value_format.delimiter;
-        }
-        validate_formats(
-            &key_format,
-            &key_fields,
-            &value_format,
-            &value_fields,
-            with.wrap_single_value,
-        )?;
-        check_timestamp_column(&with, &key_fields, &value_fields)?;
-        let partitions = match with.partitions {
-            Some(partitions) => partitions,
-            None => log
-                .topic(&source.topic)
-                .map(|t| t.n_partitions())
-                .unwrap_or(1),
-        };
-        if !log.has_topic(&topic) {
-            log.create_topic(&topic, TopicConfig::with_partitions(partitions))
-                .map_err(|e| SqlError::execution(e.to_string()))?;
-        }
-        let prefix = if create.kind == SourceKind::Stream {
-            "CSAS"
-        } else {
-            "CTAS"
-        };
-        let id = format!(
-            "{prefix}_{}_{}",
-            create.name.name.to_ascii_uppercase(),
-            self.next_query_number
-        );
-        let sink = make_sink(
-            &topic,
-            &key_format,
-            &value_format,
-            &key_fields,
-            &value_fields,
-            with.timestamp.as_deref(),
-        );
         let pipeline = Pipeline::new(&source, &plan, log, self.offset_reset())?;
-        self.next_query_number += 1;
-        self.catalog.insert(SourceInfo {
-            name: create.name.name.clone(),
+        let sink = NewSink {
+            create,
+            sql,
+            with: &with,
+            input: &source,
             kind: create.kind,
-            topic,
-            key_format,
-            value_format,
-            key_columns: key_fields,
-            value_columns: value_fields,
-            timestamp_column: with.timestamp.clone(),
-            timestamp_format: with.timestamp_format.clone(),
-            sql: sql.to_string(),
-            is_source: false,
-            window: None,
-        });
-        self.queries.push(PersistentQuery {
-            id: id.clone(),
-            sql: sql.to_string(),
-            source: source.name.clone(),
-            sink: create.name.name.clone(),
-            pipeline,
-            sink_writer: sink,
-            n_records_written: 0,
-        });
-        Ok(StatementResult::Ack {
-            message: format!("Created query with ID {id}"),
-        })
+            key_fields: plan.key_fields(),
+            value_fields: plan.value_fields(),
+            window: source.window,
+        };
+        self.register_persistent_query(log, sink, pipeline)
     }
 
-    /// `INSERT INTO stream SELECT ...`: a persistent query writing into an existing stream.
+    /// `CREATE STREAM name AS SELECT ... PARTITION BY expression`: re-keys a stream (see
+    /// [`crate::sql::plan::partition`]).
+    fn create_partition_by(
+        &mut self,
+        log: &mut Log,
+        create: &CreateAsSelect,
+        sql: &str,
+        with: &WithClause,
+        source: &SourceInfo,
+    ) -> Result<StatementResult, SqlError> {
+        let plan = plan_partition_by(
+            &create.query,
+            &source.name,
+            source.kind,
+            &source.key_columns,
+            &source.value_columns,
+            &create.name.name,
+        )?;
+        if create.kind == SourceKind::Table {
+            return Err(SqlError::invalid("Invalid result type. Your SELECT query produces a STREAM. Please use CREATE STREAM AS SELECT statement instead.")
+                .at(create.name.span));
+        }
+        let mut operators: Vec<Box<dyn Operator>> = Vec::new();
+        if let Some(predicate) = &plan.filter {
+            operators.push(Box::new(Filter {
+                predicate: predicate.clone(),
+                on_table: false,
+            }));
+        }
+        operators.push(Box::new(Project {
+            key_exprs: vec![plan.key.clone()],
+            value_exprs: plan
+                .value_names
+                .iter()
+                .zip(&plan.value_columns)
+                .map(|(name, idx)| (name.clone(), CompiledExpr::Column(*idx)))
+                .collect(),
+        }));
+        operators.extend(select_operators(&plan.select, false));
+        let pipeline = Pipeline::with_operators(source, operators, log, self.offset_reset())?;
+        let sink = NewSink {
+            create,
+            sql,
+            with,
+            input: source,
+            kind: SourceKind::Stream,
+            key_fields: plan.select.key_fields(),
+            value_fields: plan.select.value_fields(),
+            window: None,
+        };
+        self.register_persistent_query(log, sink, pipeline)
+    }
+
+    /// `INSERT INTO stream SELECT ...` (a projection or a join): a persistent query writing into
+    /// an existing stream.
     pub(super) fn insert_select(
         &mut self,
         log: &mut Log,
@@ -385,25 +373,32 @@ impl Engine {
             .at(target.span));
         }
         let source = self.lookup(&query.from.name)?.clone();
-        let plan = plan_select(
-            query,
-            &source.name,
-            &source.key_columns,
-            &source.value_columns,
-            SelectPurpose::Persistent {
-                sink_name: &sink_source.name,
-                allow_missing_key: self.flag(NEW_QUERY_PLANNER, false),
-            },
-        )?;
-        if source.kind == SourceKind::Table {
+        let (select, pipeline, result_kind) = if query.joins.is_empty() {
+            let plan = plan_select(
+                query,
+                &source.name,
+                &source.key_columns,
+                &source.value_columns,
+                SelectPurpose::Persistent {
+                    sink_name: &sink_source.name,
+                    allow_missing_key: self.flag(NEW_QUERY_PLANNER, false),
+                },
+            )?;
+            let pipeline = Pipeline::new(&source, &plan, log, self.offset_reset())?;
+            (plan, pipeline, source.kind)
+        } else {
+            let built = self.build_join(log, query, Some(&sink_source.name))?;
+            (built.select, built.pipeline, built.kind)
+        };
+        if result_kind == SourceKind::Table {
             return Err(SqlError::invalid(format!(
                 "INSERT INTO can only read from a stream. {} is a table.",
                 source.name
             ))
             .at(query.from.name.span));
         }
-        let key_fields = plan.key_fields();
-        let value_fields = plan.value_fields();
+        let key_fields = select.key_fields();
+        let value_fields = select.value_fields();
         if key_fields != sink_source.key_columns || value_fields != sink_source.value_columns {
             return Err(SqlError::type_error(format!(
                 "Incompatible schema between results and sink.\nResult schema is {}\nSink schema is {}",
@@ -421,7 +416,6 @@ impl Engine {
             &value_fields,
             sink_source.timestamp_column.as_deref(),
         );
-        let pipeline = Pipeline::new(&source, &plan, log, self.offset_reset())?;
         self.next_query_number += 1;
         self.queries.push(PersistentQuery {
             id: id.clone(),
@@ -447,42 +441,73 @@ impl Engine {
         sql: &str,
     ) -> Result<StatementResult, SqlError> {
         let source = self.lookup(&query.from.name)?.clone();
+        let push = query.emit.is_some() || source.kind == SourceKind::Stream;
+        if !push && (is_aggregate_query(query) || !query.joins.is_empty()) {
+            return Err(SqlError::unsupported(
+                "Pull queries don't support GROUP BY, WINDOW or JOIN: query the table they build instead",
+            )
+            .at(query.span)
+            .with_hint("add EMIT CHANGES for a push query"));
+        }
+        if push && is_aggregate_query(query) {
+            // A push query over an aggregation: every update of every group.
+            let plan = plan_aggregate(
+                query,
+                &source.name,
+                source.kind,
+                &source.key_columns,
+                &source.value_columns,
+                None,
+            )?;
+            let mut columns: Vec<String> = plan.key_fields().into_iter().map(|f| f.name).collect();
+            if plan.window.is_some() {
+                columns.extend(["WINDOWSTART".to_string(), "WINDOWEND".to_string()]);
+            }
+            columns.extend(plan.value_fields().into_iter().map(|f| f.name));
+            let windowed = plan.window.is_some();
+            let operators: Vec<Box<dyn Operator>> = vec![
+                Box::new(Aggregate::new(plan)),
+                Box::new(PushRow { windowed }),
+            ];
+            let pipeline = Pipeline::with_operators(&source, operators, log, self.offset_reset())?;
+            return self.push_query(log, query, sql, &source.name, columns, pipeline);
+        }
+        if push && !query.joins.is_empty() {
+            let built = self.build_join(log, query, None)?;
+            let columns = built.select.column_names();
+            return self.push_query(log, query, sql, &source.name, columns, built.pipeline);
+        }
         if query.emit == Some(Emit::Final) {
             return Err(SqlError::unsupported(
-                "EMIT FINAL is not supported yet: it needs windowed aggregation",
+                "EMIT FINAL needs a windowed aggregation (WINDOW ... GROUP BY)",
             )
             .at(query.span));
         }
-        let plan = plan_select(
-            query,
-            &source.name,
-            &source.key_columns,
-            &source.value_columns,
-            SelectPurpose::Transient,
-        )?;
+        let plan = plan_select_on(query, &source, SelectPurpose::Transient)?;
         if query.emit.is_none() && source.kind == SourceKind::Table {
             return self.pull_query(log, query, &source, &plan);
         }
-        self.push_query(log, query, sql, &source, &plan)
+        let pipeline = Pipeline::new(&source, &plan, log, self.offset_reset())?;
+        self.push_query(log, query, sql, &source.name, plan.column_names(), pipeline)
     }
 
+    /// Runs a push query over what is in the log so far and, for the world, keeps it open.
     fn push_query(
         &mut self,
         log: &mut Log,
         query: &Query,
         sql: &str,
-        source: &SourceInfo,
-        plan: &SelectPlan,
+        source: &str,
+        columns: Vec<String>,
+        pipeline: Pipeline,
     ) -> Result<StatementResult, SqlError> {
-        let (source, plan) = (source.clone(), plan.clone());
-        let pipeline = Pipeline::new(&source, &plan, log, self.offset_reset())?;
-        let id = format!("transient_{}_{}", source.name, self.next_push_query_number);
+        let id = format!("transient_{source}_{}", self.next_push_query_number);
         self.next_push_query_number += 1;
         let mut push = PushQuery {
             id,
             sql: sql.to_string(),
-            source: source.name.clone(),
-            columns: plan.column_names(),
+            source: source.to_string(),
+            columns,
             pipeline,
             limit: query.limit,
             n_rows_emitted: 0,
@@ -560,6 +585,185 @@ impl Engine {
             message: format!("Source `{}` (topic: {topic}) was dropped.", name.name),
         })
     }
+}
+
+/// `ksql.persistence.default.format.key`: the key format of a sink whose input had none.
+const DEFAULT_KEY_FORMAT: &str = "ksql.persistence.default.format.key";
+
+/// A `CREATE STREAM|TABLE ... AS SELECT` once planned: what its sink holds.
+pub(super) struct NewSink<'a> {
+    pub create: &'a CreateAsSelect,
+    pub sql: &'a str,
+    pub with: &'a WithClause,
+    /// The (left) input: the sink's formats and partition count default to its.
+    pub input: &'a SourceInfo,
+    pub kind: SourceKind,
+    pub key_fields: Vec<Field>,
+    pub value_fields: Vec<Field>,
+    /// A windowed result: keys carry the window.
+    pub window: Option<WindowSpec>,
+}
+
+impl Engine {
+    /// Starts a `CREATE`: `Ok(Err(ack))` when `IF NOT EXISTS` finds the name taken (nothing
+    /// more to do), else the checked `WITH` clause. `replace` is (`OR REPLACE`, `IF NOT EXISTS`).
+    pub(super) fn begin_create(
+        &mut self,
+        name: &Ident,
+        kind: SourceKind,
+        replace: (bool, bool),
+        properties: &[Property],
+    ) -> Result<Result<WithClause, StatementResult>, SqlError> {
+        if let Some(result) = self.check_name_free(name, kind, replace.0, replace.1)? {
+            return Ok(Err(result));
+        }
+        WithClause::parse(properties).map(Ok)
+    }
+
+    /// [`Engine::begin_create`] for a `CREATE ... AS SELECT`.
+    pub(super) fn begin_create_as_select(
+        &mut self,
+        create: &CreateAsSelect,
+    ) -> Result<Result<WithClause, StatementResult>, SqlError> {
+        self.begin_create(
+            &create.name,
+            create.kind,
+            (create.or_replace, create.if_not_exists),
+            &create.properties,
+        )
+    }
+
+    /// Registers a persistent query: the sink's formats (checked), its topic (created with the
+    /// input's partition count unless `PARTITIONS` says otherwise), the catalog entry and the
+    /// query `CSAS_<NAME>_<n>` / `CTAS_<NAME>_<n>` reading through `pipeline`.
+    pub(super) fn register_persistent_query(
+        &mut self,
+        log: &mut Log,
+        sink: NewSink<'_>,
+        pipeline: Pipeline,
+    ) -> Result<StatementResult, SqlError> {
+        let NewSink {
+            create,
+            sql,
+            with,
+            input,
+            kind,
+            key_fields,
+            value_fields,
+            window,
+        } = sink;
+        let topic = match &with.kafka_topic {
+            Some(topic) => topic.clone(),
+            None => format!(
+                "{}{}",
+                self.property(OUTPUT_TOPIC_PREFIX).unwrap_or(""),
+                create.name.name
+            ),
+        };
+        let mut key_kind = with.key_format.unwrap_or(input.key_format.kind);
+        if key_kind == FormatKind::None && with.key_format.is_none() && !key_fields.is_empty() {
+            // A keyless input re-keyed (by a join): the key takes the default key format.
+            key_kind = self
+                .property(DEFAULT_KEY_FORMAT)
+                .and_then(|name| FormatKind::parse(name).ok())
+                .unwrap_or(FormatKind::Kafka);
+        }
+        let value_kind = with.value_format.unwrap_or(input.value_format.kind);
+        let (mut key_format, mut value_format) =
+            with.format_specs(key_kind, value_kind, self.flag(WRAP_SINGLE_VALUES, true))?;
+        if with.key_delimiter.is_none() && key_kind == input.key_format.kind {
+            key_format.delimiter = input.key_format.delimiter;
+        }
+        if with.value_delimiter.is_none() && value_kind == input.value_format.kind {
+            value_format.delimiter = input.value_format.delimiter;
+        }
+        validate_formats(
+            &key_format,
+            &key_fields,
+            &value_format,
+            &value_fields,
+            with.wrap_single_value,
+        )?;
+        check_timestamp_column(with, &key_fields, &value_fields)?;
+        let partitions = match with.partitions {
+            Some(partitions) => partitions,
+            None => log
+                .topic(&input.topic)
+                .map(|t| t.n_partitions())
+                .unwrap_or(1),
+        };
+        if !log.has_topic(&topic) {
+            log.create_topic(&topic, TopicConfig::with_partitions(partitions))
+                .map_err(|e| SqlError::execution(e.to_string()))?;
+        }
+        let prefix = if kind == SourceKind::Stream {
+            "CSAS"
+        } else {
+            "CTAS"
+        };
+        let id = format!(
+            "{prefix}_{}_{}",
+            create.name.name.to_ascii_uppercase(),
+            self.next_query_number
+        );
+        let mut sink_writer = make_sink(
+            &topic,
+            &key_format,
+            &value_format,
+            &key_fields,
+            &value_fields,
+            with.timestamp.as_deref(),
+        );
+        sink_writer.window_key = window.map(|w| {
+            if w.is_session() {
+                WindowKeyKind::Session
+            } else {
+                WindowKeyKind::Time
+            }
+        });
+        self.next_query_number += 1;
+        self.catalog.insert(SourceInfo {
+            name: create.name.name.clone(),
+            kind,
+            topic,
+            key_format,
+            value_format,
+            key_columns: key_fields,
+            value_columns: value_fields,
+            timestamp_column: with.timestamp.clone(),
+            timestamp_format: with.timestamp_format.clone(),
+            sql: sql.to_string(),
+            is_source: false,
+            window,
+        });
+        self.queries.push(PersistentQuery {
+            id: id.clone(),
+            sql: sql.to_string(),
+            source: input.name.clone(),
+            sink: create.name.name.clone(),
+            pipeline,
+            sink_writer,
+            n_records_written: 0,
+        });
+        Ok(StatementResult::Ack {
+            message: format!("Created query with ID {id}"),
+        })
+    }
+}
+
+/// Plans a stateless SELECT over a source, with WINDOWSTART and WINDOWEND when it is windowed.
+fn plan_select_on(
+    query: &Query,
+    source: &SourceInfo,
+    purpose: SelectPurpose<'_>,
+) -> Result<SelectPlan, SqlError> {
+    plan_select_over(
+        query,
+        &source.name,
+        &source.key_columns,
+        source.row_schema(),
+        purpose,
+    )
 }
 
 pub(super) fn make_sink(

@@ -5,16 +5,15 @@
 //! smallest next timestamp.
 
 use super::catalog::SourceInfo;
-use super::ddl::{make_sink, validate_formats};
+use super::ddl::NewSink;
 use super::pipeline::{OffsetReset, Pipeline};
-use super::properties::WithClause;
-use super::queries::PersistentQuery;
-use super::{Engine, StatementResult, OUTPUT_TOPIC_PREFIX, WRAP_SINGLE_VALUES};
-use crate::log::{Log, Record, TopicConfig};
-use crate::sql::ast::{CreateAsSelect, SourceKind};
+use super::{Engine, StatementResult};
+use crate::log::{Log, Record};
+use crate::sql::ast::{CreateAsSelect, Query, SourceKind};
 use crate::sql::error::SqlError;
 use crate::sql::format::FormatKind;
 use crate::sql::operators::filter::Filter;
+use crate::sql::operators::join_row::JoinLayout;
 use crate::sql::operators::project::Project;
 use crate::sql::operators::source::SourceDecoder;
 use crate::sql::operators::stream_stream_join::{parse_within, StreamStreamJoin};
@@ -26,7 +25,8 @@ use crate::sql::operators::Operator;
 use crate::sql::plan::join::{
     plan_stream_stream_join, plan_stream_table_join, plan_table_table_join, JoinSide,
 };
-use crate::sql::plan::CompiledExpr;
+use crate::sql::plan::window::WindowSpec;
+use crate::sql::plan::SelectPlan;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
 const FETCH_BATCH: usize = 512;
@@ -65,6 +65,7 @@ impl SideInput {
             key_columns: source.key_columns.clone(),
             value_columns: source.value_columns.clone(),
             timestamp: None,
+            window: source.window_key(),
         };
         Ok(SideInput {
             topic: source.topic.clone(),
@@ -123,6 +124,35 @@ pub fn interleave(primary: Vec<Record>, side: Vec<Record>) -> Vec<(bool, Record)
     merged
 }
 
+/// ksqlDB's rules for joining windowed sources: both windowed or neither, session with session,
+/// time windows of the same size (anything else would need a repartition).
+fn check_windows(left: &SourceInfo, right: &SourceInfo) -> Result<(), SqlError> {
+    match (&left.window, &right.window) {
+        (None, None) => Ok(()),
+        (Some(l), Some(r)) if l.is_session() != r.is_session() => Err(SqlError::invalid(format!(
+            "Incompatible windowed sources.\nLeft source: {}\nRight source: {}\nSession windowed sources can only be joined to other session windowed sources, and may still not result in expected behaviour as session bounds must be an exact match for the join to work\nHopping and tumbling windowed sources can only be joined to other hopping and tumbling windowed sources",
+            l.type_name(),
+            r.type_name()
+        ))),
+        (Some(l), Some(r)) if l.size() != r.size() => Err(SqlError::invalid(
+            "Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.",
+        )),
+        (Some(_), Some(_)) => Ok(()),
+        (l, _) => {
+            let describe = |source: &SourceInfo| match &source.window {
+                Some(w) => format!("`{}` is {} windowed", source.name, w.type_name()),
+                None => format!("`{}` is not windowed", source.name),
+            };
+            let (windowed, plain) = if l.is_some() { (left, right) } else { (right, left) };
+            Err(SqlError::invalid(format!(
+                "Can not join windowed source to non-windowed source.\n{}\n{}",
+                describe(windowed),
+                describe(plain)
+            )))
+        }
+    }
+}
+
 fn side_of(source: &SourceInfo, alias: Option<&crate::sql::ast::Ident>) -> JoinSide {
     JoinSide {
         name: source.name.clone(),
@@ -132,6 +162,16 @@ fn side_of(source: &SourceInfo, alias: Option<&crate::sql::ast::Ident>) -> JoinS
     }
 }
 
+/// A planned join query: its projection, its pipeline (both inputs) and what it produces.
+pub(super) struct BuiltJoin {
+    pub select: SelectPlan,
+    pub pipeline: Pipeline,
+    pub input: SourceInfo,
+    /// A stream, except for table-table joins.
+    pub kind: SourceKind,
+    pub window: Option<WindowSpec>,
+}
+
 impl Engine {
     pub(super) fn create_join_as_select(
         &mut self,
@@ -139,16 +179,41 @@ impl Engine {
         create: &CreateAsSelect,
         sql: &str,
     ) -> Result<StatementResult, SqlError> {
-        if let Some(result) = self.check_name_free(
-            &create.name,
-            create.kind,
-            create.or_replace,
-            create.if_not_exists,
-        )? {
-            return Ok(result);
+        let with = match self.begin_create_as_select(create)? {
+            Ok(with) => with,
+            Err(done) => return Ok(done),
+        };
+        let built = self.build_join(log, &create.query, Some(&create.name.name))?;
+        if create.kind != built.kind {
+            return Err(SqlError::invalid(format!(
+                "Invalid result type. Your SELECT query produces a {0}. Please use CREATE {0} AS SELECT statement instead.",
+                built.kind.word()
+            ))
+            .at(create.name.span));
         }
-        let with = WithClause::parse(&create.properties)?;
-        let query = &create.query;
+        let sink = NewSink {
+            create,
+            sql,
+            with: &with,
+            input: &built.input,
+            kind: built.kind,
+            key_fields: built.select.key_fields(),
+            value_fields: built.select.value_fields(),
+            window: built.window,
+        };
+        self.register_persistent_query(log, sink, built.pipeline)
+    }
+
+    /// Plans a two-source join writing into `sink_name` (none for a push query: ksqlDB's key
+    /// rules do not apply) and builds its pipeline: stream-table
+    /// (the table read from the start of its changelog, as state), stream-stream (`WITHIN`) or
+    /// table-table.
+    pub(super) fn build_join(
+        &mut self,
+        log: &Log,
+        query: &Query,
+        sink_name: Option<&str>,
+    ) -> Result<BuiltJoin, SqlError> {
         let left = self.lookup(&query.from.name)?.clone();
         let Some(join) = query.joins.first() else {
             return Err(SqlError::invalid("Expected a JOIN"));
@@ -170,294 +235,114 @@ impl Engine {
             return Err(SqlError::invalid(format!("Source(s) {} are using the 'KAFKA' value format. This format does not yet support JOIN.", kafka.join(", ")))
                 .at(join.span));
         }
-        match (left.kind, right.kind) {
-            (SourceKind::Stream, SourceKind::Table) => {}
-            (SourceKind::Table, SourceKind::Table) => return self.create_two_way_join_as_select(log, create, sql, &with, left.clone(), right.clone()),
-            (SourceKind::Stream, SourceKind::Stream) => return self.create_two_way_join_as_select(log, create, sql, &with, left.clone(), right.clone()),
-            (SourceKind::Table, SourceKind::Stream) => {
-                return Err(SqlError::invalid("Invalid join order: table-stream joins are not supported; only stream-table joins. Got TABLE JOIN STREAM.")
-                    .at(join.span)
-                    .with_hint("put the stream first: FROM stream s JOIN table t ON ..."))
-            }
-        }
-        if create.kind == SourceKind::Table {
-            return Err(SqlError::invalid("Invalid result type. Your SELECT query produces a STREAM. Please use CREATE STREAM AS SELECT statement instead.")
-                .at(create.name.span));
-        }
-        let stream_side = side_of(&left, query.from.alias.as_ref());
-        let table_side = side_of(&right, join.right.alias.as_ref());
-        let plan =
-            plan_stream_table_join(query, &stream_side, &table_side, Some(&create.name.name))?;
-        let topic = match &with.kafka_topic {
-            Some(topic) => topic.clone(),
-            None => format!(
-                "{}{}",
-                self.property(OUTPUT_TOPIC_PREFIX).unwrap_or(""),
-                create.name.name
-            ),
-        };
-        let key_fields = plan.select.key_fields();
-        let value_fields = plan.select.value_fields();
-        let key_kind = with.key_format.unwrap_or(left.key_format.kind);
-        let value_kind = with.value_format.unwrap_or(left.value_format.kind);
-        let (key_format, value_format) =
-            with.format_specs(key_kind, value_kind, self.flag(WRAP_SINGLE_VALUES, true))?;
-        validate_formats(
-            &key_format,
-            &key_fields,
-            &value_format,
-            &value_fields,
-            with.wrap_single_value,
-        )?;
-        let partitions = match with.partitions {
-            Some(partitions) => partitions,
-            None => log
-                .topic(&left.topic)
-                .map(|t| t.n_partitions())
-                .unwrap_or(1),
-        };
-        if !log.has_topic(&topic) {
-            log.create_topic(&topic, TopicConfig::with_partitions(partitions))
-                .map_err(|e| SqlError::execution(e.to_string()))?;
-        }
-        let id = format!(
-            "CSAS_{}_{}",
-            create.name.name.to_ascii_uppercase(),
-            self.next_query_number
-        );
-        let sink = make_sink(
-            &topic,
-            &key_format,
-            &value_format,
-            &key_fields,
-            &value_fields,
-            with.timestamp.as_deref(),
-        );
-        let mut operators: Vec<Box<dyn Operator>> = vec![Box::new(StreamTableJoin {
-            left_join: plan.left_join,
-            stream_key: CompiledExpr::Column(plan.stream_key_idx),
-            stream_columns: plan.stream_columns.clone(),
-            n_table_columns: plan.n_table_columns,
-            table: HashMap::new(),
-        })];
-        if let Some(predicate) = &plan.select.filter {
-            operators.push(Box::new(Filter {
-                predicate: predicate.clone(),
-                on_table: false,
-            }));
-        }
-        operators.push(Box::new(Project {
-            key_exprs: plan
-                .select
-                .columns
-                .iter()
-                .filter(|c| c.key)
-                .map(|c| c.expr.clone())
-                .collect(),
-            value_exprs: plan
-                .select
-                .columns
-                .iter()
-                .filter(|c| !c.key)
-                .map(|c| (c.name.clone(), c.expr.clone()))
-                .collect(),
-        }));
-        let reset = self.offset_reset();
-        let mut pipeline = Pipeline::with_operators(&left, operators, log, reset)?;
-        // The table is state: it is always read from the beginning of its changelog.
-        pipeline.side = Some(SideInput::new(&right, log, OffsetReset::Earliest)?);
-        self.next_query_number += 1;
-        self.catalog.insert(SourceInfo {
-            name: create.name.name.clone(),
-            kind: SourceKind::Stream,
-            topic,
-            key_format,
-            value_format,
-            key_columns: key_fields,
-            value_columns: value_fields,
-            timestamp_column: with.timestamp.clone(),
-            timestamp_format: with.timestamp_format.clone(),
-            sql: sql.to_string(),
-            is_source: false,
-            window: None,
-        });
-        self.queries.push(PersistentQuery {
-            id: id.clone(),
-            sql: sql.to_string(),
-            source: left.name.clone(),
-            sink: create.name.name.clone(),
-            pipeline,
-            sink_writer: sink,
-            n_records_written: 0,
-        });
-        Ok(StatementResult::Ack {
-            message: format!("Created query with ID {id}"),
-        })
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn create_two_way_join_as_select(
-        &mut self,
-        log: &mut Log,
-        create: &CreateAsSelect,
-        sql: &str,
-        with: &WithClause,
-        left: SourceInfo,
-        right: SourceInfo,
-    ) -> Result<StatementResult, SqlError> {
-        let query = &create.query;
-        let Some(join) = query.joins.first() else {
-            return Err(SqlError::invalid("Expected a JOIN"));
-        };
-        let streams = left.kind == SourceKind::Stream;
-        let result_kind = if streams {
-            SourceKind::Stream
-        } else {
-            SourceKind::Table
-        };
-        if create.kind != result_kind {
-            return Err(SqlError::invalid(format!(
-                "Invalid result type. Your SELECT query produces a {0}. Please use CREATE {0} AS SELECT statement instead.",
-                result_kind.word()
-            ))
-            .at(create.name.span));
-        }
-        if streams && join.within.is_empty() {
-            return Err(SqlError::invalid("Stream-Stream joins must have a WITHIN clause specified. None was provided. To learn about how to specify a WITHIN clause with a stream-stream join, please visit: https://docs.confluent.io/current/ksql/docs/syntax-reference.html#create-stream-as-select").at(join.span));
-        }
+        check_windows(&left, &right).map_err(|e| e.at(join.span))?;
         let left_side = side_of(&left, query.from.alias.as_ref());
         let right_side = side_of(&right, join.right.alias.as_ref());
-        let (kind, plan) = if streams {
-            plan_stream_stream_join(query, &left_side, &right_side, Some(&create.name.name))?
-        } else {
-            plan_table_table_join(query, &left_side, &right_side, Some(&create.name.name))?
+        let within = || {
+            parse_within(&join.within).map_err(|message| SqlError::invalid(message).at(join.span))
         };
-        let kind = match kind.as_str() {
-            "LEFT" => TableJoinKind::Left,
-            "RIGHT" => TableJoinKind::Right,
-            "FULL" => TableJoinKind::Full,
-            _ => TableJoinKind::Inner,
-        };
-        let topic = match &with.kafka_topic {
-            Some(topic) => topic.clone(),
-            None => format!(
-                "{}{}",
-                self.property(OUTPUT_TOPIC_PREFIX).unwrap_or(""),
-                create.name.name
-            ),
-        };
-        let key_fields = plan.select.key_fields();
-        let value_fields = plan.select.value_fields();
-        let key_kind = with.key_format.unwrap_or(left.key_format.kind);
-        let value_kind = with.value_format.unwrap_or(left.value_format.kind);
-        let (key_format, value_format) =
-            with.format_specs(key_kind, value_kind, self.flag(WRAP_SINGLE_VALUES, true))?;
-        validate_formats(
-            &key_format,
-            &key_fields,
-            &value_format,
-            &value_fields,
-            with.wrap_single_value,
-        )?;
-        let partitions = match with.partitions {
-            Some(partitions) => partitions,
-            None => log
-                .topic(&left.topic)
-                .map(|t| t.n_partitions())
-                .unwrap_or(1),
-        };
-        if !log.has_topic(&topic) {
-            log.create_topic(&topic, TopicConfig::with_partitions(partitions))
-                .map_err(|e| SqlError::execution(e.to_string()))?;
+        let (plan, kind, operator, side_reset): (_, _, Box<dyn Operator>, _) =
+            match (left.kind, right.kind) {
+                (SourceKind::Stream, SourceKind::Table) => {
+                    let plan =
+                        plan_stream_table_join(query, &left_side, &right_side, sink_name)?;
+                    let operator = Box::new(StreamTableJoin {
+                        left_join: plan.left_join(),
+                        stream_key: plan.left_key.clone(),
+                        layout: JoinLayout::new(
+                            plan.left_columns.clone(),
+                            plan.right_columns.clone(),
+                        ),
+                        table: HashMap::new(),
+                    });
+                    // The table is state: always read from the start of its changelog.
+                    (plan, SourceKind::Stream, operator, OffsetReset::Earliest)
+                }
+                (SourceKind::Stream, SourceKind::Stream) => {
+                    if join.within.is_empty() {
+                        return Err(SqlError::invalid("Stream-Stream joins must have a WITHIN clause specified. None was provided. To learn about how to specify a WITHIN clause with a stream-stream join, please visit: https://docs.confluent.io/current/ksql/docs/syntax-reference.html#create-stream-as-select").at(join.span));
+                    }
+                    let plan =
+                        plan_stream_stream_join(query, &left_side, &right_side, sink_name)?;
+                    let (before, after, grace) = within()?;
+                    let operator = Box::new(StreamStreamJoin::new(
+                        join_kind(&plan.kind),
+                        plan.left_key.clone(),
+                        plan.right_key.clone(),
+                        JoinLayout::new(plan.left_columns.clone(), plan.right_columns.clone()),
+                        before,
+                        after,
+                        grace,
+                    ));
+                    (plan, SourceKind::Stream, operator, self.offset_reset())
+                }
+                (SourceKind::Table, SourceKind::Table) => {
+                    let plan =
+                        plan_table_table_join(query, &left_side, &right_side, sink_name)?;
+                    let operator = Box::new(TableTableJoin::new(
+                        join_kind(&plan.kind),
+                        JoinLayout::new(plan.left_columns.clone(), plan.right_columns.clone()),
+                    ));
+                    (plan, SourceKind::Table, operator, self.offset_reset())
+                }
+                (SourceKind::Table, SourceKind::Stream) => {
+                    return Err(SqlError::invalid("Invalid join order: table-stream joins are not supported; only stream-table joins. Got TABLE JOIN STREAM.")
+                        .at(join.span)
+                        .with_hint("put the stream first: FROM stream s JOIN table t ON ..."))
+                }
+            };
+        if left.window.is_some() && (plan.left_rekeyed || plan.right_rekeyed) {
+            return Err(SqlError::invalid("Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.").at(join.span));
         }
-        let id = format!(
-            "{}_{}_{}",
-            if streams { "CSAS" } else { "CTAS" },
-            create.name.name.to_ascii_uppercase(),
-            self.next_query_number
-        );
-        let sink = make_sink(
-            &topic,
-            &key_format,
-            &value_format,
-            &key_fields,
-            &value_fields,
-            with.timestamp.as_deref(),
-        );
-        let mut operators: Vec<Box<dyn Operator>> = Vec::new();
-        if streams {
-            let (before, after, grace) = parse_within(&join.within)
-                .map_err(|message| SqlError::invalid(message).at(join.span))?;
-            operators.push(Box::new(StreamStreamJoin::new(
-                kind,
-                CompiledExpr::Column(plan.stream_key_idx),
-                CompiledExpr::Column(plan.table_key_idx),
-                plan.stream_columns.clone(),
-                plan.n_table_columns,
-                before,
-                after,
-                grace,
-            )));
-        } else {
-            operators.push(Box::new(TableTableJoin::new(
-                kind,
-                plan.stream_columns.clone(),
-                plan.n_table_columns,
-            )));
-        }
-        if let Some(predicate) = &plan.select.filter {
-            operators.push(Box::new(Filter {
-                predicate: predicate.clone(),
-                on_table: !streams,
-            }));
-            if !streams {
-                operators.push(Box::new(DropUnneededTombstones::default()));
-            }
-        }
-        operators.push(Box::new(Project {
-            key_exprs: plan
-                .select
-                .columns
-                .iter()
-                .filter(|c| c.key)
-                .map(|c| c.expr.clone())
-                .collect(),
-            value_exprs: plan
-                .select
-                .columns
-                .iter()
-                .filter(|c| !c.key)
-                .map(|c| (c.name.clone(), c.expr.clone()))
-                .collect(),
-        }));
+        let mut operators = vec![operator];
+        operators.extend(select_operators(&plan.select, kind == SourceKind::Table));
         let mut pipeline = Pipeline::with_operators(&left, operators, log, self.offset_reset())?;
-        pipeline.side = Some(SideInput::new(&right, log, self.offset_reset())?);
-        self.next_query_number += 1;
-        self.catalog.insert(SourceInfo {
-            name: create.name.name.clone(),
-            kind: result_kind,
-            topic,
-            key_format,
-            value_format,
-            key_columns: key_fields,
-            value_columns: value_fields,
-            timestamp_column: with.timestamp.clone(),
-            timestamp_format: with.timestamp_format.clone(),
-            sql: sql.to_string(),
-            is_source: false,
-            window: None,
-        });
-        self.queries.push(PersistentQuery {
-            id: id.clone(),
-            sql: sql.to_string(),
-            source: left.name.clone(),
-            sink: create.name.name.clone(),
+        pipeline.side = Some(SideInput::new(&right, log, side_reset)?);
+        Ok(BuiltJoin {
+            select: plan.select,
             pipeline,
-            sink_writer: sink,
-            n_records_written: 0,
-        });
-        Ok(StatementResult::Ack {
-            message: format!("Created query with ID {id}"),
+            window: left.window,
+            input: left,
+            kind,
         })
     }
+}
+
+fn join_kind(kind: &str) -> TableJoinKind {
+    match kind {
+        "LEFT" => TableJoinKind::Left,
+        "RIGHT" => TableJoinKind::Right,
+        "FULL" => TableJoinKind::Full,
+        _ => TableJoinKind::Inner,
+    }
+}
+
+/// The WHERE and projection over a joined row; on a table, a tombstone for a key never emitted
+/// is dropped after the WHERE.
+pub(super) fn select_operators(select: &SelectPlan, on_table: bool) -> Vec<Box<dyn Operator>> {
+    let mut operators: Vec<Box<dyn Operator>> = Vec::new();
+    if let Some(predicate) = &select.filter {
+        operators.push(Box::new(Filter {
+            predicate: predicate.clone(),
+            on_table,
+        }));
+        if on_table {
+            operators.push(Box::new(DropUnneededTombstones::default()));
+        }
+    }
+    operators.push(Box::new(Project {
+        key_exprs: select
+            .columns
+            .iter()
+            .filter(|c| c.key)
+            .map(|c| c.expr.clone())
+            .collect(),
+        value_exprs: select
+            .columns
+            .iter()
+            .filter(|c| !c.key)
+            .map(|c| (c.name.clone(), c.expr.clone()))
+            .collect(),
+    }));
+    operators
 }

@@ -90,6 +90,7 @@ impl Pipeline {
             key_columns: source.key_columns.clone(),
             value_columns: source.value_columns.clone(),
             timestamp,
+            window: source.window_key(),
         };
         let topic = log
             .topic(&source.topic)

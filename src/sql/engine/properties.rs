@@ -4,6 +4,7 @@
 use crate::sql::ast::{Property, PropertyValue};
 use crate::sql::error::SqlError;
 use crate::sql::format::{parse_delimiter, FormatKind, FormatSpec};
+use crate::sql::plan::window::{source_window, WindowSpec};
 
 /// The properties of one CREATE statement, checked and typed.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -17,6 +18,9 @@ pub struct WithClause {
     pub value_delimiter: Option<char>,
     pub key_delimiter: Option<char>,
     pub wrap_single_value: Option<bool>,
+    /// `WINDOW_TYPE` and `WINDOW_SIZE`: the source's topic has windowed keys.
+    pub window_type: Option<String>,
+    pub window_size: Option<String>,
 }
 
 const KNOWN: &[&str] = &[
@@ -33,6 +37,8 @@ const KNOWN: &[&str] = &[
     "WRAP_SINGLE_VALUE",
     "RETENTION_MS",
     "CLEANUP_POLICY",
+    "WINDOW_TYPE",
+    "WINDOW_SIZE",
 ];
 
 const SCHEMA_REGISTRY: &[&str] = &[
@@ -97,11 +103,8 @@ impl WithClause {
                         "{name} needs a Schema Registry, which streamlab does not have"
                     ))));
                 }
-                "WINDOW_TYPE" | "WINDOW_SIZE" => {
-                    return Err(at(SqlError::unsupported(
-                        "Windowed sources are not supported yet",
-                    )));
-                }
+                "WINDOW_TYPE" => clause.window_type = Some(text),
+                "WINDOW_SIZE" => clause.window_size = Some(text),
                 other => {
                     return Err(at(SqlError::invalid(format!(
                         "Invalid config variable(s) in the WITH clause: {other}"
@@ -118,6 +121,19 @@ impl WithClause {
             return Err(SqlError::invalid("Cannot supply both 'FORMAT' and 'KEY_FORMAT' or 'VALUE_FORMAT' properties: FORMAT sets both"));
         }
         Ok(clause)
+    }
+
+    /// The window of a source over a windowed topic (`WINDOW_TYPE`, `WINDOW_SIZE`).
+    pub fn source_window(&self) -> Result<Option<WindowSpec>, SqlError> {
+        match (&self.window_type, &self.window_size) {
+            (None, None) => Ok(None),
+            (None, Some(_)) => Err(SqlError::invalid(
+                "'WINDOW_SIZE' is only valid with a WINDOW_TYPE",
+            )),
+            (Some(kind), size) => source_window(kind, size.as_deref())
+                .map(Some)
+                .map_err(SqlError::invalid),
+        }
     }
 
     /// The key and value format specs, with delimiters and wrapping checked against the formats.

@@ -43,6 +43,8 @@ impl Engine {
                 key_columns: source.key_columns.clone(),
                 value_columns: source.value_columns.clone(),
                 timestamp: None,
+                // The materialised table splits windowed keys itself.
+                window: None,
             };
             let windowed = source.window.map(|spec| WindowedKeys {
                 kind: if spec.is_session() {

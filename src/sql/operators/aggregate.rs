@@ -563,3 +563,27 @@ impl Operator for Aggregate {
         )
     }
 }
+
+/// For a push query over an aggregation: lays an aggregate's output row out as its subscriber
+/// reads it, the key columns, WINDOWSTART and WINDOWEND (windowed), then the values.
+#[derive(Debug)]
+pub struct PushRow {
+    pub windowed: bool,
+}
+
+impl Operator for PushRow {
+    fn process(&mut self, mut row: Row, out: &mut Vec<Row>, _log: &mut ProcessingLog) {
+        if self.windowed {
+            let (start, end) = row.window.unwrap_or((0, 0));
+            let at = row.n_keys.min(row.values.len());
+            row.values
+                .splice(at..at, [Value::BigInt(start), Value::BigInt(end)]);
+        }
+        row.n_keys = 0;
+        out.push(row);
+    }
+
+    fn describe(&self) -> String {
+        "Rows for the subscriber".to_string()
+    }
+}

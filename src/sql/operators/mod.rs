@@ -8,6 +8,7 @@
 
 pub mod aggregate;
 pub mod filter;
+pub mod join_row;
 pub mod project;
 pub mod sink;
 pub mod source;

@@ -4,7 +4,9 @@
 //! A record that cannot be read is skipped and logged, as ksqlDB does. A table drops records
 //! with a null key (a table row needs a key); a null value is a tombstone.
 
+use super::sink::WindowKeyKind;
 use super::{ProcessingLog, Row};
+use crate::clock::Millis;
 use crate::log::Record;
 use crate::sql::ast::SourceKind;
 use crate::sql::format::{self, Field, FormatSpec};
@@ -28,15 +30,30 @@ pub struct SourceDecoder {
     pub key_columns: Vec<Field>,
     pub value_columns: Vec<Field>,
     pub timestamp: Option<TimestampColumn>,
+    /// A windowed topic: how keys carry the window, and the time-window size.
+    pub window: Option<(WindowKeyKind, Millis)>,
 }
 
 impl SourceDecoder {
     pub fn decode(&self, record: &Record, log: &mut ProcessingLog) -> Option<Row> {
         let n_keys = self.key_columns.len();
         let n_values = self.value_columns.len();
-        let mut values = Vec::with_capacity(n_keys + n_values + 3);
+        let mut values = Vec::with_capacity(n_keys + n_values + 5);
+        let (key_bytes, window) = match (self.window, record.key.as_deref()) {
+            (Some((kind, size)), Some(bytes)) => match kind.split(bytes, size) {
+                Some((inner, window)) => (Some(inner), Some(window)),
+                None => {
+                    log.record(format!(
+                        "Failed to deserialize windowed key at {}-{}: too short",
+                        record.partition, record.offset
+                    ));
+                    return None;
+                }
+            },
+            (_, key) => (key, None),
+        };
         if n_keys > 0 {
-            match format::deserialize(&self.key_format, &self.key_columns, record.key.as_deref()) {
+            match format::deserialize(&self.key_format, &self.key_columns, key_bytes) {
                 Ok(Some(key)) => values.extend(key),
                 Ok(None) => values.extend(std::iter::repeat_n(Value::Null, n_keys)),
                 Err(error) => {
@@ -96,6 +113,10 @@ impl SourceDecoder {
         values.push(Value::BigInt(
             i64::try_from(record.offset).unwrap_or(i64::MAX),
         ));
+        if let Some((start, end)) = window {
+            values.push(Value::BigInt(start));
+            values.push(Value::BigInt(end));
+        }
         Some(Row {
             values,
             n_keys,
@@ -103,7 +124,7 @@ impl SourceDecoder {
             timestamp,
             partition: record.partition,
             offset: record.offset,
-            window: None,
+            window,
         })
     }
 

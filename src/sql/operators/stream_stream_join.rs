@@ -5,8 +5,14 @@
 //! Outer joins (LEFT, RIGHT, FULL) also emit unmatched records padded with NULLs. Without a
 //! `GRACE PERIOD` ksqlDB keeps Kafka Streams' legacy behaviour: the padded row goes out as soon
 //! as the record arrives. With one, it is held back and emitted only if no match came before
-//! stream time passes the window plus grace; records later than that are dropped.
+//! stream time passes the window plus grace — unless its window has already closed when it
+//! arrives (out of order), in which case it goes out at once.
+//!
+//! As in Kafka Streams, each side's buffer is a window store with its own observed time: it
+//! keeps (and returns) records newer than that time minus the retention (window size + grace),
+//! so a record much older than its own side's newest is neither stored nor found.
 
+use super::join_row::JoinLayout;
 use super::table_table_join::TableJoinKind;
 use super::{Operator, ProcessingLog, Row};
 use crate::clock::Millis;
@@ -20,7 +26,8 @@ struct Buffered {
     timestamp: Millis,
     partition: u32,
     offset: u64,
-    matched: bool,
+    /// The window of a windowed source's record: records join only within the same window.
+    window: Option<(Millis, Millis)>,
 }
 
 #[derive(Debug)]
@@ -28,14 +35,20 @@ pub struct StreamStreamJoin {
     pub kind: TableJoinKind,
     pub left_key: CompiledExpr,
     pub right_key: CompiledExpr,
-    pub left_columns: Vec<usize>,
-    pub n_right_columns: usize,
+    pub layout: JoinLayout,
     pub before: Millis,
     pub after: Millis,
     pub grace: Option<Millis>,
     left: HashMap<String, Vec<Buffered>>,
     right: HashMap<String, Vec<Buffered>>,
+    /// The newest time each side's store has seen.
+    left_time: Millis,
+    right_time: Millis,
+    /// The newest time of either side.
     stream_time: Millis,
+    /// Unmatched outer-join records held back until their window closes (with GRACE only), in
+    /// arrival order; `true` marks right records.
+    held: Vec<(bool, String, Buffered)>,
 }
 
 impl StreamStreamJoin {
@@ -44,8 +57,7 @@ impl StreamStreamJoin {
         kind: TableJoinKind,
         left_key: CompiledExpr,
         right_key: CompiledExpr,
-        left_columns: Vec<usize>,
-        n_right_columns: usize,
+        layout: JoinLayout,
         before: Millis,
         after: Millis,
         grace: Option<Millis>,
@@ -54,15 +66,25 @@ impl StreamStreamJoin {
             kind,
             left_key,
             right_key,
-            left_columns,
-            n_right_columns,
+            layout,
             before,
             after,
             grace,
             left: HashMap::new(),
             right: HashMap::new(),
+            left_time: Millis::MIN,
+            right_time: Millis::MIN,
             stream_time: Millis::MIN,
+            held: Vec::new(),
         }
+    }
+
+    /// How long a store keeps a record behind its newest: the window size plus the grace (the
+    /// legacy grace, without GRACE PERIOD, is 24 hours minus the window size).
+    fn retention(&self) -> Millis {
+        let size = self.before.saturating_add(self.after);
+        let grace = self.grace.unwrap_or_else(|| (24 * 3_600_000 - size).max(0));
+        size.saturating_add(grace)
     }
 
     fn joined(
@@ -72,24 +94,17 @@ impl StreamStreamJoin {
         right: Option<&Buffered>,
         at: &Buffered,
     ) -> Row {
-        let mut values = vec![key.clone()];
-        values.extend(self.left_columns.iter().map(|idx| {
-            left.and_then(|l| l.values.get(*idx).cloned())
-                .unwrap_or(Value::Null)
-        }));
-        for idx in 0..self.n_right_columns {
-            values.push(
-                right
-                    .and_then(|r| r.values.get(idx).cloned())
-                    .unwrap_or(Value::Null),
-            );
-        }
         let timestamp = left
             .map_or(Millis::MIN, |l| l.timestamp)
             .max(right.map_or(Millis::MIN, |r| r.timestamp));
-        values.push(Value::BigInt(timestamp));
-        values.push(Value::Int(i32::try_from(at.partition).unwrap_or(i32::MAX)));
-        values.push(Value::BigInt(i64::try_from(at.offset).unwrap_or(i64::MAX)));
+        let values = self.layout.joined(
+            key.clone(),
+            left.map(|b| (b.values.as_slice(), b.timestamp)),
+            right.map(|b| (b.values.as_slice(), b.timestamp)),
+            timestamp,
+            at.partition,
+            at.offset,
+        );
         Row {
             values,
             n_keys: 1,
@@ -97,7 +112,7 @@ impl StreamStreamJoin {
             timestamp,
             partition: at.partition,
             offset: at.offset,
-            window: None,
+            window: at.window,
         }
     }
 
@@ -134,120 +149,149 @@ impl StreamStreamJoin {
             return;
         }
         let t = row.timestamp;
-        if let Some(grace) = self.grace {
-            let limit = if from_right { self.before } else { self.after };
-            if t.saturating_add(limit).saturating_add(grace) < self.stream_time {
-                log.record(format!(
-                    "Dropped a late record at offset {} (join window closed)",
-                    row.offset
-                ));
-                return;
-            }
-        }
+        let retention = self.retention();
         self.stream_time = self.stream_time.max(t);
-        let id = format!("{key:?}");
-        let mut record = Buffered {
+        if self.grace.is_some() && t == self.stream_time {
+            self.emit_held(out);
+        }
+        let id = match row.window {
+            Some(window) => format!("{key:?}@{window:?}"),
+            None => format!("{key:?}"),
+        };
+        let record = Buffered {
             values: row.values,
             timestamp: t,
             partition: row.partition,
             offset: row.offset,
-            matched: false,
+            window: row.window,
         };
-        // The other side's records in this record's window.
+        // This record goes into its side's store, unless that store has moved past it.
+        let own_time = if from_right {
+            &mut self.right_time
+        } else {
+            &mut self.left_time
+        };
+        *own_time = (*own_time).max(t);
+        let stored = t > own_time.saturating_sub(retention);
+        if !stored {
+            log.record(format!(
+                "A record at offset {} is older than its join window's retention: not kept",
+                row.offset
+            ));
+        }
+        // The other side's live records in this record's window.
         let (low, high) = if from_right {
             (t.saturating_sub(self.after), t.saturating_add(self.before))
         } else {
             (t.saturating_sub(self.before), t.saturating_add(self.after))
         };
-        let mut outputs = Vec::new();
-        let others = if from_right {
-            self.left.get_mut(&id)
+        let other_time = if from_right {
+            self.left_time
         } else {
-            self.right.get_mut(&id)
+            self.right_time
         };
-        let mut matched_others = Vec::new();
-        if let Some(others) = others {
-            for other in others
-                .iter_mut()
-                .filter(|o| o.timestamp >= low && o.timestamp <= high)
-            {
-                other.matched = true;
-                matched_others.push(other.clone());
-            }
-        }
+        let live_from = low.max(other_time.saturating_sub(retention).saturating_add(1));
+        let others = if from_right {
+            self.left.get(&id)
+        } else {
+            self.right.get(&id)
+        };
+        let matched_others: Vec<Buffered> = others
+            .map(|others| {
+                others
+                    .iter()
+                    .filter(|o| o.timestamp >= live_from && o.timestamp <= high)
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default();
         for other in &matched_others {
-            record.matched = true;
             let row = if from_right {
                 self.joined(&key, Some(other), Some(&record), &record)
             } else {
                 self.joined(&key, Some(&record), Some(other), &record)
             };
-            outputs.push(row);
+            out.push(row);
+            // A held-back unmatched record of the other side has found its match.
+            self.held.retain(|(right, held_id, held)| {
+                !(*right != from_right && *held_id == id && held.timestamp == other.timestamp)
+            });
         }
-        if !record.matched && self.emits_unmatched(from_right) && self.grace.is_none() {
-            let row = if from_right {
-                self.joined(&key, None, Some(&record), &record)
+        if matched_others.is_empty() && self.emits_unmatched(from_right) {
+            let window_closed = high < self.stream_time;
+            if self.grace.is_none() || window_closed {
+                let row = if from_right {
+                    self.joined(&key, None, Some(&record), &record)
+                } else {
+                    self.joined(&key, Some(&record), None, &record)
+                };
+                out.push(row);
             } else {
-                self.joined(&key, Some(&record), None, &record)
-            };
-            outputs.push(row);
+                self.held.push((from_right, id.clone(), record.clone()));
+            }
         }
-        let own = if from_right {
-            &mut self.right
-        } else {
-            &mut self.left
-        };
-        own.entry(id).or_default().push(record);
-        out.extend(outputs);
-        self.expire(out);
-    }
-
-    /// Forgets records whose window and grace have passed, emitting held-back unmatched ones.
-    fn expire(&mut self, out: &mut Vec<Row>) {
-        let grace = self.grace.unwrap_or(0);
-        let stream_time = self.stream_time;
-        for from_right in [false, true] {
-            let limit = if from_right { self.before } else { self.after };
-            let emit_unmatched = self.grace.is_some() && self.emits_unmatched(from_right);
-            let buffers = if from_right {
+        if stored {
+            let own = if from_right {
                 &mut self.right
             } else {
                 &mut self.left
             };
-            let mut expired: Vec<(String, Buffered)> = Vec::new();
-            for (id, records) in buffers.iter_mut() {
-                records.retain(|r| {
-                    let keep = r.timestamp.saturating_add(limit).saturating_add(grace)
-                        >= stream_time
-                        || (self.grace.is_none()
-                            && r.timestamp
-                                .saturating_add(limit)
-                                .saturating_add(24 * 3_600_000)
-                                >= stream_time);
-                    if !keep {
-                        expired.push((id.clone(), r.clone()));
-                    }
-                    keep
-                });
+            own.entry(id).or_default().push(record);
+        }
+        self.expire();
+    }
+
+    /// Emits the held-back unmatched records whose window and grace have passed, oldest first.
+    fn emit_held(&mut self, out: &mut Vec<Row>) {
+        let grace = self.grace.unwrap_or(0);
+        let stream_time = self.stream_time;
+        let (before, after) = (self.before, self.after);
+        let closed = |right: bool, record: &Buffered| {
+            let look_back = if right { before } else { after };
+            record
+                .timestamp
+                .saturating_add(look_back)
+                .saturating_add(grace)
+                < stream_time
+        };
+        let mut due: Vec<(bool, Buffered)> = Vec::new();
+        self.held.retain(|(right, _, record)| {
+            if closed(*right, record) {
+                due.push((*right, record.clone()));
+                false
+            } else {
+                true
+            }
+        });
+        due.sort_by_key(|(_, r)| (r.timestamp, r.offset));
+        for (right, record) in due {
+            let key_expr = if right {
+                &self.right_key
+            } else {
+                &self.left_key
+            };
+            let key = key_expr.eval(&record.values).unwrap_or(Value::Null);
+            let row = if right {
+                self.joined(&key, None, Some(&record), &record)
+            } else {
+                self.joined(&key, Some(&record), None, &record)
+            };
+            out.push(row);
+        }
+    }
+
+    /// Forgets stored records older than their store's retention (state stays bounded).
+    fn expire(&mut self) {
+        let retention = self.retention();
+        for (buffers, time) in [
+            (&mut self.left, self.left_time),
+            (&mut self.right, self.right_time),
+        ] {
+            let oldest = time.saturating_sub(retention);
+            for records in buffers.values_mut() {
+                records.retain(|r| r.timestamp > oldest);
             }
             buffers.retain(|_, records| !records.is_empty());
-            if emit_unmatched {
-                expired.sort_by_key(|(_, r)| (r.timestamp, r.offset));
-                for (_, record) in expired.into_iter().filter(|(_, r)| !r.matched) {
-                    let key_expr = if from_right {
-                        &self.right_key
-                    } else {
-                        &self.left_key
-                    };
-                    let key = key_expr.eval(&record.values).unwrap_or(Value::Null);
-                    let row = if from_right {
-                        self.joined(&key, None, Some(&record), &record)
-                    } else {
-                        self.joined(&key, Some(&record), None, &record)
-                    };
-                    out.push(row);
-                }
-            }
         }
     }
 }

@@ -5,11 +5,12 @@
 //! emits it with the table's columns NULL. (The talk's `vip_actions`: clicks enriched with the
 //! user's level as it was when the click happened.)
 //!
-//! The joined row is laid out as the planner's combined schema: the join key, the stream's
-//! other columns, the table's columns, then ROWTIME, ROWPARTITION, ROWOFFSET of the stream
-//! record.
+//! The joined row is laid out by [`JoinLayout`]; its time, partition and offset are the stream
+//! record's.
 
+use super::join_row::JoinLayout;
 use super::{Operator, ProcessingLog, Row};
+use crate::clock::Millis;
 use crate::sql::plan::CompiledExpr;
 use crate::sql::value::Value;
 use std::collections::HashMap;
@@ -19,12 +20,9 @@ pub struct StreamTableJoin {
     pub left_join: bool,
     /// The join key, evaluated on the stream row.
     pub stream_key: CompiledExpr,
-    /// Positions of the stream columns copied after the key (all but the join column).
-    pub stream_columns: Vec<usize>,
-    /// How many columns the table has (keys and values).
-    pub n_table_columns: usize,
-    /// The table's current rows (keys then values) by key.
-    pub table: HashMap<String, Vec<Value>>,
+    pub layout: JoinLayout,
+    /// The table's current rows (all columns) and their times, by key.
+    pub table: HashMap<String, (Vec<Value>, Millis)>,
 }
 
 fn key_text(key: &[Value]) -> String {
@@ -48,21 +46,14 @@ impl Operator for StreamTableJoin {
         if table_row.is_none() && !self.left_join {
             return;
         }
-        let mut values =
-            Vec::with_capacity(1 + self.stream_columns.len() + self.n_table_columns + 3);
-        values.push(key);
-        values.extend(
-            self.stream_columns
-                .iter()
-                .map(|idx| row.values.get(*idx).cloned().unwrap_or(Value::Null)),
+        let values = self.layout.joined(
+            key,
+            Some((&row.values, row.timestamp)),
+            table_row.map(|(columns, time)| (columns.as_slice(), *time)),
+            row.timestamp,
+            row.partition,
+            row.offset,
         );
-        match table_row {
-            Some(columns) => values.extend(columns.iter().cloned()),
-            None => values.extend(std::iter::repeat_n(Value::Null, self.n_table_columns)),
-        }
-        values.push(Value::BigInt(row.timestamp));
-        values.push(Value::Int(i32::try_from(row.partition).unwrap_or(i32::MAX)));
-        values.push(Value::BigInt(i64::try_from(row.offset).unwrap_or(i64::MAX)));
         out.push(Row {
             values,
             n_keys: 1,
@@ -76,12 +67,7 @@ impl Operator for StreamTableJoin {
         if row.tombstone {
             self.table.remove(&id);
         } else {
-            let columns = row
-                .values
-                .get(..self.n_table_columns)
-                .map(<[Value]>::to_vec)
-                .unwrap_or_default();
-            self.table.insert(id, columns);
+            self.table.insert(id, (row.values, row.timestamp));
         }
     }
 

@@ -7,9 +7,9 @@
 //! downstream — but only if a row was emitted for it before. The output time is the later of
 //! the two rows' times.
 //!
-//! The joined row is laid out as the planner's combined schema: the join key, the left table's
-//! other columns, the right table's columns, then ROWTIME, ROWPARTITION, ROWOFFSET.
+//! The joined row is laid out by [`JoinLayout`].
 
+use super::join_row::JoinLayout;
 use super::{Operator, ProcessingLog, Row};
 use crate::clock::Millis;
 use crate::sql::value::Value;
@@ -26,9 +26,7 @@ pub enum TableJoinKind {
 #[derive(Debug)]
 pub struct TableTableJoin {
     pub kind: TableJoinKind,
-    /// Positions of the left columns copied after the key.
-    pub left_columns: Vec<usize>,
-    pub n_right_columns: usize,
+    pub layout: JoinLayout,
     /// Current rows (all columns) and times, by key text.
     pub left: HashMap<String, (Vec<Value>, Millis)>,
     pub right: HashMap<String, (Vec<Value>, Millis)>,
@@ -37,15 +35,10 @@ pub struct TableTableJoin {
 }
 
 impl TableTableJoin {
-    pub fn new(
-        kind: TableJoinKind,
-        left_columns: Vec<usize>,
-        n_right_columns: usize,
-    ) -> TableTableJoin {
+    pub fn new(kind: TableJoinKind, layout: JoinLayout) -> TableTableJoin {
         TableTableJoin {
             kind,
-            left_columns,
-            n_right_columns,
+            layout,
             left: HashMap::new(),
             right: HashMap::new(),
             emitted: HashSet::new(),
@@ -60,11 +53,6 @@ impl TableTableJoin {
             return;
         }
         let id = format!("{key:?}");
-        let n_columns = if from_right {
-            self.n_right_columns
-        } else {
-            row.values.len()
-        };
         let side = if from_right {
             &mut self.right
         } else {
@@ -73,12 +61,7 @@ impl TableTableJoin {
         if row.tombstone {
             side.remove(&id);
         } else {
-            let columns = row
-                .values
-                .get(..n_columns.min(row.values.len()))
-                .map(<[Value]>::to_vec)
-                .unwrap_or_default();
-            side.insert(id.clone(), (columns, row.timestamp));
+            side.insert(id.clone(), (row.values.clone(), row.timestamp));
         }
         let left = self.left.get(&id);
         let right = self.right.get(&id);
@@ -94,27 +77,24 @@ impl TableTableJoin {
         } else {
             row.timestamp
         };
-        let mut values = vec![key];
-        let n_values = self.left_columns.len() + self.n_right_columns;
-        if present {
-            values.extend(self.left_columns.iter().map(|idx| {
-                left.and_then(|(l, _)| l.get(*idx).cloned())
-                    .unwrap_or(Value::Null)
-            }));
-            match right {
-                Some((columns, _)) => values.extend(columns.iter().cloned()),
-                None => values.extend(std::iter::repeat_n(Value::Null, self.n_right_columns)),
-            }
-            self.emitted.insert(id);
+        let values = if present {
+            self.layout.joined(
+                key,
+                left.map(|(columns, time)| (columns.as_slice(), *time)),
+                right.map(|(columns, time)| (columns.as_slice(), *time)),
+                timestamp,
+                row.partition,
+                row.offset,
+            )
         } else {
-            if !self.emitted.remove(&id) {
-                return;
-            }
-            values.extend(std::iter::repeat_n(Value::Null, n_values));
+            self.layout
+                .joined(key, None, None, timestamp, row.partition, row.offset)
+        };
+        if present {
+            self.emitted.insert(id);
+        } else if !self.emitted.remove(&id) {
+            return;
         }
-        values.push(Value::BigInt(timestamp));
-        values.push(Value::Int(i32::try_from(row.partition).unwrap_or(i32::MAX)));
-        values.push(Value::BigInt(i64::try_from(row.offset).unwrap_or(i64::MAX)));
         out.push(Row {
             values,
             n_keys: 1,

@@ -197,17 +197,29 @@ impl Cursor {
 
     /// One expression, parsed by sqlparser and converted into ours.
     pub(crate) fn expr(&mut self) -> Result<Expr, SqlError> {
+        convert_expr(&self.sqlparser_expr()?)
+    }
+
+    /// An expression, or a parenthesised list of them (`GROUP BY (a, b)`, a single grouping
+    /// set), as a list.
+    pub(crate) fn expr_or_tuple(&mut self) -> Result<Vec<Expr>, SqlError> {
+        match self.sqlparser_expr()? {
+            sqlparser::ast::Expr::Tuple(items) => items.iter().map(convert_expr).collect(),
+            other => Ok(vec![convert_expr(&other)?]),
+        }
+    }
+
+    /// The next expression as sqlparser reads it.
+    fn sqlparser_expr(&mut self) -> Result<sqlparser::ast::Expr, SqlError> {
         let span = self.span();
         // sqlparser would read a clause word as a column name (`SELECT id, FROM s`).
         if CLAUSE_KEYWORDS.iter().any(|word| self.peek_word(word)) {
             return Err(self.unexpected("an expression"));
         }
         let end = self.end;
-        let parsed = self
-            .parser
+        self.parser
             .parse_expr()
-            .map_err(|error| parser_error(error, span.or(end)))?;
-        convert_expr(&parsed)
+            .map_err(|error| parser_error(error, span.or(end)))
     }
 
     /// Skips tokens up to (not including) the next top-level unquoted word in `stop_words`, or

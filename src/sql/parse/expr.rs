@@ -231,7 +231,23 @@ pub(crate) fn convert_expr(expr: &sp::Expr) -> Result<Expr, SqlError> {
         sp::Expr::Floor { expr, field } => convert_ceil_floor("FLOOR", expr, field)?,
         sp::Expr::CompoundFieldAccess { root, access_chain } => {
             let mut result = convert_expr(root)?;
-            for access in access_chain {
+            let mut chain = access_chain.as_slice();
+            // `tt.id[1]`: a qualified column, as `tt.id` alone is.
+            if let (
+                Expr::Column {
+                    qualifier: None,
+                    name,
+                },
+                Some((sp::AccessExpr::Dot(sp::Expr::Identifier(field)), rest)),
+            ) = (&result, chain.split_first())
+            {
+                result = Expr::Column {
+                    qualifier: Some(name.clone()),
+                    name: ident_of(field),
+                };
+                chain = rest;
+            }
+            for access in chain {
                 result = match access {
                     sp::AccessExpr::Subscript(sp::Subscript::Index { index }) => Expr::Subscript {
                         expr: Box::new(result),

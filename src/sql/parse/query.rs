@@ -111,7 +111,11 @@ pub(crate) fn parse_query(cursor: &mut Cursor) -> Result<Query, SqlError> {
         None
     };
     let group_by = if cursor.eat_words(&["GROUP", "BY"]) {
-        expr_list(cursor)?
+        let mut exprs = cursor.expr_or_tuple()?;
+        while cursor.eat_token(&Token::Comma) {
+            exprs.extend(cursor.expr_or_tuple()?);
+        }
+        exprs
     } else {
         Vec::new()
     };

@@ -299,3 +299,25 @@ mod no_panics {
         assert!(parse_script(&sql).is_err());
     }
 }
+
+#[test]
+fn group_by_a_parenthesised_list_is_a_list_and_a_subscript_keeps_its_qualifier() {
+    let statement =
+        parse_one("SELECT t.a[1], COUNT(*) FROM s t GROUP BY (f3, f2), (f1 + 1) EMIT CHANGES;");
+    let Statement::Select(query) = statement else {
+        panic!("not a select: {statement:?}")
+    };
+    assert_eq!(query.group_by.len(), 3);
+    assert!(matches!(&query.group_by[2], Expr::Binary { .. }));
+    let Some(SelectItem::Expr {
+        expr: Expr::Subscript { expr, .. },
+        ..
+    }) = query.items.first()
+    else {
+        panic!("not a subscript: {:?}", query.items.first())
+    };
+    assert!(
+        matches!(expr.as_ref(), Expr::Column { qualifier: Some(q), name } if q.name == "T" && name.name == "A"),
+        "{expr:?}"
+    );
+}

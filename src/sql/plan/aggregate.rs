@@ -8,8 +8,9 @@
 //! error, as in ksqlDB ("Non-aggregate SELECT expression(s) not part of GROUP BY").
 
 use super::expr::{CompiledExpr, ExprCompiler};
+use super::join::column;
 use super::schema::RowSchema;
-use super::select::OutputColumn;
+use super::select::{output_fields, OutputColumn};
 use super::window::{parse_window, WindowSpec};
 use crate::sql::ast::{Emit, Expr, Ident, Literal, Query, SelectItem, SourceKind};
 use crate::sql::error::{SqlError, SqlErrorKind};
@@ -47,19 +48,11 @@ pub struct AggregatePlan {
 
 impl AggregatePlan {
     pub fn key_fields(&self) -> Vec<Field> {
-        self.columns
-            .iter()
-            .filter(|c| c.key)
-            .map(|c| Field::new(c.name.clone(), c.ty.clone()))
-            .collect()
+        output_fields(&self.columns, true)
     }
 
     pub fn value_fields(&self) -> Vec<Field> {
-        self.columns
-            .iter()
-            .filter(|c| !c.key)
-            .map(|c| Field::new(c.name.clone(), c.ty.clone()))
-            .collect()
+        output_fields(&self.columns, false)
     }
 }
 
@@ -145,6 +138,41 @@ pub fn plan_aggregate(
             break candidate;
         }
     };
+    // `SELECT *` is allowed when every column is grouped: it lists them.
+    let all_grouped = key_columns.iter().chain(value_columns).all(|field| {
+        stripped_groups
+            .iter()
+            .any(|g| matches!(g, Expr::Column { name, .. } if name.name == field.name))
+    });
+    let mut select_items: Vec<SelectItem> = Vec::new();
+    for item in &query.items {
+        match item {
+            SelectItem::Wildcard { .. } if all_grouped => {
+                select_items.extend(key_columns.iter().chain(value_columns).map(|field| {
+                    SelectItem::Expr {
+                        expr: column(&field.name),
+                        alias: None,
+                    }
+                }))
+            }
+            other => select_items.push(other.clone()),
+        }
+    }
+    // ksqlDB numbers the unnamed expressions of the projection in SELECT order; a grouping
+    // expression takes the name of its unnamed projection.
+    let item_names: Vec<Option<String>> = select_items
+        .iter()
+        .map(|item| match item {
+            SelectItem::Expr { expr, alias: None }
+                if !matches!(expr, Expr::Column { .. } | Expr::Dereference { .. }) =>
+            {
+                let name = next_generated(&taken);
+                taken.push(name.clone());
+                Some(name)
+            }
+            _ => None,
+        })
+        .collect();
     for (idx, expr) in query.group_by.iter().enumerate() {
         if contains_aggregate(expr) {
             return Err(
@@ -162,10 +190,24 @@ pub fn plan_aggregate(
             } if stripped_groups.get(idx) == Some(&strip(item_expr)) => Some(alias.name.clone()),
             _ => None,
         });
-        let name = match (aliased, expr) {
-            (Some(alias), _) => alias,
-            (None, Expr::Column { name, .. }) => name.name.clone(),
-            (None, _) => {
+        let projected_name = select_items
+            .iter()
+            .zip(&item_names)
+            .find_map(|(item, name)| match (item, name) {
+                (
+                    SelectItem::Expr {
+                        expr: item_expr, ..
+                    },
+                    Some(name),
+                ) if stripped_groups.get(idx) == Some(&strip(item_expr)) => Some(name.clone()),
+                _ => None,
+            });
+        let name = match (aliased, expr, projected_name) {
+            (Some(alias), _, _) => alias,
+            (None, Expr::Column { name, .. }, _) => name.name.clone(),
+            (None, Expr::Dereference { field, .. }, _) => field.clone(),
+            (None, _, Some(name)) => name,
+            (None, _, None) => {
                 let name = next_generated(&taken);
                 taken.push(name.clone());
                 name
@@ -178,7 +220,7 @@ pub fn plan_aggregate(
     // Rewrite SELECT items and HAVING over the aggregated row.
     let mut calls_ast: Vec<Expr> = Vec::new();
     let mut items = Vec::new();
-    for item in &query.items {
+    for (item, generated_name) in select_items.iter().zip(&item_names) {
         match item {
             SelectItem::Wildcard { .. } => {
                 return Err(SqlError::invalid(
@@ -195,7 +237,7 @@ pub fn plan_aggregate(
                     &mut calls_ast,
                     "SELECT",
                 )?;
-                items.push((expr, alias, group_idx, rewritten));
+                items.push((expr, alias, group_idx, rewritten, generated_name));
             }
         }
     }
@@ -309,7 +351,7 @@ pub fn plan_aggregate(
     };
     let mut columns = Vec::new();
     let mut key_seen = vec![false; group_fields.len()];
-    for (original, alias, group_idx, rewritten) in items {
+    for (original, alias, group_idx, rewritten, generated_name) in items {
         let (compiled, ty) = agg_compiler.compile(&rewritten)?;
         let is_key = match group_idx {
             Some(idx) if !key_seen.get(idx).copied().unwrap_or(true) => {
@@ -327,11 +369,15 @@ pub fn plan_aggregate(
                 .map(|f| f.name.clone())
                 .unwrap_or_default(),
             (None, _, Expr::Column { name, .. }) => name.name.clone(),
-            _ => {
-                let name = next_generated(&taken);
-                taken.push(name.clone());
-                name
-            }
+            (None, _, Expr::Dereference { field, .. }) => field.clone(),
+            _ => match generated_name {
+                Some(name) => name.clone(),
+                None => {
+                    let name = next_generated(&taken);
+                    taken.push(name.clone());
+                    name
+                }
+            },
         };
         if columns.iter().any(|c: &OutputColumn| c.name == name) {
             return Err(SqlError::invalid(format!("Duplicate column name in the projection: `{name}`. Give one of them another name with AS.")).at(original.span()));
@@ -592,17 +638,6 @@ pub fn strip(expr: &Expr) -> Expr {
         Expr::StructLiteral(fields) => {
             Expr::StructLiteral(fields.iter().map(|(n, e)| (n.clone(), strip(e))).collect())
         }
-    }
-}
-
-fn column(name: &str) -> Expr {
-    Expr::Column {
-        qualifier: None,
-        name: Ident {
-            name: name.to_string(),
-            quoted: true,
-            span: None,
-        },
     }
 }
 

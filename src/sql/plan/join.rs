@@ -1,15 +1,20 @@
-//! Plans a stream-table join: the `ON` condition, the joined row's columns, and the SELECT over
-//! them.
+//! Plans a two-source join (stream-table, stream-stream, table-table): the `ON` condition, the
+//! joined row's columns, and the SELECT over them.
 //!
 //! As in ksqlDB, every column of the joined row is named `<ALIAS>_<COLUMN>` (`SELECT *` shows
 //! `C_USERID`, `U_LEVEL`), and a reference such as `u.level` or an unambiguous `level` resolves
 //! to it; an unaliased column keeps its own name in the output. The result is keyed by the join
-//! key: when that is not the stream's key, ksqlDB repartitions the stream by it first.
+//! key: when that is not the stream's key, ksqlDB repartitions the stream by it first. Either
+//! side of `ON` may be an expression over one source (`ON t.id = SUBSTRING(tt.id, 2)`); the key
+//! is then named after the side that is a bare column, else it is a synthetic `ROWKEY`.
 
+use super::expr::{CompiledExpr, ExprCompiler};
+use super::schema::RowSchema;
 use super::select::{plan_select, SelectPlan, SelectPurpose};
 use crate::sql::ast::{BinaryOperator, Expr, Ident, Query, SelectItem};
 use crate::sql::error::{SqlError, SqlErrorKind};
 use crate::sql::format::Field;
+use crate::sql::types::SqlType;
 
 /// One input of a join.
 #[derive(Clone, Debug)]
@@ -33,75 +38,121 @@ impl JoinSide {
     fn prefixed(&self, column: &str) -> String {
         format!("{}_{column}", self.alias)
     }
+
+    fn n_columns(&self) -> usize {
+        self.key_columns.len() + self.value_columns.len()
+    }
+
+    /// Is `expr` (compiled over this side's row) exactly this side's only key column?
+    fn is_key(&self, expr: &CompiledExpr) -> bool {
+        self.key_columns.len() == 1 && matches!(expr, CompiledExpr::Column(0))
+    }
 }
 
+/// Where a join's result key comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JoinKeyColumn {
+    /// A left column (its position in the left row): the key takes its `ALIAS_COLUMN` name.
+    Left(usize),
+    /// A right column, when the left side joins on an expression.
+    Right(usize),
+    /// No side joins on a bare column, or a FULL OUTER join (either side may be missing):
+    /// ksqlDB adds a synthetic key column, `ROWKEY` (or `ROWKEY_n` if a source has that name).
+    Synthetic,
+}
+
+/// A planned two-source join. The joined row is laid out as
+/// [`crate::sql::operators::join_row::JoinLayout`] builds it: the key, the left columns, the
+/// right columns, `<LEFT>_ROWTIME`, `<RIGHT>_ROWTIME`, then ROWTIME, ROWPARTITION, ROWOFFSET.
 #[derive(Clone, Debug)]
-pub struct StreamTableJoinPlan {
-    pub left_join: bool,
-    /// The join column's position in the stream row.
-    pub stream_key_idx: usize,
-    /// Positions of the other stream columns, in joined-row order.
-    pub stream_columns: Vec<usize>,
-    pub n_table_columns: usize,
-    /// The join column's position in the right (table) row.
-    pub table_key_idx: usize,
+pub struct JoinPlan {
+    /// `INNER`, `LEFT`, `RIGHT` or `FULL`.
+    pub kind: String,
+    /// The join expression on each side, over that side's row.
+    pub left_key: CompiledExpr,
+    pub right_key: CompiledExpr,
+    pub key: JoinKeyColumn,
+    /// Positions of the left (right) columns copied into the joined row after the key.
+    pub left_columns: Vec<usize>,
+    pub right_columns: Vec<usize>,
     /// The projection and WHERE over the joined row.
     pub select: SelectPlan,
-    /// True when the join key is not the stream's key (ksqlDB repartitions the stream).
-    pub rekeyed: bool,
+    /// True when a side's join expression is not its key: ksqlDB repartitions that side.
+    pub left_rekeyed: bool,
+    pub right_rekeyed: bool,
+}
+
+impl JoinPlan {
+    pub fn left_join(&self) -> bool {
+        self.kind != "INNER"
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum JoinShape {
+    StreamTable,
+    StreamStream,
+    TableTable,
 }
 
 /// Plans a table-table join on both primary keys. The result is keyed by the join key, named
-/// after the left key column (`ROWKEY` for FULL OUTER joins, where either side may be missing).
+/// after the left key column (a synthetic `ROWKEY` for FULL OUTER joins).
 pub fn plan_table_table_join(
     query: &Query,
     left: &JoinSide,
     right: &JoinSide,
     sink_name: Option<&str>,
-) -> Result<(String, StreamTableJoinPlan), SqlError> {
-    let kind = query
-        .joins
-        .first()
-        .map(|j| j.kind.clone())
-        .unwrap_or_default();
-    let plan = plan_join(query, left, right, sink_name, true, false)?;
-    Ok((kind, plan))
+) -> Result<JoinPlan, SqlError> {
+    plan_join(query, left, right, sink_name, JoinShape::TableTable)
 }
 
+/// Plans a stream-table join: the stream may join on any expression, the table on its key.
 pub fn plan_stream_table_join(
     query: &Query,
     stream: &JoinSide,
     table: &JoinSide,
     sink_name: Option<&str>,
-) -> Result<StreamTableJoinPlan, SqlError> {
-    plan_join(query, stream, table, sink_name, false, false)
+) -> Result<JoinPlan, SqlError> {
+    plan_join(query, stream, table, sink_name, JoinShape::StreamTable)
 }
 
-/// Plans a stream-stream join (`WITHIN`): either side may join on any column; the result is
-/// keyed by the join key.
+/// Plans a stream-stream join (`WITHIN`): either side may join on any expression; the result
+/// is keyed by the join key.
 pub fn plan_stream_stream_join(
     query: &Query,
     left: &JoinSide,
     right: &JoinSide,
     sink_name: Option<&str>,
-) -> Result<(String, StreamTableJoinPlan), SqlError> {
-    let kind = query
-        .joins
-        .first()
-        .map(|j| j.kind.clone())
-        .unwrap_or_default();
-    let plan = plan_join(query, left, right, sink_name, true, true)?;
-    Ok((kind, plan))
+) -> Result<JoinPlan, SqlError> {
+    plan_join(query, left, right, sink_name, JoinShape::StreamStream)
+}
+
+/// Column names a pseudo-column reference may use inside a join.
+const PSEUDO_NAMES: [&str; 3] = ["ROWTIME", "ROWPARTITION", "ROWOFFSET"];
+
+/// ksqlDB's synthetic key name: `ROWKEY`, else the first free `ROWKEY_n`.
+fn synthetic_key_name(left: &JoinSide, right: &JoinSide) -> String {
+    let taken = |name: &str| left.has(name) || right.has(name);
+    if !taken("ROWKEY") {
+        return "ROWKEY".to_string();
+    }
+    let mut n = 1usize;
+    loop {
+        let candidate = format!("ROWKEY_{n}");
+        if !taken(&candidate) {
+            return candidate;
+        }
+        n += 1;
+    }
 }
 
 fn plan_join(
     query: &Query,
-    stream: &JoinSide,
-    table: &JoinSide,
+    left: &JoinSide,
+    right: &JoinSide,
     sink_name: Option<&str>,
-    table_table: bool,
-    stream_stream: bool,
-) -> Result<StreamTableJoinPlan, SqlError> {
+    shape: JoinShape,
+) -> Result<JoinPlan, SqlError> {
     let Some(join) = query.joins.first() else {
         return Err(SqlError::invalid("Expected a JOIN"));
     };
@@ -111,19 +162,25 @@ fn plan_join(
                 .at(join.span),
         );
     }
-    let left_join = match join.kind.as_str() {
-        "INNER" => false,
-        "LEFT" => true,
-        "RIGHT" | "FULL" if table_table => true,
-        other => {
+    match (shape, join.kind.as_str()) {
+        (_, "INNER" | "LEFT") | (JoinShape::TableTable | JoinShape::StreamStream, "RIGHT" | "FULL") => {}
+        (_, other) => {
             return Err(SqlError::invalid(format!("Invalid join type: {} join not supported for stream-table join. Only INNER and LEFT joins are supported.", other.to_ascii_lowercase()))
                 .at(join.span))
         }
-    };
-    let resolve = |qualifier: Option<&Ident>, name: &Ident| -> Result<(bool, String), SqlError> {
-        let on_stream = match qualifier.map(|q| q.name.as_str()) {
-            Some(q) if q == stream.alias || q == stream.name => true,
-            Some(q) if q == table.alias || q == table.name => false,
+    }
+    // Which side a column reference is on, and its name there.
+    let resolve = |qualifier: Option<&Ident>,
+                   name: &Ident,
+                   clause: &str|
+     -> Result<(bool, String), SqlError> {
+        let qualified_name = || match qualifier {
+            Some(q) => format!("{}.{}", q.name, name.name),
+            None => name.name.clone(),
+        };
+        let on_left = match qualifier.map(|q| q.name.as_str()) {
+            Some(q) if q == left.alias || q == left.name => true,
+            Some(q) if q == right.alias || q == right.name => false,
             Some(q) => {
                 return Err(SqlError::new(
                     SqlErrorKind::UnknownSource,
@@ -131,11 +188,11 @@ fn plan_join(
                 )
                 .at(name.span))
             }
-            None => match (stream.has(&name.name), table.has(&name.name)) {
+            None => match (left.has(&name.name), right.has(&name.name)) {
                 (true, true) => {
                     return Err(SqlError::invalid(format!(
                         "Column '{0}' is ambiguous. Could be {1}.{0} or {2}.{0}.",
-                        name.name, stream.alias, table.alias
+                        name.name, left.alias, right.alias
                     ))
                     .at(name.span))
                 }
@@ -144,141 +201,190 @@ fn plan_join(
                 (false, false) => {
                     return Err(SqlError::new(
                         SqlErrorKind::UnknownColumn,
-                        format!("Column '{}' cannot be resolved.", name.name),
+                        format!("{clause} '{}' cannot be resolved.", qualified_name()),
                     )
                     .at(name.span))
                 }
             },
         };
-        let side = if on_stream { stream } else { table };
-        if !side.has(&name.name) {
+        let side = if on_left { left } else { right };
+        // `S.ROWTIME`: the time of that side's record.
+        let side_rowtime = qualifier.is_some() && name.name == "ROWTIME";
+        if !side.has(&name.name) && !side_rowtime {
             return Err(SqlError::new(
                 SqlErrorKind::UnknownColumn,
-                format!("Column '{}.{}' cannot be resolved.", side.alias, name.name),
+                format!(
+                    "{clause} '{}.{}' cannot be resolved.",
+                    side.alias, name.name
+                ),
             )
             .at(name.span));
         }
-        Ok((on_stream, name.name.clone()))
+        Ok((on_left, name.name.clone()))
     };
 
-    // ON stream_column = table_key (either way round).
+    // ON left_expression = right_expression, each over exactly one source.
     let Some(Expr::Binary {
         op: BinaryOperator::Eq,
-        left,
-        right,
+        left: on_left_expr,
+        right: on_right_expr,
     }) = &join.on
     else {
         return Err(SqlError::unsupported(
-            "Only equality join conditions (ON a.x = b.y) are supported",
+            "Invalid join condition: joins on multiple conditions are not yet supported. Only equality join conditions (ON a.x = b.y) are supported",
         )
         .at(join.span));
     };
-    let (
-        Expr::Column {
-            qualifier: lq,
-            name: ln,
-        },
-        Expr::Column {
-            qualifier: rq,
-            name: rn,
-        },
-    ) = (left.as_ref(), right.as_ref())
-    else {
-        return Err(SqlError::unsupported(
-            "Joins on expressions are not supported yet: join on columns",
-        )
-        .at(join.span));
+    let side_of = |expr: &Expr| -> Result<Option<bool>, SqlError> {
+        let sides = std::cell::RefCell::new(Vec::new());
+        map_columns(expr, &|q, n| {
+            let (on_left, _) = resolve(q, n, "JOIN ON column")?;
+            sides.borrow_mut().push(on_left);
+            Ok(column(&n.name))
+        })?;
+        let sides = sides.into_inner();
+        Ok(match sides.first() {
+            Some(first) if sides.iter().all(|s| s == first) => Some(*first),
+            _ => None,
+        })
     };
-    let (left_side, left_name) = resolve(lq.as_ref(), ln)?;
-    let (right_side, right_name) = resolve(rq.as_ref(), rn)?;
-    let (stream_column, table_column) = match (left_side, right_side) {
-        (true, false) => (left_name, right_name),
-        (false, true) => (right_name, left_name),
-        _ => {
+    let (a_side, b_side) = (side_of(on_left_expr)?, side_of(on_right_expr)?);
+    let (left_expr, right_expr) = match (a_side, b_side) {
+        (Some(true), Some(false)) => (on_left_expr, on_right_expr),
+        (Some(false), Some(true)) => (on_right_expr, on_left_expr),
+        (Some(_), Some(_)) => {
             return Err(SqlError::invalid(
                 "Each side of the join condition must refer to a different source",
             )
             .at(join.span))
         }
+        _ => {
+            return Err(SqlError::invalid("Invalid comparison expression in join. Each side of the join comparision must contain references from exactly one source.")
+                .at(join.span))
+        }
     };
-    if table_table
-        && !stream_stream
-        && (stream.key_columns.len() != 1
-            || stream
-                .key_columns
-                .first()
-                .is_none_or(|k| k.name != stream_column))
-    {
-        return Err(SqlError::unsupported(format!(
-            "Foreign-key table-table joins are not supported yet: join on the primary key of {} ({stream_column} is not its key)",
-            stream.alias
-        ))
-        .at(join.span));
-    }
-    let table_key_idx = table
-        .columns()
-        .position(|f| f.name == table_column)
-        .unwrap_or(0);
-    let table_key_type = table.columns().nth(table_key_idx).map(|f| f.ty.clone());
-    if !stream_stream
-        && (table.key_columns.len() != 1
-            || table
-                .key_columns
-                .first()
-                .is_none_or(|k| k.name != table_column))
-    {
-        return Err(SqlError::invalid(format!(
-            "Cannot repartition a TABLE source. If this is a join, make sure that the criteria uses the TABLE's key column {} instead of {table_column}",
-            table.key_columns.iter().map(|k| k.name.clone()).collect::<Vec<_>>().join(", ")
-        ))
-        .at(join.span));
-    }
-    let stream_fields: Vec<&Field> = stream.columns().collect();
-    let stream_key_idx = stream_fields
-        .iter()
-        .position(|f| f.name == stream_column)
-        .unwrap_or(0);
-    let key_type = stream_fields
-        .get(stream_key_idx)
-        .map(|f| f.ty.clone())
-        .unwrap_or(crate::sql::types::SqlType::String);
-    if table_key_type.as_ref() != Some(&key_type) {
+    let compile_on = |side: &JoinSide, expr: &Expr| -> Result<(CompiledExpr, SqlType), SqlError> {
+        let key_columns = side.key_columns.clone();
+        let schema = RowSchema::new(&key_columns, &side.value_columns);
+        let compiler = ExprCompiler {
+            schema: &schema,
+            qualifiers: vec![side.name.clone(), side.alias.clone()],
+            clause: "JOIN ON",
+        };
+        let (compiled, ty) = compiler.compile(expr)?;
+        let ty = ty.ok_or_else(|| {
+            SqlError::type_error("A join expression can not be NULL: cast it").at(join.span)
+        })?;
+        Ok((compiled, ty))
+    };
+    let (left_key, left_type) = compile_on(left, left_expr)?;
+    let (right_key, right_type) = compile_on(right, right_expr)?;
+    if left_type != right_type {
         return Err(SqlError::type_error(format!(
-            "Invalid comparison expression '{}.{stream_column} = {}.{table_column}' in join. Joins must only compare columns of the same type.",
-            stream.alias, table.alias
+            "Invalid comparison expression in join: {left_type} = {right_type}. Joins must only compare columns of the same type."
+        ))
+        .at(join.span));
+    }
+    let bare = |side: &JoinSide, expr: &CompiledExpr| match expr {
+        CompiledExpr::Column(idx) if *idx < side.n_columns() => Some(*idx),
+        _ => None,
+    };
+    let (left_bare, right_bare) = (bare(left, &left_key), bare(right, &right_key));
+    let key_list = |side: &JoinSide| {
+        side.key_columns
+            .iter()
+            .map(|k| k.name.clone())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let right_name = || {
+        right_bare
+            .and_then(|idx| right.columns().nth(idx))
+            .map_or_else(|| "an expression".to_string(), |f| f.name.clone())
+    };
+    if shape != JoinShape::StreamStream && !right.is_key(&right_key) {
+        return Err(SqlError::invalid(format!(
+            "Cannot repartition a TABLE source. If this is a join, make sure that the criteria uses the TABLE's key column {} instead of {}",
+            key_list(right),
+            right_name()
+        ))
+        .at(join.span));
+    }
+    if shape == JoinShape::TableTable && !left.is_key(&left_key) {
+        return Err(SqlError::unsupported(format!(
+            "Foreign-key table-table joins are not supported yet: join on the primary key of {}",
+            left.alias
         ))
         .at(join.span));
     }
 
     // The joined row's columns.
-    let full_outer = table_table && join.kind == "FULL";
-    let key_name = if full_outer {
-        "ROWKEY".to_string()
-    } else {
-        stream.prefixed(&stream_column)
+    let key = match (join.kind.as_str(), left_bare, right_bare) {
+        ("FULL", _, _) => JoinKeyColumn::Synthetic,
+        (_, Some(idx), _) => JoinKeyColumn::Left(idx),
+        (_, None, Some(idx)) => JoinKeyColumn::Right(idx),
+        _ => JoinKeyColumn::Synthetic,
     };
-    let key_fields = vec![Field::new(key_name, key_type)];
+    let synthetic = synthetic_key_name(left, right);
+    let key_name = match key {
+        JoinKeyColumn::Left(idx) => left.columns().nth(idx).map(|f| left.prefixed(&f.name)),
+        JoinKeyColumn::Right(idx) => right.columns().nth(idx).map(|f| right.prefixed(&f.name)),
+        JoinKeyColumn::Synthetic => None,
+    }
+    .unwrap_or_else(|| synthetic.clone());
+    let key_fields = vec![Field::new(key_name.clone(), left_type)];
     let mut value_fields = Vec::new();
-    let mut stream_columns = Vec::new();
-    for (idx, field) in stream_fields.iter().enumerate() {
-        if idx != stream_key_idx || full_outer {
-            stream_columns.push(idx);
-            value_fields.push(Field::new(stream.prefixed(&field.name), field.ty.clone()));
+    let mut left_columns = Vec::new();
+    for (idx, field) in left.columns().enumerate() {
+        if key != JoinKeyColumn::Left(idx) {
+            left_columns.push(idx);
+            value_fields.push(Field::new(left.prefixed(&field.name), field.ty.clone()));
         }
     }
-    for field in table.columns() {
-        value_fields.push(Field::new(table.prefixed(&field.name), field.ty.clone()));
+    let mut right_columns = Vec::new();
+    for (idx, field) in right.columns().enumerate() {
+        if key != JoinKeyColumn::Right(idx) {
+            right_columns.push(idx);
+            value_fields.push(Field::new(right.prefixed(&field.name), field.ty.clone()));
+        }
     }
+    value_fields.push(Field::new(left.prefixed("ROWTIME"), SqlType::BigInt));
+    value_fields.push(Field::new(right.prefixed("ROWTIME"), SqlType::BigInt));
 
     // The query over the joined row.
+    let is_synthetic = key == JoinKeyColumn::Synthetic;
+    let rename = |q: Option<&Ident>, n: &Ident| -> Result<Expr, SqlError> {
+        if q.is_none() && !left.has(&n.name) && !right.has(&n.name) {
+            if is_synthetic && n.name == synthetic {
+                return Ok(column(&synthetic));
+            }
+            if PSEUDO_NAMES.contains(&n.name.as_str()) {
+                return Ok(column(&n.name));
+            }
+        }
+        let (on_left, name) = resolve(q, n, "Column")?;
+        Ok(column(&if on_left {
+            left.prefixed(&name)
+        } else {
+            right.prefixed(&name)
+        }))
+    };
     let mut items = Vec::new();
     for item in &query.items {
         match item {
             SelectItem::Wildcard { qualifier } => {
                 let sides: Vec<&JoinSide> = match qualifier.as_ref().map(|q| q.name.as_str()) {
-                    None => vec![stream, table],
-                    Some(q) if q == stream.alias || q == stream.name => vec![stream],
-                    Some(q) if q == table.alias || q == table.name => vec![table],
+                    None => {
+                        if is_synthetic {
+                            items.push(SelectItem::Expr {
+                                expr: column(&synthetic),
+                                alias: None,
+                            });
+                        }
+                        vec![left, right]
+                    }
+                    Some(q) if q == left.alias || q == left.name => vec![left],
+                    Some(q) if q == right.alias || q == right.name => vec![right],
                     Some(q) => {
                         return Err(SqlError::new(
                             SqlErrorKind::UnknownSource,
@@ -296,24 +402,14 @@ fn plan_join(
                 }
             }
             SelectItem::Expr { expr, alias } => {
-                let rewritten = map_columns(expr, &|q, n| {
-                    if full_outer && q.is_none() && n.name == "ROWKEY" {
-                        return Ok(column("ROWKEY"));
-                    }
-                    let (on_stream, name) = resolve(q, n)?;
-                    Ok(column(&if on_stream {
-                        stream.prefixed(&name)
-                    } else {
-                        table.prefixed(&name)
-                    }))
-                })?;
+                let rewritten = map_columns(expr, &rename)?;
                 // ksqlDB names a column by itself, or `ALIAS_COLUMN` when it is qualified and both
-                // sources have a column of that name.
+                // sources have a column of that name (ROWTIME: every source has one).
+                let in_both = |name: &str| (left.has(name) && right.has(name)) || name == "ROWTIME";
                 let alias = match (alias, expr) {
                     (Some(alias), _) => Some(alias.clone()),
                     (None, Expr::Column { qualifier, name })
-                        if qualifier.is_none()
-                            || !(stream.has(&name.name) && table.has(&name.name)) =>
+                        if qualifier.is_none() || !in_both(&name.name) =>
                     {
                         Some(Ident {
                             name: name.name.clone(),
@@ -331,45 +427,35 @@ fn plan_join(
         }
     }
     let where_clause = match &query.where_clause {
-        Some(predicate) => Some(map_columns(predicate, &|q, n| {
-            if full_outer && q.is_none() && n.name == "ROWKEY" {
-                return Ok(column("ROWKEY"));
-            }
-            let (on_stream, name) = resolve(q, n)?;
-            Ok(column(&if on_stream {
-                stream.prefixed(&name)
-            } else {
-                table.prefixed(&name)
-            }))
-        })?),
+        Some(predicate) => Some(map_columns(predicate, &rename)?),
         None => None,
     };
-    // The result key: the left join column, else the right one if only that is selected; a
-    // FULL OUTER join's ROWKEY is added when not selected.
-    let key_name = key_fields
-        .first()
-        .map(|f| f.name.clone())
-        .unwrap_or_default();
     let is_bare = |item: &SelectItem, column_name: &str| matches!(item, SelectItem::Expr { expr: Expr::Column { qualifier: None, name }, .. } if name.name == column_name);
     if !items.iter().any(|i| is_bare(i, &key_name)) {
-        let right_key = table.prefixed(&table_column);
-        if full_outer {
-            items.insert(
-                0,
-                SelectItem::Expr {
-                    expr: column("ROWKEY"),
-                    alias: None,
-                },
-            );
-        } else if let Some(SelectItem::Expr { expr, alias }) =
-            items.iter_mut().find(|i| is_bare(i, &right_key))
-        {
-            *alias = Some(alias.clone().unwrap_or(Ident {
-                name: right_key.clone(),
-                quoted: true,
-                span: None,
-            }));
-            *expr = column(&key_name);
+        if is_synthetic {
+            if let Some(sink_name) = sink_name {
+                return Err(SqlError::invalid(format!(
+                    "Key missing from projection (ie, SELECT). See https://cnfl.io/2LV7ouS.\nThe query used to build `{sink_name}` must include the join expression {synthetic} in its projection (eg, SELECT {synthetic}...).\n{synthetic} was added as a synthetic key column because the join criteria did not match any source column. This expression must be included in the projection and may be aliased."
+                ))
+                .at(query.span));
+            }
+        } else if let (JoinKeyColumn::Left(_), Some(right_idx)) = (key, right_bare) {
+            // ON l.a = r.b: selecting r.b alone keys the result by it.
+            let right_key = right
+                .columns()
+                .nth(right_idx)
+                .map(|f| right.prefixed(&f.name))
+                .unwrap_or_default();
+            if let Some(SelectItem::Expr { expr, alias }) =
+                items.iter_mut().find(|i| is_bare(i, &right_key))
+            {
+                *alias = Some(alias.clone().unwrap_or(Ident {
+                    name: right_key.clone(),
+                    quoted: true,
+                    span: None,
+                }));
+                *expr = column(&key_name);
+            }
         }
     }
     let mut joined = query.clone();
@@ -384,24 +470,22 @@ fn plan_join(
         },
         None => SelectPurpose::Transient,
     };
-    let select = plan_select(&joined, &stream.name, &key_fields, &value_fields, purpose)?;
-    let rekeyed = stream
-        .key_columns
-        .first()
-        .is_none_or(|k| k.name != stream_column)
-        || stream.key_columns.len() != 1;
-    Ok(StreamTableJoinPlan {
-        left_join,
-        stream_key_idx,
-        stream_columns,
-        n_table_columns: table.key_columns.len() + table.value_columns.len(),
-        table_key_idx,
+    let select = plan_select(&joined, &left.name, &key_fields, &value_fields, purpose)?;
+    Ok(JoinPlan {
+        kind: join.kind.clone(),
+        left_rekeyed: !left.is_key(&left_key),
+        right_rekeyed: !right.is_key(&right_key),
+        left_key,
+        right_key,
+        key,
+        left_columns,
+        right_columns,
         select,
-        rekeyed,
     })
 }
 
-fn column(name: &str) -> Expr {
+/// An unqualified reference to a column of a planner's intermediate row.
+pub(super) fn column(name: &str) -> Expr {
     Expr::Column {
         qualifier: None,
         name: Ident {

@@ -4,6 +4,7 @@
 pub mod aggregate;
 pub mod expr;
 pub mod join;
+pub mod partition;
 pub mod schema;
 pub mod select;
 pub mod window;

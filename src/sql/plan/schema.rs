@@ -61,6 +61,19 @@ impl RowSchema {
         }
     }
 
+    /// A windowed source's schema: WINDOWSTART and WINDOWEND follow the other pseudo-columns
+    /// (the decoder appends them from the record's windowed key).
+    pub fn with_window_bounds(mut self) -> RowSchema {
+        for name in ["WINDOWSTART", "WINDOWEND"] {
+            self.columns.push(Column {
+                name: name.to_string(),
+                ty: SqlType::BigInt,
+                namespace: Namespace::Pseudo,
+            });
+        }
+        self
+    }
+
     /// A schema with no columns at all (for `INSERT ... VALUES`, whose expressions see none).
     pub fn empty() -> RowSchema {
         RowSchema {

@@ -43,21 +43,23 @@ pub struct SelectPlan {
     pub columns: Vec<OutputColumn>,
 }
 
+/// The output schema of a projection: its key columns (`key`) or its value columns, in order.
+/// Every planner (select, aggregate, join, partition) builds its sink schema with it.
+pub fn output_fields(columns: &[OutputColumn], key: bool) -> Vec<Field> {
+    columns
+        .iter()
+        .filter(|c| c.key == key)
+        .map(|c| Field::new(c.name.clone(), c.ty.clone()))
+        .collect()
+}
+
 impl SelectPlan {
     pub fn key_fields(&self) -> Vec<Field> {
-        self.columns
-            .iter()
-            .filter(|c| c.key)
-            .map(|c| Field::new(c.name.clone(), c.ty.clone()))
-            .collect()
+        output_fields(&self.columns, true)
     }
 
     pub fn value_fields(&self) -> Vec<Field> {
-        self.columns
-            .iter()
-            .filter(|c| !c.key)
-            .map(|c| Field::new(c.name.clone(), c.ty.clone()))
-            .collect()
+        output_fields(&self.columns, false)
     }
 
     pub fn column_names(&self) -> Vec<String> {
@@ -101,8 +103,24 @@ pub fn plan_select(
     value_columns: &[Field],
     purpose: SelectPurpose<'_>,
 ) -> Result<SelectPlan, SqlError> {
+    plan_select_over(
+        query,
+        source_name,
+        key_columns,
+        RowSchema::new(key_columns, value_columns),
+        purpose,
+    )
+}
+
+/// [`plan_select`] over a given row schema (a windowed source's has WINDOWSTART and WINDOWEND).
+pub fn plan_select_over(
+    query: &Query,
+    source_name: &str,
+    key_columns: &[Field],
+    schema: RowSchema,
+    purpose: SelectPurpose<'_>,
+) -> Result<SelectPlan, SqlError> {
     check_stateless(query)?;
-    let schema = RowSchema::new(key_columns, value_columns);
     let mut qualifiers = vec![source_name.to_string()];
     if let Some(alias) = &query.from.alias {
         qualifiers.push(alias.name.clone());

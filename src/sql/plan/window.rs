@@ -172,6 +172,58 @@ pub fn parse_window(clause: &WindowClause) -> Result<WindowSpec, SqlError> {
     Ok(spec)
 }
 
+/// The window of a source declared over a windowed topic: `WITH (WINDOW_TYPE='TUMBLING',
+/// WINDOW_SIZE='30 SECONDS')` (hopping windows are read as tumbling ones of that size: the key
+/// holds only the start), or `WINDOW_TYPE='SESSION'` without a size.
+pub fn source_window(window_type: &str, size: Option<&str>) -> Result<WindowSpec, String> {
+    let size = match size {
+        Some(text) => {
+            let words: Vec<String> = text
+                .split_whitespace()
+                .map(str::to_ascii_uppercase)
+                .collect();
+            let [number, unit] = words.as_slice() else {
+                return Err(format!(
+                    "Configuration WINDOW_SIZE is invalid: Invalid duration: '{text}'"
+                ));
+            };
+            Some(to_ms(number, unit).map_err(|_| {
+                format!(
+                    "Configuration WINDOW_SIZE is invalid: Invalid duration: '{text}'. Unknown time unit: '{unit}'"
+                )
+            })?)
+        }
+        None => None,
+    };
+    let kind = match (window_type.to_ascii_uppercase().as_str(), size) {
+        ("SESSION", None) => WindowKind::Session { gap: 0 },
+        ("SESSION", Some(_)) => {
+            return Err("'WINDOW_SIZE' should not be set for SESSION windows.".to_string())
+        }
+        ("TUMBLING", Some(size)) => WindowKind::Tumbling { size },
+        ("HOPPING", Some(size)) => WindowKind::Hopping {
+            size,
+            advance: size,
+        },
+        ("TUMBLING" | "HOPPING", None) => {
+            return Err(format!(
+                "'WINDOW_SIZE' must be set for {} windows.",
+                window_type.to_ascii_uppercase()
+            ))
+        }
+        (other, _) => {
+            return Err(format!(
+                "Invalid WINDOW_TYPE '{other}': use TUMBLING, HOPPING or SESSION"
+            ))
+        }
+    };
+    Ok(WindowSpec {
+        kind,
+        grace: None,
+        retention: None,
+    })
+}
+
 fn duration<'a>(tokens: &mut impl Iterator<Item = &'a str>) -> Result<Millis, String> {
     let number = tokens.next().unwrap_or("");
     let unit = tokens.next().unwrap_or("");

@@ -1,0 +1,81 @@
+//! The row every join operator emits, laid out as the planner's joined schema
+//! ([`crate::sql::plan::join::JoinPlan`]): the join key, the left columns, the right columns
+//! (each side without the column that became the key), `<LEFT>_ROWTIME`, `<RIGHT>_ROWTIME`, then
+//! ROWTIME, ROWPARTITION, ROWOFFSET of the result. A missing side (outer joins) is all NULLs.
+
+use crate::clock::Millis;
+use crate::sql::value::Value;
+
+/// One side's row (all its columns, as decoded) and its record time.
+pub type SideRow<'a> = Option<(&'a [Value], Millis)>;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct JoinLayout {
+    /// Positions in the left row of the columns copied after the key.
+    pub left_columns: Vec<usize>,
+    /// Positions in the right row of the columns copied after the left ones.
+    pub right_columns: Vec<usize>,
+}
+
+impl JoinLayout {
+    pub fn new(left_columns: Vec<usize>, right_columns: Vec<usize>) -> JoinLayout {
+        JoinLayout {
+            left_columns,
+            right_columns,
+        }
+    }
+
+    /// The joined row's values.
+    pub fn joined(
+        &self,
+        key: Value,
+        left: SideRow<'_>,
+        right: SideRow<'_>,
+        timestamp: Millis,
+        partition: u32,
+        offset: u64,
+    ) -> Vec<Value> {
+        let mut values =
+            Vec::with_capacity(1 + self.left_columns.len() + self.right_columns.len() + 5);
+        values.push(key);
+        for (positions, side) in [(&self.left_columns, left), (&self.right_columns, right)] {
+            values.extend(positions.iter().map(|idx| {
+                side.and_then(|(row, _)| row.get(*idx).cloned())
+                    .unwrap_or(Value::Null)
+            }));
+        }
+        for side in [left, right] {
+            values.push(side.map_or(Value::Null, |(_, time)| Value::BigInt(time)));
+        }
+        values.push(Value::BigInt(timestamp));
+        values.push(Value::Int(i32::try_from(partition).unwrap_or(i32::MAX)));
+        values.push(Value::BigInt(i64::try_from(offset).unwrap_or(i64::MAX)));
+        values
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_side_is_nulls_and_each_side_keeps_its_time() {
+        let layout = JoinLayout::new(vec![1], vec![0, 2]);
+        let left = [Value::Int(7), Value::String("l".into())];
+        let values = layout.joined(Value::Int(7), Some((&left, 5)), None, 9, 0, 3);
+        assert_eq!(
+            values,
+            vec![
+                Value::Int(7),
+                Value::String("l".into()),
+                Value::Null,
+                Value::Null,
+                Value::BigInt(5),
+                Value::Null,
+                Value::BigInt(9),
+                Value::Int(0),
+                Value::BigInt(3),
+            ]
+        );
+    }
+}
