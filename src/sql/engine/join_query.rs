@@ -10,7 +10,7 @@ use super::pipeline::{OffsetReset, Pipeline};
 use super::properties::WithClause;
 use super::queries::PersistentQuery;
 use super::{Engine, StatementResult, OUTPUT_TOPIC_PREFIX, WRAP_SINGLE_VALUES};
-use crate::log::{Log, Record, TopicConfig};
+use crate::log::{Log, TopicConfig};
 use crate::sql::ast::{CreateAsSelect, SourceKind};
 use crate::sql::error::SqlError;
 use crate::sql::format::FormatKind;
@@ -27,9 +27,7 @@ use crate::sql::plan::join::{
     plan_stream_stream_join, plan_stream_table_join, plan_table_table_join, JoinSide,
 };
 use crate::sql::plan::CompiledExpr;
-use std::collections::{BTreeMap, HashMap, VecDeque};
-
-const FETCH_BATCH: usize = 512;
+use std::collections::{BTreeMap, HashMap};
 
 /// A join's second input topic and where the query is in it.
 #[derive(Debug)]
@@ -72,55 +70,6 @@ impl SideInput {
             positions,
         })
     }
-
-    pub fn has_input(&self, log: &Log) -> bool {
-        self.positions.iter().any(|(partition, position)| {
-            log.log_end_offset(&self.topic, *partition)
-                .is_ok_and(|end| end > *position)
-        })
-    }
-
-    pub fn fetch(&mut self, log: &Log) -> Vec<Record> {
-        let mut records = Vec::new();
-        let partitions: Vec<(u32, u64)> = self.positions.iter().map(|(p, o)| (*p, *o)).collect();
-        for (partition, position) in partitions {
-            let Ok(start) = log.log_start_offset(&self.topic, partition) else {
-                continue;
-            };
-            let from = position.max(start);
-            if let Ok(batch) = log.fetch(&self.topic, partition, from, FETCH_BATCH) {
-                let next = batch.last().map_or(from, |r| r.offset.saturating_add(1));
-                self.positions.insert(partition, next);
-                records.extend(batch);
-            }
-        }
-        records
-    }
-}
-
-/// Merges the two inputs by timestamp, keeping each input's own order; the side input (the
-/// table) goes first on ties. `true` marks side records.
-pub fn interleave(primary: Vec<Record>, side: Vec<Record>) -> Vec<(bool, Record)> {
-    let mut primary: VecDeque<Record> = primary.into();
-    let mut side: VecDeque<Record> = side.into();
-    let mut merged = Vec::with_capacity(primary.len() + side.len());
-    loop {
-        let take_side = match (primary.front(), side.front()) {
-            (None, None) => break,
-            (Some(_), None) => false,
-            (None, Some(_)) => true,
-            (Some(p), Some(s)) => s.timestamp <= p.timestamp,
-        };
-        let next = if take_side {
-            side.pop_front()
-        } else {
-            primary.pop_front()
-        };
-        if let Some(record) = next {
-            merged.push((take_side, record));
-        }
-    }
-    merged
 }
 
 fn side_of(source: &SourceInfo, alias: Option<&crate::sql::ast::Ident>) -> JoinSide {
@@ -246,22 +195,22 @@ impl Engine {
                 on_table: false,
             }));
         }
-        operators.push(Box::new(Project {
-            key_exprs: plan
+        operators.push(Box::new(Project::new(
+            plan
                 .select
                 .columns
                 .iter()
                 .filter(|c| c.key)
                 .map(|c| c.expr.clone())
                 .collect(),
-            value_exprs: plan
+            plan
                 .select
                 .columns
                 .iter()
                 .filter(|c| !c.key)
                 .map(|c| (c.name.clone(), c.expr.clone()))
                 .collect(),
-        }));
+        )));
         let reset = self.offset_reset();
         let mut pipeline = Pipeline::with_operators(&left, operators, log, reset)?;
         // The table is state: it is always read from the beginning of its changelog.
@@ -414,22 +363,22 @@ impl Engine {
                 operators.push(Box::new(DropUnneededTombstones::default()));
             }
         }
-        operators.push(Box::new(Project {
-            key_exprs: plan
+        operators.push(Box::new(Project::new(
+            plan
                 .select
                 .columns
                 .iter()
                 .filter(|c| c.key)
                 .map(|c| c.expr.clone())
                 .collect(),
-            value_exprs: plan
+            plan
                 .select
                 .columns
                 .iter()
                 .filter(|c| !c.key)
                 .map(|c| (c.name.clone(), c.expr.clone()))
                 .collect(),
-        }));
+        )));
         let mut pipeline = Pipeline::with_operators(&left, operators, log, self.offset_reset())?;
         pipeline.side = Some(SideInput::new(&right, log, self.offset_reset())?);
         self.next_query_number += 1;

@@ -11,7 +11,7 @@
 
 use super::{Operator, ProcessingLog, Row};
 use crate::sql::plan::CompiledExpr;
-use crate::sql::value::Value;
+use crate::sql::value::{KeyValues, Value};
 use std::collections::HashMap;
 
 #[derive(Debug)]
@@ -24,11 +24,7 @@ pub struct StreamTableJoin {
     /// How many columns the table has (keys and values).
     pub n_table_columns: usize,
     /// The table's current rows (keys then values) by key.
-    pub table: HashMap<String, Vec<Value>>,
-}
-
-fn key_text(key: &[Value]) -> String {
-    format!("{key:?}")
+    pub table: HashMap<KeyValues, Vec<Value>>,
 }
 
 impl Operator for StreamTableJoin {
@@ -44,13 +40,14 @@ impl Operator for StreamTableJoin {
             ));
             return;
         }
-        let table_row = self.table.get(&key_text(std::slice::from_ref(&key)));
+        let key = KeyValues(vec![key]);
+        let table_row = self.table.get(&key);
         if table_row.is_none() && !self.left_join {
             return;
         }
         let mut values =
             Vec::with_capacity(1 + self.stream_columns.len() + self.n_table_columns + 3);
-        values.push(key);
+        values.extend(key.0);
         values.extend(
             self.stream_columns
                 .iter()
@@ -72,7 +69,7 @@ impl Operator for StreamTableJoin {
 
     /// A table changelog record: upsert or delete; emits nothing.
     fn process_side(&mut self, row: Row, _out: &mut Vec<Row>, _log: &mut ProcessingLog) {
-        let id = key_text(row.key());
+        let id = KeyValues::from_slice(row.key());
         if row.tombstone {
             self.table.remove(&id);
         } else {
