@@ -15,8 +15,16 @@ use streamlab::sql::Field;
 use workloads::{PaymentsRun, N_PAYMENTS};
 
 const N_PLANS: usize = 2_000;
-/// The machine may be shared: each figure is the best of a few runs.
+/// The machine may be shared: each figure is the best of a few runs (`BENCH_RUNS=1` for one,
+/// e.g. under callgrind).
 const N_RUNS: usize = 5;
+
+fn n_runs() -> usize {
+    std::env::var("BENCH_RUNS")
+        .ok()
+        .and_then(|text| text.parse().ok())
+        .unwrap_or(N_RUNS)
+}
 
 /// On-CPU time of this thread in seconds (Linux `schedstat`), which, unlike wall time, does not
 /// grow when other processes share the machine. `None` elsewhere.
@@ -33,7 +41,7 @@ fn row(name: &str, value: String) {
 /// Best events/s of one query over the payments, or why the engine does not run it (yet).
 fn best_events_per_second(statement: &str, expected_rows: Option<u64>) -> String {
     let (mut best, mut best_cpu) = (0.0f64, 0.0f64);
-    for _ in 0..N_RUNS {
+    for _ in 0..n_runs() {
         let mut run = match PaymentsRun::prepare(statement) {
             Ok(run) => run,
             Err(error) => return format!("not supported: {error}"),
@@ -121,27 +129,45 @@ fn fast_forward_row() {
     }
 }
 
+/// `cargo bench --bench sql -- WORD` runs only the rows whose name contains WORD (to profile
+/// one workload, e.g. `fast` or `tumbling`).
+fn selected(name: &str) -> bool {
+    std::env::args()
+        .skip(1)
+        .filter(|arg| !arg.starts_with('-'))
+        .all(|word| name.to_lowercase().contains(&word.to_lowercase()))
+}
+
 fn main() {
     println!("| {:<70} | {:>30} |", "benchmark (native)", "result");
     println!("|{}|{}|", "-".repeat(72), "-".repeat(32));
-    row(
-        &format!("filter+projection over JSON ({N_PAYMENTS} events, best of {N_RUNS})"),
-        best_events_per_second(
-            workloads::FILTER_PROJECT,
-            Some(workloads::expected_filter_project_rows()),
-        ),
-    );
-    row(
-        "JSON read+write only (SELECT *)",
-        best_events_per_second(workloads::COPY, Some(N_PAYMENTS as u64)),
-    );
-    row(
-        "tumbling COUNT over 1,000 keys, JSON decode included",
-        best_events_per_second(workloads::TUMBLING_COUNT, None),
-    );
-    row(
-        &format!("parse+plan of a typical CSAS (mean of {N_PLANS})"),
-        format!("{:.4} ms", parse_and_plan_ms()),
-    );
-    fast_forward_row();
+    let filter_project = format!("filter+projection over JSON ({N_PAYMENTS} events, best of {})", n_runs());
+    if selected(&filter_project) {
+        row(
+            &filter_project,
+            best_events_per_second(
+                workloads::FILTER_PROJECT,
+                Some(workloads::expected_filter_project_rows()),
+            ),
+        );
+    }
+    if selected("JSON read+write only (SELECT *)") {
+        row(
+            "JSON read+write only (SELECT *)",
+            best_events_per_second(workloads::COPY, Some(N_PAYMENTS as u64)),
+        );
+    }
+    if selected("tumbling COUNT over 1,000 keys, JSON decode included") {
+        row(
+            "tumbling COUNT over 1,000 keys, JSON decode included",
+            best_events_per_second(workloads::TUMBLING_COUNT, None),
+        );
+    }
+    let plan = format!("parse+plan of a typical CSAS (mean of {N_PLANS})");
+    if selected(&plan) {
+        row(&plan, format!("{:.4} ms", parse_and_plan_ms()));
+    }
+    if selected("24 h of a 5 ev/s clickstream (fast-forward)") {
+        fast_forward_row();
+    }
 }

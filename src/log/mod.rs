@@ -23,13 +23,47 @@ pub use topic::{CleanupPolicy, Topic, TopicConfig, DAY_MS};
 
 use crate::clock::Millis;
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// All topics of the simulated cluster, by name, and the consumer groups reading them (Kafka keeps
 /// committed offsets in the cluster too, in `__consumer_offsets`).
-#[derive(Clone, Debug, Default)]
+#[derive(Debug)]
 pub struct Log {
     topics: BTreeMap<String, Topic>,
     groups: BTreeMap<String, ConsumerGroup>,
+    /// This log's identity and how many times its topics changed: see [`Log::version`].
+    version: LogVersion,
+}
+
+/// Which log, and how many times its topics changed (an append, a topic created or deleted,
+/// partitions added, records removed by retention or compaction). A reader that has read
+/// everything of a log at one version has nothing new to read while the version stays the
+/// same: the engine skips its idle queries that way. The identity is unique per `Log` value
+/// (a clone gets its own), so a version never matches another log's. It is never shown and
+/// never affects what the log holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LogVersion {
+    log_id: u64,
+    changes: u64,
+}
+
+impl LogVersion {
+    fn fresh() -> LogVersion {
+        static NEXT_LOG_ID: AtomicU64 = AtomicU64::new(0);
+        LogVersion { log_id: NEXT_LOG_ID.fetch_add(1, Ordering::Relaxed), changes: 0 }
+    }
+}
+
+impl Default for Log {
+    fn default() -> Self {
+        Log { topics: BTreeMap::new(), groups: BTreeMap::new(), version: LogVersion::fresh() }
+    }
+}
+
+impl Clone for Log {
+    fn clone(&self) -> Self {
+        Log { topics: self.topics.clone(), groups: self.groups.clone(), version: LogVersion::fresh() }
+    }
 }
 
 /// What one maintenance pass (retention and compaction over every partition) did.
@@ -60,6 +94,15 @@ impl Log {
         Log::default()
     }
 
+    /// See [`LogVersion`].
+    pub fn version(&self) -> LogVersion {
+        self.version
+    }
+
+    fn changed(&mut self) {
+        self.version.changes = self.version.changes.wrapping_add(1);
+    }
+
     pub fn create_topic(&mut self, name: &str, config: TopicConfig) -> Result<(), LogError> {
         if name.is_empty() {
             return Err(LogError::InvalidConfig { topic: String::new(), message: "topic name must not be empty".into() });
@@ -69,10 +112,12 @@ impl Log {
         }
         let topic = Topic::new(name, config)?;
         self.topics.insert(name.to_string(), topic);
+        self.changed();
         Ok(())
     }
 
     pub fn delete_topic(&mut self, name: &str) -> Result<(), LogError> {
+        self.changed();
         self.topics.remove(name).map(|_| ()).ok_or_else(|| unknown_topic(name))
     }
 
@@ -80,7 +125,9 @@ impl Log {
         self.topics.get(name).ok_or_else(|| unknown_topic(name))
     }
 
+    /// A topic to change: counts as a change of the log (see [`LogVersion`]).
     pub fn topic_mut(&mut self, name: &str) -> Result<&mut Topic, LogError> {
+        self.changed();
         self.topics.get_mut(name).ok_or_else(|| unknown_topic(name))
     }
 
@@ -144,6 +191,9 @@ impl Log {
                 }
             }
         }
+        if report != MaintenanceReport::default() {
+            self.changed();
+        }
         report
     }
 
@@ -173,14 +223,14 @@ impl Log {
         if group.is_empty() || member_id.is_empty() {
             return Err(LogError::InvalidConfig { topic: String::new(), message: "group and member ids must not be empty".into() });
         }
-        let Log { topics: all_topics, groups } = self;
+        let Log { topics: all_topics, groups, .. } = self;
         groups.entry(group.to_string()).or_insert_with(|| ConsumerGroup::new(group, config)).join(member_id, topics, all_topics);
         Ok(())
     }
 
     /// Removes a member; the others rebalance. The group and its committed offsets remain.
     pub fn leave_group(&mut self, group: &str, member_id: &str) -> Result<(), LogError> {
-        let Log { topics, groups } = self;
+        let Log { topics, groups, .. } = self;
         let consumer_group = groups.get_mut(group).ok_or_else(|| unknown_group(group))?;
         if consumer_group.leave(member_id, topics) {
             Ok(())
@@ -208,7 +258,7 @@ impl Log {
 
     /// Kafka's `poll`: up to `max` records from the member's assigned partitions.
     pub fn poll(&mut self, group: &str, member_id: &str, max: usize) -> Result<Vec<ConsumerRecord>, LogError> {
-        let Log { topics, groups } = self;
+        let Log { topics, groups, .. } = self;
         groups.get_mut(group).ok_or_else(|| unknown_group(group))?.poll(member_id, max, topics)
     }
 

@@ -155,23 +155,31 @@ impl Partition {
                 log_end: self.log_end_offset,
             });
         }
-        let mut out = Vec::with_capacity(max.min(1024));
+        Ok(self.records_from(offset).take(max).cloned().collect())
+    }
+
+    /// The records from `offset` on, borrowed, in offset order (an offset below the log start
+    /// reads from the start; one past the end reads nothing). Readers that only look at
+    /// records (the SQL engine) use this rather than [`Partition::fetch`], which clones them.
+    pub fn records_from(&self, offset: u64) -> impl Iterator<Item = &Record> + '_ {
         // Find the first segment holding offsets >= `offset`, then binary-search in it.
         // An empty segment ends where it starts, which keeps the predicate monotone.
         let first_segment = self.segments.partition_point(|s| {
             let end = s.records.last().map_or(s.base_offset, |last| last.offset.saturating_add(1));
             end <= offset
         });
-        for segment in self.segments.iter().skip(first_segment) {
-            let start = segment.records.partition_point(|r| r.offset < offset);
-            for record in segment.records.iter().skip(start) {
-                if out.len() >= max {
-                    return Ok(out);
-                }
-                out.push(record.clone());
-            }
-        }
-        Ok(out)
+        self.segments.range(first_segment..).flat_map(move |segment| {
+            let records = &segment.records;
+            // Offsets are contiguous unless compaction left gaps: try the direct position
+            // first (a binary search over a large segment misses the cache at every step).
+            let first = records.first().map_or(offset, |r| r.offset);
+            let guess = usize::try_from(offset.saturating_sub(first)).unwrap_or(usize::MAX);
+            let start = match records.get(guess) {
+                Some(record) if record.offset == offset => guess,
+                _ => records.partition_point(|r| r.offset < offset),
+            };
+            records.get(start..).unwrap_or(&[]).iter()
+        })
     }
 
     /// Kafka's offsets-for-times: the earliest offset whose timestamp is at or after

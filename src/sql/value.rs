@@ -282,3 +282,164 @@ impl Value {
         })
     }
 }
+
+/// Values as a hash-map key (a group, a join key, a table row's key): two keys are equal
+/// exactly when their values are the same variant by variant, as their `Debug` text would be
+/// (a DOUBLE by its bits, so `0.0` and `-0.0` differ and every NaN is alike). Comparing and
+/// hashing allocate nothing, unlike keying by text.
+#[derive(Clone, Debug, Default)]
+pub struct KeyValues(pub Vec<Value>);
+
+impl KeyValues {
+    pub fn new(values: Vec<Value>) -> KeyValues {
+        KeyValues(values)
+    }
+
+    pub fn from_slice(values: &[Value]) -> KeyValues {
+        KeyValues(values.to_vec())
+    }
+
+    pub fn values(&self) -> &[Value] {
+        &self.0
+    }
+}
+
+impl PartialEq for KeyValues {
+    fn eq(&self, other: &KeyValues) -> bool {
+        same_values(&self.0, &other.0)
+    }
+}
+
+impl Eq for KeyValues {}
+
+impl std::hash::Hash for KeyValues {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_usize(self.0.len());
+        for value in &self.0 {
+            hash_value(value, state);
+        }
+    }
+}
+
+/// A double's bits with every NaN made one, so that equal keys hash alike.
+fn key_bits(number: f64) -> u64 {
+    if number.is_nan() {
+        f64::NAN.to_bits()
+    } else {
+        number.to_bits()
+    }
+}
+
+fn same_values(left: &[Value], right: &[Value]) -> bool {
+    left.len() == right.len() && left.iter().zip(right).all(|(l, r)| same_value(l, r))
+}
+
+/// Structural equality, DOUBLEs by [`key_bits`]: the equality of [`KeyValues`].
+pub fn same_value(left: &Value, right: &Value) -> bool {
+    match (left, right) {
+        (Value::Double(l), Value::Double(r)) => key_bits(*l) == key_bits(*r),
+        (Value::Array(l), Value::Array(r)) => same_values(l, r),
+        (Value::Map(l), Value::Map(r)) => {
+            l.len() == r.len()
+                && l.iter()
+                    .zip(r)
+                    .all(|((lk, lv), (rk, rv))| same_value(lk, rk) && same_value(lv, rv))
+        }
+        (Value::Struct(l), Value::Struct(r)) => {
+            l.len() == r.len()
+                && l.iter()
+                    .zip(r)
+                    .all(|((ln, lv), (rn, rv))| ln == rn && same_value(lv, rv))
+        }
+        _ => left == right,
+    }
+}
+
+fn hash_value<H: std::hash::Hasher>(value: &Value, state: &mut H) {
+    use std::hash::Hash;
+    std::mem::discriminant(value).hash(state);
+    match value {
+        Value::Null => {}
+        Value::Boolean(flag) => flag.hash(state),
+        Value::Int(number) | Value::Date(number) => number.hash(state),
+        Value::BigInt(number) | Value::Timestamp(number) | Value::Time(number) => {
+            number.hash(state)
+        }
+        Value::Double(number) => key_bits(*number).hash(state),
+        Value::Decimal(decimal) => decimal.hash(state),
+        Value::String(text) => text.hash(state),
+        Value::Bytes(bytes) => bytes.hash(state),
+        Value::Array(items) => {
+            state.write_usize(items.len());
+            items.iter().for_each(|item| hash_value(item, state));
+        }
+        Value::Map(entries) => {
+            state.write_usize(entries.len());
+            for (key, item) in entries {
+                hash_value(key, state);
+                hash_value(item, state);
+            }
+        }
+        Value::Struct(fields) => {
+            state.write_usize(fields.len());
+            for (name, item) in fields {
+                name.hash(state);
+                hash_value(item, state);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod key_tests {
+    use super::{Decimal, KeyValues, Value};
+    use std::collections::hash_map::DefaultHasher;
+    use std::hash::{Hash, Hasher};
+
+    fn hash(key: &KeyValues) -> u64 {
+        let mut hasher = DefaultHasher::new();
+        key.hash(&mut hasher);
+        hasher.finish()
+    }
+
+    /// Keys are equal exactly when their `Debug` texts are (what the engine keyed by before),
+    /// and equal keys hash alike.
+    #[test]
+    fn key_equality_is_debug_text_equality() {
+        let values = vec![
+            Value::Null,
+            Value::Boolean(true),
+            Value::Int(1),
+            Value::BigInt(1),
+            Value::Timestamp(1),
+            Value::Double(1.0),
+            Value::Double(0.0),
+            Value::Double(-0.0),
+            Value::Double(f64::NAN),
+            Value::Double(-f64::NAN),
+            Value::Decimal(Decimal::new(10, 1)),
+            Value::Decimal(Decimal::new(1, 0)),
+            Value::String("1".into()),
+            Value::String("a".into()),
+            Value::Array(vec![Value::Int(1)]),
+            Value::Array(vec![Value::Double(f64::NAN)]),
+            Value::Map(vec![(Value::String("a".into()), Value::Int(1))]),
+            Value::Struct(vec![("A".into(), Value::Int(1))]),
+            Value::Struct(vec![("B".into(), Value::Int(1))]),
+        ];
+        for left in &values {
+            for right in &values {
+                let (l, r) = (
+                    KeyValues(vec![left.clone(), Value::Int(7)]),
+                    KeyValues(vec![right.clone(), Value::Int(7)]),
+                );
+                let same_text = format!("{:?}", l.0) == format!("{:?}", r.0);
+                assert_eq!(l == r, same_text, "{left:?} vs {right:?}");
+                if same_text {
+                    assert_eq!(hash(&l), hash(&r), "{left:?} hashes alike");
+                }
+            }
+        }
+        assert_ne!(KeyValues(vec![Value::Int(1)]), KeyValues(vec![Value::Int(1), Value::Null]));
+    }
+}

@@ -331,15 +331,14 @@ impl Engine {
                 on_table: false,
             }));
         }
-        operators.push(Box::new(Project {
-            key_exprs: vec![plan.key.clone()],
-            value_exprs: plan
-                .value_names
+        operators.push(Box::new(Project::new(
+            vec![plan.key.clone()],
+            plan.value_names
                 .iter()
                 .zip(&plan.value_columns)
                 .map(|(name, idx)| (name.clone(), CompiledExpr::Column(*idx)))
                 .collect(),
-        }));
+        )));
         operators.extend(select_operators(&plan.select, false));
         let pipeline = Pipeline::with_operators(source, operators, log, self.offset_reset())?;
         let sink = NewSink {

@@ -8,7 +8,7 @@ use super::catalog::SourceInfo;
 use super::ddl::NewSink;
 use super::pipeline::{OffsetReset, Pipeline};
 use super::{Engine, StatementResult};
-use crate::log::{Log, Record};
+use crate::log::Log;
 use crate::sql::ast::{CreateAsSelect, Query, SourceKind};
 use crate::sql::error::SqlError;
 use crate::sql::format::FormatKind;
@@ -27,9 +27,8 @@ use crate::sql::plan::join::{
 };
 use crate::sql::plan::window::WindowSpec;
 use crate::sql::plan::SelectPlan;
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap};
 
-const FETCH_BATCH: usize = 512;
 
 /// A join's second input topic and where the query is in it.
 #[derive(Debug)]
@@ -73,55 +72,6 @@ impl SideInput {
             positions,
         })
     }
-
-    pub fn has_input(&self, log: &Log) -> bool {
-        self.positions.iter().any(|(partition, position)| {
-            log.log_end_offset(&self.topic, *partition)
-                .is_ok_and(|end| end > *position)
-        })
-    }
-
-    pub fn fetch(&mut self, log: &Log) -> Vec<Record> {
-        let mut records = Vec::new();
-        let partitions: Vec<(u32, u64)> = self.positions.iter().map(|(p, o)| (*p, *o)).collect();
-        for (partition, position) in partitions {
-            let Ok(start) = log.log_start_offset(&self.topic, partition) else {
-                continue;
-            };
-            let from = position.max(start);
-            if let Ok(batch) = log.fetch(&self.topic, partition, from, FETCH_BATCH) {
-                let next = batch.last().map_or(from, |r| r.offset.saturating_add(1));
-                self.positions.insert(partition, next);
-                records.extend(batch);
-            }
-        }
-        records
-    }
-}
-
-/// Merges the two inputs by timestamp, keeping each input's own order; the side input (the
-/// table) goes first on ties. `true` marks side records.
-pub fn interleave(primary: Vec<Record>, side: Vec<Record>) -> Vec<(bool, Record)> {
-    let mut primary: VecDeque<Record> = primary.into();
-    let mut side: VecDeque<Record> = side.into();
-    let mut merged = Vec::with_capacity(primary.len() + side.len());
-    loop {
-        let take_side = match (primary.front(), side.front()) {
-            (None, None) => break,
-            (Some(_), None) => false,
-            (None, Some(_)) => true,
-            (Some(p), Some(s)) => s.timestamp <= p.timestamp,
-        };
-        let next = if take_side {
-            side.pop_front()
-        } else {
-            primary.pop_front()
-        };
-        if let Some(record) = next {
-            merged.push((take_side, record));
-        }
-    }
-    merged
 }
 
 /// ksqlDB's rules for joining windowed sources: both windowed or neither, session with session,
@@ -330,19 +280,9 @@ pub(super) fn select_operators(select: &SelectPlan, on_table: bool) -> Vec<Box<d
             operators.push(Box::new(DropUnneededTombstones::default()));
         }
     }
-    operators.push(Box::new(Project {
-        key_exprs: select
-            .columns
-            .iter()
-            .filter(|c| c.key)
-            .map(|c| c.expr.clone())
-            .collect(),
-        value_exprs: select
-            .columns
-            .iter()
-            .filter(|c| !c.key)
-            .map(|c| (c.name.clone(), c.expr.clone()))
-            .collect(),
-    }));
+    operators.push(Box::new(Project::new(
+        select.columns.iter().filter(|c| c.key).map(|c| c.expr.clone()).collect(),
+        select.columns.iter().filter(|c| !c.key).map(|c| (c.name.clone(), c.expr.clone())).collect(),
+    )));
     operators
 }

@@ -28,7 +28,7 @@ pub use pipeline::OffsetReset;
 pub use result::StatementResult;
 
 use crate::clock::Millis;
-use crate::log::Log;
+use crate::log::{Log, LogVersion};
 use crate::sql::ast::{ParsedStatement, Statement};
 use crate::sql::error::{SqlError, SqlErrorKind};
 use crate::sql::operators::ProcessingLog;
@@ -83,6 +83,9 @@ pub struct Engine {
     /// When false (the CLI), a push query without LIMIT returns what is in the log now and
     /// ends; when true (the world), it stays open and [`Engine::take_push_rows`] drains it.
     pub keep_push_queries_open: bool,
+    /// The log's version when every query was last found idle: until the log or the engine
+    /// changes, [`Engine::run_until_idle`] has nothing to do (the world calls it every tick).
+    idle_at: Option<LogVersion>,
 }
 
 pub const AUTO_OFFSET_RESET: &str = "auto.offset.reset";
@@ -219,6 +222,8 @@ impl Engine {
         now_ms: Millis,
         parsed: &ParsedStatement,
     ) -> Result<StatementResult, SqlError> {
+        // A statement may add, drop or reset queries: they must look at the log again.
+        self.idle_at = None;
         match &parsed.statement {
             Statement::CreateSource(create) => self.create_source(log, create, &parsed.text),
             Statement::CreateAsSelect(create)
@@ -293,6 +298,9 @@ impl Engine {
     /// none has unread input. Upstream queries' output is read by downstream queries in the
     /// same call.
     pub fn run_until_idle(&mut self, log: &mut Log, now_ms: Millis) -> Result<(), SqlError> {
+        if self.idle_at == Some(log.version()) {
+            return Ok(());
+        }
         for _ in 0..MAX_ROUNDS_UNTIL_IDLE {
             let mut progressed = false;
             for query in &mut self.queries {
@@ -304,6 +312,7 @@ impl Engine {
                 progressed |= push.step(log, &mut self.processing_log);
             }
             if !progressed {
+                self.idle_at = Some(log.version());
                 return Ok(());
             }
         }

@@ -49,20 +49,20 @@ impl Pipeline {
                 on_table: source.kind == SourceKind::Table,
             }));
         }
-        operators.push(Box::new(Project {
-            key_exprs: plan
+        operators.push(Box::new(Project::new(
+            plan
                 .columns
                 .iter()
                 .filter(|c| c.key)
                 .map(|c| c.expr.clone())
                 .collect(),
-            value_exprs: plan
+            plan
                 .columns
                 .iter()
                 .filter(|c| !c.key)
                 .map(|c| (c.name.clone(), c.expr.clone()))
                 .collect(),
-        }));
+        )));
         Pipeline::with_operators(source, operators, log, reset)
     }
 
@@ -113,48 +113,25 @@ impl Pipeline {
         })
     }
 
-    /// Does the source topic hold records this query has not read yet?
-    pub fn has_input(&self, log: &Log) -> bool {
-        self.positions.iter().any(|(partition, position)| {
-            log.log_end_offset(&self.source_topic, *partition)
-                .is_ok_and(|end| end > *position)
-        }) || self.side.as_ref().is_some_and(|side| side.has_input(log))
-    }
-
     /// Reads the next batch of records (in timestamp order across partitions), runs them
-    /// through the operators and returns the output rows.
-    pub fn poll(&mut self, log: &Log, processing_log: &mut ProcessingLog) -> Vec<Row> {
-        let mut records: Vec<Record> = Vec::new();
-        let partitions: Vec<(u32, u64)> = self.positions.iter().map(|(p, o)| (*p, *o)).collect();
-        for (partition, position) in partitions {
-            let (Ok(start), Ok(end)) = (
-                log.log_start_offset(&self.source_topic, partition),
-                log.log_end_offset(&self.source_topic, partition),
-            ) else {
-                continue;
-            };
-            // Retention may have deleted what we had not read yet: skip ahead, as Kafka does.
-            let from = position.max(start);
-            if from >= end {
-                self.positions.insert(partition, from);
-                continue;
-            }
-            if let Ok(batch) = log.fetch(&self.source_topic, partition, from, FETCH_BATCH) {
-                let next = batch.last().map_or(from, |r| r.offset.saturating_add(1));
-                self.positions.insert(partition, next);
-                records.extend(batch);
-            }
-        }
-        let records = merge_partitions(records);
+    /// through the operators and returns the output rows; `None` when there was nothing to
+    /// read, which is how a query finds it is idle. Records are read in place (never cloned)
+    /// and decoded straight into rows.
+    pub fn poll(&mut self, log: &Log, processing_log: &mut ProcessingLog) -> Option<Vec<Row>> {
+        let records = read_batch(log, &self.source_topic, &mut self.positions, true);
         self.n_records_read = self.n_records_read.saturating_add(records.len() as u64);
         if let Some(side) = self.side.as_mut() {
             let mut output = Vec::new();
-            let side_records = side.fetch(log);
-            for (from_side, record) in super::join_query::interleave(records, side_records) {
+            // A join's side input is read partition after partition, not merged.
+            let side_records = read_batch(log, &side.topic, &mut side.positions, false);
+            if records.is_empty() && side_records.is_empty() {
+                return None;
+            }
+            for (from_side, record) in interleave(&records, &side_records) {
                 let row = if from_side {
-                    side.decoder.decode(&record, processing_log)
+                    side.decoder.decode(record, processing_log)
                 } else {
-                    self.decoder.decode(&record, processing_log)
+                    self.decoder.decode(record, processing_log)
                 };
                 if let Some(row) = row {
                     run_chain_from(
@@ -166,7 +143,10 @@ impl Pipeline {
                     );
                 }
             }
-            return output;
+            return Some(output);
+        }
+        if records.is_empty() {
+            return None;
         }
         // The whole batch goes through one operator at a time: two buffers, no allocation per row.
         let mut current: Vec<Row> = records
@@ -180,37 +160,89 @@ impl Pipeline {
             }
             std::mem::swap(&mut current, &mut next);
         }
-        current
+        Some(current)
     }
 }
 
-/// Orders a batch as Kafka Streams picks records: each partition in offset order (so that
+/// The next batch of `topic`: up to [`FETCH_BATCH`] records of each partition from its
+/// position, borrowed from the log, and the positions moved past them. Retention may have
+/// deleted what was not read yet: the position skips ahead, as Kafka does. With `merge`, the
+/// partitions are merged as Kafka Streams picks records: each partition in offset order (so
 /// out-of-order timestamps within a partition stay out of order, and windows see them late),
-/// and across partitions the one whose next record has the smallest timestamp first.
-fn merge_partitions(records: Vec<Record>) -> Vec<Record> {
-    let mut by_partition: BTreeMap<u32, std::collections::VecDeque<Record>> = BTreeMap::new();
-    for record in records {
-        by_partition
-            .entry(record.partition)
-            .or_default()
-            .push_back(record);
+/// and across partitions the one whose next record has the smallest timestamp first (the
+/// lowest partition on ties). Without, partition after partition.
+fn read_batch<'log>(
+    log: &'log Log,
+    topic: &str,
+    positions: &mut BTreeMap<u32, u64>,
+    merge: bool,
+) -> Vec<&'log Record> {
+    let Ok(topic) = log.topic(topic) else {
+        return Vec::new();
+    };
+    let mut batches: Vec<std::iter::Peekable<_>> = Vec::new();
+    for (partition, position) in positions.iter_mut() {
+        let Some(partition) = topic.partitions().get(*partition as usize) else {
+            continue;
+        };
+        let from = (*position).max(partition.log_start_offset());
+        *position = from;
+        if from >= partition.log_end_offset() {
+            continue;
+        }
+        let mut records = partition.records_from(from).take(FETCH_BATCH).peekable();
+        if records.peek().is_some() {
+            batches.push(records);
+        }
     }
-    if by_partition.len() <= 1 {
-        return by_partition.into_values().flatten().collect();
+    let mut out: Vec<&'log Record> = Vec::new();
+    match batches.len() {
+        0 => {}
+        1 => out.extend(batches.iter_mut().flatten()),
+        _ if !merge => out.extend(batches.iter_mut().flatten()),
+        _ => loop {
+            // The batch whose next record has the smallest timestamp; the first on ties.
+            let mut best: Option<(usize, i64)> = None;
+            for (idx, batch) in batches.iter_mut().enumerate() {
+                if let Some(record) = batch.peek() {
+                    if best.is_none_or(|(_, timestamp)| record.timestamp < timestamp) {
+                        best = Some((idx, record.timestamp));
+                    }
+                }
+            }
+            let Some(record) = best.and_then(|(idx, _)| batches.get_mut(idx)?.next()) else {
+                break;
+            };
+            out.push(record);
+        },
     }
-    let mut merged = Vec::new();
+    // Each partition's position moves past the last record read from it.
+    for record in &out {
+        if let Some(position) = positions.get_mut(&record.partition) {
+            *position = (*position).max(record.offset.saturating_add(1));
+        }
+    }
+    out
+}
+
+/// Merges a join's two inputs by timestamp, keeping each input's own order; the side input
+/// (the table) goes first on ties. `true` marks side records.
+fn interleave<'log>(
+    primary: &[&'log Record],
+    side: &[&'log Record],
+) -> Vec<(bool, &'log Record)> {
+    let mut merged = Vec::with_capacity(primary.len() + side.len());
+    let (mut primary, mut side) = (primary.iter().peekable(), side.iter().peekable());
     loop {
-        let next = by_partition
-            .iter()
-            .filter_map(|(partition, queue)| queue.front().map(|r| (r.timestamp, *partition)))
-            .min();
-        let Some((_, partition)) = next else { break };
-        match by_partition
-            .get_mut(&partition)
-            .and_then(|queue| queue.pop_front())
-        {
-            Some(record) => merged.push(record),
-            None => break,
+        let take_side = match (primary.peek(), side.peek()) {
+            (None, None) => break,
+            (Some(_), None) => false,
+            (None, Some(_)) => true,
+            (Some(p), Some(s)) => s.timestamp <= p.timestamp,
+        };
+        let next = if take_side { side.next() } else { primary.next() };
+        if let Some(record) = next {
+            merged.push((take_side, *record));
         }
     }
     merged

@@ -31,10 +31,9 @@ impl PersistentQuery {
         now_ms: Millis,
         processing_log: &mut ProcessingLog,
     ) -> Result<bool, SqlError> {
-        if !self.pipeline.has_input(log) {
+        let Some(rows) = self.pipeline.poll(log, processing_log) else {
             return Ok(false);
-        }
-        let rows = self.pipeline.poll(log, processing_log);
+        };
         for row in rows {
             match self.sink_writer.encode(&row) {
                 Ok(record) => {
@@ -76,11 +75,14 @@ impl PushQuery {
     }
 
     pub fn step(&mut self, log: &Log, processing_log: &mut ProcessingLog) -> bool {
-        if self.is_done() || !self.pipeline.has_input(log) {
+        if self.is_done() {
             return false;
         }
+        let Some(rows) = self.pipeline.poll(log, processing_log) else {
+            return false;
+        };
         let n_columns = self.columns.len();
-        for row in self.pipeline.poll(log, processing_log) {
+        for row in rows {
             if self.is_done() {
                 break;
             }

@@ -187,9 +187,14 @@ pub fn deserialize(
                 .map_err(|message| FormatError::in_column(&field.name, message))?]);
         }
         _ => {
-            // The hot path: stream the object straight into the columns. Anything unusual
+            // The hot paths: a flat object of plain scalars read byte by byte (`json_flat`),
+            // else stream the object straight into the columns. Anything unusual
             // (invalid JSON, not an object, a value that does not convert) takes the slow path
             // below, which alone writes the error messages.
+            let mut values = Vec::with_capacity(fields.len());
+            if super::json_flat::deserialize_flat(fields, bytes, &mut values).is_some() {
+                return Ok(values);
+            }
             if let Some(values) = streaming::deserialize_object(fields, bytes) {
                 return Ok(values);
             }
@@ -454,7 +459,7 @@ fn coerce_owned(node: Json, ty: &SqlType) -> Result<Value, String> {
 /// Converts a JSON node to a column type, coercing as ksqlDB's JSON deserialiser does: numbers
 /// convert between numeric types (a 1.5 read as INT is truncated to 1), numeric strings parse,
 /// and any scalar reads as a STRING in its text form.
-fn coerce(node: &Json, ty: &SqlType) -> Result<Value, String> {
+pub(super) fn coerce(node: &Json, ty: &SqlType) -> Result<Value, String> {
     if node.is_null() {
         return Ok(Value::Null);
     }

@@ -18,6 +18,7 @@ mod delimited;
 mod display;
 mod java_double;
 mod json;
+mod json_flat;
 mod kafka;
 
 use std::cell::RefCell;
@@ -310,6 +311,36 @@ pub fn deserialize(
         FormatKind::Kafka => kafka::deserialize(fields, bytes).map(Some),
         FormatKind::Delimited => delimited::deserialize(spec.delimiter, fields, bytes).map(Some),
         FormatKind::None => Ok(Some(Vec::new())),
+    }
+}
+
+/// [`deserialize`] appending the values to `out` (a row being built): `Ok(false)` for a null
+/// record part, with nothing appended. A flat JSON object of plain scalars, the common case, is
+/// read straight into `out` (see `json_flat`); anything else as [`deserialize`] reads it.
+pub fn deserialize_into(
+    spec: &FormatSpec,
+    fields: &[Field],
+    bytes: Option<&[u8]>,
+    out: &mut Vec<Value>,
+) -> Result<bool, FormatError> {
+    let Some(bytes) = bytes else {
+        return Ok(false);
+    };
+    let json_object = spec.kind == FormatKind::Json
+        && match fields {
+            [] => false,
+            [_] => spec.wrap_single,
+            _ => true,
+        };
+    if json_object && json_flat::deserialize_flat(fields, bytes, out).is_some() {
+        return Ok(true);
+    }
+    match deserialize(spec, fields, Some(bytes))? {
+        Some(values) => {
+            out.extend(values);
+            Ok(true)
+        }
+        None => Ok(false),
     }
 }
 

@@ -506,7 +506,7 @@ proptest::proptest! {
 
 /// The streaming JSON decoder (the hot path) against the reference tree decoder.
 mod json_streaming {
-    use super::super::json;
+    use super::super::{json, json_flat};
     use super::*;
 
     fn columns() -> Vec<Field> {
@@ -540,6 +540,29 @@ mod json_streaming {
         assert_eq!(values, Some(vec![s("anna"), Value::Double(12.5), s("EUR")]));
         let values = json::streaming::deserialize_object(&payment, br#"{"name":"alice","amount":0.5,"currency":"EUR"}"#);
         assert_eq!(values, Some(vec![s("alice"), Value::Double(0.5), s("EUR")]));
+    }
+
+    #[test]
+    fn a_flat_record_takes_the_byte_path() {
+        let payment = fields(&[("NAME", SqlType::String), ("AMOUNT", SqlType::Double), ("N", SqlType::BigInt)]);
+        let mut out = vec![Value::Int(0)];
+        let read = json_flat::deserialize_flat(&payment, br#" {"name" : "anna", "amount":12.5,"n":-3,"x":[1]}"#, &mut out);
+        assert_eq!(read, None, "a nested value in another key: the general path");
+        assert_eq!(out, vec![Value::Int(0)], "nothing appended when giving up");
+        let read = json_flat::deserialize_flat(&payment, b" {\"name\" : \"anna\",\n \"amount\":12.5,\"n\":-3,\"x\":true} ", &mut out);
+        assert_eq!(read, Some(()));
+        assert_eq!(out, vec![Value::Int(0), s("anna"), Value::Double(12.5), Value::BigInt(-3)]);
+        for (text, amount) in [("-0", -0.0f64), ("-0.0", -0.0), ("0.1", 0.1), ("123456789.012345", 123456789.012345), ("7", 7.0)] {
+            let mut out = Vec::new();
+            let doc = format!(r#"{{"amount":{text}}}"#);
+            assert_eq!(json_flat::deserialize_flat(&payment, doc.as_bytes(), &mut out), Some(()), "{doc}");
+            assert_eq!(out.get(1).map(|v| matches!(v, Value::Double(d) if d.to_bits() == amount.to_bits())), Some(true), "{doc}: {out:?}");
+            assert_eq!(same(&payment, &doc).unwrap(), out, "{doc}");
+        }
+        for doc in [r#"{"amount":1e3}"#, r#"{"amount":01}"#, r#"{"amount":1.}"#, r#"{"name":"a\"b"}"#, r#"{"name":"a","name":"b"}"#, r#"{"n":12345678901234567890}"#, r#"{"name":1}"#] {
+            assert_eq!(json_flat::deserialize_flat(&payment, doc.as_bytes(), &mut Vec::new()), None, "{doc}");
+            let _ = same(&payment, doc);
+        }
     }
 
     #[test]
@@ -592,6 +615,17 @@ mod json_streaming {
                 any::<bool>().prop_map(|b| b.to_string()),
                 any::<i64>().prop_map(|n| n.to_string()),
                 any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(|f| format!("{f:e}")),
+                any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(|f| format!("{f}")),
+                (any::<i64>(), 0usize..20).prop_map(|(m, k)| {
+                    let digits = m.unsigned_abs().to_string();
+                    let sign = if m < 0 { "-" } else { "" };
+                    match digits.len().checked_sub(k).filter(|_| k > 0) {
+                        Some(split) if split > 0 => format!("{sign}{}.{}", &digits[..split], &digits[split..]),
+                        _ => format!("{sign}{digits}"),
+                    }
+                }),
+                Just("-0".to_string()),
+                Just("-0.0".to_string()),
                 "[a-z0-9 .]{0,6}".prop_map(|text| format!("{text:?}")),
                 Just(r#"["x",1,null]"#.to_string()),
                 Just(r#"{"k":[{}]}"#.to_string()),

@@ -19,7 +19,7 @@ use crate::clock::Millis;
 use crate::sql::functions::aggregate::Accumulator;
 use crate::sql::plan::aggregate::AggregatePlan;
 use crate::sql::plan::window::WindowKind;
-use crate::sql::value::Value;
+use crate::sql::value::{KeyValues, Value};
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
 #[derive(Clone, Debug)]
@@ -39,11 +39,16 @@ pub struct Aggregate {
     plan: AggregatePlan,
     /// Table sources: the current row of each source key (the materialised input table), so
     /// that a change can subtract the old version.
-    table_rows: HashMap<String, Row>,
-    /// Groups by (key text, window start).
-    groups: BTreeMap<(String, Millis), GroupState>,
-    /// Session windows: the sessions of each key, by key text.
-    sessions: HashMap<String, Vec<GroupState>>,
+    table_rows: HashMap<KeyValues, Row>,
+    /// Groups by (key, window start). Hashed, never iterated for output.
+    groups: HashMap<(KeyValues, Millis), GroupState>,
+    /// The smallest window end among `groups` (`Millis::MAX` when none is windowed): nothing
+    /// expires before stream time passes it, so most records skip the scan.
+    groups_min_end: Millis,
+    /// Session windows: the sessions of each key.
+    sessions: HashMap<KeyValues, Vec<GroupState>>,
+    /// The smallest session end among `sessions`, as `groups_min_end`.
+    sessions_min_end: Millis,
     /// The largest timestamp seen so far (windowed aggregations).
     stream_time: Option<Millis>,
     /// EMIT FINAL: the latest row of each window not yet closed.
@@ -90,13 +95,23 @@ fn key_text(values: &[Value]) -> String {
     format!("{values:?}")
 }
 
+/// The smallest window end among these groups; `Millis::MAX` when none is windowed.
+fn min_end<'a>(groups: impl Iterator<Item = &'a GroupState>) -> Millis {
+    groups
+        .filter_map(|g| g.window.map(|(_, end)| end))
+        .min()
+        .unwrap_or(Millis::MAX)
+}
+
 impl Aggregate {
     pub fn new(plan: AggregatePlan) -> Aggregate {
         Aggregate {
             plan,
             table_rows: HashMap::new(),
-            groups: BTreeMap::new(),
+            groups: HashMap::new(),
+            groups_min_end: Millis::MAX,
             sessions: HashMap::new(),
+            sessions_min_end: Millis::MAX,
             stream_time: None,
             held_back: BTreeMap::new(),
             late: LateRecords::default(),
@@ -248,13 +263,19 @@ impl Aggregate {
             return;
         };
         let close = stream_time.saturating_sub(window.grace_ms());
-        self.groups
-            .retain(|_, g| g.window.is_none_or(|(_, end)| end > close));
-        let session_close = close.saturating_sub(window.size());
-        for sessions in self.sessions.values_mut() {
-            sessions.retain(|s| s.window.is_none_or(|(_, end)| end >= session_close));
+        if self.groups_min_end <= close {
+            self.groups
+                .retain(|_, g| g.window.is_none_or(|(_, end)| end > close));
+            self.groups_min_end = min_end(self.groups.values());
         }
-        self.sessions.retain(|_, s| !s.is_empty());
+        let session_close = close.saturating_sub(window.size());
+        if self.sessions_min_end < session_close {
+            for sessions in self.sessions.values_mut() {
+                sessions.retain(|s| s.window.is_none_or(|(_, end)| end >= session_close));
+            }
+            self.sessions.retain(|_, s| !s.is_empty());
+            self.sessions_min_end = min_end(self.sessions.values().flatten());
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -268,15 +289,20 @@ impl Aggregate {
         log: &mut ProcessingLog,
         out: &mut Vec<Row>,
     ) {
-        let id = (key_text(&key), window.map_or(0, |(start, _)| start));
-        let fresh = self.fresh();
-        let mut group = self.groups.remove(&id).unwrap_or(GroupState {
-            key,
-            accumulators: fresh,
-            timestamp: row.timestamp,
-            window,
-            emitted: false,
-        });
+        let id = (KeyValues(key), window.map_or(0, |(start, _)| start));
+        let mut group = match self.groups.remove(&id) {
+            Some(group) => group,
+            None => GroupState {
+                key: id.0 .0.clone(),
+                accumulators: self.fresh(),
+                timestamp: row.timestamp,
+                window,
+                emitted: false,
+            },
+        };
+        if let Some((_, end)) = window {
+            self.groups_min_end = self.groups_min_end.min(end);
+        }
         group.timestamp = group.timestamp.max(row.timestamp);
         for (accumulator, arg) in group.accumulators.iter_mut().zip(args) {
             let result = if undo {
@@ -307,15 +333,17 @@ impl Aggregate {
         log: &mut ProcessingLog,
         out: &mut Vec<Row>,
     ) {
-        let id = (key_text(&key), 0);
-        let fresh = self.fresh();
-        let mut group = self.groups.remove(&id).unwrap_or(GroupState {
-            key,
-            accumulators: fresh,
-            timestamp: row.timestamp,
-            window: None,
-            emitted: false,
-        });
+        let id = (KeyValues(key), 0);
+        let mut group = match self.groups.remove(&id) {
+            Some(group) => group,
+            None => GroupState {
+                key: id.0 .0.clone(),
+                accumulators: self.fresh(),
+                timestamp: row.timestamp,
+                window: None,
+                emitted: false,
+            },
+        };
         group.timestamp = group.timestamp.max(row.timestamp);
         for ((accumulator, old), new) in group.accumulators.iter_mut().zip(old_args).zip(new_args) {
             if let Err(error) = accumulator.undo(old).and_then(|()| accumulator.add(new)) {
@@ -348,7 +376,7 @@ impl Aggregate {
             .unwrap_or(row.timestamp)
             .saturating_sub(grace)
             .saturating_sub(gap);
-        let text = key_text(&key);
+        let text = KeyValues(key.clone());
         let t = row.timestamp;
         let mut sessions = self.sessions.remove(&text).unwrap_or_default();
         let (mut overlapping, rest): (Vec<GroupState>, Vec<GroupState>) =
@@ -429,6 +457,9 @@ impl Aggregate {
             emitted: false,
         };
         let output = self.output(&mut group, row, log);
+        if let Some((_, end)) = group.window {
+            self.sessions_min_end = self.sessions_min_end.min(end);
+        }
         let mut kept = rest;
         kept.push(group);
         self.sessions.insert(text, kept);
@@ -489,7 +520,7 @@ impl Aggregate {
     }
 
     fn process_table(&mut self, row: Row, out: &mut Vec<Row>, log: &mut ProcessingLog) {
-        let source_key = key_text(row.key());
+        let source_key = KeyValues::from_slice(row.key());
         let old = self.table_rows.remove(&source_key);
         let new = if !row.tombstone && self.passes_filter(&row) {
             Some(row.clone())

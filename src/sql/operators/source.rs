@@ -53,9 +53,14 @@ impl SourceDecoder {
             (_, key) => (key, None),
         };
         if n_keys > 0 {
-            match format::deserialize(&self.key_format, &self.key_columns, key_bytes) {
-                Ok(Some(key)) => values.extend(key),
-                Ok(None) => values.extend(std::iter::repeat_n(Value::Null, n_keys)),
+            match format::deserialize_into(
+                &self.key_format,
+                &self.key_columns,
+                key_bytes,
+                &mut values,
+            ) {
+                Ok(true) => {}
+                Ok(false) => values.extend(std::iter::repeat_n(Value::Null, n_keys)),
                 Err(error) => {
                     log.record(format!(
                         "Failed to deserialize key at {}-{}: {error}",
@@ -74,16 +79,14 @@ impl SourceDecoder {
         }
         values.truncate(n_keys);
         values.resize(n_keys, Value::Null);
-        let tombstone = match format::deserialize(
+        let tombstone = match format::deserialize_into(
             &self.value_format,
             &self.value_columns,
             record.value.as_deref(),
+            &mut values,
         ) {
-            Ok(Some(value)) => {
-                values.extend(value);
-                false
-            }
-            Ok(None) => true,
+            Ok(true) => false,
+            Ok(false) => true,
             Err(error) => {
                 log.record(format!(
                     "Failed to deserialize value at {}-{}: {error}",

@@ -12,7 +12,7 @@ use super::join_row::JoinLayout;
 use super::{Operator, ProcessingLog, Row};
 use crate::clock::Millis;
 use crate::sql::plan::CompiledExpr;
-use crate::sql::value::Value;
+use crate::sql::value::{KeyValues, Value};
 use std::collections::HashMap;
 
 #[derive(Debug)]
@@ -22,11 +22,7 @@ pub struct StreamTableJoin {
     pub stream_key: CompiledExpr,
     pub layout: JoinLayout,
     /// The table's current rows (all columns) and their times, by key.
-    pub table: HashMap<String, (Vec<Value>, Millis)>,
-}
-
-fn key_text(key: &[Value]) -> String {
-    format!("{key:?}")
+    pub table: HashMap<KeyValues, (Vec<Value>, Millis)>,
 }
 
 impl Operator for StreamTableJoin {
@@ -42,12 +38,13 @@ impl Operator for StreamTableJoin {
             ));
             return;
         }
-        let table_row = self.table.get(&key_text(std::slice::from_ref(&key)));
+        let key = KeyValues(vec![key]);
+        let table_row = self.table.get(&key);
         if table_row.is_none() && !self.left_join {
             return;
         }
         let values = self.layout.joined(
-            key,
+            key.0.into_iter().next().unwrap_or(Value::Null),
             Some((&row.values, row.timestamp)),
             table_row.map(|(columns, time)| (columns.as_slice(), *time)),
             row.timestamp,
@@ -63,7 +60,7 @@ impl Operator for StreamTableJoin {
 
     /// A table changelog record: upsert or delete; emits nothing.
     fn process_side(&mut self, row: Row, _out: &mut Vec<Row>, _log: &mut ProcessingLog) {
-        let id = key_text(row.key());
+        let id = KeyValues::from_slice(row.key());
         if row.tombstone {
             self.table.remove(&id);
         } else {

@@ -387,3 +387,48 @@ proptest::proptest! {
         }
     }
 }
+
+/// A LIKE written the obvious way (a token list and a dynamic-programming table), to check the
+/// in-place matcher against.
+fn like_reference(value: &str, pattern: &str, escape: Option<char>) -> bool {
+    #[derive(PartialEq)]
+    enum T {
+        Lit(char),
+        One,
+        Run,
+    }
+    let mut tokens = Vec::new();
+    let mut chars = pattern.chars();
+    while let Some(ch) = chars.next() {
+        tokens.push(if Some(ch) == escape {
+            T::Lit(chars.next().unwrap_or(ch))
+        } else if ch == '%' {
+            T::Run
+        } else if ch == '_' {
+            T::One
+        } else {
+            T::Lit(ch)
+        });
+    }
+    let text: Vec<char> = value.chars().collect();
+    // matches[i][j]: text[i..] matches tokens[j..].
+    let mut matches = vec![vec![false; tokens.len() + 1]; text.len() + 1];
+    matches[text.len()][tokens.len()] = true;
+    for i in (0..=text.len()).rev() {
+        for j in (0..tokens.len()).rev() {
+            matches[i][j] = match &tokens[j] {
+                T::Run => matches[i][j + 1] || (i < text.len() && matches[i + 1][j]),
+                T::One => i < text.len() && matches[i + 1][j + 1],
+                T::Lit(c) => i < text.len() && text[i] == *c && matches[i + 1][j + 1],
+            };
+        }
+    }
+    matches[0][0]
+}
+
+proptest::proptest! {
+    #[test]
+    fn like_agrees_with_the_reference(value in "[ab%_!ü]{0,12}", pattern in "[ab%_!ü]{0,8}", escape in proptest::option::of(proptest::sample::select(vec!['!', '%', 'a', 'ü']))) {
+        proptest::prop_assert_eq!(like(&value, &pattern, escape), like_reference(&value, &pattern, escape), "{:?} LIKE {:?} ESCAPE {:?}", value, pattern, escape);
+    }
+}

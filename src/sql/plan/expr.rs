@@ -11,6 +11,7 @@ use crate::sql::functions;
 use crate::sql::ops::{self, BinaryOp, EvalError};
 use crate::sql::types::SqlType;
 use crate::sql::value::{Decimal, Value};
+use std::borrow::Cow;
 
 /// An expression ready to run on a row laid out as its [`RowSchema`].
 #[derive(Clone, Debug, PartialEq)]
@@ -79,6 +80,17 @@ pub enum CompiledExpr {
 }
 
 impl CompiledExpr {
+    /// [`CompiledExpr::eval`] that borrows a column or a literal instead of copying it: the
+    /// operands of comparisons, LIKE and logic are only looked at (a filter then allocates
+    /// nothing per row).
+    pub fn eval_ref<'a>(&'a self, row: &'a [Value]) -> Result<Cow<'a, Value>, EvalError> {
+        match self {
+            CompiledExpr::Column(idx) => Ok(row.get(*idx).map_or(Cow::Owned(Value::Null), Cow::Borrowed)),
+            CompiledExpr::Literal(value) => Ok(Cow::Borrowed(value)),
+            _ => self.eval(row).map(Cow::Owned),
+        }
+    }
+
     /// Evaluates on one row. NULL propagates as in ksqlDB; AND/OR use three-valued logic.
     pub fn eval(&self, row: &[Value]) -> Result<Value, EvalError> {
         match self {
@@ -90,8 +102,8 @@ impl CompiledExpr {
                 right,
                 result_type,
             } => {
-                let left = left.eval(row)?;
-                let right = right.eval(row)?;
+                let left = left.eval_ref(row)?;
+                let right = right.eval_ref(row)?;
                 match result_type {
                     Some(ty) if !op.is_comparison() => {
                         ops::binary_with_type(*op, &left, &right, ty)
@@ -100,30 +112,31 @@ impl CompiledExpr {
                 }
             }
             CompiledExpr::And(left, right) => {
-                let left = left.eval(row)?;
-                if left == Value::Boolean(false) {
-                    return Ok(left);
+                let left = left.eval_ref(row)?;
+                if *left == Value::Boolean(false) {
+                    return Ok(left.into_owned());
                 }
-                ops::and(&left, &right.eval(row)?)
+                ops::and(&left, &*right.eval_ref(row)?)
             }
             CompiledExpr::Or(left, right) => {
-                let left = left.eval(row)?;
-                if left == Value::Boolean(true) {
-                    return Ok(left);
+                let left = left.eval_ref(row)?;
+                if *left == Value::Boolean(true) {
+                    return Ok(left.into_owned());
                 }
-                ops::or(&left, &right.eval(row)?)
+                ops::or(&left, &*right.eval_ref(row)?)
             }
-            CompiledExpr::Not(inner) => ops::not(&inner.eval(row)?),
-            CompiledExpr::Negate(inner) => ops::negate(&inner.eval(row)?),
+            CompiledExpr::Not(inner) => ops::not(&*inner.eval_ref(row)?),
+            CompiledExpr::Negate(inner) => ops::negate(&*inner.eval_ref(row)?),
             CompiledExpr::IsNull { expr, negated } => {
-                Ok(Value::Boolean(expr.eval(row)?.is_null() != *negated))
+                Ok(Value::Boolean(expr.eval_ref(row)?.is_null() != *negated))
             }
             CompiledExpr::IsDistinctFrom {
                 left,
                 right,
                 negated,
             } => {
-                let distinct = ops::is_distinct_from(&left.eval(row)?, &right.eval(row)?);
+                let distinct =
+                    ops::is_distinct_from(&*left.eval_ref(row)?, &*right.eval_ref(row)?);
                 Ok(Value::Boolean(distinct != *negated))
             }
             CompiledExpr::Like {
@@ -132,9 +145,9 @@ impl CompiledExpr {
                 escape,
                 negated,
             } => {
-                let value = expr.eval(row)?;
-                let pattern = pattern.eval(row)?;
-                match (&value, &pattern) {
+                let value = expr.eval_ref(row)?;
+                let pattern = pattern.eval_ref(row)?;
+                match (&*value, &*pattern) {
                     (Value::String(value), Value::String(pattern)) => Ok(Value::Boolean(
                         ops::like(value, pattern, *escape) != *negated,
                     )),
@@ -147,9 +160,9 @@ impl CompiledExpr {
                 high,
                 negated,
             } => {
-                let value = expr.eval(row)?;
-                let above_low = ops::binary(BinaryOp::GtEq, &value, &low.eval(row)?)?;
-                let below_high = ops::binary(BinaryOp::LtEq, &value, &high.eval(row)?)?;
+                let value = expr.eval_ref(row)?;
+                let above_low = ops::binary(BinaryOp::GtEq, &value, &*low.eval_ref(row)?)?;
+                let below_high = ops::binary(BinaryOp::LtEq, &value, &*high.eval_ref(row)?)?;
                 let inside = ops::and(&above_low, &below_high)?;
                 if *negated {
                     ops::not(&inside)
@@ -162,13 +175,13 @@ impl CompiledExpr {
                 list,
                 negated,
             } => {
-                let value = expr.eval(row)?;
+                let value = expr.eval_ref(row)?;
                 if value.is_null() {
                     return Ok(Value::Null);
                 }
                 let mut saw_null = false;
                 for item in list {
-                    let item = item.eval(row)?;
+                    let item = item.eval_ref(row)?;
                     match ops::binary(BinaryOp::Eq, &value, &item)? {
                         Value::Boolean(true) => return Ok(Value::Boolean(!*negated)),
                         Value::Null => saw_null = true,
@@ -186,7 +199,7 @@ impl CompiledExpr {
                 else_result,
             } => {
                 for (condition, result) in branches {
-                    if condition.eval(row)? == Value::Boolean(true) {
+                    if *condition.eval_ref(row)? == Value::Boolean(true) {
                         return result.eval(row);
                     }
                 }
@@ -195,7 +208,7 @@ impl CompiledExpr {
                     None => Ok(Value::Null),
                 }
             }
-            CompiledExpr::Cast { expr, ty } => ops::cast(&expr.eval(row)?, ty),
+            CompiledExpr::Cast { expr, ty } => ops::cast(&*expr.eval_ref(row)?, ty),
             CompiledExpr::Function { name, args } => {
                 let values = args
                     .iter()
@@ -245,7 +258,7 @@ impl CompiledExpr {
 
     /// Evaluates a predicate: only TRUE keeps a row (NULL and errors do not).
     pub fn is_true(&self, row: &[Value]) -> bool {
-        matches!(self.eval(row), Ok(Value::Boolean(true)))
+        matches!(self.eval_ref(row).as_deref(), Ok(Value::Boolean(true)))
     }
 }
 

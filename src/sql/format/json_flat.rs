@@ -1,0 +1,232 @@
+//! The fastest path of the JSON value decoder: a flat object of plain scalars (what producers
+//! and queries write) read byte by byte straight into the row, with no `serde_json` node and no
+//! allocation but the STRING columns' own text.
+//!
+//! It knows only what it can read exactly as the reference decoder does, and gives up (`None`)
+//! on anything else, for the general decoders to handle (and to word the errors): escapes,
+//! nested values, exponents, long numbers, a value whose type is not the column's usual one
+//! (coercions), repeated keys, keys that fill several columns, invalid JSON. Numbers are read as
+//! `serde_json` reads them: integers exactly, and a decimal `d.ddd` with at most 15 significant
+//! digits as `significand / 10^k`, which is then exactly rounded (the same double in both of
+//! `serde_json`'s float modes).
+
+use super::json::coerce;
+use super::Field;
+use crate::sql::types::SqlType;
+use crate::sql::value::Value;
+use serde_json::{Number, Value as Json};
+
+/// Powers of ten a double holds exactly.
+const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// Appends one value per field to `out`. `None` (and `out` as it was) when the document is not
+/// a flat object this path reads.
+pub(super) fn deserialize_flat(fields: &[Field], bytes: &[u8], out: &mut Vec<Value>) -> Option<()> {
+    let base = out.len();
+    let read = read_object(fields, bytes, out, base);
+    if read.is_none() {
+        out.truncate(base);
+    }
+    read
+}
+
+fn read_object(fields: &[Field], bytes: &[u8], out: &mut Vec<Value>, base: usize) -> Option<()> {
+    // Which columns are filled, as bits.
+    if fields.len() > 64 {
+        return None;
+    }
+    let mut filled: u64 = 0;
+    out.extend(std::iter::repeat_n(Value::Null, fields.len()));
+    let mut pos = skip_whitespace(bytes, 0);
+    if bytes.get(pos) != Some(&b'{') {
+        return None;
+    }
+    pos = skip_whitespace(bytes, pos + 1);
+    if bytes.get(pos) == Some(&b'}') {
+        pos += 1;
+    } else {
+        loop {
+            if bytes.get(pos) != Some(&b'"') {
+                return None;
+            }
+            let (key, after_key) = plain_string(bytes, pos + 1)?;
+            pos = skip_whitespace(bytes, after_key);
+            if bytes.get(pos) != Some(&b':') {
+                return None;
+            }
+            pos = skip_whitespace(bytes, pos + 1);
+            match column_of(fields, key)? {
+                Some(idx) => {
+                    let bit = 1u64 << idx;
+                    if filled & bit != 0 {
+                        return None;
+                    }
+                    filled |= bit;
+                    let ty = &fields.get(idx)?.ty;
+                    let (value, after) = scalar(bytes, pos, ty)?;
+                    *out.get_mut(base + idx)? = value;
+                    pos = after;
+                }
+                None => pos = skip_scalar(bytes, pos)?,
+            }
+            pos = skip_whitespace(bytes, pos);
+            match bytes.get(pos) {
+                Some(b',') => pos = skip_whitespace(bytes, pos + 1),
+                Some(b'}') => {
+                    pos += 1;
+                    break;
+                }
+                _ => return None,
+            }
+        }
+    }
+    (skip_whitespace(bytes, pos) == bytes.len()).then_some(())
+}
+
+/// The column a key fills: `Some(None)` for no column, `None` (give up) when several columns
+/// match it or the key is not valid UTF-8.
+fn column_of(fields: &[Field], key: &[u8]) -> Option<Option<usize>> {
+    if !key.is_ascii() {
+        std::str::from_utf8(key).ok()?;
+    }
+    let mut found = None;
+    for (idx, field) in fields.iter().enumerate() {
+        if field.name.len() == key.len() && field.name.as_bytes().eq_ignore_ascii_case(key) {
+            if found.is_some() {
+                return None;
+            }
+            found = Some(idx);
+        }
+    }
+    Some(found)
+}
+
+fn skip_whitespace(bytes: &[u8], mut pos: usize) -> usize {
+    while matches!(bytes.get(pos), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+        pos += 1;
+    }
+    pos
+}
+
+/// The bytes of a string without escapes whose opening quote is just before `pos`, and the
+/// position after its closing quote. `None` on an escape or a control character.
+fn plain_string(bytes: &[u8], pos: usize) -> Option<(&[u8], usize)> {
+    let rest = bytes.get(pos..)?;
+    let len = rest.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+    if rest.get(len) != Some(&b'"') {
+        return None;
+    }
+    Some((rest.get(..len)?, pos + len + 1))
+}
+
+/// Reads `literal` at `pos`; the position after it.
+fn word(bytes: &[u8], pos: usize, literal: &[u8]) -> Option<usize> {
+    (bytes.get(pos..pos + literal.len())? == literal).then_some(pos + literal.len())
+}
+
+/// A value of a column of type `ty` at `pos`, and the position after it.
+fn scalar(bytes: &[u8], pos: usize, ty: &SqlType) -> Option<(Value, usize)> {
+    match bytes.get(pos)? {
+        b'n' => Some((Value::Null, word(bytes, pos, b"null")?)),
+        b't' | b'f' if *ty == SqlType::Boolean => {
+            let flag = bytes.get(pos) == Some(&b't');
+            let after = word(bytes, pos, if flag { b"true" } else { b"false" })?;
+            Some((Value::Boolean(flag), after))
+        }
+        b'"' if *ty == SqlType::String => {
+            let (text, after) = plain_string(bytes, pos + 1)?;
+            let text = std::str::from_utf8(text).ok()?;
+            Some((Value::String(text.to_string()), after))
+        }
+        b'-' | b'0'..=b'9' if matches!(ty, SqlType::Int | SqlType::BigInt | SqlType::Double) => {
+            let (number, after) = number(bytes, pos)?;
+            Some((coerce(&Json::Number(number), ty).ok()?, after))
+        }
+        _ => None,
+    }
+}
+
+/// Skips the value of a key no column wants: a scalar only.
+fn skip_scalar(bytes: &[u8], pos: usize) -> Option<usize> {
+    match bytes.get(pos)? {
+        b'n' => word(bytes, pos, b"null"),
+        b't' => word(bytes, pos, b"true"),
+        b'f' => word(bytes, pos, b"false"),
+        b'"' => {
+            let (text, after) = plain_string(bytes, pos + 1)?;
+            std::str::from_utf8(text).ok()?;
+            Some(after)
+        }
+        b'-' | b'0'..=b'9' => number(bytes, pos).map(|(_, after)| after),
+        _ => None,
+    }
+}
+
+/// A JSON number as `serde_json` reads it (an integer as `u64`, a negative one as `i64`, `-0`
+/// and decimals as `f64`), within the limits above; the position after it.
+fn number(bytes: &[u8], mut pos: usize) -> Option<(Number, usize)> {
+    let negative = bytes.get(pos) == Some(&b'-');
+    if negative {
+        pos += 1;
+    }
+    let mut significand: u64 = 0;
+    let mut n_digits = 0usize;
+    let digit_at = |pos: usize| bytes.get(pos).filter(|b| b.is_ascii_digit()).map(|b| u64::from(b - b'0'));
+    match bytes.get(pos) {
+        Some(b'0') => {
+            pos += 1;
+            if digit_at(pos).is_some() {
+                return None;
+            }
+        }
+        Some(b'1'..=b'9') => {
+            while let Some(digit) = digit_at(pos) {
+                significand = significand * 10 + digit;
+                n_digits += 1;
+                pos += 1;
+                if n_digits > 18 {
+                    return None;
+                }
+            }
+        }
+        _ => return None,
+    }
+    let mut n_fraction_digits = 0usize;
+    if bytes.get(pos) == Some(&b'.') {
+        pos += 1;
+        while let Some(digit) = digit_at(pos) {
+            significand = significand * 10 + digit;
+            n_digits += 1;
+            n_fraction_digits += 1;
+            pos += 1;
+            if n_digits > 18 {
+                return None;
+            }
+        }
+        if n_fraction_digits == 0 {
+            return None;
+        }
+    }
+    if matches!(bytes.get(pos), Some(b'e' | b'E')) {
+        return None;
+    }
+    let number = if n_fraction_digits > 0 {
+        // Exact operands and one rounding: the correctly rounded double.
+        if significand >= 1 << 53 {
+            return None;
+        }
+        let magnitude = significand as f64 / POW10.get(n_fraction_digits)?;
+        Number::from_f64(if negative { -magnitude } else { magnitude })?
+    } else if !negative {
+        Number::from(significand)
+    } else if significand == 0 {
+        // serde_json reads `-0` as the double -0.0.
+        Number::from_f64(-0.0)?
+    } else {
+        Number::from(-i64::try_from(significand).ok()?)
+    };
+    Some((number, pos))
+}
