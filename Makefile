@@ -21,6 +21,7 @@ test: setup test-native test-qtt test-web test-e2e
 
 test-native:
 	cargo test
+	cargo clippy --quiet -- -D warnings
 
 test-qtt:
 	@if [ -d "$(QTT_DIR)" ]; then \
