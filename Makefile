@@ -31,7 +31,7 @@ test-qtt:
 
 # Component tests: wasm-bindgen-test in headless Chromium (runner set in .cargo/config.toml).
 test-web:
-	cargo test --target wasm32-unknown-unknown --test web_components --test web_sandbox
+	cargo test --target wasm32-unknown-unknown --test web_components --test web_sandbox --test web_xss
 
 dist:
 	trunk build --release
