@@ -21,6 +21,7 @@ test: setup test-native test-qtt test-web test-e2e
 
 test-native:
 	cargo test
+	cargo clippy --quiet -- -D warnings
 
 test-qtt:
 	@if [ -d "$(QTT_DIR)" ]; then \
@@ -30,7 +31,7 @@ test-qtt:
 
 # Component tests: wasm-bindgen-test in headless Chromium (runner set in .cargo/config.toml).
 test-web:
-	cargo test --target wasm32-unknown-unknown --test web_components --test web_sandbox --test web_lessons --test web_presenter --test web_views
+	cargo test --target wasm32-unknown-unknown --test web_components --test web_sandbox --test web_lessons --test web_presenter --test web_views --test web_xss
 
 dist:
 	trunk build --release

@@ -1,0 +1,90 @@
+//! The memory workload, shared by `benches/memory.rs` (native, a counting allocator) and
+//! `tests/web_memory.rs` (wasm in headless Chromium, `memory.size`): a two-hour talk at 100
+//! events a virtual second, every scenario producing, every lesson's SQL run in one world and
+//! every push query drained as the console does. No clock here; the harness measures memory at
+//! each sample.
+#![allow(dead_code)] // each harness uses part of it
+
+use streamlab::lessons::{Action, LessonCatalogue};
+use streamlab::producers::ScenarioKind;
+use streamlab::world::World;
+
+/// Two hours of virtual time.
+pub const TALK_MS: i64 = 2 * 60 * 60 * 1000;
+/// Events a virtual second, over all producers.
+pub const EVENTS_PER_SECOND: f64 = 100.0;
+/// A frame's worth of virtual time at 1× (a browser frame is ~16 ms; 1 s keeps the run short
+/// and changes nothing: chunking does not matter).
+pub const STEP_MS: i64 = 1_000;
+
+/// Figures at the end of the talk.
+#[derive(Debug, Default)]
+pub struct TalkSummary {
+    pub statements_ok: usize,
+    pub statements_failed: usize,
+    pub persistent_queries: usize,
+    pub push_queries: usize,
+    pub records_in_log: u64,
+    pub log_bytes: u64,
+    pub push_rows_drained: u64,
+}
+
+/// A world with every scenario producing (100 ev/s in all) and every SQL statement of every
+/// lesson (setup, step actions, solutions, in the talk's order) run once. Statements that clash
+/// with an earlier lesson's (the same stream declared twice) fail and are counted.
+pub fn talk_world(seed: u64) -> (World, TalkSummary) {
+    let mut world = World::new(seed);
+    let rate = EVENTS_PER_SECOND / ScenarioKind::ALL.len() as f64;
+    for kind in ScenarioKind::ALL {
+        world.add_producer(kind, rate).expect("a producer");
+        world.start_producer(kind.name()).expect("a started producer");
+    }
+    let mut summary = TalkSummary::default();
+    let _ = world.execute_sql("SET 'auto.offset.reset' = 'earliest';");
+    let catalogue = LessonCatalogue::load().expect("the lessons load");
+    for lesson in &catalogue.lessons {
+        let steps = lesson.steps.iter().flat_map(|s| s.actions.iter().chain(&s.solution));
+        for action in lesson.setup.iter().chain(steps) {
+            if let Action::Sql { sql } = action {
+                let outcome = world.execute_sql(sql);
+                summary.statements_ok += outcome.results.len();
+                summary.statements_failed += usize::from(outcome.error.is_some());
+            }
+        }
+    }
+    (world, summary)
+}
+
+/// Runs the talk, calling `sample` every virtual minute (and at the end) with the minutes
+/// elapsed. Push queries are drained at every step, as the console does each frame.
+pub fn run_talk(seed: u64, talk_ms: i64, mut sample: impl FnMut(i64, &World)) -> TalkSummary {
+    let (mut world, mut summary) = talk_world(seed);
+    let mut elapsed = 0;
+    while elapsed < talk_ms {
+        world.step(STEP_MS);
+        elapsed += STEP_MS;
+        for id in world.engine().push_query_ids() {
+            summary.push_rows_drained += world.engine_mut().take_push_rows(&id).len() as u64;
+        }
+        let _ = world.take_query_error();
+        if elapsed % 60_000 == 0 {
+            sample(elapsed / 60_000, &world);
+        }
+    }
+    summary.persistent_queries = world.engine().query_ids().len();
+    summary.push_queries = world.engine().push_query_ids().len();
+    (summary.records_in_log, summary.log_bytes) = log_size(&world);
+    summary
+}
+
+/// Records held by the log and their bytes (keys, values, headers), over every topic.
+pub fn log_size(world: &World) -> (u64, u64) {
+    let (mut records, mut bytes) = (0, 0);
+    for topic in world.topic_views() {
+        for partition in &topic.partitions {
+            records += partition.n_records as u64;
+            bytes += partition.size_bytes;
+        }
+    }
+    (records, bytes)
+}

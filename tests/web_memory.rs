@@ -1,0 +1,41 @@
+//! Memory of a two-hour talk in wasm (benches/memory/talk.rs) in headless Chromium: the linear
+//! memory's size (`memory.size`, which only grows) every virtual 10 minutes, and at the end.
+//! A benchmark, not part of `make test-web`: run it with
+//! `cargo test --profile release --target wasm32-unknown-unknown --test web_memory -- --nocapture`
+//! (or `make bench`). It fails only if the talk does not run.
+#![cfg(target_arch = "wasm32")]
+
+#[path = "../benches/memory/talk.rs"]
+mod talk;
+
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn wasm_memory_mib() -> f64 {
+    (core::arch::wasm32::memory_size(0) * 65_536) as f64 / (1024.0 * 1024.0)
+}
+
+#[wasm_bindgen_test]
+fn two_hour_talk_wasm_memory() {
+    let at_start = wasm_memory_mib();
+    let mut rows = Vec::new();
+    let summary = talk::run_talk(1, talk::TALK_MS, |minute, _world| {
+        if minute % 10 == 0 {
+            rows.push(format!("| wasm memory | minute {minute} | {:.1} MiB |", wasm_memory_mib()));
+        }
+    });
+    for row in rows {
+        console_log!("{row}");
+    }
+    console_log!("| wasm memory | start | {at_start:.1} MiB |");
+    console_log!(
+        "| wasm memory | peak (two-hour talk, {} ev/s, {} persistent + {} push queries, {} records in the log) | {:.1} MiB |",
+        talk::EVENTS_PER_SECOND,
+        summary.persistent_queries,
+        summary.push_queries,
+        summary.records_in_log,
+        wasm_memory_mib()
+    );
+    assert!(summary.persistent_queries > 0, "the lessons' queries run");
+}
