@@ -2,48 +2,18 @@
 //! assert on the DOM and on the stored progress. Run with `make test-web`.
 #![cfg(target_arch = "wasm32")]
 
-use std::time::Duration;
-use streamlab::ui::App;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement};
+use web_sys::Element;
+
+mod web_support;
+use web_support::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 const PROGRESS_KEY: &str = "streamlab.progress";
 
-fn document() -> web_sys::Document {
-    web_sys::window().and_then(|w| w.document()).expect("a document")
-}
-
 fn storage() -> web_sys::Storage {
     web_sys::window().and_then(|w| w.local_storage().ok().flatten()).expect("localStorage")
-}
-
-async fn sleep(ms: u64) {
-    yew::platform::time::sleep(Duration::from_millis(ms)).await;
-}
-
-/// A mounted app; dropping it unmounts it, so its frame loop, goal checker and key listener stop.
-struct Mounted {
-    root: Element,
-    handle: Option<yew::AppHandle<App>>,
-}
-
-impl std::ops::Deref for Mounted {
-    type Target = Element;
-    fn deref(&self) -> &Element {
-        &self.root
-    }
-}
-
-impl Drop for Mounted {
-    fn drop(&mut self) {
-        if let Some(handle) = self.handle.take() {
-            handle.destroy();
-        }
-        self.root.remove();
-    }
 }
 
 /// Mounts a fresh App with `stored` as the saved progress (`None`: nothing saved).
@@ -52,28 +22,7 @@ async fn mount(stored: Option<&str>) -> Mounted {
         Some(text) => storage().set_item(PROGRESS_KEY, text).expect("set"),
         None => storage().remove_item(PROGRESS_KEY).expect("remove"),
     }
-    let container = document().create_element("div").expect("div");
-    document().body().expect("body").append_child(&container).expect("append");
-    let handle = yew::Renderer::<App>::with_root(container.clone()).render();
-    sleep(80).await;
-    Mounted { root: container, handle: Some(handle) }
-}
-
-fn find(root: &Element, selector: &str) -> Option<Element> {
-    root.query_selector(selector).ok().flatten()
-}
-
-fn query(root: &Element, selector: &str) -> Element {
-    find(root, selector).unwrap_or_else(|| panic!("no element matches {selector}"))
-}
-
-fn text(root: &Element, selector: &str) -> String {
-    query(root, selector).text_content().unwrap_or_default()
-}
-
-async fn click(element: &Element) {
-    element.dyn_ref::<HtmlElement>().expect("an HTML element").click();
-    sleep(80).await;
+    mount_app().await
 }
 
 async fn open_lesson(root: &Element, id: &str) {

@@ -3,68 +3,13 @@
 #![cfg(target_arch = "wasm32")]
 
 use std::time::Duration;
-use streamlab::ui::App;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement};
+use web_sys::Element;
+
+mod web_support;
+use web_support::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn document() -> web_sys::Document {
-    web_sys::window().and_then(|w| w.document()).expect("a document")
-}
-
-async fn settle() {
-    yew::platform::time::sleep(Duration::from_millis(80)).await;
-}
-
-/// A mounted app, unmounted on drop so its frame loop stops.
-struct Mounted {
-    root: Element,
-    handle: Option<yew::AppHandle<App>>,
-}
-
-impl std::ops::Deref for Mounted {
-    type Target = Element;
-    fn deref(&self) -> &Element {
-        &self.root
-    }
-}
-
-impl Drop for Mounted {
-    fn drop(&mut self) {
-        if let Some(handle) = self.handle.take() {
-            handle.destroy();
-        }
-        self.root.remove();
-    }
-}
-
-async fn mount_sandbox() -> Mounted {
-    let container = document().create_element("div").expect("div");
-    document().body().expect("body").append_child(&container).expect("append");
-    let handle = yew::Renderer::<App>::with_root(container.clone()).render();
-    settle().await;
-    click(&query(&container, ".sandbox-entry button")).await;
-    Mounted { root: container, handle: Some(handle) }
-}
-
-fn query(root: &Element, selector: &str) -> Element {
-    root.query_selector(selector).ok().flatten().unwrap_or_else(|| panic!("no element matches {selector}"))
-}
-
-fn count(root: &Element, selector: &str) -> u32 {
-    root.query_selector_all(selector).map(|list| list.length()).unwrap_or(0)
-}
-
-fn text(root: &Element, selector: &str) -> String {
-    query(root, selector).text_content().unwrap_or_default()
-}
-
-async fn click(element: &Element) {
-    element.dyn_ref::<HtmlElement>().expect("an HTML element").click();
-    settle().await;
-}
 
 async fn open_tab(root: &Element, slug: &str) {
     click(&query(root, &format!("#view-tab-{slug}"))).await;

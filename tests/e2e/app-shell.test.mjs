@@ -1,28 +1,15 @@
 // End-to-end: the built page loads in Chromium with no console error, at laptop and projector
 // sizes, in both themes; screenshots go to tests/e2e/screenshots/ (git-ignored).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { serveDist, launchChromium, openApp } from './serve.mjs';
+import { serveDist, openApp, servedApp } from './serve.mjs';
 
 const SHOTS = 'tests/e2e/screenshots';
-let server;
-let browser;
-
-before(async () => {
-  await mkdir(SHOTS, { recursive: true });
-  server = await serveDist();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const app = servedApp(SHOTS);
 
 for (const [width, height] of [[1280, 800], [1920, 1080]]) {
   test(`first screen renders at ${width}x${height} without console errors`, async () => {
-    const { page, errors } = await openApp(browser, server.url, { width, height });
+    const { page, errors } = await openApp(app.browser, app.server.url, { width, height });
     assert.equal(await page.textContent('.brand-name'), 'streamlab');
     assert.ok(await page.isVisible('#lessons-title'));
     assert.ok(await page.isVisible('.sandbox-entry button'));
@@ -35,8 +22,8 @@ for (const [width, height] of [[1280, 800], [1920, 1080]]) {
 }
 
 test('theme follows the system and the switch overrides it', async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
-  await page.goto(server.url);
+  const page = await app.browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
+  await page.goto(app.server.url);
   await page.waitForSelector('.brand-name');
   assert.equal(await page.getAttribute('html', 'data-theme'), 'dark');
   await page.screenshot({ path: `${SHOTS}/home-dark-1280x800.png` });
@@ -49,7 +36,7 @@ test('theme follows the system and the switch overrides it', async () => {
 });
 
 test('the sandbox opens from the first screen', async () => {
-  const { page, errors } = await openApp(browser, server.url, { width: 1280, height: 800 });
+  const { page, errors } = await openApp(app.browser, app.server.url, { width: 1280, height: 800 });
   await page.click('.sandbox-entry button');
   await page.waitForSelector('.sandbox');
   await page.screenshot({ path: `${SHOTS}/sandbox-1280x800.png` });
@@ -60,7 +47,7 @@ test('the sandbox opens from the first screen', async () => {
 test('the page works from a sub-path of a static host (relative URLs)', async () => {
   const subPathServer = await serveDist('dist', '/talks/streamlab/');
   try {
-    const { page, errors } = await openApp(browser, subPathServer.url, { width: 1280, height: 800 });
+    const { page, errors } = await openApp(app.browser, subPathServer.url, { width: 1280, height: 800 });
     assert.equal(await page.textContent('.brand-name'), 'streamlab');
     assert.deepEqual(errors, []);
     await page.close();

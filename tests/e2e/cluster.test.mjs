@@ -2,28 +2,15 @@
 // leads a partition and watch the leader move to another in-sync replica; restore it and watch it
 // rejoin the ISR. Then declare a CDC source connector in SQL and see it capture a row edited in
 // the database panel. Screenshot of a broker failure in progress.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { serveDist, launchChromium, openApp } from './serve.mjs';
+import { openApp, servedApp } from './serve.mjs';
 
 const SHOTS = 'tests/e2e/screenshots';
-let server;
-let browser;
-
-before(async () => {
-  await mkdir(SHOTS, { recursive: true });
-  server = await serveDist();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const app = servedApp(SHOTS);
 
 async function openPlatform(viewport) {
-  const opened = await openApp(browser, server.url, viewport);
+  const opened = await openApp(app.browser, app.server.url, viewport);
   await opened.page.click('.sandbox-entry button');
   await opened.page.waitForSelector('.lane .cell');
   await opened.page.click('.platform-toggle');

@@ -3,27 +3,14 @@
 // Ctrl+Enter, Esc to leave the editor, arrows, Space, Home/End, Alt+arrows), checking the goal
 // turns ✓ at each step; corrupt stored progress shows a notice; screenshots of a lesson-6 step at
 // projector, laptop and phone sizes go to tests/e2e/screenshots/ (git-ignored).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { serveDist, launchChromium, openApp } from './serve.mjs';
+import { openApp, servedApp } from './serve.mjs';
 
 const SHOTS = 'tests/e2e/screenshots';
 const EDITOR = 'textarea[aria-label="SQL"]';
 const PLUS_ONE = '.producer[data-producer="account_transactions"] .produce-one';
-let server;
-let browser;
-
-before(async () => {
-  await mkdir(SHOTS, { recursive: true });
-  server = await serveDist();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const app = servedApp(SHOTS);
 
 const focused = (page, selector) => page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector);
 
@@ -69,7 +56,7 @@ async function leaveEditor(page) {
 }
 
 test('lesson 6 completed with the keyboard only', async () => {
-  const { page, errors } = await openApp(browser, server.url, { width: 1280, height: 800 });
+  const { page, errors } = await openApp(app.browser, app.server.url, { width: 1280, height: 800 });
   await tabTo(page, '.lesson-item[data-lesson="duality"] .lesson-open');
   await page.keyboard.press('Enter');
   await page.waitForSelector('.lesson[data-lesson="duality"]');
@@ -129,7 +116,7 @@ test('lesson 6 completed with the keyboard only', async () => {
 });
 
 test('corrupt stored progress is reset with a notice, never a crash', async () => {
-  const { page, errors } = await openApp(browser, server.url, { width: 1280, height: 800 });
+  const { page, errors } = await openApp(app.browser, app.server.url, { width: 1280, height: 800 });
   await page.evaluate(() => localStorage.setItem('streamlab.progress', '{"version":1,"lessons":{"duality":{"done":"??'));
   await page.reload();
   await page.waitForSelector('.notice');
@@ -145,7 +132,7 @@ test('corrupt stored progress is reset with a notice, never a crash', async () =
 
 for (const [width, height] of [[1920, 1080], [1280, 800], [390, 844]]) {
   test(`a lesson-6 step at ${width}x${height}: screenshot, no horizontal overflow`, async () => {
-    const { page, errors } = await openApp(browser, server.url, { width, height });
+    const { page, errors } = await openApp(app.browser, app.server.url, { width, height });
     await page.click('.lesson-item[data-lesson="duality"] .lesson-open');
     await page.waitForSelector('.lesson[data-lesson="duality"]');
     await page.click('.step-link >> nth=1');

@@ -2,27 +2,14 @@
 // presenter mode, type size), focus arbitration (f typed in the SQL editor stays a letter),
 // scripted typing, and the speaker view kept in sync over BroadcastChannel. Screenshots of
 // presenter mode and the speaker view at 1920x1080 go to tests/e2e/screenshots/.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
 import { deflateRawSync } from 'node:zlib';
-import { serveDist, launchChromium, openApp } from './serve.mjs';
+import { openApp, servedApp } from './serve.mjs';
 
 const SHOTS = 'tests/e2e/screenshots';
 const FULL_HD = { width: 1920, height: 1080 };
-let server;
-let browser;
-
-before(async () => {
-  await mkdir(SHOTS, { recursive: true });
-  server = await serveDist();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const app = servedApp(SHOTS);
 
 // A v1 fragment made the way src/share/fragment.rs makes them: JSON, raw deflate, base64url.
 function fragment(link) {
@@ -30,7 +17,7 @@ function fragment(link) {
 }
 
 async function openLink(hash, viewport = { width: 1280, height: 800 }) {
-  const opened = await openApp(browser, `${server.url}#${hash}`, viewport);
+  const opened = await openApp(app.browser, `${app.server.url}#${hash}`, viewport);
   await opened.page.waitForSelector('.lane .cell');
   return opened;
 }
@@ -45,7 +32,7 @@ async function editorText(page) {
 }
 
 test('a copied link reopens the same demo: same records, offsets and results, twice', async () => {
-  const { page, errors } = await openApp(browser, server.url, { width: 1280, height: 800 });
+  const { page, errors } = await openApp(app.browser, app.server.url, { width: 1280, height: 800 });
   await page.click('.sandbox-entry button');
   await page.waitForSelector('.lane .cell');
   const topic = await page.$eval('.topic', (t) => t.dataset.topic);
@@ -95,7 +82,7 @@ test('a bad or truncated fragment opens the start page with a notice', async () 
     ['v7/abc', /v7/],
     ['hello', /not a streamlab demo link/],
   ]) {
-    const { page, errors } = await openApp(browser, `${server.url}#${hash}`, { width: 1280, height: 800 });
+    const { page, errors } = await openApp(app.browser, `${app.server.url}#${hash}`, { width: 1280, height: 800 });
     await page.waitForSelector('.notice');
     assert.ok(await page.isVisible('.home'), 'the start page');
     assert.match(await page.textContent('.notice'), expected);
@@ -162,12 +149,12 @@ test('scripted typing: → types the demo\'s next statement, then runs it', asyn
 });
 
 test('the speaker view follows the audience and drives it over BroadcastChannel', async () => {
-  const context = await browser.newContext({ viewport: FULL_HD });
+  const context = await app.browser.newContext({ viewport: FULL_HD });
   const errors = [];
   const audience = await context.newPage();
   audience.on('pageerror', (e) => errors.push(String(e)));
   const sql = "SHOW TOPICS;\nPRINT 'account_transactions' FROM BEGINNING LIMIT 3;";
-  await audience.goto(`${server.url}#${fragment({ seed: 2018, speed: 1, sql })}`);
+  await audience.goto(`${app.server.url}#${fragment({ seed: 2018, speed: 1, sql })}`);
   await audience.waitForSelector('.lane .cell');
 
   // P opens the speaker view in a new window of the same page.
@@ -178,7 +165,7 @@ test('the speaker view follows the audience and drives it over BroadcastChannel'
 
   const speaker = await context.newPage();
   speaker.on('pageerror', (e) => errors.push(String(e)));
-  await speaker.goto(`${server.url}?speaker`);
+  await speaker.goto(`${app.server.url}?speaker`);
   await speaker.waitForSelector('.speaker-next-title');
   assert.match(await speaker.textContent('.speaker-deck-title'), /Sandbox demo/);
   assert.equal(await speaker.textContent('.speaker-next-title'), 'SHOW TOPICS;');

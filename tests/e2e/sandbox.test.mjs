@@ -1,28 +1,15 @@
 // End-to-end: the sandbox in the built page. Start a producer and watch records land in the log
 // lanes; type SQL and run it with Ctrl+Enter; see a push query stream rows; see a syntax error at
 // its line and column with the hint; no console error. Screenshots at laptop and projector sizes.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { serveDist, launchChromium, openApp } from './serve.mjs';
+import { openApp, servedApp } from './serve.mjs';
 
 const SHOTS = 'tests/e2e/screenshots';
-let server;
-let browser;
-
-before(async () => {
-  await mkdir(SHOTS, { recursive: true });
-  server = await serveDist();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const app = servedApp(SHOTS);
 
 async function openSandbox(viewport) {
-  const opened = await openApp(browser, server.url, viewport);
+  const opened = await openApp(app.browser, app.server.url, viewport);
   await opened.page.click('.sandbox-entry button');
   await opened.page.waitForSelector('.lane .cell');
   return opened;
@@ -127,10 +114,10 @@ for (const [width, height] of [[1280, 800], [1920, 1080]]) {
 }
 
 test('the sandbox in the dark theme', async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
+  const page = await app.browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
   const errors = [];
   page.on('pageerror', (err) => errors.push(String(err)));
-  await page.goto(server.url);
+  await page.goto(app.server.url);
   await page.click('.sandbox-entry button');
   await page.waitForSelector('.lane .cell');
   await typeSql(page, "SELECT * FROM clicks WHERE page = '/help' EMIT CHANGES;");

@@ -1,7 +1,8 @@
 // Serves dist/ on 127.0.0.1 with a static server (no app server exists) and launches Debian's
 // Chromium through playwright-core, which never downloads a browser.
 import { createServer } from 'node:http';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { before, after } from 'node:test';
 import { extname, join, normalize } from 'node:path';
 import { chromium } from 'playwright-core';
 
@@ -52,4 +53,20 @@ export async function openApp(browser, url, viewport) {
   await page.goto(url);
   await page.waitForSelector('.brand-name', { timeout: 30000 });
   return { page, errors };
+}
+
+// One static server over dist/ and one browser for a test file's tests: registers the file's
+// `before` and `after` hooks and returns their handles (`app.server.url`, `app.browser`).
+export function servedApp(shots = 'tests/e2e/screenshots') {
+  const app = { server: undefined, browser: undefined };
+  before(async () => {
+    await mkdir(shots, { recursive: true });
+    app.server = await serveDist();
+    app.browser = await launchChromium();
+  });
+  after(async () => {
+    await app.browser?.close();
+    app.server?.close();
+  });
+  return app;
 }

@@ -1,10 +1,9 @@
 // End-to-end: the sandbox's views in the built page. Open each tab (Log, Stream ⇄ Table,
 // Windows, Race, Topology), create what it needs with its example button, assert what it shows,
 // and take screenshots of every tab at 1920×1080, 1280×800 and 390×844.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { serveDist, launchChromium, openApp } from './serve.mjs';
+import { openApp, servedApp } from './serve.mjs';
 
 const SHOTS = 'tests/e2e/screenshots';
 const SIZES = [
@@ -12,22 +11,10 @@ const SIZES = [
   { name: '1280', viewport: { width: 1280, height: 800 } },
   { name: '390', viewport: { width: 390, height: 844 } },
 ];
-let server;
-let browser;
-
-before(async () => {
-  await mkdir(SHOTS, { recursive: true });
-  server = await serveDist();
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const app = servedApp(SHOTS);
 
 async function openSandbox(viewport) {
-  const opened = await openApp(browser, server.url, viewport);
+  const opened = await openApp(app.browser, app.server.url, viewport);
   await opened.page.click('.sandbox-entry button');
   await opened.page.waitForSelector('.lane .cell');
   return opened;
