@@ -43,8 +43,20 @@ impl Drop for Mounted {
     }
 }
 
+/// The test runner's page carries a fragment of its own (`#wbg_style=...`), which the app would
+/// rightly refuse as a demo link, with a notice: tests start from a page without one.
+pub fn clear_fragment() {
+    let Some(window) = web_sys::window() else { return };
+    let location = window.location();
+    let path = format!("{}{}", location.pathname().unwrap_or_default(), location.search().unwrap_or_default());
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
+    }
+}
+
 /// Mounts a fresh App in its own container, on its start page.
 pub async fn mount_app() -> Mounted {
+    clear_fragment();
     let container = document().create_element("div").expect("div");
     document().body().expect("body").append_child(&container).expect("append");
     let handle = yew::Renderer::<App>::with_root(container.clone()).render();
