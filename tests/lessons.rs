@@ -4,7 +4,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use proptest::prelude::*;
-use streamlab::lessons::{parse_lesson, Action, render_markdown, LessonCatalogue, LessonRun, LESSON_FILES};
+use streamlab::lessons::{parse_lesson, Action, render_markdown, LessonCatalogue, LessonRun, Syntax, LESSON_FILES};
 use streamlab::world::World;
 
 fn dump(world: &World) -> String {
@@ -216,4 +216,29 @@ proptest! {
         let html = render_markdown(&text);
         prop_assert!(only_our_tags(&html), "{}", html);
     }
+}
+
+/// Lesson 11's toggle: the 2018 KSQL and the ksqlDB form of each step both solve it, and they
+/// really differ (the 2018 form is the talk's slide: no `EMIT CHANGES`).
+#[test]
+fn both_syntaxes_of_a_step_solve_it() {
+    let catalogue = LessonCatalogue::load().unwrap_or_else(|e| panic!("{e}"));
+    let mut n_variants = 0;
+    for lesson in &catalogue.lessons {
+        for (index, step) in lesson.steps.iter().enumerate() {
+            let Some(variants) = &step.syntax else { continue };
+            n_variants += 1;
+            assert!(!variants.ksql_2018.contains("EMIT CHANGES"), "{} step {}: the 2018 form has no EMIT CHANGES", lesson.id, index + 1);
+            assert!(variants.ksqldb.contains("EMIT CHANGES"), "{} step {}: the modern form says EMIT CHANGES", lesson.id, index + 1);
+            for syntax in [Syntax::Ksql2018, Syntax::KsqlDb] {
+                let (_, mut run) = LessonRun::start(lesson, lesson.seed).unwrap_or_else(|e| panic!("{e}"));
+                let mut world = run.world_at_step(index).unwrap_or_else(|e| panic!("{e}"));
+                assert!(!run.check(&world).done, "{} step {}: solved before the {syntax:?} form ran", lesson.id, index + 1);
+                run.apply_solution_in(&mut world, syntax).unwrap_or_else(|e| panic!("{} step {} {syntax:?}: {e}", lesson.id, index + 1));
+                let status = run.check(&world);
+                assert!(status.done, "{} step {} {syntax:?}: goal not met: {}", lesson.id, index + 1, status.detail);
+            }
+        }
+    }
+    assert_eq!(n_variants, 3, "lesson 11's three examples have both syntaxes");
 }

@@ -22,7 +22,7 @@ pub use checks::{format_age, freshness_ms, group_lag, GoalStatus};
 pub use files::LESSON_FILES;
 pub use load::{parse_lesson, LessonError};
 pub use markdown::render_markdown;
-pub use model::{Action, Check, Lesson, Step};
+pub use model::{Action, Check, Lesson, Step, Syntax, SyntaxVariants};
 pub use progress::{LessonProgress, Progress};
 pub use runner::{describe_action, export_script, LessonRun, LessonRunError};
 

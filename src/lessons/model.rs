@@ -63,9 +63,56 @@ pub struct Step {
     /// For the speaker only (Markdown).
     #[serde(default)]
     pub notes: String,
+    /// The same solution in the syntax shown on stage in 2018 and in today's ksqlDB (lesson
+    /// 11's toggle); either replaces the solution's SQL.
+    #[serde(default)]
+    pub syntax: Option<SyntaxVariants>,
+}
+
+/// A step's SQL as KSQL was written on stage in 2018 and as ksqlDB writes it today.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SyntaxVariants {
+    pub ksql_2018: String,
+    pub ksqldb: String,
+}
+
+/// Which of a step's [`SyntaxVariants`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Syntax {
+    Ksql2018,
+    KsqlDb,
+}
+
+impl SyntaxVariants {
+    pub fn sql(&self, syntax: Syntax) -> &str {
+        match syntax {
+            Syntax::Ksql2018 => &self.ksql_2018,
+            Syntax::KsqlDb => &self.ksqldb,
+        }
+    }
 }
 
 impl Step {
+    /// The solution with its SQL in `syntax`: the first SQL action becomes the variant's text,
+    /// later ones go (the variant holds the whole script); other actions stay. Without variants,
+    /// the solution as written.
+    pub fn solution_in(&self, syntax: Syntax) -> Vec<Action> {
+        let Some(variants) = &self.syntax else { return self.solution.clone() };
+        let mut replaced = false;
+        self.solution
+            .iter()
+            .filter_map(|action| match action {
+                Action::Sql { .. } if replaced => None,
+                Action::Sql { .. } => {
+                    replaced = true;
+                    Some(Action::Sql { sql: variants.sql(syntax).to_string() })
+                }
+                other => Some(other.clone()),
+            })
+            .collect()
+    }
+
     pub fn narrative_html(&self) -> String {
         super::markdown::render_markdown(&self.narrative)
     }

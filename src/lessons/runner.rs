@@ -5,7 +5,7 @@
 
 use super::actions::apply_action;
 use super::checks::{check_goal, GoalStatus};
-use super::model::{Action, Lesson, Step};
+use super::model::{Action, Lesson, Step, Syntax};
 use crate::sql::StatementResult;
 use crate::world::World;
 use std::fmt;
@@ -112,6 +112,12 @@ impl LessonRun {
     pub fn apply_solution(&self, world: &mut World) -> Result<Vec<StatementResult>, LessonRunError> {
         let step = self.step_at(self.step_index)?;
         run_actions(&self.lesson.id, world, &step.solution, Some(self.step_index), true)
+    }
+
+    /// Runs the current step's solution with its SQL in `syntax` (lesson 11's toggle).
+    pub fn apply_solution_in(&self, world: &mut World, syntax: Syntax) -> Result<Vec<StatementResult>, LessonRunError> {
+        let step = self.step_at(self.step_index)?;
+        run_actions(&self.lesson.id, world, &step.solution_in(syntax), Some(self.step_index), true)
     }
 
     /// The current step's solution as ksqlDB text and action descriptions, to show before

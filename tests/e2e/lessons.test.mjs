@@ -150,3 +150,19 @@ for (const [width, height] of [[1920, 1080], [1280, 800], [390, 844]]) {
     await page.close();
   });
 }
+
+test("lesson 11's toggle shows the 2018 slide and today's ksqlDB, and either version solves the step", async () => {
+  const { page, errors } = await openApp(app.browser, app.server.url, { width: 1280, height: 800 });
+  await page.click('.lesson-item[data-lesson="ksql-examples"] .lesson-open');
+  await page.click('.step-list li:nth-child(2) button');
+  await page.waitForFunction(() => document.querySelector('.step-count')?.textContent?.startsWith('Step 2 of'));
+  const sql = () => page.textContent('.syntax-sql');
+  assert.doesNotMatch(await sql(), /EMIT CHANGES/, 'as on stage in 2018 by default');
+  await page.click('.syntax-option:has-text("ksqlDB today")');
+  assert.match(await sql(), /WHERE message LIKE '%Invalid user%'\s+EMIT CHANGES;/);
+  await page.click('.run-syntax');
+  await page.waitForSelector('.goal.met', { timeout: 10000 });
+  await page.screenshot({ path: `${SHOTS}/lesson11-syntax-toggle-1280x800.png` });
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -19,7 +19,7 @@ use super::{deep_link, presenter};
 use crate::share::keys::Command;
 use crate::share::speaker::DeckState;
 use crate::lessons::navigation::{target_step, NavKey};
-use crate::lessons::{describe_action, Lesson, LessonCatalogue, LessonError, LessonRun, Progress};
+use crate::lessons::{describe_action, Lesson, LessonCatalogue, LessonError, LessonRun, Progress, Syntax};
 use crate::world::World;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -188,6 +188,19 @@ impl Player {
         self.notice.set(None);
         self.announcement.set(format!("Step {} reset", current + 1));
         self.after_step_change(current);
+    }
+
+    /// "Run this version" of lesson 11's toggle: the solution with its SQL in `syntax`.
+    fn run_solution_in(&self, syntax: Syntax) {
+        {
+            let guard = self.run.borrow();
+            let Some(run) = guard.as_ref() else { return };
+            let label = run.step().map(|s| script_label(&s.solution_in(syntax))).unwrap_or_default();
+            self.store.0.borrow_mut().run_on_world(label, |world| run.apply_solution_in(world, syntax));
+        }
+        self.solution_shown.set(true);
+        self.check();
+        self.redraw.emit(());
     }
 
     /// "Run solution": the step's solution on the learner's world, shown in the console.
@@ -367,6 +380,10 @@ fn lesson_player(props: &PlayerProps) -> Html {
         let player = player.clone();
         Callback::from(move |()| player.run_solution())
     };
+    let on_run_syntax = {
+        let player = player.clone();
+        Callback::from(move |syntax: Syntax| player.run_solution_in(syntax))
+    };
     let on_reset = {
         let player = player.clone();
         Callback::from(move |()| player.reset_step())
@@ -393,7 +410,7 @@ fn lesson_player(props: &PlayerProps) -> Html {
             }
             <StepCard lesson={lesson.clone()} step={step_index} goal={goal_view} done_steps={done_steps}
                       hints_shown={*hints_shown} solution_shown={*solution_shown}
-                      {on_go} {on_hint} {on_toggle_solution} {on_run_solution} {on_reset} {on_finish} />
+                      {on_go} {on_hint} {on_toggle_solution} {on_run_solution} {on_run_syntax} {on_reset} {on_finish} />
             <Workspace store={live.store.clone()} version={state.version()} dispatch={live.dispatch.clone()} />
         </div>
     }

@@ -5,7 +5,7 @@
 //! Narrative, task, hints and notes are the lesson file's Markdown rendered by the engine's
 //! `markdown.rs`, which makes raw HTML text and keeps only safe links; everything else is text.
 
-use crate::lessons::{describe_action, render_markdown, Lesson};
+use crate::lessons::{describe_action, render_markdown, Lesson, Syntax};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -30,6 +30,8 @@ pub struct StepCardProps {
     pub on_hint: Callback<()>,
     pub on_toggle_solution: Callback<()>,
     pub on_run_solution: Callback<()>,
+    /// Runs the solution in one syntax of lesson 11's toggle.
+    pub on_run_syntax: Callback<Syntax>,
     pub on_reset: Callback<()>,
     pub on_finish: Callback<()>,
 }
@@ -49,6 +51,28 @@ pub fn step_card(props: &StepCardProps) -> Html {
     let click = |callback: &Callback<()>| callback.reform(|_: MouseEvent| ());
     let go = |target: usize| props.on_go.reform(move |_: MouseEvent| target);
     let lesson_finished = props.done_steps.iter().all(|&d| d) && !props.done_steps.is_empty();
+    // As on stage first: the toggle shows what the talk showed, then what ksqlDB writes today.
+    let syntax = use_state_eq(|| Syntax::Ksql2018);
+    let syntax_toggle = step.syntax.as_ref().map(|variants| {
+        let option = |choice: Syntax, label: &'static str| {
+            let set = syntax.setter();
+            html! {
+                <button class={classes!("syntax-option", (*syntax == choice).then_some("selected"))}
+                        aria-pressed={(*syntax == choice).to_string()} onclick={move |_: MouseEvent| set.set(choice)}>{ label }</button>
+            }
+        };
+        let chosen = *syntax;
+        html! {
+            <div class="syntax-variants">
+                <div class="syntax-toggle" role="group" aria-label="Syntax">
+                    { option(Syntax::Ksql2018, "KSQL, as on stage (2018)") }
+                    { option(Syntax::KsqlDb, "ksqlDB today") }
+                </div>
+                <pre class="syntax-sql" aria-label="This step's SQL in the chosen syntax">{ variants.sql(chosen).trim().to_string() }</pre>
+                <button class="run-syntax" onclick={props.on_run_syntax.reform(move |_: MouseEvent| chosen)}>{ "Run this version" }</button>
+            </div>
+        }
+    });
 
     html! {
         <section class="card step-card" aria-labelledby="step-title">
@@ -97,6 +121,7 @@ pub fn step_card(props: &StepCardProps) -> Html {
                     if props.solution_shown {
                         <pre class="solution" aria-label="Solution">{ step.solution.iter().map(describe_action).collect::<Vec<_>>().join("\n") }</pre>
                     }
+                    { syntax_toggle.unwrap_or_default() }
                     <div class="step-actions">
                         if n_hints > 0 {
                             <button class="hint-button" onclick={click(&props.on_hint)} disabled={props.hints_shown >= n_hints}>
