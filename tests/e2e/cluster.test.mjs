@@ -4,15 +4,13 @@
 // the database panel. Screenshot of a broker failure in progress.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openApp, servedApp } from './serve.mjs';
+import { openSandbox, servedApp } from './serve.mjs';
 
 const SHOTS = 'tests/e2e/screenshots';
 const app = servedApp(SHOTS);
 
 async function openPlatform(viewport) {
-  const opened = await openApp(app.browser, app.server.url, viewport);
-  await opened.page.click('.sandbox-entry button');
-  await opened.page.waitForSelector('.lane .cell');
+  const opened = await openSandbox(app, viewport);
   await opened.page.click('.platform-toggle');
   await opened.page.waitForSelector('.cluster-panel .partition-row');
   return opened;

@@ -3,17 +3,10 @@
 // its line and column with the hint; no console error. Screenshots at laptop and projector sizes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openApp, servedApp } from './serve.mjs';
+import { openSandbox, servedApp } from './serve.mjs';
 
 const SHOTS = 'tests/e2e/screenshots';
 const app = servedApp(SHOTS);
-
-async function openSandbox(viewport) {
-  const opened = await openApp(app.browser, app.server.url, viewport);
-  await opened.page.click('.sandbox-entry button');
-  await opened.page.waitForSelector('.lane .cell');
-  return opened;
-}
 
 /// Replaces the editor's text by typing it, as a learner would.
 async function typeSql(page, sql) {
@@ -34,7 +27,7 @@ async function maxOffset(page, topic) {
 }
 
 test('starting a producer makes records appear in the log lanes', async () => {
-  const { page, errors } = await openSandbox({ width: 1280, height: 800 });
+  const { page, errors } = await openSandbox(app, { width: 1280, height: 800 });
   const topic = await page.locator('.producer[data-producer="clickstream"] .producer-meta').textContent();
   const clickTopic = topic.replace('→ ', '').split(',')[0].trim();
   const before = await maxOffset(page, clickTopic);
@@ -63,7 +56,7 @@ test('starting a producer makes records appear in the log lanes', async () => {
 });
 
 test('a push query typed in the console streams rows; Ctrl+Enter runs it', async () => {
-  const { page, errors } = await openSandbox({ width: 1280, height: 800 });
+  const { page, errors } = await openSandbox(app, { width: 1280, height: 800 });
   await typeSql(page, `CREATE STREAM clicks (user_id STRING KEY, page STRING, action STRING)
   WITH (kafka_topic='clickstream', value_format='JSON');`);
   await page.keyboard.press('Control+Enter');
@@ -85,7 +78,7 @@ test('a push query typed in the console streams rows; Ctrl+Enter runs it', async
 });
 
 test('a syntax error shows its line and column and a hint', async () => {
-  const { page, errors } = await openSandbox({ width: 1280, height: 800 });
+  const { page, errors } = await openSandbox(app, { width: 1280, height: 800 });
   await typeSql(page, 'SHOW STREAMS;\nSELEC * FROM clicks;');
   await page.click('button[aria-label="Run"]');
   await page.waitForSelector('.sql-error');
@@ -97,7 +90,7 @@ test('a syntax error shows its line and column and a hint', async () => {
 
 for (const [width, height] of [[1280, 800], [1920, 1080]]) {
   test(`the sandbox lays out at ${width}x${height}`, async () => {
-    const { page, errors } = await openSandbox({ width, height });
+    const { page, errors } = await openSandbox(app, { width, height });
     await page.click('.producer[data-producer="account_transactions"] .producer-toggle');
     await page.click('.speed-button:has-text("10×")');
     await typeSql(page, 'SHOW TOPICS;');

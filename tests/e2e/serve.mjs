@@ -70,3 +70,11 @@ export function servedApp(shots = 'tests/e2e/screenshots') {
   });
   return app;
 }
+
+// Opens the app from `servedApp()` and enters the sandbox, once its log lanes hold records.
+export async function openSandbox(app, viewport) {
+  const opened = await openApp(app.browser, app.server.url, viewport);
+  await opened.page.click('.sandbox-entry button');
+  await opened.page.waitForSelector('.lane .cell');
+  return opened;
+}

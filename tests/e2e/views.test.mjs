@@ -3,7 +3,7 @@
 // and take screenshots of every tab at 1920×1080, 1280×800 and 390×844.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openApp, servedApp } from './serve.mjs';
+import { openSandbox, servedApp } from './serve.mjs';
 
 const SHOTS = 'tests/e2e/screenshots';
 const SIZES = [
@@ -13,20 +13,13 @@ const SIZES = [
 ];
 const app = servedApp(SHOTS);
 
-async function openSandbox(viewport) {
-  const opened = await openApp(app.browser, app.server.url, viewport);
-  await opened.page.click('.sandbox-entry button');
-  await opened.page.waitForSelector('.lane .cell');
-  return opened;
-}
-
 async function openTab(page, slug) {
   await page.click(`#view-tab-${slug}`);
   await page.waitForSelector(`#view-tab-${slug}[aria-selected="true"]`);
 }
 
 test('stream ⇄ table: effects, table rows, changelog and provenance', async () => {
-  const { page, errors } = await openSandbox({ width: 1280, height: 800 });
+  const { page, errors } = await openSandbox(app, { width: 1280, height: 800 });
   await openTab(page, 'duality');
   await page.click('.view-empty button');
   await page.waitForSelector('.duality-table tbody tr');
@@ -44,7 +37,7 @@ test('stream ⇄ table: effects, table rows, changelog and provenance', async ()
 });
 
 test('windows: bands with counts; race: saw-tooth against flat; topology: rates and lag', async () => {
-  const { page, errors } = await openSandbox({ width: 1280, height: 800 });
+  const { page, errors } = await openSandbox(app, { width: 1280, height: 800 });
   await openTab(page, 'windows');
   await page.click('.view-empty button');
   await page.waitForSelector('.windows-chart .band');
@@ -75,7 +68,7 @@ test('windows: bands with counts; race: saw-tooth against flat; topology: rates 
 
 for (const { name, viewport } of SIZES) {
   test(`every tab renders at ${viewport.width}×${viewport.height} (screenshots)`, async () => {
-    const { page, errors } = await openSandbox(viewport);
+    const { page, errors } = await openSandbox(app, viewport);
     await page.screenshot({ path: `${SHOTS}/views-log-${name}.png` });
     await openTab(page, 'duality');
     await page.click('.view-empty button');

@@ -290,16 +290,7 @@ impl Aggregate {
         out: &mut Vec<Row>,
     ) {
         let id = (KeyValues(key), window.map_or(0, |(start, _)| start));
-        let mut group = match self.groups.remove(&id) {
-            Some(group) => group,
-            None => GroupState {
-                key: id.0 .0.clone(),
-                accumulators: self.fresh(),
-                timestamp: row.timestamp,
-                window,
-                emitted: false,
-            },
-        };
+        let mut group = self.take_group(&id, row, window);
         if let Some((_, end)) = window {
             self.groups_min_end = self.groups_min_end.min(end);
         }
@@ -324,6 +315,20 @@ impl Aggregate {
         }
     }
 
+    /// The group's state out of the map (put back after the update), or a fresh one.
+    fn take_group(&mut self, id: &(KeyValues, Millis), row: &Row, window: Option<(Millis, Millis)>) -> GroupState {
+        match self.groups.remove(id) {
+            Some(group) => group,
+            None => GroupState {
+                key: id.0 .0.clone(),
+                accumulators: self.fresh(),
+                timestamp: row.timestamp,
+                window,
+                emitted: false,
+            },
+        }
+    }
+
     fn update_in_place(
         &mut self,
         key: Vec<Value>,
@@ -334,16 +339,7 @@ impl Aggregate {
         out: &mut Vec<Row>,
     ) {
         let id = (KeyValues(key), 0);
-        let mut group = match self.groups.remove(&id) {
-            Some(group) => group,
-            None => GroupState {
-                key: id.0 .0.clone(),
-                accumulators: self.fresh(),
-                timestamp: row.timestamp,
-                window: None,
-                emitted: false,
-            },
-        };
+        let mut group = self.take_group(&id, row, None);
         group.timestamp = group.timestamp.max(row.timestamp);
         for ((accumulator, old), new) in group.accumulators.iter_mut().zip(old_args).zip(new_args) {
             if let Err(error) = accumulator.undo(old).and_then(|()| accumulator.add(new)) {
