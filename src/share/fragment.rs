@@ -1,5 +1,6 @@
 //! Deep links: the URL fragment that reopens a demo exactly as it was. It carries the lesson (and
-//! step) or the sandbox, the world's seed, the speed and the editor's SQL.
+//! step) or the sandbox, the world's seed, the speed, the editor's SQL and (optionally, since
+//! the two-pane demo layout) the sandbox's layout.
 //!
 //! Format: `#v1/` followed by base64url (no padding) of the raw-deflate compression of a small JSON
 //! object, e.g. `{"seed":7,"speed":10,"sql":"SHOW TOPICS;"}`. The version prefix comes first so a
@@ -10,6 +11,7 @@
 //! is wrong; it never panics and never inflates more than [`MAX_DECODED_BYTES`].
 //! **Invariant:** `decode(&encode(link)?) == Ok(link)` for every valid link (property-tested).
 
+use super::layout::Layout;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
@@ -46,6 +48,10 @@ pub struct DemoLink {
     /// What the SQL editor holds.
     #[serde(default)]
     pub sql: String,
+    /// The sandbox's layout. Optional: links made before it existed open the standard layout,
+    /// and a standard-layout link is written without it (byte for byte as before).
+    #[serde(default, skip_serializing_if = "Layout::is_standard")]
+    pub layout: Layout,
 }
 
 /// Why a fragment could not be opened. Each says what is wrong, in words for the notice.
@@ -94,7 +100,7 @@ impl std::error::Error for FragmentError {}
 impl DemoLink {
     /// A sandbox demo.
     pub fn sandbox(seed: u64, speed: u32, sql: impl Into<String>) -> DemoLink {
-        DemoLink { lesson: None, step: None, seed, speed, sql: sql.into() }
+        DemoLink { lesson: None, step: None, seed, speed, sql: sql.into(), layout: Layout::Standard }
     }
 
     /// Checks what serde cannot: ranges, lengths and the lesson id's characters.
@@ -180,7 +186,14 @@ mod tests {
     use proptest::prelude::*;
 
     fn link() -> DemoLink {
-        DemoLink { lesson: Some("duality".into()), step: Some(2), seed: 42, speed: 10, sql: "SELECT * FROM clicks EMIT CHANGES;\n-- ünïcödé ✓".into() }
+        DemoLink {
+            lesson: Some("duality".into()),
+            step: Some(2),
+            seed: 42,
+            speed: 10,
+            sql: "SELECT * FROM clicks EMIT CHANGES;\n-- ünïcödé ✓".into(),
+            layout: Layout::Standard,
+        }
     }
 
     fn fragment_of_bytes(bytes: &[u8]) -> String {
@@ -253,6 +266,24 @@ mod tests {
     }
 
     #[test]
+    fn the_layout_is_optional_and_old_links_still_open() {
+        // A v1 link written before the layout existed (the bytes an older build wrote).
+        let old = fragment_of_bytes(br#"{"seed":7,"speed":10,"sql":"SHOW TOPICS;"}"#);
+        assert_eq!(decode(&old), Ok(DemoLink::sandbox(7, 10, "SHOW TOPICS;")));
+        // A standard-layout link is written exactly as before: no layout field.
+        let standard = DemoLink::sandbox(7, 10, "SHOW TOPICS;");
+        assert!(!serde_json::to_string(&standard).unwrap().contains("layout"));
+        let two_pane = DemoLink { layout: Layout::TwoPane, ..standard };
+        assert!(serde_json::to_string(&two_pane).unwrap().contains(r#""layout":"two_pane""#));
+        assert_eq!(decode(&encode(&two_pane).unwrap()), Ok(two_pane));
+        let written_by_hand = fragment_of_bytes(br#"{"seed":7,"speed":10,"sql":"","layout":"two_pane"}"#);
+        assert_eq!(decode(&written_by_hand).map(|l| l.layout), Ok(Layout::TwoPane));
+        // A layout this build does not know is a bad link, said in words.
+        let unknown = fragment_of_bytes(br#"{"seed":7,"speed":10,"layout":"three_pane"}"#);
+        assert!(matches!(decode(&unknown), Err(FragmentError::BadContent { detail }) if detail.contains("three_pane")));
+    }
+
+    #[test]
     fn errors_read_as_sentences() {
         let message = decode("v9/abc").unwrap_err().to_string();
         assert!(message.contains("v9") && message.contains("v1"), "{message}");
@@ -267,9 +298,11 @@ mod tests {
             seed in any::<u64>(),
             speed in 1u32..=1000,
             sql in "\\PC{0,400}",
+            two_pane in any::<bool>(),
         ) {
             let step = lesson.as_ref().map(|_| step);
-            let link = DemoLink { lesson, step, seed, speed, sql };
+            let layout = if two_pane { Layout::TwoPane } else { Layout::Standard };
+            let link = DemoLink { lesson, step, seed, speed, sql, layout };
             let fragment = encode(&link).unwrap();
             prop_assert_eq!(decode(&fragment), Ok(link));
         }

@@ -28,6 +28,8 @@ pub enum Command {
     OpenSpeakerView,
     /// Scripted typing: the current step's (or the demo's next) SQL types itself, then runs.
     TypeSql,
+    /// The sandbox's two-pane demo layout (statements left, a running push query right) on or off.
+    ToggleDemoLayout,
     /// In the editor: give focus back to navigation. Elsewhere: close the overlay or blackout.
     Escape,
 }
@@ -76,6 +78,7 @@ pub fn key_to_command(key: &str, modifiers: Modifiers, focus_in_editor: bool) ->
         "b" | "B" | "." => Command::ToggleBlackout,
         "p" | "P" => Command::OpenSpeakerView,
         "t" | "T" => Command::TypeSql,
+        "d" | "D" => Command::ToggleDemoLayout,
         _ => return None,
     };
     Some(command)
@@ -92,6 +95,7 @@ pub const SHORTCUTS: &[(&str, &str, &str, Command)] = &[
     ("+ / −", "larger / smaller type", "+", Command::TypeLarger),
     ("0", "normal type size", "0", Command::TypeReset),
     ("T", "type the step's SQL into the console, then run it", "t", Command::TypeSql),
+    ("D", "demo layout: statements left, a running push query right (sandbox)", "d", Command::ToggleDemoLayout),
     ("B", "blackout (any key returns)", "b", Command::ToggleBlackout),
     ("P", "open the speaker view in a new window", "p", Command::OpenSpeakerView),
     ("?", "this overlay", "?", Command::ToggleHelp),
@@ -215,6 +219,8 @@ mod tests {
         check("b", false, Some(Command::ToggleBlackout));
         check(".", false, Some(Command::ToggleBlackout));
         check("P", false, Some(Command::OpenSpeakerView));
+        check("d", false, Some(Command::ToggleDemoLayout));
+        check("D", false, Some(Command::ToggleDemoLayout));
         check("x", false, None);
         check("ArrowDown", false, None);
         assert!(Command::Next.is_navigation() && !Command::TypeSql.is_navigation());
@@ -223,7 +229,7 @@ mod tests {
 
     #[test]
     fn the_editor_keeps_every_key_but_escape() {
-        for key in ["f", "F", " ", "ArrowRight", "ArrowLeft", "Home", "End", "b", "?", "+", "-", "p", "t", "g"] {
+        for key in ["f", "F", " ", "ArrowRight", "ArrowLeft", "Home", "End", "b", "?", "+", "-", "p", "t", "g", "d", "D"] {
             check(key, true, None);
         }
         check("Escape", true, Some(Command::Escape));

@@ -19,6 +19,15 @@ pub struct SqlConsoleProps {
     pub history: Rc<Vec<String>>,
     pub completion_context: Rc<CompletionContext>,
     pub dispatch: Callback<SandboxAction>,
+    /// The editor's accessible name (two consoles side by side need two names).
+    #[prop_or(AttrValue::Static("SQL"))]
+    pub label: AttrValue,
+    /// What the editor holds when it appears.
+    #[prop_or(AttrValue::Static(EXAMPLE_SQL))]
+    pub initial_text: AttrValue,
+    /// What the results area says before anything ran.
+    #[prop_or(AttrValue::Static(EMPTY_RESULTS))]
+    pub empty_hint: AttrValue,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -30,10 +39,11 @@ struct Popup {
 }
 
 pub const EXAMPLE_SQL: &str = "-- Ctrl+Enter runs. Try:\nSHOW TOPICS;";
+const EMPTY_RESULTS: &str = "Results appear here. Try CREATE STREAM … WITH (kafka_topic='clickstream', value_format='JSON'); then SELECT … EMIT CHANGES;";
 
 #[function_component(SqlConsole)]
 pub fn sql_console(props: &SqlConsoleProps) -> Html {
-    let text = use_state(|| EXAMPLE_SQL.to_string());
+    let text = use_state(|| props.initial_text.to_string());
     let popup = use_state(|| None::<Popup>);
     let history_position = use_mut_ref(|| None::<usize>);
     let pending_caret = use_mut_ref(|| None::<usize>);
@@ -189,7 +199,7 @@ pub fn sql_console(props: &SqlConsoleProps) -> Html {
                 <div class="editor" style={format!("--editor-lines: {}", n_lines.clamp(3, 12))}>
                   <div class="editor-layers">
                     <pre class="editor-highlight" aria-hidden="true">{ highlighted(&text, error_at) }</pre>
-                    <textarea ref={editor_ref} class="editor-input" aria-label="SQL" spellcheck="false"
+                    <textarea ref={editor_ref} class="editor-input" aria-label={props.label.clone()} spellcheck="false"
                               autocapitalize="off" autocomplete="off" wrap="soft"
                               aria-autocomplete="list" aria-controls="sql-completions"
                               aria-expanded={popup.is_some().to_string()}
@@ -227,7 +237,7 @@ pub fn sql_console(props: &SqlConsoleProps) -> Html {
             </div>
             <div class="results" ref={results_ref} aria-live="polite" aria-label="Results">
                 if props.entries.is_empty() {
-                    <p class="muted results-empty">{ "Results appear here. Try CREATE STREAM … WITH (kafka_topic='clickstream', value_format='JSON'); then SELECT … EMIT CHANGES;" }</p>
+                    <p class="muted results-empty">{ props.empty_hint.clone() }</p>
                 }
                 { for props.entries.iter().map(|entry| html! {
                     <Entry key={entry.id} entry={entry.clone()} dispatch={props.dispatch.clone()} />

@@ -5,7 +5,7 @@
 //! registers what a link needs ([`register`]): the sandbox its store and seed, the lesson screen
 //! also its lesson id and step.
 
-use super::store::StoreHandle;
+use super::store::{SandboxStore, StoreHandle};
 use crate::share::fragment::{decode, encode, DemoLink, FragmentError};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -69,9 +69,9 @@ pub fn current() -> Option<Registered> {
 
 /// Applies a link to a freshly made sandbox store: its speed, paused (so the demo starts from
 /// the same state every time, whenever the speaker presses play) — the seed was used to make
-/// the world. The SQL goes into the editor once it is on screen ([`fill_editor`]).
-pub fn apply_to_store(store: &StoreHandle, link: &DemoLink) {
-    let mut store = store.0.borrow_mut();
+/// the world. The SQL goes into the editor once it is on screen ([`fill_editor`]); the sandbox
+/// sets the link's layout.
+pub fn apply_to_store(store: &mut SandboxStore, link: &DemoLink) {
     store.speed = f64::from(link.speed);
     store.playing = false;
 }
@@ -88,13 +88,16 @@ pub fn fill_editor(link: &DemoLink) {
 /// The link to what is on screen now: seed, speed, the editor's SQL, the lesson and step.
 pub fn current_link() -> Option<DemoLink> {
     let registered = current()?;
-    let speed = registered.store.0.borrow().speed.round().clamp(1.0, 1000.0) as u32;
+    let (speed, layout) = {
+        let store = registered.store.0.borrow();
+        (store.speed.round().clamp(1.0, 1000.0) as u32, store.demo.layout)
+    };
     let sql = super::presenter::typing::console_text().unwrap_or_default();
     let (lesson, step) = match registered.lesson {
         Some((id, step)) => (Some(id), Some(step)),
         None => (None, None),
     };
-    Some(DemoLink { lesson, step, seed: registered.seed, speed, sql })
+    Some(DemoLink { lesson, step, seed: registered.seed, speed, sql, layout })
 }
 
 /// Writes the current demo into the address bar and the clipboard; the message says what

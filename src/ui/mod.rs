@@ -8,6 +8,7 @@ mod cluster_view;
 mod connectors_view;
 mod console;
 pub mod deep_link;
+pub mod demo_layout;
 pub mod export_button;
 mod header;
 mod home;

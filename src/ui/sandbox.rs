@@ -36,21 +36,25 @@ pub fn sandbox(props: &SandboxProps) -> Html {
     let live = {
         let link = props.link.clone();
         use_live_store(move || {
-            let store = StoreHandle::new(SandboxStore::new(default_world(seed)));
-            if let Some(link) = &link {
-                super::deep_link::apply_to_store(&store, link);
-            }
-            store
+            let mut store = start_store(seed, link.as_deref());
+            store.demo.layout = link.map_or_else(Default::default, |link| link.layout);
+            StoreHandle::new(store)
         })
     };
     {
-        let (store, link) = (live.store.clone(), props.link.clone());
+        let (store, link, dispatch) = (live.store.clone(), props.link.clone(), live.dispatch.clone());
         use_effect_with(seed, move |seed| {
             super::deep_link::register(super::deep_link::Registered { store: store.clone(), seed: *seed, lesson: None });
             if let Some(link) = &link {
                 super::deep_link::fill_editor(link);
             }
-            move || super::deep_link::unregister(&store)
+            // D toggles the demo layout while the sandbox is on screen.
+            let toggle = dispatch.reform(|()| SandboxAction::Demo(super::demo_layout::DemoAction::ToggleLayout));
+            super::presenter::set_layout_toggle(toggle.clone());
+            move || {
+                super::deep_link::unregister(&store);
+                super::presenter::clear_layout_toggle(&toggle);
+            }
         });
     }
     let back = props.dispatch.reform(|_: MouseEvent| Action::Open(Screen::Home));
@@ -60,11 +64,22 @@ pub fn sandbox(props: &SandboxProps) -> Html {
             <div class="sandbox-bar">
                 <button class="link" onclick={back}>{ "← Lessons" }</button>
                 <h1 class="sandbox-title">{ "Sandbox" }</h1>
+                <super::demo_layout::DemoButtons layout={state.demo.layout} seed={seed} link={props.link.clone()} dispatch={live.dispatch.clone()} />
                 <Controls playing={state.playing} speed={state.speed} now_ms={state.world.now_ms()} dispatch={live.dispatch.clone()} />
             </div>
             <Workspace store={live.store.clone()} version={state.version()} dispatch={live.dispatch.clone()} />
         </div>
     }
+}
+
+/// The store a sandbox starts with: the seed's default world and, for a deep link, its speed
+/// (paused). "Reset demo" swaps the same start in (`demo_layout::DemoAction::Reset`).
+pub fn start_store(seed: u64, link: Option<&crate::share::fragment::DemoLink>) -> SandboxStore {
+    let mut store = SandboxStore::new(default_world(seed));
+    if let Some(link) = link {
+        super::deep_link::apply_to_store(&mut store, link);
+    }
+    store
 }
 
 /// A store that lives while its component is mounted: the animation-frame loop advances it, and
@@ -121,16 +136,20 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
     let completion_context = state.completion_context.clone();
     let entries = Rc::new(state.entries.clone());
     let history = state.history.clone();
+    let two_pane = state.demo.layout == crate::share::layout::Layout::TwoPane;
 
     html! {
         <div class="workspace">
             <div class="sr-only" aria-live="polite">{ state.announcement.clone() }</div>
-            <div class="sandbox-grid">
+            <div class={classes!("sandbox-grid", two_pane.then_some("two-pane"))}>
                 <section class="panel log-panel" aria-labelledby="log-title">
                     <ViewsPanel store={props.store.clone()} version={state.version()} dispatch={dispatch.clone()}>
                         <LogView topics={topics} speed={state.speed} dispatch={dispatch.clone()} />
                     </ViewsPanel>
                 </section>
+                if two_pane {
+                    <super::demo_layout::TwoPanes store={props.store.clone()} version={state.version()} dispatch={dispatch.clone()} />
+                } else {
                 <aside class="panel side-panel" aria-labelledby="producers-title">
                     <h2 id="producers-title">{ "Producers" }</h2>
                     <ProducersPanel producers={world_view.producers.clone()} topics={topic_names}
@@ -142,6 +161,7 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
                     <h2 id="console-title">{ "SQL console" }</h2>
                     <SqlConsole entries={entries} history={history} completion_context={completion_context} dispatch={dispatch.clone()} />
                 </section>
+                }
             </div>
             <super::cluster_view::PlatformPanels store={props.store.clone()} generation={state.world.generation()} />
             if let Some((topic, record)) = selected {

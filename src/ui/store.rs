@@ -91,6 +91,8 @@ pub enum SandboxAction {
     ToggleGroup { group: String, paused: bool },
     /// What the views (race, …) change in the world.
     Views(super::views_panel::ViewsAction),
+    /// The layout, the two-pane layout's push-query pane, "Reset demo" (src/ui/demo_layout.rs).
+    Demo(super::demo_layout::DemoAction),
 }
 
 pub struct SandboxStore {
@@ -116,6 +118,8 @@ pub struct SandboxStore {
     /// [`SandboxStore::record_step_cost`]): at high speed time runs slower than asked rather
     /// than the page stuttering.
     pub virtual_ms_budget: f64,
+    /// The sandbox's layout and the two-pane layout's push-query pane.
+    pub demo: super::demo_layout::DemoPanes,
 }
 
 /// The sandbox a learner meets: transactions and clickstream producers, stopped, with some
@@ -159,6 +163,7 @@ impl SandboxStore {
             ui_version: 0,
             world_id: 0,
             virtual_ms_budget: f64::MAX,
+            demo: super::demo_layout::DemoPanes::default(),
         }
     }
 
@@ -286,6 +291,7 @@ impl SandboxStore {
             SandboxAction::ToggleGroup { group, paused } => {
                 let _ = if paused { self.world.resume_group(&group) } else { self.world.pause_group(&group) };
             }
+            SandboxAction::Demo(action) => action.apply(self),
         }
     }
 
@@ -333,9 +339,12 @@ impl SandboxStore {
         if sql.trim().is_empty() {
             return;
         }
-        if self.history.last() != Some(&sql) {
-            Rc::make_mut(&mut self.history).push(sql.clone());
-        }
+        remember(&mut self.history, &sql);
+        self.execute_and_show(sql);
+    }
+
+    /// Runs a script and shows its outcome as a console entry (without touching the history).
+    pub fn execute_and_show(&mut self, sql: String) {
         let open_before = self.world.engine().push_query_ids();
         let outcome = self.world.execute_sql(&sql);
         let error = outcome.error.as_ref().map(ErrorView::from);
@@ -421,9 +430,22 @@ impl SandboxStore {
         let id = self.next_entry_id;
         self.next_entry_id += 1;
         self.entries.push(Rc::new(ConsoleEntry { id, sql, results, error }));
-        let excess = self.entries.len().saturating_sub(MAX_ENTRIES);
-        self.entries.drain(..excess);
+        // The oldest entries go, except the two-pane layout's push query while it is shown.
+        let mut excess = self.entries.len().saturating_sub(MAX_ENTRIES);
+        let pinned = self.demo.pane_entry;
+        self.entries.retain(|entry| {
+            let drop = excess > 0 && Some(entry.id) != pinned;
+            excess -= usize::from(drop);
+            !drop
+        });
         self.ui_version += 1;
+    }
+}
+
+/// Adds `sql` to a console's history, unless it repeats the last entry.
+pub fn remember(history: &mut Rc<Vec<String>>, sql: &str) {
+    if history.last().map(String::as_str) != Some(sql) {
+        Rc::make_mut(history).push(sql.to_string());
     }
 }
 

@@ -39,6 +39,23 @@ thread_local! {
     static DEMO: RefCell<DemoDeck> = RefCell::new(DemoDeck::default());
     /// Called when the host or the demo deck changed, to tell the speaker view.
     static ANNOUNCE: RefCell<Option<Rc<dyn Fn()>>> = const { RefCell::new(None) };
+    /// What D does: the sandbox registers its demo-layout toggle while it is on screen.
+    static LAYOUT_TOGGLE: RefCell<Option<Callback<()>>> = const { RefCell::new(None) };
+}
+
+/// The sandbox's demo layout toggle, for D (and the speaker view's D).
+pub fn set_layout_toggle(toggle: Callback<()>) {
+    LAYOUT_TOGGLE.with(|t| *t.borrow_mut() = Some(toggle));
+}
+
+/// The sandbox went away: forget its toggle, unless a newer sandbox registered its own since.
+pub fn clear_layout_toggle(toggle: &Callback<()>) {
+    LAYOUT_TOGGLE.with(|t| {
+        let mut current = t.borrow_mut();
+        if current.as_ref() == Some(toggle) {
+            *current = None;
+        }
+    });
 }
 
 /// A screen with steps takes over navigation; call again whenever its step changes.
@@ -79,6 +96,13 @@ fn forward(command: Command, dispatch: &Callback<Action>) {
     }
     if command == Command::OpenSpeakerView {
         open_speaker_window();
+        return;
+    }
+    if command == Command::ToggleDemoLayout {
+        // Only the sandbox has a demo layout; elsewhere D does nothing.
+        if let Some(toggle) = LAYOUT_TOGGLE.with(|t| t.borrow().clone()) {
+            toggle.emit(());
+        }
         return;
     }
     if let Some(host) = HOST.with(|h| h.borrow().clone()) {

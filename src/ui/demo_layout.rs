@@ -1,0 +1,176 @@
+//! The sandbox's two-pane demo layout and "Reset demo".
+//!
+//! ksqlDB is usually shown with two terminals side by side: statements and inserts typed on the
+//! left, a `SELECT ... EMIT CHANGES` running on the right with its rows arriving. In
+//! [`Layout::TwoPane`] the workspace shows exactly that over the one world: a statement console
+//! (its own history and results) and a push-query pane that keeps one push query running —
+//! running another stops the previous one. Both are the ordinary [`SqlConsole`] over the same
+//! store; only where their entries go differs. The layout is toggled with D (presenter keys) or
+//! the sandbox's button, and a deep link carries it.
+//!
+//! "Reset demo" rebuilds the sandbox's start (the seed's world, the link's speed, paused) and
+//! swaps it in with `SandboxStore::replace_world`, the mechanism of the lesson's "Reset step";
+//! the editors get the demo's SQL back and → types the script from its first statement again.
+
+use super::console::{SqlConsole, EXAMPLE_SQL};
+use super::store::{remember, ConsoleEntry, SandboxAction, SandboxStore, StoreHandle};
+use crate::share::fragment::DemoLink;
+use crate::share::layout::Layout;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// What the push-query pane's editor holds when it appears.
+pub const PUSH_PANE_SQL: &str = "-- A push query runs here and keeps running; its rows arrive as\n-- statements on the left write records. For example:\n-- SELECT * FROM my_stream EMIT CHANGES;\n";
+/// The two panes' markers in the DOM (scripted typing finds the right editor by them).
+pub const STATEMENTS_PANE_CLASS: &str = "demo-pane-statements";
+pub const PUSH_PANE_CLASS: &str = "demo-pane-push";
+
+/// The layout and the push-query pane's state, kept in the store.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DemoPanes {
+    pub layout: Layout,
+    /// The console entry the push-query pane shows (it stays in `SandboxStore::entries`, so its
+    /// rows stream like any other push query's).
+    pub pane_entry: Option<u64>,
+    /// The push-query pane's own history (↑ in its editor).
+    pub history: Rc<Vec<String>>,
+}
+
+pub enum DemoAction {
+    ToggleLayout,
+    /// Run a script in the push-query pane: the pane's previous push query stops first.
+    RunInPushPane(String),
+    /// The statement console's "Clear results" (the push-query pane keeps its query).
+    ClearStatements,
+    /// The push-query pane's "Clear results": its query stops and its entry goes.
+    ClearPushPane,
+    /// "Reset demo": the start the sandbox had, with the seed's world and the link's clock.
+    Reset { seed: u64, link: Option<Rc<DemoLink>> },
+}
+
+impl DemoAction {
+    pub fn apply(self, store: &mut SandboxStore) {
+        match self {
+            DemoAction::ToggleLayout => store.demo.layout = store.demo.layout.toggled(),
+            DemoAction::RunInPushPane(sql) => {
+                if sql.trim().is_empty() {
+                    return;
+                }
+                stop_pane_query(store);
+                remember(&mut store.demo.history, &sql);
+                store.execute_and_show(sql);
+                store.demo.pane_entry = store.entries.last().map(|entry| entry.id);
+            }
+            DemoAction::ClearStatements => {
+                let pinned = store.demo.pane_entry;
+                store.entries.retain(|entry| Some(entry.id) == pinned);
+            }
+            DemoAction::ClearPushPane => stop_pane_query(store),
+            DemoAction::Reset { seed, link } => {
+                let start = super::sandbox::start_store(seed, link.as_deref());
+                store.replace_world(start.world);
+                store.playing = start.playing;
+                store.speed = start.speed;
+                // The layout is the speaker's choice of the moment: a reset keeps it.
+                store.demo.pane_entry = None;
+            }
+        }
+    }
+}
+
+/// Stops the pane's push query (if it still runs) and removes its entry.
+fn stop_pane_query(store: &mut SandboxStore) {
+    if let Some(id) = store.demo.pane_entry.take() {
+        store.apply(SandboxAction::StopPush(id));
+        store.entries.retain(|entry| entry.id != id);
+    }
+}
+
+/// "Reset demo", in the browser: the store's reset, then the editors and the demo script (the
+/// consoles keep their text in their own state, so they are written like typing).
+pub fn reset_demo(dispatch: &Callback<SandboxAction>, seed: u64, link: Option<Rc<DemoLink>>) {
+    super::presenter::typing::cancel();
+    let sql = link.as_ref().map(|l| l.sql.clone()).unwrap_or_default();
+    dispatch.emit(SandboxAction::Demo(DemoAction::Reset { seed, link }));
+    super::presenter::typing::set_pane_text(None, if sql.is_empty() { EXAMPLE_SQL } else { &sql });
+    super::presenter::typing::set_pane_text(Some(PUSH_PANE_CLASS), PUSH_PANE_SQL);
+    super::presenter::set_demo_script(&sql);
+}
+
+#[derive(Properties, PartialEq)]
+pub struct DemoPanesProps {
+    pub store: StoreHandle,
+    /// The store's `version()`: a new one redraws the panes.
+    pub version: (u64, u64),
+    pub dispatch: Callback<SandboxAction>,
+}
+
+/// The two consoles of [`Layout::TwoPane`], as two cells of the workspace's grid.
+#[function_component(TwoPanes)]
+pub fn two_panes(props: &DemoPanesProps) -> Html {
+    // Each console's actions, re-routed: made once per dispatch, so the consoles' props only
+    // change when their entries do.
+    let statements_dispatch = use_memo(props.dispatch.clone(), |dispatch| {
+        let dispatch = dispatch.clone();
+        Callback::from(move |action: SandboxAction| match action {
+            SandboxAction::ClearConsole => dispatch.emit(SandboxAction::Demo(DemoAction::ClearStatements)),
+            other => dispatch.emit(other),
+        })
+    });
+    let push_dispatch = use_memo(props.dispatch.clone(), |dispatch| {
+        let dispatch = dispatch.clone();
+        Callback::from(move |action: SandboxAction| match action {
+            SandboxAction::RunSql(sql) => dispatch.emit(SandboxAction::Demo(DemoAction::RunInPushPane(sql))),
+            SandboxAction::ClearConsole => dispatch.emit(SandboxAction::Demo(DemoAction::ClearPushPane)),
+            other => dispatch.emit(other),
+        })
+    });
+    let state = props.store.0.borrow();
+    let pinned = state.demo.pane_entry;
+    let (push, statements): (Vec<Rc<ConsoleEntry>>, Vec<Rc<ConsoleEntry>>) = state.entries.iter().cloned().partition(|entry| Some(entry.id) == pinned);
+    html! {
+        <>
+            <section class={classes!("panel", "demo-pane", STATEMENTS_PANE_CLASS)} aria-labelledby="demo-statements-title">
+                <h2 id="demo-statements-title">{ "Statements" }</h2>
+                <SqlConsole entries={Rc::new(statements)} history={state.history.clone()} completion_context={state.completion_context.clone()}
+                            dispatch={(*statements_dispatch).clone()} />
+            </section>
+            <section class={classes!("panel", "demo-pane", PUSH_PANE_CLASS)} aria-labelledby="demo-push-title">
+                <h2 id="demo-push-title">{ "Push query" }</h2>
+                <SqlConsole entries={Rc::new(push)} history={state.demo.history.clone()} completion_context={state.completion_context.clone()}
+                            dispatch={(*push_dispatch).clone()} label="Push query SQL" initial_text={PUSH_PANE_SQL}
+                            empty_hint="Run SELECT … EMIT CHANGES here: it keeps running while you run statements on the left, and its rows appear here as they arrive." />
+            </section>
+        </>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct DemoButtonsProps {
+    pub layout: Layout,
+    pub seed: u64,
+    pub link: Option<Rc<DemoLink>>,
+    pub dispatch: Callback<SandboxAction>,
+}
+
+/// The sandbox bar's "Demo layout" toggle (D) and "Reset demo".
+#[function_component(DemoButtons)]
+pub fn demo_buttons(props: &DemoButtonsProps) -> Html {
+    let toggle = props.dispatch.reform(|_: MouseEvent| SandboxAction::Demo(DemoAction::ToggleLayout));
+    let reset = {
+        let (dispatch, seed, link) = (props.dispatch.clone(), props.seed, props.link.clone());
+        Callback::from(move |_: MouseEvent| reset_demo(&dispatch, seed, link.clone()))
+    };
+    let two_pane = props.layout == Layout::TwoPane;
+    html! {
+        <div class="demo-buttons" role="group" aria-label="Demo">
+            <button class={classes!("demo-layout-toggle", two_pane.then_some("active"))} aria-pressed={two_pane.to_string()} onclick={toggle}
+                    title="Two panes: statements on the left, a running push query on the right (D)">
+                { "◫ Demo layout" }
+            </button>
+            <button class="demo-reset" onclick={reset} title="Back to the demo's start: the seed's world at time zero, the demo's SQL in the editor">
+                { "↺ Reset demo" }
+            </button>
+        </div>
+    }
+}
