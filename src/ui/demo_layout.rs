@@ -4,9 +4,10 @@
 //! left, a `SELECT ... EMIT CHANGES` running on the right with its rows arriving. In
 //! [`Layout::TwoPane`] the workspace shows exactly that over the one world: a statement console
 //! (its own history and results) and a push-query pane that keeps one push query running —
-//! running another stops the previous one. Both are the ordinary [`SqlConsole`] over the same
-//! store; only where their entries go differs. The layout is toggled with D (presenter keys) or
-//! the sandbox's button, and a deep link carries it.
+//! running another stops the previous one. The statement pane is the workspace's own console
+//! (the same component, so its text survives the toggle), the push-query pane a second
+//! [`SqlConsole`] over the same store whose Run goes through [`DemoAction::RunInPushPane`]. The
+//! layout is toggled with D (presenter keys) or the sandbox's button; a deep link carries it.
 //!
 //! "Reset demo" rebuilds the sandbox's start (the seed's world, the link's speed, paused) and
 //! swaps it in with `SandboxStore::replace_world`, the mechanism of the lesson's "Reset step";
@@ -21,7 +22,7 @@ use yew::prelude::*;
 
 /// What the push-query pane's editor holds when it appears.
 pub const PUSH_PANE_SQL: &str = "-- A push query runs here and keeps running; its rows arrive as\n-- statements on the left write records. For example:\n-- SELECT * FROM my_stream EMIT CHANGES;\n";
-/// The two panes' markers in the DOM (scripted typing finds the right editor by them).
+/// The two panes' classes in the DOM (scripted typing finds the push-query pane's editor by its).
 pub const STATEMENTS_PANE_CLASS: &str = "demo-pane-statements";
 pub const PUSH_PANE_CLASS: &str = "demo-pane-push";
 
@@ -32,6 +33,8 @@ pub struct DemoPanes {
     /// The console entry the push-query pane shows (it stays in `SandboxStore::entries`, so its
     /// rows stream like any other push query's).
     pub pane_entry: Option<u64>,
+    /// The push query it runs, to stop it even if the learner cleared its entry meanwhile.
+    pub pane_query: Option<String>,
     /// The push-query pane's own history (↑ in its editor).
     pub history: Rc<Vec<String>>,
 }
@@ -58,8 +61,10 @@ impl DemoAction {
                 }
                 stop_pane_query(store);
                 remember(&mut store.demo.history, &sql);
+                let open_before = store.world.engine().push_query_ids();
                 store.execute_and_show(sql);
                 store.demo.pane_entry = store.entries.last().map(|entry| entry.id);
+                store.demo.pane_query = store.world.engine().push_query_ids().into_iter().find(|id| !open_before.contains(id));
             }
             DemoAction::ClearStatements => {
                 let pinned = store.demo.pane_entry;
@@ -71,8 +76,10 @@ impl DemoAction {
                 store.replace_world(start.world);
                 store.playing = start.playing;
                 store.speed = start.speed;
-                // The layout is the speaker's choice of the moment: a reset keeps it.
+                // The layout is the speaker's choice of the moment: a reset keeps it. The pane's
+                // query went with the old world.
                 store.demo.pane_entry = None;
+                store.demo.pane_query = None;
             }
         }
     }
@@ -80,9 +87,13 @@ impl DemoAction {
 
 /// Stops the pane's push query (if it still runs) and removes its entry.
 fn stop_pane_query(store: &mut SandboxStore) {
-    if let Some(id) = store.demo.pane_entry.take() {
-        store.apply(SandboxAction::StopPush(id));
-        store.entries.retain(|entry| entry.id != id);
+    if let Some(query_id) = store.demo.pane_query.take() {
+        if store.world.engine().push_query_ids().contains(&query_id) {
+            let _ = store.world.execute_sql(&format!("TERMINATE {query_id};"));
+        }
+    }
+    if let Some(entry_id) = store.demo.pane_entry.take() {
+        store.entries.retain(|entry| entry.id != entry_id);
     }
 }
 
@@ -97,27 +108,43 @@ pub fn reset_demo(dispatch: &Callback<SandboxAction>, seed: u64, link: Option<Rc
     super::presenter::set_demo_script(&sql);
 }
 
-#[derive(Properties, PartialEq)]
-pub struct DemoPanesProps {
-    pub store: StoreHandle,
-    /// The store's `version()`: a new one redraws the panes.
-    pub version: (u64, u64),
-    pub dispatch: Callback<SandboxAction>,
+/// The entries the console shows: all of them, except the push-query pane's in the two-pane
+/// layout (in the standard layout that query's entry shows among the others).
+pub fn console_entries(store: &SandboxStore) -> Rc<Vec<Rc<ConsoleEntry>>> {
+    let pinned = (store.demo.layout == Layout::TwoPane).then_some(store.demo.pane_entry).flatten();
+    Rc::new(store.entries.iter().filter(|entry| Some(entry.id) != pinned).cloned().collect())
 }
 
-/// The two consoles of [`Layout::TwoPane`], as two cells of the workspace's grid.
-#[function_component(TwoPanes)]
-pub fn two_panes(props: &DemoPanesProps) -> Html {
-    // Each console's actions, re-routed: made once per dispatch, so the consoles' props only
-    // change when their entries do.
-    let statements_dispatch = use_memo(props.dispatch.clone(), |dispatch| {
+/// The console's actions: in the two-pane layout its "Clear results" leaves the push-query
+/// pane alone. Made once per dispatch and layout, so the console's props stay equal.
+#[hook]
+pub fn use_console_dispatch(dispatch: Callback<SandboxAction>, two_pane: bool) -> Callback<SandboxAction> {
+    let routed = use_memo((dispatch, two_pane), |(dispatch, two_pane)| {
+        if !*two_pane {
+            return dispatch.clone();
+        }
         let dispatch = dispatch.clone();
         Callback::from(move |action: SandboxAction| match action {
             SandboxAction::ClearConsole => dispatch.emit(SandboxAction::Demo(DemoAction::ClearStatements)),
             other => dispatch.emit(other),
         })
     });
-    let push_dispatch = use_memo(props.dispatch.clone(), |dispatch| {
+    (*routed).clone()
+}
+
+#[derive(Properties, PartialEq)]
+pub struct PushPaneProps {
+    pub store: StoreHandle,
+    /// The store's `version()`: a new one redraws the pane.
+    pub version: (u64, u64),
+    pub dispatch: Callback<SandboxAction>,
+}
+
+/// The push-query pane of [`Layout::TwoPane`]: a console whose Run replaces the pane's push
+/// query, showing only that query's entry, with its own history.
+#[function_component(PushPane)]
+pub fn push_pane(props: &PushPaneProps) -> Html {
+    let dispatch = use_memo(props.dispatch.clone(), |dispatch| {
         let dispatch = dispatch.clone();
         Callback::from(move |action: SandboxAction| match action {
             SandboxAction::RunSql(sql) => dispatch.emit(SandboxAction::Demo(DemoAction::RunInPushPane(sql))),
@@ -127,21 +154,16 @@ pub fn two_panes(props: &DemoPanesProps) -> Html {
     });
     let state = props.store.0.borrow();
     let pinned = state.demo.pane_entry;
-    let (push, statements): (Vec<Rc<ConsoleEntry>>, Vec<Rc<ConsoleEntry>>) = state.entries.iter().cloned().partition(|entry| Some(entry.id) == pinned);
+    let entries: Vec<Rc<ConsoleEntry>> = state.entries.iter().filter(|entry| Some(entry.id) == pinned).cloned().collect();
+    // Back in the layout, the editor shows the query it ran last.
+    let initial_text = state.demo.history.last().map_or(AttrValue::Static(PUSH_PANE_SQL), |sql| AttrValue::from(sql.clone()));
     html! {
-        <>
-            <section class={classes!("panel", "demo-pane", STATEMENTS_PANE_CLASS)} aria-labelledby="demo-statements-title">
-                <h2 id="demo-statements-title">{ "Statements" }</h2>
-                <SqlConsole entries={Rc::new(statements)} history={state.history.clone()} completion_context={state.completion_context.clone()}
-                            dispatch={(*statements_dispatch).clone()} />
-            </section>
-            <section class={classes!("panel", "demo-pane", PUSH_PANE_CLASS)} aria-labelledby="demo-push-title">
-                <h2 id="demo-push-title">{ "Push query" }</h2>
-                <SqlConsole entries={Rc::new(push)} history={state.demo.history.clone()} completion_context={state.completion_context.clone()}
-                            dispatch={(*push_dispatch).clone()} label="Push query SQL" initial_text={PUSH_PANE_SQL}
-                            empty_hint="Run SELECT … EMIT CHANGES here: it keeps running while you run statements on the left, and its rows appear here as they arrive." />
-            </section>
-        </>
+        <section class={classes!("panel", "demo-pane", PUSH_PANE_CLASS)} aria-labelledby="demo-push-title">
+            <h2 id="demo-push-title">{ "Push query" }</h2>
+            <SqlConsole entries={Rc::new(entries)} history={state.demo.history.clone()} completion_context={state.completion_context.clone()}
+                        dispatch={(*dispatch).clone()} label="Push query SQL" {initial_text}
+                        empty_hint="Run SELECT … EMIT CHANGES here: it keeps running while statements run on the left, and its rows appear here as they arrive." />
+        </section>
     }
 }
 

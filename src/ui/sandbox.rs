@@ -134,9 +134,12 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
     });
     let topic_names: Vec<String> = world_view.topics.iter().map(|t| t.name.clone()).collect();
     let completion_context = state.completion_context.clone();
-    let entries = Rc::new(state.entries.clone());
     let history = state.history.clone();
+    // The two-pane demo layout: the console becomes its statement pane (the same component, so
+    // its text survives the toggle) and the push-query pane joins it (src/ui/demo_layout.rs).
     let two_pane = state.demo.layout == crate::share::layout::Layout::TwoPane;
+    let entries = super::demo_layout::console_entries(&state);
+    let console_dispatch = super::demo_layout::use_console_dispatch(dispatch.clone(), two_pane);
 
     html! {
         <div class="workspace">
@@ -147,20 +150,21 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
                         <LogView topics={topics} speed={state.speed} dispatch={dispatch.clone()} />
                     </ViewsPanel>
                 </section>
-                if two_pane {
-                    <super::demo_layout::TwoPanes store={props.store.clone()} version={state.version()} dispatch={dispatch.clone()} />
-                } else {
-                <aside class="panel side-panel" aria-labelledby="producers-title">
-                    <h2 id="producers-title">{ "Producers" }</h2>
-                    <ProducersPanel producers={world_view.producers.clone()} topics={topic_names}
-                                    produce_error={state.produce_error.clone()} dispatch={dispatch.clone()} />
-                    <Groups groups={world_view.groups.iter().map(|g| (g.group.clone(), g.paused, g.total_lag)).collect::<Vec<_>>()}
-                            dispatch={dispatch.clone()} />
-                </aside>
-                <section class="panel console-panel" aria-labelledby="console-title">
-                    <h2 id="console-title">{ "SQL console" }</h2>
-                    <SqlConsole entries={entries} history={history} completion_context={completion_context} dispatch={dispatch.clone()} />
+                if !two_pane {
+                    <aside class="panel side-panel" aria-labelledby="producers-title">
+                        <h2 id="producers-title">{ "Producers" }</h2>
+                        <ProducersPanel producers={world_view.producers.clone()} topics={topic_names}
+                                        produce_error={state.produce_error.clone()} dispatch={dispatch.clone()} />
+                        <Groups groups={world_view.groups.iter().map(|g| (g.group.clone(), g.paused, g.total_lag)).collect::<Vec<_>>()}
+                                dispatch={dispatch.clone()} />
+                    </aside>
+                }
+                <section class={classes!("panel", "console-panel", two_pane.then_some("demo-pane"), two_pane.then_some(super::demo_layout::STATEMENTS_PANE_CLASS))} aria-labelledby="console-title">
+                    <h2 id="console-title">{ if two_pane { "Statements" } else { "SQL console" } }</h2>
+                    <SqlConsole entries={entries} history={history} completion_context={completion_context} dispatch={console_dispatch} />
                 </section>
+                if two_pane {
+                    <super::demo_layout::PushPane store={props.store.clone()} version={state.version()} dispatch={dispatch.clone()} />
                 }
             </div>
             <super::cluster_view::PlatformPanels store={props.store.clone()} generation={state.world.generation()} />

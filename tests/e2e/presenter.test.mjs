@@ -1,11 +1,13 @@
-// End-to-end: deep links (open, reproduce, bad fragment), presenter keys (overlay, blackout,
-// presenter mode, type size), focus arbitration (f typed in the SQL editor stays a letter),
-// scripted typing, and the speaker view kept in sync over BroadcastChannel. Screenshots of
-// presenter mode and the speaker view at 1920x1080 go to tests/e2e/screenshots/.
+// End-to-end: deep links (open, reproduce, bad fragment, layout), presenter keys (overlay,
+// blackout, presenter mode, type size), focus arbitration (f and d typed in the SQL editor stay
+// letters), scripted typing, the speaker view kept in sync over BroadcastChannel, the two-pane
+// demo layout, Reset demo, and the dist working offline under a sub-path. Screenshots of
+// presenter mode, the two-pane layout and the speaker view at 1920x1080 go to
+// tests/e2e/screenshots/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { deflateRawSync } from 'node:zlib';
-import { openApp, servedApp } from './serve.mjs';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { openApp, openSandbox, servedApp, serveDist } from './serve.mjs';
 
 const SHOTS = 'tests/e2e/screenshots';
 const FULL_HD = { width: 1920, height: 1080 };
@@ -197,4 +199,199 @@ test('the speaker view follows the audience and drives it over BroadcastChannel'
   await audience.screenshot({ path: `${SHOTS}/presenter-help-1920x1080.png` });
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+// ---- The two-pane demo layout and Reset demo ---------------------------------------------------
+
+const STATEMENTS = '.demo-pane-statements';
+const PUSH = '.demo-pane-push';
+const CREATE = "CREATE STREAM readings (sensor STRING KEY, reading INT) WITH (kafka_topic='readings', value_format='JSON', partitions=1);";
+
+// Types into the console inside `pane` and runs it; resolves once the console shows `entries` entries.
+async function runIn(page, pane, sql, entries) {
+  await page.locator(`${pane} textarea.editor-input`).fill(sql);
+  await page.click(`${pane} button.run`);
+  if (entries !== undefined) {
+    await page.waitForFunction(([sel, n]) => document.querySelectorAll(`${sel} .entry`).length === n, [pane, entries]);
+  }
+}
+
+test('two panes: a push query runs on the right while INSERTs on the left feed it; d in an editor stays a letter', async () => {
+  const { page, errors } = await openSandbox(app, { width: 1600, height: 900 });
+  assert.equal(await page.locator('.sandbox-grid.two-pane').count(), 0);
+
+  // Focus arbitration: d typed in the SQL editor is a letter, not the layout key.
+  await page.getByLabel('SQL', { exact: true }).click();
+  await page.keyboard.press('End');
+  await page.keyboard.type(' -- d');
+  assert.equal(await page.locator('.sandbox-grid.two-pane').count(), 0, 'd in the editor does not toggle the layout');
+  assert.match(await editorText(page), /-- d$/);
+  if (await page.locator('.completions').count() > 0) await page.keyboard.press('Escape');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('d');
+  await page.waitForSelector('.sandbox-grid.two-pane');
+  assert.equal(await page.locator('.console').count(), 2, 'two consoles');
+  assert.match(await page.inputValue(`${STATEMENTS} textarea`), /-- d$/, 'the statement console keeps its text');
+
+  await runIn(page, STATEMENTS, CREATE, 1);
+  assert.match(await page.textContent(`${STATEMENTS} .entry`), /Stream created/);
+  await runIn(page, PUSH, 'SELECT * FROM readings EMIT CHANGES;', 1);
+  await page.waitForSelector(`${PUSH} .result-push.running`);
+  for (const [sensor, reading] of [['s-1', 42], ['s-2', 7]]) {
+    await runIn(page, STATEMENTS, `INSERT INTO readings (sensor, reading) VALUES ('${sensor}', ${reading});`);
+    await page.waitForFunction(([sel, s]) => [...document.querySelectorAll(`${sel} .result-table tbody tr`)].some((r) => r.textContent.includes(s)), [PUSH, sensor]);
+  }
+  const rows = await page.$$eval(`${PUSH} .result-table tbody tr`, (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+  assert.deepEqual(rows, [['s-1', '42'], ['s-2', '7']], 'the rows arrive on the right, in order');
+  assert.equal(await page.locator(`${STATEMENTS} .result-push`).count(), 0, 'no push query on the left');
+  assert.match(await page.textContent(`${PUSH} .push-status`), /streaming · 2 rows/);
+
+  // One push query at a time: another replaces the first, which stops.
+  await runIn(page, PUSH, 'SELECT sensor FROM readings EMIT CHANGES;', 1);
+  await runIn(page, STATEMENTS, 'SHOW QUERIES;', 4);
+  const queries = await page.textContent(`${STATEMENTS} .entry:last-child`);
+  assert.equal(queries.match(/PUSH/g)?.length, 1, `one push query runs: ${queries}`);
+  // The left's Clear results keeps the right pane.
+  await page.click(`${STATEMENTS} button.clear`);
+  assert.equal(await page.locator(`${STATEMENTS} .entry`).count(), 0);
+  assert.equal(await page.locator(`${PUSH} .result-push.running`).count(), 1);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+// What a demo run shows: the lanes, the right pane's rows and the left's results.
+async function demoState(page) {
+  return {
+    lanes: await records(page),
+    clock: await page.textContent('.virtual-clock'),
+    left: await page.$$eval(`${STATEMENTS} .entry`, (es) => es.map((e) => e.textContent)),
+    right: await page.$$eval(`${PUSH} .result-table tbody tr`, (trs) => trs.map((tr) => tr.textContent)),
+  };
+}
+
+// Types the demo script with →, one statement at a time, until `n` entries ran.
+async function typeScript(page, n) {
+  for (let i = 1; i <= n; i += 1) {
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction((count) => document.querySelectorAll('.entry').length === count && !document.querySelector('.editor:focus-within'), i, { timeout: 15000 });
+  }
+}
+
+test('scripted typing types push queries on the right and statements on the left; Reset demo replays the same offsets and rows', async () => {
+  const script = `${CREATE}\nSELECT * FROM readings EMIT CHANGES;\nINSERT INTO readings (sensor, reading) VALUES ('s-1', 42);\nINSERT INTO readings (sensor, reading) VALUES ('s-2', 7);`;
+  const link = fragment({ seed: 11, speed: 1, sql: script, layout: 'two_pane' });
+  const { page, errors } = await openLink(link, FULL_HD);
+  await page.waitForSelector('.sandbox-grid.two-pane');
+  const start = await demoState(page);
+  assert.equal(await page.inputValue(`${STATEMENTS} textarea`), script);
+
+  const runs = [];
+  for (let run = 0; run < 2; run += 1) {
+    await typeScript(page, 4);
+    await page.waitForFunction((sel) => document.querySelectorAll(`${sel} .result-table tbody tr`).length === 2, PUSH);
+    const state = await demoState(page);
+    runs.push(state);
+    assert.equal(await page.textContent(`${PUSH} .entry-sql`), 'SELECT * FROM readings EMIT CHANGES;', 'the push query was typed on the right');
+    assert.equal(state.left.length, 3, 'CREATE and the two INSERTs on the left');
+    assert.match(state.left[1], /Inserted at offset 0 of readings, partition 0/);
+    assert.match(state.left[2], /Inserted at offset 1 of readings, partition 0/);
+    if (run === 0) {
+      await page.click('.demo-reset');
+      await page.waitForFunction(() => document.querySelectorAll('.entry').length === 0);
+      assert.deepEqual(await demoState(page), start, 'Reset demo: the start again (lanes, clock, no results)');
+      assert.equal(await page.inputValue(`${STATEMENTS} textarea`), script, 'the demo\'s SQL is back in the editor');
+      assert.equal(await page.locator('.sandbox-grid.two-pane').count(), 1, 'the layout stays');
+    }
+  }
+  assert.deepEqual(runs[1], runs[0], 'after Reset demo the same script gives the same records, offsets and rows');
+  assert.ok(runs[0].lanes.some((lane) => lane.startsWith('readings: ')), 'the inserted records show in the log');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('Copy link carries the two-pane layout; a v1 link without it opens the standard layout', async () => {
+  const { page, errors } = await openLink(fragment({ seed: 3, speed: 10, sql: 'SHOW TOPICS;' }));
+  assert.equal(await page.locator('.sandbox-grid.two-pane').count(), 0);
+  await page.click('.demo-layout-toggle');
+  await page.click('button.copy-link');
+  const hash = await page.evaluate(() => location.hash);
+  const json = JSON.parse(inflateRawSync(Buffer.from(hash.slice('#v1/'.length), 'base64url')).toString());
+  assert.deepEqual(json, { seed: 3, speed: 10, sql: 'SHOW TOPICS;', layout: 'two_pane' });
+  await page.close();
+  const reopened = await openLink(hash.slice(1));
+  await reopened.page.waitForSelector('.sandbox-grid.two-pane');
+  assert.deepEqual([...errors, ...reopened.errors], []);
+  await reopened.page.close();
+});
+
+test('presenter mode with the two-pane layout at 1920x1080 (screenshot)', async () => {
+  const script = `${CREATE}\nSELECT * FROM readings EMIT CHANGES;\nINSERT INTO readings (sensor, reading) VALUES ('s-1', 42);\nINSERT INTO readings (sensor, reading) VALUES ('s-2', 7);`;
+  const { page, errors } = await openLink(fragment({ seed: 2018, speed: 1, sql: script, layout: 'two_pane' }), FULL_HD);
+  await page.keyboard.press('f');
+  await page.waitForFunction(() => document.documentElement.classList.contains('projector'));
+  await typeScript(page, 4);
+  await page.waitForFunction((sel) => document.querySelectorAll(`${sel} .result-table tbody tr`).length === 2, PUSH);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+  assert.equal(overflow, false, 'no horizontal scrollbar');
+  // Both panes and the log are on screen, side by side.
+  const boxes = await Promise.all([STATEMENTS, PUSH, '.log-panel'].map((sel) => page.locator(sel).boundingBox()));
+  assert.ok(boxes[0].x + boxes[0].width <= boxes[1].x, 'statements left of the push query');
+  assert.ok(boxes[2].y >= boxes[0].y + boxes[0].height, 'the log below');
+  assert.ok(boxes.every((b) => b.y + b.height <= FULL_HD.height), 'all within the screen');
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: `${SHOTS}/presenter-two-pane-1920x1080.png` });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+// ---- Static and offline ---------------------------------------------------------------------
+
+test('the dist works under a sub-path with no network: every request stays on the host, under the path', async () => {
+  const prefix = '/some/sub/path/';
+  const server = await serveDist('dist', prefix);
+  const context = await app.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const outside = [];
+  const failed = [];
+  // Block everything that is not this static host; note what was asked for.
+  await context.route('**/*', (route) => {
+    const url = new URL(route.request().url());
+    if (url.hostname === '127.0.0.1' || url.protocol === 'data:' || url.protocol === 'blob:') return route.continue();
+    outside.push(url.href);
+    return route.abort();
+  });
+  context.on('requestfailed', (request) => failed.push(request.url()));
+  context.on('response', (response) => { if (response.status() >= 400) failed.push(`${response.status()} ${response.url()}`); });
+  const errors = [];
+  const page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
+  const requested = [];
+  context.on('request', (request) => requested.push(request.url()));
+  try {
+    await page.goto(server.url);
+    await page.waitForSelector('.brand-name', { timeout: 30000 });
+    await page.click('.sandbox-entry button');
+    await page.waitForSelector('.lane .cell');
+    await page.getByLabel('SQL', { exact: true }).fill('SHOW TOPICS;');
+    await page.click('.console button.run');
+    await page.waitForSelector('.entry .result-table');
+    // The speaker view is the same page with ?speaker, under the same path.
+    const speaker = await context.newPage();
+    await speaker.goto(`${server.url}?speaker`);
+    await speaker.waitForSelector('.speaker-view');
+    await speaker.close();
+    // No stylesheet names a font or an image elsewhere.
+    const remote = await page.evaluate(() => [...document.styleSheets].flatMap((sheet) => [...sheet.cssRules].map((r) => r.cssText)).filter((text) => /url\((?!["']?(data:|\.|[a-z0-9_-]+\.))/i.test(text) || /@import/i.test(text)));
+    assert.deepEqual(remote, [], 'stylesheets use only local URLs');
+    assert.deepEqual(outside, [], 'no request left the host');
+    assert.deepEqual(failed, [], 'every request was served');
+    assert.ok(requested.length >= 4, `the page, its script, wasm and stylesheet: ${requested.join(', ')}`);
+    for (const url of requested) {
+      assert.ok(url.startsWith(server.url), `${url} is under ${prefix}`);
+    }
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+    server.close();
+  }
 });

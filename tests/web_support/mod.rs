@@ -21,10 +21,12 @@ pub async fn settle() {
     sleep(80).await;
 }
 
-/// A mounted app; dropping it unmounts it.
+/// A mounted app; dropping it unmounts it, then runs its `teardown`.
 pub struct Mounted {
     pub root: Element,
     handle: Option<yew::AppHandle<App>>,
+    /// Undoes what the test changed outside its container (the fragment, classes on `<html>`).
+    teardown: Option<fn()>,
 }
 
 impl std::ops::Deref for Mounted {
@@ -40,6 +42,9 @@ impl Drop for Mounted {
             handle.destroy();
         }
         self.root.remove();
+        if let Some(teardown) = self.teardown.take() {
+            teardown();
+        }
     }
 }
 
@@ -56,12 +61,22 @@ pub fn clear_fragment() {
 
 /// Mounts a fresh App in its own container, on its start page.
 pub async fn mount_app() -> Mounted {
+    mount_app_with("", None).await
+}
+
+/// Mounts a fresh App in its own container, opened with `fragment` in the address (without
+/// `#`; empty: none, the start page). `teardown` runs after the app is unmounted.
+pub async fn mount_app_with(fragment: &str, teardown: Option<fn()>) -> Mounted {
     clear_fragment();
+    if !fragment.is_empty() {
+        let history = web_sys::window().expect("window").history().expect("history");
+        history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("#{fragment}"))).expect("replaceState");
+    }
     let container = document().create_element("div").expect("div");
     document().body().expect("body").append_child(&container).expect("append");
     let handle = yew::Renderer::<App>::with_root(container.clone()).render();
     settle().await;
-    Mounted { root: container, handle: Some(handle) }
+    Mounted { root: container, handle: Some(handle), teardown }
 }
 
 /// Mounts a fresh App and opens the sandbox.
