@@ -14,7 +14,8 @@
 //! the editors get the demo's SQL back and → types the script from its first statement again.
 
 use super::console::{SqlConsole, EXAMPLE_SQL};
-use super::store::{remember, ConsoleEntry, SandboxAction, SandboxStore, StoreHandle};
+use super::sandbox::WorkspaceProps;
+use super::store::{remember, ConsoleEntry, SandboxAction, SandboxStore};
 use crate::share::fragment::DemoLink;
 use crate::share::layout::Layout;
 use std::rc::Rc;
@@ -132,18 +133,10 @@ pub fn use_console_dispatch(dispatch: Callback<SandboxAction>, two_pane: bool) -
     (*routed).clone()
 }
 
-#[derive(Properties, PartialEq)]
-pub struct PushPaneProps {
-    pub store: StoreHandle,
-    /// The store's `version()`: a new one redraws the pane.
-    pub version: (u64, u64),
-    pub dispatch: Callback<SandboxAction>,
-}
-
 /// The push-query pane of [`Layout::TwoPane`]: a console whose Run replaces the pane's push
-/// query, showing only that query's entry, with its own history.
+/// query, showing only that query's entry, with its own history. It takes the workspace's props.
 #[function_component(PushPane)]
-pub fn push_pane(props: &PushPaneProps) -> Html {
+pub fn push_pane(props: &WorkspaceProps) -> Html {
     let dispatch = use_memo(props.dispatch.clone(), |dispatch| {
         let dispatch = dispatch.clone();
         Callback::from(move |action: SandboxAction| match action {

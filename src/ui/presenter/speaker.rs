@@ -145,7 +145,8 @@ pub fn speaker_view() -> Html {
                 <button class="primary speaker-next-button" onclick={send(Command::Next)}>{ "Next →" }</button>
                 <button class="speaker-type" onclick={send(Command::TypeSql)}>{ "Type SQL (T)" }</button>
                 <button class="speaker-blackout" onclick={send(Command::ToggleBlackout)}>{ "Blackout (B)" }</button>
-                <span class="muted">{ "Keys here drive the audience window: → ← Home End T B + −" }</span>
+                <button class="speaker-layout" onclick={send(Command::ToggleDemoLayout)}>{ "Demo layout (D)" }</button>
+                <span class="muted">{ "Keys here drive the audience window: → ← Home End T B D + −" }</span>
             </footer>
         </div>
     }
