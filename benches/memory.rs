@@ -77,6 +77,15 @@ fn main() {
     println!("| log bytes at the end | {:.1} MiB |", mib(summary.log_bytes as usize));
     println!("| peak heap | {:.1} MiB |", mib(peak));
     println!("| wall time | {:.1} s |", started.elapsed().as_secs_f64());
+    // The line scripts/bench.sh lifts into its summary table.
+    println!("SUMMARY | two-hour talk peak heap, native | {:.1} MiB ({minutes} virtual min, {} ev/s, log {:.1} MiB at the end) |", mib(peak), talk::EVENTS_PER_SECOND, mib(summary.log_bytes as usize));
+    println!();
+    println!("| topic at the end | records | bytes (MiB) | retention.ms | retention.bytes per partition |");
+    println!("|---|---:|---:|---:|---:|");
+    for topic in &summary.topics {
+        let limit = |v: Option<String>| v.unwrap_or_else(|| "-1".into());
+        println!("| {} | {} | {:.2} | {} | {} |", topic.name, topic.records, mib(topic.bytes as usize), limit(topic.retention_ms.map(|m| m.to_string())), limit(topic.retention_bytes.map(|b| b.to_string())));
+    }
     assert!(summary.persistent_queries > 0, "the lessons' queries run");
     assert!(summary.records_in_log > 0, "the producers produced");
 }

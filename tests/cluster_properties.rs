@@ -202,9 +202,11 @@ proptest! {
 
 /// The scenario the properties must be able to see: a follower stalls, leaves the ISR, the leader
 /// commits alone and dies; unclean election loses what it committed alone, and says so.
-#[test]
-fn unclean_election_does_lose_acknowledged_writes_and_reports_each() {
-    let mut h = Harness::new(TopicReplication { replication_factor: 2, min_insync_replicas: 1, unclean_leader_election: true });
+/// Two replicas, the follower stalled out of the ISR while the leader commits three writes
+/// (acks=all, `min.insync.replicas=1`) alone, then the leader fails. Returns the harness, the
+/// failed leader and the stalled follower.
+fn leader_fails_after_committing_alone(unclean_leader_election: bool) -> (Harness, BrokerId, BrokerId) {
+    let mut h = Harness::new(TopicReplication { replication_factor: 2, min_insync_replicas: 1, unclean_leader_election });
     let leader = h.cluster.leader(TOPIC, 0).unwrap();
     let follower = h.cluster.replica_end_offsets(TOPIC, 0).into_iter().map(|(b, _)| b).find(|&b| b != leader).unwrap();
     h.apply(&Op::Throttle(follower, Some(0)));
@@ -214,6 +216,12 @@ fn unclean_election_does_lose_acknowledged_writes_and_reports_each() {
     h.apply(&Op::Ticks(10));
     assert_eq!(h.cluster.isr(TOPIC, 0), vec![leader]);
     h.apply(&Op::Fail(leader));
+    (h, leader, follower)
+}
+
+#[test]
+fn unclean_election_does_lose_acknowledged_writes_and_reports_each() {
+    let (mut h, _, follower) = leader_fails_after_committing_alone(true);
     h.apply(&Op::Ticks(1));
     assert_eq!(h.cluster.leader(TOPIC, 0), Some(follower));
     let lost = h.lost_acked_writes(None);
@@ -224,15 +232,7 @@ fn unclean_election_does_lose_acknowledged_writes_and_reports_each() {
 /// The same failure without unclean election: the partition waits offline, and nothing is lost.
 #[test]
 fn without_unclean_election_the_partition_waits_and_loses_nothing() {
-    let mut h = Harness::new(TopicReplication { replication_factor: 2, min_insync_replicas: 1, unclean_leader_election: false });
-    let leader = h.cluster.leader(TOPIC, 0).unwrap();
-    let follower = h.cluster.replica_end_offsets(TOPIC, 0).into_iter().map(|(b, _)| b).find(|&b| b != leader).unwrap();
-    h.apply(&Op::Throttle(follower, Some(0)));
-    for _ in 0..3 {
-        h.apply(&Op::Send { acks: Acks::All, partition: 0 });
-    }
-    h.apply(&Op::Ticks(10));
-    h.apply(&Op::Fail(leader));
+    let (mut h, leader, _) = leader_fails_after_committing_alone(false);
     h.apply(&Op::Ticks(5));
     assert_eq!(h.cluster.leader(TOPIC, 0), None);
     assert!(h.uncommitted_or_acked());

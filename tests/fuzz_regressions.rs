@@ -24,30 +24,17 @@ fn replay(target: &str, run: fn(&[u8])) -> usize {
     entries.len()
 }
 
-#[test]
-fn sql_parse_regressions() {
-    replay("sql_parse", harness::sql_parse);
+/// One test per target, each replaying that target's folder through its harness function.
+macro_rules! regressions {
+    ($($target:ident),*) => {$(
+        #[test]
+        fn $target() {
+            replay(stringify!($target), harness::$target);
+        }
+    )*};
 }
 
-#[test]
-fn sql_plan_regressions() {
-    replay("sql_plan", harness::sql_plan);
-}
-
-#[test]
-fn sql_execute_regressions() {
-    replay("sql_execute", harness::sql_execute);
-}
-
-#[test]
-fn lesson_parse_regressions() {
-    replay("lesson_parse", harness::lesson_parse);
-}
-
-#[test]
-fn markdown_regressions() {
-    replay("markdown", harness::markdown);
-}
+regressions!(sql_parse, sql_plan, sql_execute, lesson_parse, markdown, url_fragment, stored_state);
 
 /// The harness itself works on ordinary input (so an empty regression folder still tests
 /// something): the fuzz catalog is valid and a query over it runs.
@@ -59,4 +46,7 @@ fn harness_runs_ordinary_input() {
     let lesson = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("lessons/06_duality.toml")).expect("lesson 6");
     harness::lesson_parse(&lesson);
     harness::markdown(b"<script>alert(1)</script> *hi*");
+    let sandbox = streamlab::share::fragment::DemoLink::sandbox(7, 10, "SHOW TOPICS;\nSELECT * FROM transactions EMIT CHANGES;");
+    harness::url_fragment(streamlab::share::fragment::encode(&sandbox).expect("a valid link").as_bytes());
+    harness::stored_state(br#"{"version":1,"lessons":{"duality":{"done":[0,1],"step":2}}}"#);
 }

@@ -5,12 +5,13 @@
 //! exist in the DOM. Run with `make test-web`.
 #![cfg(target_arch = "wasm32")]
 
-use std::time::Duration;
+mod web_support;
+
 use streamlab::lessons::render_markdown;
-use streamlab::ui::App;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlTextAreaElement};
+use web_sys::{Element, HtmlInputElement, HtmlTextAreaElement};
+use web_support::{click, document, mount_sandbox, query, settle, sleep};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -34,14 +35,6 @@ fn window() -> web_sys::Window {
     web_sys::window().expect("a window")
 }
 
-fn document() -> web_sys::Document {
-    window().document().expect("a document")
-}
-
-async fn settle(ms: u64) {
-    yew::platform::time::sleep(Duration::from_millis(ms)).await;
-}
-
 fn reset_flag() {
     js_sys::Reflect::set(&window(), &JsValue::from_str("__xss"), &JsValue::UNDEFINED).expect("set flag");
 }
@@ -60,30 +53,11 @@ fn assert_nothing_executed(context: &str) {
     }
 }
 
-/// A fresh app in its own container with the sandbox open; the caller destroys it at the end.
-async fn mount_sandbox() -> (Element, yew::AppHandle<App>) {
-    let container = document().create_element("div").expect("div");
-    document().body().expect("body").append_child(&container).expect("append");
-    let handle = yew::Renderer::<App>::with_root(container.clone()).render();
-    settle(80).await;
-    click(&query(&container, ".sandbox-entry button")).await;
-    (container, handle)
-}
-
-fn query(root: &Element, selector: &str) -> Element {
-    root.query_selector(selector).ok().flatten().unwrap_or_else(|| panic!("no element matches {selector}"))
-}
-
-async fn click(element: &Element) {
-    element.dyn_ref::<HtmlElement>().expect("an HTML element").click();
-    settle(80).await;
-}
-
 async fn run_sql(root: &Element, sql: &str) {
     let editor: HtmlTextAreaElement = query(root, "textarea[aria-label=SQL]").dyn_into().expect("a textarea");
     editor.set_value(sql);
     editor.dispatch_event(&web_sys::InputEvent::new("input").expect("event")).expect("dispatch");
-    settle(80).await;
+    settle().await;
     click(&query(root, "button[aria-label=Run]")).await;
 }
 
@@ -99,7 +73,7 @@ fn json_string(text: &str) -> String {
 #[wasm_bindgen_test]
 async fn payloads_in_records_topics_and_sql_stay_text() {
     reset_flag();
-    let (root, handle) = mount_sandbox().await;
+    let root = mount_sandbox().await;
     run_sql(&root, "SET 'auto.offset.reset' = 'earliest';").await;
     for (n, payload) in PAYLOADS.iter().enumerate() {
         // A record by hand: the payload as key and inside the JSON value.
@@ -125,18 +99,17 @@ async fn payloads_in_records_topics_and_sql_stay_text() {
         run_sql(&root, &format!("SELECT '{}' AS x FROM \"{}\" EMIT CHANGES;", sql_string(payload), payload.replace('"', ""))).await;
         run_sql(&root, &format!("INSERT INTO no_such_stream VALUES ('{}');", sql_string(payload))).await;
         run_sql(&root, payload).await;
-        settle(50).await;
+        sleep(50).await;
         assert_nothing_executed(&format!("sandbox, payload {n}"));
     }
     // A push query whose rows carry the payloads the records hold.
     run_sql(&root, "CREATE STREAM tx (account_id STRING KEY, note STRING) WITH (kafka_topic='account_transactions', value_format='JSON');").await;
     run_sql(&root, "SELECT account_id, note FROM tx EMIT CHANGES;").await;
-    settle(300).await;
+    sleep(300).await;
     let shown = root.text_content().unwrap_or_default();
     assert!(shown.contains("onerror=\"window.__xss=1\""), "the payloads are on screen, as text");
     assert_nothing_executed("sandbox, push query rows");
-    handle.destroy();
-    root.remove();
+    // Dropping `root` unmounts the app.
 }
 
 #[wasm_bindgen_test]
@@ -150,7 +123,7 @@ async fn lesson_markdown_renders_payloads_inert() {
         );
         // As the lesson player shows a narrative: the renderer's HTML, set as markup.
         container.set_inner_html(&render_markdown(&markdown));
-        settle(60).await;
+        sleep(60).await;
         assert_nothing_executed(&format!("markdown, payload {n}"));
         assert!(container.text_content().unwrap_or_default().contains("__xss=1"), "payload {n} is shown as text");
     }

@@ -27,6 +27,18 @@ pub struct TalkSummary {
     pub records_in_log: u64,
     pub log_bytes: u64,
     pub push_rows_drained: u64,
+    /// Every topic at the end, with its retention.
+    pub topics: Vec<TopicSize>,
+}
+
+/// What one topic holds and may hold.
+#[derive(Debug)]
+pub struct TopicSize {
+    pub name: String,
+    pub records: u64,
+    pub bytes: u64,
+    pub retention_ms: Option<i64>,
+    pub retention_bytes: Option<u64>,
 }
 
 /// A world with every scenario producing (100 ev/s in all) and every SQL statement of every
@@ -42,10 +54,18 @@ pub fn talk_world(seed: u64) -> (World, TalkSummary) {
     let mut summary = TalkSummary::default();
     let _ = world.execute_sql("SET 'auto.offset.reset' = 'earliest';");
     let catalogue = LessonCatalogue::load().expect("the lessons load");
-    for lesson in &catalogue.lessons {
+    // TALK_LESSONS=duality,replay runs only those lessons' SQL (to find what holds memory).
+    let only = std::env::var("TALK_LESSONS").ok();
+    // TALK_SKIP=possible_fraud leaves out the statements that contain it.
+    let skip = std::env::var("TALK_SKIP").ok();
+    let chosen = |id: &str| only.as_deref().is_none_or(|only| only.split(',').any(|o| o == id));
+    for lesson in catalogue.lessons.iter().filter(|lesson| chosen(&lesson.id)) {
         let steps = lesson.steps.iter().flat_map(|s| s.actions.iter().chain(&s.solution));
         for action in lesson.setup.iter().chain(steps) {
             if let Action::Sql { sql } = action {
+                if skip.as_deref().is_some_and(|skip| sql.contains(skip)) {
+                    continue;
+                }
                 let outcome = world.execute_sql(sql);
                 summary.statements_ok += outcome.results.len();
                 summary.statements_failed += usize::from(outcome.error.is_some());
@@ -74,6 +94,17 @@ pub fn run_talk(seed: u64, talk_ms: i64, mut sample: impl FnMut(i64, &World)) ->
     summary.persistent_queries = world.engine().query_ids().len();
     summary.push_queries = world.engine().push_query_ids().len();
     (summary.records_in_log, summary.log_bytes) = log_size(&world);
+    summary.topics = world
+        .log()
+        .topics()
+        .map(|topic| TopicSize {
+            name: topic.name().to_string(),
+            records: topic.partitions().iter().map(|p| p.len() as u64).sum(),
+            bytes: topic.partitions().iter().map(|p| p.size_bytes()).sum(),
+            retention_ms: topic.config().retention_ms,
+            retention_bytes: topic.config().retention_bytes,
+        })
+        .collect();
     summary
 }
 

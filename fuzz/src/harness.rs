@@ -8,9 +8,12 @@
 #![allow(dead_code)]
 
 use streamlab::lessons::checks::check_goal;
-use streamlab::lessons::{describe_action, export_script, parse_lesson, render_markdown};
+use streamlab::lessons::{describe_action, export_script, parse_lesson, render_markdown, LessonCatalogue, Progress};
 use streamlab::log::{Log, TopicConfig};
 use streamlab::producers::ScenarioKind;
+use streamlab::share::deck::DemoDeck;
+use streamlab::share::fragment::{decode, encode, MAX_FRAGMENT_LEN};
+use streamlab::share::typing::typing_plan;
 use streamlab::sql::cli::{render, render_error};
 use streamlab::sql::parse::complete::{completions, CompletionContext};
 use streamlab::sql::parse::highlight::highlight;
@@ -187,4 +190,71 @@ pub fn lesson_parse(data: &[u8]) {
 pub fn markdown(data: &[u8]) {
     let html = render_markdown(&text(data));
     assert!(!html.to_ascii_lowercase().contains("<script"), "raw HTML got through: {html}");
+}
+
+/// url_fragment: the deep-link decoder on any fragment (the raw bytes, lossily as text, as
+/// `location.hash` gives), then what the app does with a link it opened, short of the UI: a
+/// lesson link sets the remembered step of a known lesson (the lesson screen opens there, within
+/// the lesson); a sandbox link's SQL becomes the demo deck and its typing plan. A decoded link
+/// re-encodes to a link that decodes to itself.
+pub fn url_fragment(data: &[u8]) {
+    let fragment = String::from_utf8_lossy(data.get(..data.len().min(MAX_FRAGMENT_LEN + 64)).unwrap_or(data)).into_owned();
+    let link = match decode(&fragment) {
+        Ok(link) => link,
+        Err(error) => {
+            assert!(!error.to_string().is_empty(), "a fragment error says what is wrong");
+            return;
+        }
+    };
+    // Re-encoding may only fail for length (another compressor may have written a shorter one).
+    if let Ok(again) = encode(&link) {
+        assert_eq!(decode(&again).as_ref(), Ok(&link), "a link that encodes decodes to itself");
+    }
+    let catalogue = lesson_catalogue();
+    match link.lesson.as_deref().and_then(|id| catalogue.and_then(|c| c.get(id))) {
+        Some(lesson) => {
+            let mut progress = Progress::default();
+            let _ = progress.set_step(&lesson.id, link.step.unwrap_or(0) as usize);
+            let step = progress.resume_step(&lesson.id, lesson.steps.len());
+            assert!(step < lesson.steps.len().max(1), "a link opens a step inside the lesson");
+            let (again, notice) = Progress::parse(Some(&progress.to_json()));
+            assert_eq!((again, notice), (progress, None), "progress written by a link reads back");
+        }
+        None => {
+            let mut deck = DemoDeck::from_sql(&link.sql);
+            let _ = deck.state();
+            deck.last();
+            while deck.take_next().is_some() {}
+            let frames = typing_plan(&link.sql);
+            assert!(frames.last().is_none_or(|f| f.end == link.sql.len()), "typing ends on the whole text");
+            let _ = highlight(&link.sql);
+        }
+    }
+}
+
+/// The embedded lessons, loaded once per process.
+fn lesson_catalogue() -> Option<&'static LessonCatalogue> {
+    static CATALOGUE: std::sync::OnceLock<Option<LessonCatalogue>> = std::sync::OnceLock::new();
+    CATALOGUE.get_or_init(|| LessonCatalogue::load().ok()).as_ref()
+}
+
+/// stored_state: lesson progress as read back from localStorage (`Progress::parse`): anything
+/// gives progress (fresh, with a notice, when unusable); what it accepts writes back unchanged,
+/// and the lesson list's queries on it stay within each lesson.
+pub fn stored_state(data: &[u8]) {
+    let stored = String::from_utf8_lossy(data);
+    let (progress, notice) = Progress::parse(Some(&stored));
+    if let Some(notice) = notice {
+        assert_eq!(progress, Progress::default(), "unusable progress resets");
+        assert!(!notice.is_empty());
+        return;
+    }
+    let (again, notice) = Progress::parse(Some(&progress.to_json()));
+    assert_eq!((&again, notice), (&progress, None), "accepted progress writes back unchanged");
+    for lesson in lesson_catalogue().map_or(&[][..], |c| &c.lessons[..]) {
+        let n = lesson.steps.len();
+        assert!(progress.n_done(&lesson.id, n) <= n);
+        assert!(progress.resume_step(&lesson.id, n) < n.max(1));
+        let _ = progress.is_finished(&lesson.id, n);
+    }
 }
