@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Every speed and size figure in one command: native benchmarks (benches/*.rs print tables),
 # the same SQL workloads in wasm in headless Chromium (tests/web_bench.rs), then the release
-# bundle size. Benchmarks print figures and check outputs; they never fail on timing.
+# bundle size, and the page itself in headless Chromium (tests/bench/page.bench.mjs: frame time
+# under load, append → DOM, first interactive, bundle gzipped). Benchmarks print figures and
+# check outputs; they never fail on timing.
 #
 #   BENCH_PROFILE   cargo profile of the native benches (default: tool, opt-level 3, as the
 #                   native binaries; `bench` gives the size-tuned release settings)
 #   WASM_PROFILE    cargo profile of the wasm benches (default: release, as the shipped bundle)
 #   SKIP_WASM=1     native only
+#   SKIP_PAGE=1     no page benchmark (it needs the release dist the bundle size section builds)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
@@ -30,3 +33,8 @@ fi
 echo "## bundle size"
 trunk build --release >/dev/null 2>&1
 scripts/size-report.sh
+
+if [ "${SKIP_WASM:-0}" != 1 ] && [ "${SKIP_PAGE:-0}" != 1 ]; then
+  echo "## the page in headless Chromium: node tests/bench/page.bench.mjs"
+  node tests/bench/page.bench.mjs
+fi
