@@ -1,7 +1,8 @@
 //! The log: each topic's partitions as lanes of records (offset, key, value preview), newest on
-//! the right. A lane puts at most a page of cells in the DOM whatever the partition holds; new
-//! cells animate in (keyed by offset, so old cells are never redrawn). Consumer groups' committed
-//! offsets are drawn as cursors, with their lag; a moving log start shows retention at work.
+//! the right. A lane puts in the DOM only the cells its width shows, whatever the partition
+//! holds; new cells animate in. Consumer groups' committed offsets are drawn as cursors, with
+//! their lag; a moving log start shows retention at work. With a table row selected, the cells
+//! that built it and its versions in the changelog topic are lit (provenance).
 
 use super::store::{key_hue, Lit, RecordRef, SandboxAction};
 use crate::clock::Millis;

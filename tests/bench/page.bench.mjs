@@ -90,6 +90,32 @@ async function firstInteractive(server, browser) {
   return { firstButton, lastLongTaskEnd, interactive: Math.max(firstButton, lastLongTaskEnd), sandboxEditor: editorAt - clickedAt, nLongTasks: longTasks.length };
 }
 
+// The rAF deltas of a page doing nothing, over `seconds`: what the machine's load alone costs a
+// frame (a baseline for the figures below, measured the same way).
+async function idleFrames(browser, seconds) {
+  const page = await browser.newPage({ viewport: VIEWPORT });
+  await page.setContent('<p>idle</p>');
+  const deltas = await page.evaluate(rafDeltas, seconds);
+  await page.close();
+  return deltas.sort((a, b) => a - b);
+}
+
+// Runs in the page: requestAnimationFrame deltas over `seconds`.
+function rafDeltas(seconds) {
+  return new Promise((resolve) => {
+    const deltas = [];
+    let last = null;
+    const end = performance.now() + seconds * 1000;
+    const frame = (t) => {
+      if (last !== null) deltas.push(t - last);
+      last = t;
+      if (t < end) requestAnimationFrame(frame);
+      else resolve(deltas);
+    };
+    requestAnimationFrame(frame);
+  });
+}
+
 async function heldOffsets(page) {
   return page.evaluate(() => [...document.querySelectorAll('.topic-meta')]
     .map((m) => Number((/(\d+) offsets held/.exec(m.textContent) ?? [0, 0])[1]))
@@ -170,6 +196,7 @@ async function main() {
   try {
     const load = loadavg().map((x) => x.toFixed(2)).join(' ');
     const size = await bundleSize();
+    const idle = await idleFrames(browser, 3);
     const interactive = await firstInteractive(server, browser);
     const live = await liveLog(server, browser);
     const deltas = [...live.deltas].sort((a, b) => a - b);
@@ -186,6 +213,7 @@ async function main() {
     console.log(`| frame time p50 | ${ms(quantile(deltas, 0.5))} | | |`);
     console.log(`| frame time p95 (${deltas.length} frames in ${SECONDS} s) | ${ms(p95)} | ≤ 16.7 ms | ${verdict(p95, 16.7)} |`);
     console.log(`| frame time max | ${ms(deltas[deltas.length - 1])} | | |`);
+    console.log(`| baseline: an idle page's frame time p50 / p95 (the load alone) | ${ms(quantile(idle, 0.5))} / ${ms(quantile(idle, 0.95))} | | |`);
     console.log(`| long tasks in the window | ${live.longTasks.length} (${ms(live.longTasks.reduce((a, b) => a + b, 0))} in all) | | |`);
     if (live.hook) {
       console.log(`| append → DOM p50 (${latencies.length} samples) | ${ms(quantile(latencies, 0.5))} (${(quantile(latencies, 0.5) / FRAME_MS).toFixed(2)} frames) | | |`);
