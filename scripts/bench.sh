@@ -17,6 +17,7 @@
 #   WASM_PROFILE    cargo profile of the wasm benches (default: release, as the shipped bundle)
 #   SKIP_WASM=1     native only
 #   TALK_MINUTES    shortens the memory runs (default: the two hours)
+#   SKIP_PAGE=1     no page benchmark (it needs the release dist the bundle size section builds)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
@@ -36,6 +37,7 @@ SUMMARY_ROWS=(
   "24 h fast-forward, native"
   "24 h fast-forward, wasm"
   "p95 frame time"
+  "append → DOM p95"
   "first interactive"
   "bundle size, gzipped"
   "two-hour talk peak heap, native"
@@ -115,3 +117,9 @@ bundle() {
   echo "SUMMARY | bundle size, gzipped | $((gz / 1024)) KiB (wasm + js, gzip -9) |"
 }
 section "bundle size" bundle
+
+# The page itself (tests/bench/page.bench.mjs): frame time under load, append → DOM, first
+# interactive, on the dist the bundle section just built.
+if [ "${SKIP_WASM:-0}" != 1 ] && [ "${SKIP_PAGE:-0}" != 1 ]; then
+  section "the page in headless Chromium: node tests/bench/page.bench.mjs" node tests/bench/page.bench.mjs
+fi

@@ -46,6 +46,11 @@ async fn stream_table_shows_each_record_s_effect_and_provenance() {
     assert!(count(&root, ".incoming .duality-item.lit") >= 1);
     assert_eq!(count(&root, ".duality-table tr.lit"), 1);
     assert!(text(&root, ".incoming .duality-item.lit").contains('●'));
+    // The same selection in the log: the records that built the row and its versions are lit.
+    open_tab(&root, "log").await;
+    assert!(text(&root, ".log-provenance").contains("of BALANCES"));
+    assert!(count(&root, ".topic[data-topic=account_transactions] .cell.lit") >= 1, "a source record is lit");
+    assert!(count(&root, ".topic[data-topic=BALANCES] .cell.lit-derived") >= 1, "a version of the row is lit");
 }
 
 #[wasm_bindgen_test]

@@ -1,9 +1,10 @@
 //! The log: each topic's partitions as lanes of records (offset, key, value preview), newest on
-//! the right. A lane puts at most a page of cells in the DOM whatever the partition holds; new
-//! cells animate in (keyed by offset, so old cells are never redrawn). Consumer groups' committed
-//! offsets are drawn as cursors, with their lag; a moving log start shows retention at work.
+//! the right. A lane puts in the DOM only the cells its width shows, whatever the partition
+//! holds; new cells animate in. Consumer groups' committed offsets are drawn as cursors, with
+//! their lag; a moving log start shows retention at work. With a table row selected, the cells
+//! that built it and its versions in the changelog topic are lit (provenance).
 
-use super::store::{key_hue, RecordRef, SandboxAction};
+use super::store::{key_hue, Lit, RecordRef, SandboxAction};
 use crate::clock::Millis;
 use crate::world::view::{RecordPage, RecordView};
 use yew::prelude::*;
@@ -24,6 +25,11 @@ pub struct LaneView {
     pub n_segments: usize,
     pub page: RecordPage,
     pub cursors: Vec<CursorView>,
+    /// The timestamp of the animation frame that appended the newest record (for the page
+    /// benchmark: `data-appended-at`).
+    pub appended_at: Option<f64>,
+    /// Cells of the page lit by the selected row's provenance, by offset.
+    pub lit: Vec<(u64, Lit)>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -42,21 +48,60 @@ pub struct LogViewProps {
     /// Virtual ms per wall ms: a record animates in only when records arrive slower than the
     /// eye can follow (an animation restarted every frame is work and noise).
     pub speed: f64,
+    /// The selected row's provenance, said in words (its cells are lit).
+    #[prop_or_default]
+    pub lineage_note: Option<String>,
     pub dispatch: Callback<SandboxAction>,
 }
 
 #[function_component(LogView)]
 pub fn log_view(props: &LogViewProps) -> Html {
+    let root = use_node_ref();
+    {
+        // Fit the lanes to their width: measured when the lanes appear and when the window is
+        // resized (never every frame: reading a width forces a layout).
+        let (root, dispatch) = (root.clone(), props.dispatch.clone());
+        use_effect_with(props.topics.len(), move |_| {
+            let fit = move || {
+                if let Some(n) = cells_that_fit(&root) {
+                    dispatch.emit(SandboxAction::FitLanes(n));
+                }
+            };
+            fit();
+            let listener = web_sys::window().map(|window| gloo::events::EventListener::new(&window, "resize", move |_| fit()));
+            move || drop(listener)
+        });
+    }
     if props.topics.is_empty() {
         return html! { <p class="muted">{ "No topics yet: add a producer or CREATE STREAM." }</p> };
     }
+    let clear = props.dispatch.reform(|_: MouseEvent| SandboxAction::SelectLineage(None));
     html! {
-        <div class="log-view">
+        <div class="log-view" ref={root}>
+            if let Some(note) = &props.lineage_note {
+                <p class="provenance log-provenance">
+                    <span class="lit-mark" aria-hidden="true">{ "● " }</span>{ note.clone() }
+                    { " " }<button class="link" onclick={clear}>{ "clear" }</button>
+                </p>
+            }
             { for props.topics.iter().map(|topic| html! {
                 <Topic key={topic.name.clone()} topic={topic.clone()} speed={props.speed} dispatch={props.dispatch.clone()} />
             }) }
         </div>
     }
+}
+
+/// How many cells the first lane shows: its width over a cell's width and the gap, plus one for
+/// the cell cut at the left edge and one for a cursor badge. `None` when no lane is drawn.
+fn cells_that_fit(root: &NodeRef) -> Option<usize> {
+    use wasm_bindgen::JsCast;
+    let root = root.cast::<web_sys::Element>()?;
+    let lane = root.query_selector(".lane-cells").ok()??;
+    let width = f64::from(lane.client_width());
+    let cell = root.query_selector(".cell").ok()?.and_then(|c| c.dyn_into::<web_sys::HtmlElement>().ok());
+    // A cell is 7.6rem wide (static/app.css) and the gap 3 px; 122 px at 16 px to the rem.
+    let pitch = cell.map_or(122.0, |c| f64::from(c.offset_width())) + 3.0;
+    (width > 0.0 && pitch > 3.0).then(|| ((width / pitch).ceil() as usize).saturating_add(2))
 }
 
 #[derive(Properties, PartialEq)]
@@ -130,7 +175,8 @@ fn lane(props: &LaneProps) -> Html {
         _ => true,
     };
     html! {
-        <div class={classes!("lane", (!lane.following).then_some("paged"))} data-partition={lane.partition.to_string()}>
+        <div class={classes!("lane", (!lane.following).then_some("paged"))} data-partition={lane.partition.to_string()}
+             data-appended-at={lane.appended_at.map(|at| format!("{at:.3}"))}>
             <div class="lane-label">
                 <span class="lane-partition">{ format!("P{}", lane.partition) }</span>
                 <span class={classes!("lane-offsets", (page.log_start > 0).then_some("trimmed"))}
@@ -158,8 +204,9 @@ fn lane(props: &LaneProps) -> Html {
                 { for page.records.iter().rev().enumerate().map(|(slot, record)| {
                     let cursors: Vec<CursorView> = lane.cursors.iter().filter(|c| c.committed == Some(record.offset)).cloned().collect();
                     let entering = (slot == 0 && lane.following && animate).then_some(if record.offset % 2 == 0 { "enter-even" } else { "enter-odd" });
+                    let lit = lane.lit.iter().find(|(offset, _)| *offset == record.offset).map(|(_, lit)| *lit);
                     html! { <Cell topic={props.topic.clone()} record={record.clone()} entering={entering}
-                                  cursors={cursors} dispatch={props.dispatch.clone()} /> }
+                                  cursors={cursors} {lit} dispatch={props.dispatch.clone()} /> }
                 }) }
                 // Groups whose committed offset is older than the cells shown: their cursor waits
                 // at the left edge.
@@ -198,6 +245,8 @@ struct CellProps {
     /// The newest cell's entry animation class.
     entering: Option<&'static str>,
     cursors: Vec<CursorView>,
+    /// Lit by the selected row's provenance.
+    lit: Option<Lit>,
     dispatch: Callback<SandboxAction>,
 }
 
@@ -210,12 +259,19 @@ fn cell(props: &CellProps) -> Html {
     };
     let key_style = record.key.as_deref().map(|key| format!("--key-hue: {}", key_hue(key)));
     let value_preview = record.value.as_deref().map_or("∅ tombstone".to_string(), preview);
+    let (lit_class, lit_words) = match props.lit {
+        Some(Lit::Source) => (Some("lit"), ", built the selected row"),
+        Some(Lit::Derived) => (Some("lit lit-derived"), ", a version of the selected row"),
+        None => (None, ""),
+    };
     html! {
         <div class="cell-slot" role="listitem">
             { for props.cursors.iter().map(cursor_badge) }
-            <button class={classes!("cell", record.value.is_none().then_some("tombstone"), props.entering)} onclick={open}
-                    aria-label={format!("Offset {}, key {}", record.offset, record.key.as_deref().unwrap_or("none"))}>
-                <span class="cell-offset">{ record.offset }</span>
+            <button class={classes!("cell", record.value.is_none().then_some("tombstone"), props.entering, lit_class)} onclick={open}
+                    aria-label={format!("Offset {}, key {}{lit_words}", record.offset, record.key.as_deref().unwrap_or("none"))}>
+                <span class="cell-offset">{ record.offset }
+                    if props.lit.is_some() { <span class="lit-mark" aria-hidden="true">{ " ●" }</span> }
+                </span>
                 <span class={classes!("cell-key", record.key.is_none().then_some("no-key"))} style={key_style}>
                     { record.key.clone().unwrap_or_else(|| "no key".to_string()) }
                 </span>
@@ -251,6 +307,9 @@ pub fn duration_text(ms: Millis) -> String {
 pub struct RecordDetailsProps {
     pub topic: String,
     pub record: RecordView,
+    /// The provenance the record selected, in words.
+    #[prop_or_default]
+    pub lineage_note: Option<String>,
     pub dispatch: Callback<SandboxAction>,
 }
 
@@ -293,6 +352,9 @@ pub fn record_details(props: &RecordDetailsProps) -> Html {
             </dl>
             <h3>{ "Value" }</h3>
             <pre class="record-value">{ value }</pre>
+            if let Some(note) = &props.lineage_note {
+                <p class="provenance"><span class="lit-mark" aria-hidden="true">{ "● " }</span>{ format!("Provenance: {note}.") }</p>
+            }
         </div>
     }
 }

@@ -15,9 +15,9 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-/// Cells a lane puts in the DOM, whatever the partition holds: enough to fill a 1920-pixel
-/// lane; every cell more is layout work each frame for nothing the learner can see.
-pub const LANE_CELLS: usize = 16;
+/// Cells a lane puts in the DOM at most, whatever the partition holds (the store keeps the
+/// number its width shows: `SandboxStore::lane_cells`).
+pub const LANE_CELLS: usize = super::store::MAX_LANE_CELLS;
 /// The default world's seed (a URL parameter may choose another, later).
 pub const DEFAULT_SEED: u64 = 2018;
 
@@ -101,14 +101,19 @@ pub fn use_live_store<F: FnOnce() -> StoreHandle>(init: F) -> LiveStore {
             move || drop(frame_loop)
         });
     }
+    // One callback for the component's life: a new one each frame would change the `dispatch`
+    // prop of every panel and cell, and Yew would re-render them all (the console re-tokenising
+    // its SQL, every result table) although nothing they show changed.
     let dispatch = {
         let store = store.clone();
-        Callback::from(move |action: SandboxAction| {
-            store.0.borrow_mut().apply(action);
-            redraw.force_update();
+        use_memo((), move |_| {
+            Callback::from(move |action: SandboxAction| {
+                store.0.borrow_mut().apply(action);
+                redraw.force_update();
+            })
         })
     };
-    LiveStore { store, dispatch }
+    LiveStore { store, dispatch: (*dispatch).clone() }
 }
 
 #[derive(Properties, PartialEq)]
@@ -126,7 +131,9 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
     let dispatch = &props.dispatch;
     let state = props.store.0.borrow();
     let world_view = state.world.view();
-    let topics = lanes(&state, &world_view);
+    let marks = state.lineage_marks();
+    let topics = lanes(&state, &world_view, marks.as_ref());
+    let lineage_note = marks.as_ref().map(super::store::LineageMarks::describe);
     let selected: Option<(String, RecordView)> = state.selected.as_ref().and_then(|r| {
         let page = state.world.record_page(&r.topic, r.partition, r.offset, 1).ok()?;
         let record = page.records.into_iter().find(|rec| rec.offset == r.offset)?;
@@ -147,7 +154,7 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
             <div class={classes!("sandbox-grid", two_pane.then_some("two-pane"))}>
                 <section class="panel log-panel" aria-labelledby="log-title">
                     <ViewsPanel store={props.store.clone()} version={state.version()} dispatch={dispatch.clone()}>
-                        <LogView topics={topics} speed={state.speed} dispatch={dispatch.clone()} />
+                        <LogView topics={topics} speed={state.speed} lineage_note={lineage_note.clone()} dispatch={dispatch.clone()} />
                     </ViewsPanel>
                 </section>
                 if !two_pane {
@@ -169,7 +176,7 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
             </div>
             <super::cluster_view::PlatformPanels store={props.store.clone()} generation={state.world.generation()} />
             if let Some((topic, record)) = selected {
-                <RecordDetails topic={topic} record={record} dispatch={dispatch.clone()} />
+                <RecordDetails topic={topic} record={record} lineage_note={lineage_note} dispatch={dispatch.clone()} />
             }
         </div>
     }
@@ -177,7 +184,7 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
 
 /// The lanes to draw: each partition's tail (or the page the learner scrolled to), with the
 /// consumer groups' cursors on it.
-fn lanes(state: &SandboxStore, world_view: &crate::world::view::WorldView) -> Vec<TopicLanes> {
+fn lanes(state: &SandboxStore, world_view: &crate::world::view::WorldView, marks: Option<&super::store::LineageMarks>) -> Vec<TopicLanes> {
     world_view
         .topics
         .iter()
@@ -192,8 +199,8 @@ fn lanes(state: &SandboxStore, world_view: &crate::world::view::WorldView) -> Ve
                 .filter_map(|p| {
                     let paged_from = state.lane_pages.get(&(topic.name.clone(), p.partition)).copied();
                     let page = match paged_from {
-                        Some(from) => state.world.record_page(&topic.name, p.partition, from, LANE_CELLS),
-                        None => state.world.tail_page(&topic.name, p.partition, LANE_CELLS),
+                        Some(from) => state.world.record_page(&topic.name, p.partition, from, state.lane_cells),
+                        None => state.world.tail_page(&topic.name, p.partition, state.lane_cells),
                     }
                     .ok()?;
                     let cursors = world_view
@@ -211,7 +218,11 @@ fn lanes(state: &SandboxStore, world_view: &crate::world::view::WorldView) -> Ve
                                 })
                         })
                         .collect();
-                    Some(LaneView { partition: p.partition, following: paged_from.is_none(), n_segments: p.n_segments, page, cursors })
+                    let appended_at = state.appended_at(&topic.name, p.partition);
+                    let lit = marks.map_or_else(Vec::new, |marks| {
+                        page.records.iter().filter_map(|r| Some((r.offset, marks.lit(&topic.name, p.partition, r.offset, r.key.as_deref())?))).collect()
+                    });
+                    Some(LaneView { partition: p.partition, following: paged_from.is_none(), n_segments: p.n_segments, page, cursors, appended_at, lit })
                 })
                 .collect(),
         })
@@ -249,7 +260,11 @@ impl FrameLoop {
                     state.on_frame(wall_dt_ms);
                     let virtual_ms = (state.world.now_ms() - virtual_before) as f64;
                     state.record_step_cost(virtual_ms, js_sys::Date::now() - wall_before);
-                    state.version() != before
+                    let changed = state.version() != before;
+                    if changed {
+                        state.note_appends(timestamp);
+                    }
+                    changed
                 }
                 Err(_) => false,
             };

@@ -10,6 +10,7 @@ use crate::log::{OffsetReset, ProducerRecord};
 use crate::producers::ScenarioKind;
 use crate::sql::parse::complete::CompletionContext;
 use crate::sql::{SqlError, StatementResult};
+use crate::world::duality::Selection;
 use crate::world::World;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -30,6 +31,8 @@ pub const STEP_BUDGET_MS: f64 = 6.0;
 pub const MAX_PUSH_ROWS: usize = 100;
 /// Console entries kept.
 pub const MAX_ENTRIES: usize = 50;
+/// Cells a lane shows at most, whatever its width: what a 1920-pixel lane shows.
+pub const MAX_LANE_CELLS: usize = 16;
 
 /// One statement's outcome as the console shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -70,6 +73,65 @@ pub struct RecordRef {
     pub offset: u64,
 }
 
+/// Provenance the learner asked for: a table and a selected row or source record. The Stream ⇄
+/// Table view lights its lists with it, and the log lanes light the cells (see [`LineageMarks`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineagePick {
+    pub table: String,
+    pub selection: Selection,
+}
+
+/// What the log lanes light for a [`LineagePick`]: the source records with the row's key that
+/// the query has read (they built the row) and the table's changelog records with that key
+/// (the row's versions). The same rule as the Stream ⇄ Table view (`world::duality`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineageMarks {
+    pub table: String,
+    pub key: String,
+    pub source_topic: String,
+    pub table_topic: String,
+    /// Per source partition, the offset the query reads next (`None`: a table over its own
+    /// topic, built by every record of it).
+    pub read_until: Option<BTreeMap<u32, u64>>,
+}
+
+/// How a log cell relates to the selected row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lit {
+    /// A source record that built the row.
+    Source,
+    /// A version of the row in the table's changelog topic.
+    Derived,
+}
+
+impl LineageMarks {
+    pub fn lit(&self, topic: &str, partition: u32, offset: u64, key: Option<&str>) -> Option<Lit> {
+        if key != Some(self.key.as_str()) {
+            return None;
+        }
+        let read = self.read_until.as_ref().is_none_or(|until| until.get(&partition).is_some_and(|next| offset < *next));
+        if topic == self.source_topic && read {
+            Some(Lit::Source)
+        } else if topic == self.table_topic {
+            Some(Lit::Derived)
+        } else {
+            None
+        }
+    }
+
+    /// A sentence for the log and the record details.
+    pub fn describe(&self) -> String {
+        if self.source_topic == self.table_topic {
+            format!("Row {} of {}: its records in {} are marked ●", self.key, self.table, self.source_topic)
+        } else {
+            format!(
+                "Row {} of {}: the {} records that built it and its versions in {} are marked ●",
+                self.key, self.table, self.source_topic, self.table_topic
+            )
+        }
+    }
+}
+
 pub enum SandboxAction {
     TogglePlay,
     Step,
@@ -89,6 +151,10 @@ pub enum SandboxAction {
     /// Page a lane: `None` follows the tail, `Some(offset)` shows from there.
     PageLane { topic: String, partition: u32, from: Option<u64> },
     ToggleGroup { group: String, paused: bool },
+    /// Select a row or source record for provenance (`None` clears it).
+    SelectLineage(Option<LineagePick>),
+    /// The lanes measured how many cells they show (see [`SandboxStore::lane_cells`]).
+    FitLanes(usize),
     /// What the views (race, …) change in the world.
     Views(super::views_panel::ViewsAction),
     /// The layout, the two-pane layout's push-query pane, "Reset demo" (src/ui/demo_layout.rs).
@@ -105,6 +171,16 @@ pub struct SandboxStore {
     pub completion_context: Rc<CompletionContext>,
     pub selected: Option<RecordRef>,
     pub lane_pages: BTreeMap<(String, u32), u64>,
+    /// Per topic, per partition: the log end offset last seen and the animation frame's timestamp
+    /// (`performance.now()`'s clock) of the frame whose world step appended up to it. The lanes
+    /// show it as `data-appended-at`, so the page benchmark can time an append to its cell.
+    pub appended_at: BTreeMap<String, Vec<(u64, f64)>>,
+    /// Cells a lane puts in the DOM: what its width shows (measured by the log view when it
+    /// mounts and when the window is resized), at most [`MAX_LANE_CELLS`]. A clipped cell costs
+    /// text shaping and layout every frame for nothing the learner sees.
+    pub lane_cells: usize,
+    /// The row or record selected for provenance, shared by the Stream ⇄ Table view and the log.
+    pub lineage: Option<LineagePick>,
     /// The last error of the manual produce form, shown inline.
     pub produce_error: Option<String>,
     /// A sentence for the live region ("offset 5 appended to …").
@@ -157,6 +233,9 @@ impl SandboxStore {
             completion_context,
             selected: None,
             lane_pages: BTreeMap::new(),
+            appended_at: BTreeMap::new(),
+            lane_cells: MAX_LANE_CELLS,
+            lineage: None,
             produce_error: None,
             announcement: String::new(),
             next_entry_id: 0,
@@ -186,6 +265,71 @@ impl SandboxStore {
         if let Some(error) = self.world.take_query_error() {
             self.push_entry(String::new(), Vec::new(), Some(ErrorView::from(&error)));
         }
+    }
+
+    /// A record opened in the log selects its table for provenance: a source record of a table
+    /// lights the row it built, a changelog record its row. The table already selected is
+    /// preferred; `None` when no table is built from or into the record's topic.
+    fn pick_for_record(&self, record: &RecordRef) -> Option<LineagePick> {
+        let mut tables = self.world.table_names();
+        if let Some(current) = &self.lineage {
+            if let Some(index) = tables.iter().position(|t| *t == current.table) {
+                let table = tables.remove(index);
+                tables.insert(0, table);
+            }
+        }
+        tables.into_iter().find_map(|table| {
+            let lineage = self.world.table_lineage(&table)?;
+            let selection = if lineage.source_topic == record.topic {
+                Selection::Record { partition: record.partition, offset: record.offset }
+            } else if lineage.table_topic == record.topic {
+                let page = self.world.record_page(&record.topic, record.partition, record.offset, 1).ok()?;
+                Selection::Row { key: page.records.into_iter().find(|r| r.offset == record.offset)?.key? }
+            } else {
+                return None;
+            };
+            Some(LineagePick { table, selection })
+        })
+    }
+
+    /// What the log lanes light for the selected row; `None` when nothing is selected, the
+    /// table is gone or the selected record has no key.
+    pub fn lineage_marks(&self) -> Option<LineageMarks> {
+        let pick = self.lineage.as_ref()?;
+        let lineage = self.world.table_lineage(&pick.table)?;
+        let key = match &pick.selection {
+            Selection::Row { key } => key.clone(),
+            Selection::Record { partition, offset } => {
+                let page = self.world.record_page(&lineage.source_topic, *partition, *offset, 1).ok()?;
+                page.records.into_iter().find(|r| r.offset == *offset)?.key?
+            }
+        };
+        let read_until = lineage.query_id.as_ref().and_then(|id| self.world.engine().query_positions(id));
+        Some(LineageMarks { table: lineage.table, key, source_topic: lineage.source_topic, table_topic: lineage.table_topic, read_until })
+    }
+
+    /// Notes, after a frame's step, which partitions grew: their newest records were appended in
+    /// the frame that began at `frame_ms`. Costs the number of partitions.
+    pub fn note_appends(&mut self, frame_ms: f64) {
+        for topic in self.world.log().topics() {
+            let partitions = topic.partitions();
+            if !self.appended_at.contains_key(topic.name()) {
+                self.appended_at.insert(topic.name().to_string(), Vec::new());
+            }
+            let Some(seen) = self.appended_at.get_mut(topic.name()) else { continue };
+            seen.resize(partitions.len(), (0, frame_ms));
+            for (seen, partition) in seen.iter_mut().zip(partitions) {
+                let log_end = partition.log_end_offset();
+                if seen.0 != log_end {
+                    *seen = (log_end, frame_ms);
+                }
+            }
+        }
+    }
+
+    /// When the newest record of a partition was appended (see [`SandboxStore::note_appends`]).
+    pub fn appended_at(&self, topic: &str, partition: u32) -> Option<f64> {
+        self.appended_at.get(topic).and_then(|seen| seen.get(partition as usize)).map(|(_, at)| *at)
     }
 
     /// Feeds back what advancing `virtual_ms` cost in wall time: the budget aims at
@@ -277,7 +421,13 @@ impl SandboxStore {
                 self.drain_push_rows();
             }
             SandboxAction::ClearConsole => self.entries.clear(),
-            SandboxAction::OpenRecord(record) => self.selected = Some(record),
+            SandboxAction::OpenRecord(record) => {
+                if let Some(pick) = self.pick_for_record(&record) {
+                    self.lineage = Some(pick);
+                }
+                self.selected = Some(record);
+            }
+            SandboxAction::SelectLineage(pick) => self.lineage = pick,
             SandboxAction::CloseRecord => self.selected = None,
             SandboxAction::PageLane { topic, partition, from } => match from {
                 Some(offset) => {
@@ -288,6 +438,7 @@ impl SandboxStore {
                 }
             },
             SandboxAction::Views(action) => self.announcement = action.apply(&mut self.world),
+            SandboxAction::FitLanes(n) => self.lane_cells = n.clamp(1, MAX_LANE_CELLS),
             SandboxAction::ToggleGroup { group, paused } => {
                 let _ = if paused { self.world.resume_group(&group) } else { self.world.pause_group(&group) };
             }
@@ -359,6 +510,8 @@ impl SandboxStore {
         self.entries.clear();
         self.selected = None;
         self.lane_pages.clear();
+        self.appended_at.clear();
+        self.lineage = None;
         self.produce_error = None;
         self.completion_context = Rc::new(CompletionContext::from_engine(self.world.engine()));
         self.ui_version += 1;

@@ -8,7 +8,7 @@
 
 use super::duality::DualityPanel;
 use super::race::RacePanel;
-use super::store::{SandboxAction, StoreHandle};
+use super::store::{LineagePick, SandboxAction, StoreHandle};
 use super::topology::TopologyPanel;
 use super::windows_view::WindowsPanel;
 use crate::world::duality::Selection;
@@ -97,7 +97,6 @@ pub struct ViewsPanelProps {
 pub fn views_panel(props: &ViewsPanelProps) -> Html {
     let tab = use_state(|| ViewTab::Log);
     let duality_table = use_state(|| None::<String>);
-    let selection = use_state(|| None::<Selection>);
     let windows_table = use_state(|| None::<String>);
     let meter = use_mut_ref(RateMeter::new);
 
@@ -105,24 +104,35 @@ pub fn views_panel(props: &ViewsPanelProps) -> Html {
         return html! { <p class="muted">{ "…" }</p> };
     };
     meter.borrow_mut().observe(&state.world);
+    // The provenance selection lives in the store: the log lanes light it too.
+    let lineage = state.lineage.clone();
     let world = &mut state.world;
 
     let body = match *tab {
         ViewTab::Log => props.children.clone(),
         ViewTab::Duality => {
             let tables = world.table_names();
-            let chosen = (*duality_table).clone().filter(|t| tables.contains(t)).or_else(|| tables.first().cloned());
+            // The table chosen here, else the one a record opened in the log selected, else the first.
+            let chosen = (*duality_table)
+                .clone()
+                .or_else(|| lineage.as_ref().map(|l| l.table.clone()))
+                .filter(|t| tables.contains(t))
+                .or_else(|| tables.first().cloned());
+            let selection = lineage.filter(|l| Some(&l.table) == chosen.as_ref()).map(|l| l.selection);
             let view = chosen.as_ref().map(|t| world.duality_view(t, selection.as_ref()).map_err(|e| e.to_string()));
             let on_choose = {
-                let (duality_table, selection) = (duality_table.clone(), selection.clone());
+                let (duality_table, dispatch) = (duality_table.clone(), props.dispatch.clone());
                 Callback::from(move |table: String| {
                     duality_table.set(Some(table));
-                    selection.set(None);
+                    dispatch.emit(SandboxAction::SelectLineage(None));
                 })
             };
             let on_select = {
-                let selection = selection.clone();
-                Callback::from(move |s: Option<Selection>| selection.set(s))
+                let (table, dispatch) = (chosen.clone(), props.dispatch.clone());
+                Callback::from(move |selection: Option<Selection>| {
+                    let pick = table.clone().zip(selection).map(|(table, selection)| LineagePick { table, selection });
+                    dispatch.emit(SandboxAction::SelectLineage(pick));
+                })
             };
             html! { <DualityPanel {tables} {chosen} {view} {on_choose} {on_select} dispatch={props.dispatch.clone()} /> }
         }

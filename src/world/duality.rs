@@ -220,17 +220,8 @@ impl World {
     /// the engine's copy of the table up with its changelog (no change the learner can see).
     pub fn duality_view(&mut self, table: &str, selection: Option<&Selection>) -> Result<DualityView, DualityError> {
         let info = self.engine.source(table).cloned().ok_or_else(|| DualityError::UnknownTable { name: table.to_string() })?;
-        if info.kind != SourceKind::Table {
+        let Some(super::view::TableLineage { query_id, source, source_topic, .. }) = self.table_lineage(table) else {
             return Err(DualityError::NotATable { name: table.to_string() });
-        }
-        let query_id = if info.is_source { None } else { self.engine.query_writing(table).map(str::to_string) };
-        let source = query_id
-            .as_ref()
-            .and_then(|id| self.engine.queries().into_iter().find(|q| q.id == *id))
-            .map(|q| q.source);
-        let source_topic = match &source {
-            Some(name) => self.engine.source(name).map_or_else(|| info.topic.clone(), |s| s.topic.clone()),
-            None => info.topic.clone(),
         };
         let positions = query_id.as_ref().and_then(|id| self.engine.query_positions(id));
 

@@ -134,7 +134,33 @@ pub struct WorldView {
     pub sinks: Vec<SinkView>,
 }
 
+/// A table and where its rows come from: what provenance needs, in any view.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TableLineage {
+    pub table: String,
+    /// The topic of the table's changelog.
+    pub table_topic: String,
+    /// The persistent query writing the table (`None` for a table over its own topic).
+    pub query_id: Option<String>,
+    /// The stream or table that query reads.
+    pub source: Option<String>,
+    /// The topic whose records build the rows (the table's own topic when no query writes it).
+    pub source_topic: String,
+}
+
 impl World {
+    /// Where `table`'s rows come from; `None` when it is not a table.
+    pub fn table_lineage(&self, table: &str) -> Option<TableLineage> {
+        let info = self.engine().source(table).filter(|s| s.kind == crate::sql::SourceKind::Table)?;
+        let query_id = if info.is_source { None } else { self.engine().query_writing(table).map(str::to_string) };
+        let source = query_id.as_ref().and_then(|id| self.engine().queries().into_iter().find(|q| q.id == *id)).map(|q| q.source);
+        let source_topic = match &source {
+            Some(name) => self.engine().source(name).map_or_else(|| info.topic.clone(), |s| s.topic.clone()),
+            None => info.topic.clone(),
+        };
+        Some(TableLineage { table: table.to_string(), table_topic: info.topic.clone(), query_id, source, source_topic })
+    }
+
     /// Up to `max` records of `topic`-`partition` from `from_offset` on.
     pub fn record_page(&self, topic: &str, partition: u32, from_offset: u64, max: usize) -> Result<RecordPage, LogError> {
         let p = self.log().topic(topic)?.partition(partition)?;
