@@ -57,6 +57,27 @@ fn every_lesson_loads_in_the_talks_order() {
     }
 }
 
+/// build.rs compiles the files into code (src/lessons/compiled.rs); it must build exactly what
+/// the parser reads from them, texts with their quotes, escapes and non-ASCII included.
+#[test]
+fn the_compiled_lessons_equal_the_parsed_files() {
+    let compiled = LessonCatalogue::load().unwrap_or_else(|e| panic!("{e}"));
+    let parsed = LessonCatalogue::parse(LESSON_FILES).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(compiled.lessons.len(), parsed.lessons.len());
+    for (compiled, parsed) in compiled.lessons.iter().zip(&parsed.lessons) {
+        assert_eq!(compiled, parsed, "{}", parsed.file);
+    }
+    let debug = format!("{:?}", parsed.lessons);
+    assert!(debug.contains("\\\"") && debug.contains("\\n") && !debug.is_ascii(), "the comparison covers escapes");
+}
+
+#[test]
+fn a_repeated_lesson_id_is_refused_with_both_files() {
+    let (name, text) = LESSON_FILES[0];
+    let error = LessonCatalogue::parse(&[(name, text), ("copy.toml", text)]).map(|_| ()).unwrap_err().to_string();
+    assert!(error.starts_with("copy.toml: id '") && error.ends_with(&format!("is already used by {name}")), "{error}");
+}
+
 /// The Learn Git Branching rule, for every step of every lesson and every declared seed.
 #[test]
 fn every_step_starts_unsolved_and_its_solution_solves_it() {

@@ -1,5 +1,6 @@
-//! The lesson files, embedded at build time. tests/lessons.rs checks that this list and the
-//! lessons/ folder hold the same files.
+//! The lesson files' text, for the tests and the fuzz targets that parse them at run time (the
+//! app uses the catalogue build.rs compiled, so this text is not linked into the wasm).
+//! tests/lessons.rs checks that this list and the lessons/ folder hold the same files.
 
 /// `(file name, text)` for every file in lessons/ ending in `.toml`.
 pub const LESSON_FILES: &[(&str, &str)] = &[

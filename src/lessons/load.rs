@@ -41,6 +41,26 @@ pub fn parse_lesson(file: &str, text: &str) -> Result<Lesson, LessonError> {
     Ok(lesson)
 }
 
+/// Parses every lesson file (`(file name, text)`), refuses a repeated id, and orders the lessons
+/// by number. build.rs runs it on lessons/ at build time; the tests run it again.
+pub fn parse_lessons(files: &[(&str, &str)]) -> Result<Vec<Lesson>, LessonError> {
+    let mut lessons: Vec<Lesson> = Vec::with_capacity(files.len());
+    for (file, text) in files {
+        let lesson = parse_lesson(file, text)?;
+        if let Some(other) = lessons.iter().find(|l| l.id == lesson.id) {
+            return Err(LessonError {
+                file: file.to_string(),
+                line: 0,
+                column: 0,
+                message: format!("id '{}' is already used by {}", lesson.id, other.file),
+            });
+        }
+        lessons.push(lesson);
+    }
+    lessons.sort_by_key(|l| l.number);
+    Ok(lessons)
+}
+
 fn validate(lesson: &Lesson, text: &str) -> Result<(), LessonError> {
     // Find the line of a word, for errors serde could not place.
     let error_at = |needle: &str, message: String| {

@@ -5,6 +5,21 @@
 
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
+// Here rather than in model.rs: build.rs compiles the model without the Markdown renderer.
+impl super::model::Step {
+    pub fn narrative_html(&self) -> String {
+        render_markdown(&self.narrative)
+    }
+
+    pub fn task_html(&self) -> String {
+        render_markdown(&self.task)
+    }
+
+    pub fn notes_html(&self) -> String {
+        render_markdown(&self.notes)
+    }
+}
+
 /// Renders lesson Markdown to HTML that is safe to inject into the page.
 pub fn render_markdown(markdown: &str) -> String {
     let mut html = String::with_capacity(markdown.len() + markdown.len() / 2);

@@ -112,18 +112,6 @@ impl Step {
             })
             .collect()
     }
-
-    pub fn narrative_html(&self) -> String {
-        super::markdown::render_markdown(&self.narrative)
-    }
-
-    pub fn task_html(&self) -> String {
-        super::markdown::render_markdown(&self.task)
-    }
-
-    pub fn notes_html(&self) -> String {
-        super::markdown::render_markdown(&self.notes)
-    }
 }
 
 /// Something that happens to the world: scripted by a step, or the solution's one click.

@@ -11,6 +11,7 @@ pub mod account_transactions;
 pub mod card_authorisations;
 pub mod clickstream;
 pub mod json;
+mod kind;
 pub mod orders_customers;
 pub(crate) mod rate;
 pub mod sensors;
@@ -34,43 +35,9 @@ pub fn scenario_topic(partitions: u32) -> TopicConfig {
     TopicConfig { partitions, retention_bytes: Some(BROKER_RETENTION_BYTES), segment_bytes: BROKER_SEGMENT_BYTES, ..TopicConfig::default() }
 }
 
-/// The scenarios of the talk.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum ScenarioKind {
-    Syslog,
-    CardAuthorisations,
-    Clickstream,
-    AccountTransactions,
-    OrdersCustomers,
-    Sensors,
-}
+pub use kind::ScenarioKind;
 
 impl ScenarioKind {
-    pub const ALL: [ScenarioKind; 6] = [
-        ScenarioKind::Syslog,
-        ScenarioKind::CardAuthorisations,
-        ScenarioKind::Clickstream,
-        ScenarioKind::AccountTransactions,
-        ScenarioKind::OrdersCustomers,
-        ScenarioKind::Sensors,
-    ];
-
-    /// The producer's default name.
-    pub fn name(self) -> &'static str {
-        match self {
-            ScenarioKind::Syslog => "syslog",
-            ScenarioKind::CardAuthorisations => "card_authorisations",
-            ScenarioKind::Clickstream => "clickstream",
-            ScenarioKind::AccountTransactions => "account_transactions",
-            ScenarioKind::OrdersCustomers => "orders_customers",
-            ScenarioKind::Sensors => "sensors",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<ScenarioKind> {
-        ScenarioKind::ALL.into_iter().find(|kind| kind.name() == name)
-    }
-
     /// A sensible number of distinct keys for the scenario.
     pub fn default_key_space(self) -> u32 {
         match self {

@@ -6,6 +6,7 @@ use super::types::convert_data_type;
 use crate::sql::ast::{BinaryOperator, Expr, Ident, Literal};
 use crate::sql::error::{Span, SqlError};
 use sqlparser::ast as sp;
+use std::borrow::Cow;
 
 pub(crate) fn convert_expr(expr: &sp::Expr) -> Result<Expr, SqlError> {
     Ok(match expr {
@@ -387,7 +388,8 @@ fn convert_function(function: &sp::Function) -> Result<Expr, SqlError> {
         sp::FunctionArguments::Subquery(_) => return Err(unsupported("subqueries", span)),
     };
     let mut args = Vec::with_capacity(list.len());
-    let mut named: Vec<(sp::Expr, &sp::Expr)> = Vec::new();
+    // Borrowed where it can be: cloning a sqlparser `Expr` links its whole tree's Clone (~100 KB of wasm).
+    let mut named: Vec<(Cow<'_, sp::Expr>, &sp::Expr)> = Vec::new();
     let mut star = false;
     for arg in list {
         match arg {
@@ -395,7 +397,7 @@ fn convert_function(function: &sp::Function) -> Result<Expr, SqlError> {
                 left,
                 op: sp::BinaryOperator::Assignment,
                 right,
-            })) => named.push(((**left).clone(), &**right)),
+            })) => named.push((Cow::Borrowed(&**left), &**right)),
             sp::FunctionArg::Unnamed(sp::FunctionArgExpr::Expr(expr)) => {
                 args.push(convert_expr(expr)?)
             }
@@ -404,12 +406,12 @@ fn convert_function(function: &sp::Function) -> Result<Expr, SqlError> {
                 name,
                 arg: sp::FunctionArgExpr::Expr(arg),
                 ..
-            } => named.push((sp::Expr::Identifier(name.clone()), arg)),
+            } => named.push((Cow::Owned(sp::Expr::Identifier(name.clone())), arg)),
             sp::FunctionArg::ExprNamed {
                 name,
                 arg: sp::FunctionArgExpr::Expr(arg),
                 ..
-            } => named.push((name.clone(), arg)),
+            } => named.push((Cow::Borrowed(name), arg)),
             _ => {
                 return Err(SqlError::parse(
                     format!("Syntax error: unexpected argument of {name}"),
@@ -422,8 +424,8 @@ fn convert_function(function: &sp::Function) -> Result<Expr, SqlError> {
         "STRUCT" if args.is_empty() && !star => {
             let mut fields = Vec::with_capacity(named.len());
             for (field, value) in named {
-                let field = match field {
-                    sp::Expr::Identifier(ident) => ident_of(&ident).name,
+                let field = match &*field {
+                    sp::Expr::Identifier(ident) => ident_of(ident).name,
                     other => {
                         return Err(SqlError::parse(format!("Syntax error: expected a field name before ':=', found '{other}'"), span))
                     }
