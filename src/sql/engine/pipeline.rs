@@ -5,7 +5,7 @@ use crate::log::{Log, Record};
 use crate::sql::ast::SourceKind;
 use crate::sql::error::SqlError;
 use crate::sql::operators::filter::Filter;
-use crate::sql::operators::project::Project;
+use crate::sql::operators::project::{count_column_uses, Project};
 use crate::sql::operators::source::{SourceDecoder, TimestampColumn};
 use crate::sql::operators::{Operator, ProcessingLog, Row};
 use crate::sql::plan::SelectPlan;
@@ -33,6 +33,10 @@ pub struct Pipeline {
     pub n_records_read: u64,
     /// A join's other input, read alongside the source (see [`super::join_query`]).
     pub side: Option<super::join_query::SideInput>,
+    /// The value columns the operators read (bit `i` for value column `i`): the decoder may
+    /// leave the others NULL (see [`SourceDecoder::decode_needed`]). All, unless the pipeline
+    /// knows its operators' expressions ([`Pipeline::new`]).
+    pub needed_values: u64,
 }
 
 impl Pipeline {
@@ -63,7 +67,9 @@ impl Pipeline {
                 .map(|c| (c.name.clone(), c.expr.clone()))
                 .collect(),
         )));
-        Pipeline::with_operators(source, operators, log, reset)
+        let mut pipeline = Pipeline::with_operators(source, operators, log, reset)?;
+        pipeline.needed_values = needed_values(plan, source.key_columns.len(), source.value_columns.len());
+        Ok(pipeline)
     }
 
     /// A pipeline reading `source` through the given operators (stateful queries build their own).
@@ -110,6 +116,7 @@ impl Pipeline {
             positions,
             n_records_read: 0,
             side: None,
+            needed_values: u64::MAX,
         })
     }
 
@@ -151,7 +158,7 @@ impl Pipeline {
         // The whole batch goes through one operator at a time: two buffers, no allocation per row.
         let mut current: Vec<Row> = records
             .iter()
-            .filter_map(|record| self.decoder.decode(record, processing_log))
+            .filter_map(|record| self.decoder.decode_needed(record, processing_log, self.needed_values))
             .collect();
         let mut next = Vec::with_capacity(current.len());
         for operator in self.operators.iter_mut() {
@@ -162,6 +169,26 @@ impl Pipeline {
         }
         Some(current)
     }
+}
+
+/// The value columns (bit `i` for value column `i`, after `n_keys` key columns in the row) that
+/// a filter-and-project plan reads; all when an expression holds a kind the walk does not know.
+fn needed_values(plan: &SelectPlan, n_keys: usize, n_values: usize) -> u64 {
+    let mut uses = Vec::new();
+    let mut exprs = plan.filter.iter().chain(plan.columns.iter().map(|c| &c.expr));
+    if !exprs.all(|expr| count_column_uses(expr, &mut uses)) {
+        return u64::MAX;
+    }
+    let mut needed = 0u64;
+    for idx in 0..n_values.min(64) {
+        if uses.get(n_keys + idx).is_some_and(|&count| count > 0) {
+            needed |= 1 << idx;
+        }
+    }
+    if n_values > 64 {
+        needed = u64::MAX;
+    }
+    needed
 }
 
 /// The next batch of `topic`: up to [`FETCH_BATCH`] records of each partition from its

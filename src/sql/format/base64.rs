@@ -12,7 +12,9 @@ pub fn base64_encode(bytes: &[u8]) -> String {
         for sextet_idx in 0..4 {
             if sextet_idx <= chunk.len() {
                 let sextet = (triple >> (18 - 6 * sextet_idx)) & 0x3f;
-                out.push(char::from(ALPHABET[sextet as usize]));
+                // A six-bit value always indexes the 64-letter alphabet.
+                let letter = ALPHABET.get(sextet as usize).copied().unwrap_or(b'=');
+                out.push(char::from(letter));
             } else {
                 out.push('=');
             }

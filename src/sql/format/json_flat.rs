@@ -25,15 +25,27 @@ const POW10: [f64; 23] = [
 /// Appends one value per field to `out`. `None` (and `out` as it was) when the document is not
 /// a flat object this path reads.
 pub(super) fn deserialize_flat(fields: &[Field], bytes: &[u8], out: &mut Vec<Value>) -> Option<()> {
+    deserialize_flat_needed(fields, bytes, out, u64::MAX)
+}
+
+/// [`deserialize_flat`], leaving NULL the STRING columns whose bit is clear in `needed` (a query
+/// that never reads them): they are still checked as for the others, so a record is read or
+/// refused exactly as before, but their text is not copied.
+pub(super) fn deserialize_flat_needed(
+    fields: &[Field],
+    bytes: &[u8],
+    out: &mut Vec<Value>,
+    needed: u64,
+) -> Option<()> {
     let base = out.len();
-    let read = read_object(fields, bytes, out, base);
+    let read = read_object(fields, bytes, out, base, needed);
     if read.is_none() {
         out.truncate(base);
     }
     read
 }
 
-fn read_object(fields: &[Field], bytes: &[u8], out: &mut Vec<Value>, base: usize) -> Option<()> {
+fn read_object(fields: &[Field], bytes: &[u8], out: &mut Vec<Value>, base: usize, needed: u64) -> Option<()> {
     // Which columns are filled, as bits.
     if fields.len() > 64 {
         return None;
@@ -66,7 +78,7 @@ fn read_object(fields: &[Field], bytes: &[u8], out: &mut Vec<Value>, base: usize
                     }
                     filled |= bit;
                     let ty = &fields.get(idx)?.ty;
-                    let (value, after) = scalar(bytes, pos, ty)?;
+                    let (value, after) = scalar(bytes, pos, ty, needed & bit != 0)?;
                     *out.get_mut(base + idx)? = value;
                     pos = after;
                 }
@@ -127,8 +139,9 @@ fn word(bytes: &[u8], pos: usize, literal: &[u8]) -> Option<usize> {
     (bytes.get(pos..pos + literal.len())? == literal).then_some(pos + literal.len())
 }
 
-/// A value of a column of type `ty` at `pos`, and the position after it.
-fn scalar(bytes: &[u8], pos: usize, ty: &SqlType) -> Option<(Value, usize)> {
+/// A value of a column of type `ty` at `pos`, and the position after it; a STRING read but not
+/// `wanted` is NULL.
+fn scalar(bytes: &[u8], pos: usize, ty: &SqlType, wanted: bool) -> Option<(Value, usize)> {
     match bytes.get(pos)? {
         b'n' => Some((Value::Null, word(bytes, pos, b"null")?)),
         b't' | b'f' if *ty == SqlType::Boolean => {
@@ -139,7 +152,12 @@ fn scalar(bytes: &[u8], pos: usize, ty: &SqlType) -> Option<(Value, usize)> {
         b'"' if *ty == SqlType::String => {
             let (text, after) = plain_string(bytes, pos + 1)?;
             let text = std::str::from_utf8(text).ok()?;
-            Some((Value::String(text.to_string()), after))
+            let value = if wanted {
+                Value::String(text.to_string())
+            } else {
+                Value::Null
+            };
+            Some((value, after))
         }
         b'-' | b'0'..=b'9' if matches!(ty, SqlType::Int | SqlType::BigInt | SqlType::Double) => {
             let (number, after) = number(bytes, pos)?;

@@ -1,10 +1,17 @@
 //! The KAFKA format: Kafka's built-in serialisers for one primitive column.
 
 use super::{Field, FormatError};
+use std::borrow::Cow;
 use crate::sql::types::SqlType;
 use crate::sql::value::Value;
 
 pub fn serialize(fields: &[Field], values: &[Value]) -> Result<Option<Vec<u8>>, FormatError> {
+    Ok(encode(fields, values)?.map(Cow::into_owned))
+}
+
+/// The bytes of the one column, borrowed from the value when it holds them (STRING, BYTES), so
+/// that a shared record part is allocated once.
+pub fn encode<'v>(fields: &[Field], values: &'v [Value]) -> Result<Option<Cow<'v, [u8]>>, FormatError> {
     let (field, value) = match (fields, values) {
         ([], _) => return Ok(None),
         ([field], [value]) => (field, value),
@@ -17,12 +24,12 @@ pub fn serialize(fields: &[Field], values: &[Value]) -> Result<Option<Vec<u8>>, 
     };
     let bytes = match (&field.ty, value) {
         (_, Value::Null) => return Ok(None),
-        (SqlType::Int, Value::Int(number)) => number.to_be_bytes().to_vec(),
-        (SqlType::BigInt, Value::BigInt(number)) => number.to_be_bytes().to_vec(),
-        (SqlType::BigInt, Value::Int(number)) => i64::from(*number).to_be_bytes().to_vec(),
-        (SqlType::Double, Value::Double(number)) => number.to_be_bytes().to_vec(),
-        (SqlType::String, Value::String(text)) => text.as_bytes().to_vec(),
-        (SqlType::Bytes, Value::Bytes(bytes)) => bytes.clone(),
+        (SqlType::Int, Value::Int(number)) => Cow::Owned(number.to_be_bytes().to_vec()),
+        (SqlType::BigInt, Value::BigInt(number)) => Cow::Owned(number.to_be_bytes().to_vec()),
+        (SqlType::BigInt, Value::Int(number)) => Cow::Owned(i64::from(*number).to_be_bytes().to_vec()),
+        (SqlType::Double, Value::Double(number)) => Cow::Owned(number.to_be_bytes().to_vec()),
+        (SqlType::String, Value::String(text)) => Cow::Borrowed(text.as_bytes()),
+        (SqlType::Bytes, Value::Bytes(bytes)) => Cow::Borrowed(bytes.as_slice()),
         (ty, other) => {
             return Err(FormatError::in_column(
                 &field.name,
@@ -34,16 +41,18 @@ pub fn serialize(fields: &[Field], values: &[Value]) -> Result<Option<Vec<u8>>, 
 }
 
 pub fn deserialize(fields: &[Field], bytes: &[u8]) -> Result<Vec<Value>, FormatError> {
-    let field = match fields {
-        [] => return Ok(Vec::new()),
-        [field] => field,
-        _ => {
-            return Err(FormatError::new(format!(
-                "The 'KAFKA' format only supports a single field, got {}",
-                fields.len()
-            )))
-        }
-    };
+    match fields {
+        [] => Ok(Vec::new()),
+        [field] => Ok(vec![deserialize_one(field, bytes)?]),
+        _ => Err(FormatError::new(format!(
+            "The 'KAFKA' format only supports a single field, got {}",
+            fields.len()
+        ))),
+    }
+}
+
+/// The value of the one column `field` (what [`deserialize`] returns, without its `Vec`).
+pub fn deserialize_one(field: &Field, bytes: &[u8]) -> Result<Value, FormatError> {
     let size_error = |expected: usize, name: &str| {
         FormatError::in_column(
             &field.name,
@@ -53,7 +62,7 @@ pub fn deserialize(fields: &[Field], bytes: &[u8]) -> Result<Vec<Value>, FormatE
             ),
         )
     };
-    let value = match &field.ty {
+    Ok(match &field.ty {
         SqlType::Int => Value::Int(i32::from_be_bytes(
             bytes.try_into().map_err(|_| size_error(4, "Integer"))?,
         )),
@@ -72,6 +81,5 @@ pub fn deserialize(fields: &[Field], bytes: &[u8]) -> Result<Vec<Value>, FormatE
                 format!("The 'KAFKA' format does not support type {other}"),
             ))
         }
-    };
-    Ok(vec![value])
+    })
 }

@@ -273,12 +273,16 @@ pub fn serialize(
 }
 
 /// [`serialize`] into shared bytes, as a [`crate::log::ProducerRecord`] holds them. JSON is
-/// written into a buffer kept between calls, then copied once into the record's allocation.
+/// written into a buffer kept between calls, then copied once into the record's allocation; a
+/// KAFKA STRING or BYTES is copied once from the value.
 pub fn serialize_shared(
     spec: &FormatSpec,
     fields: &[Field],
     values: &[Value],
 ) -> Result<Option<Arc<[u8]>>, FormatError> {
+    if fields.len() == values.len() && spec.kind == FormatKind::Kafka {
+        return Ok(kafka::encode(fields, values)?.map(|bytes| Arc::from(&*bytes)));
+    }
     if spec.kind != FormatKind::Json || fields.len() != values.len() {
         return Ok(serialize(spec, fields, values)?.map(Arc::from));
     }
@@ -323,6 +327,19 @@ pub fn deserialize_into(
     bytes: Option<&[u8]>,
     out: &mut Vec<Value>,
 ) -> Result<bool, FormatError> {
+    deserialize_needed_into(spec, fields, bytes, out, u64::MAX)
+}
+
+/// [`deserialize_into`] for a reader that uses only the columns whose bit is set in `needed`
+/// (bit `i` for `fields[i]`): the others may be left NULL. A record is read or refused exactly
+/// as by [`deserialize_into`]; only the copying of unused text is saved.
+pub fn deserialize_needed_into(
+    spec: &FormatSpec,
+    fields: &[Field],
+    bytes: Option<&[u8]>,
+    out: &mut Vec<Value>,
+    needed: u64,
+) -> Result<bool, FormatError> {
     let Some(bytes) = bytes else {
         return Ok(false);
     };
@@ -332,7 +349,11 @@ pub fn deserialize_into(
             [_] => spec.wrap_single,
             _ => true,
         };
-    if json_object && json_flat::deserialize_flat(fields, bytes, out).is_some() {
+    if json_object && json_flat::deserialize_flat_needed(fields, bytes, out, needed).is_some() {
+        return Ok(true);
+    }
+    if let (FormatKind::Kafka, [field]) = (spec.kind, fields) {
+        out.push(kafka::deserialize_one(field, bytes)?);
         return Ok(true);
     }
     match deserialize(spec, fields, Some(bytes))? {

@@ -102,13 +102,15 @@ fn edit_distance(left: &str, right: &str) -> usize {
     let mut previous: Vec<usize> = (0..=right_chars.len()).collect();
     for (left_idx, left_char) in left.chars().enumerate() {
         let mut current = vec![left_idx + 1];
-        for (right_idx, right_char) in right_chars.iter().enumerate() {
-            let substitution = previous[right_idx] + usize::from(left_char != *right_char);
-            current.push(
-                substitution
-                    .min(previous[right_idx + 1] + 1)
-                    .min(current[right_idx] + 1),
-            );
+        // `previous` has one more entry than `right_chars`: its pairs are (diagonal, above).
+        for (right_char, pair) in right_chars.iter().zip(previous.windows(2)) {
+            let (diagonal, above) = match pair {
+                [diagonal, above] => (*diagonal, *above),
+                _ => continue,
+            };
+            let left = current.last().copied().unwrap_or(usize::MAX - 1);
+            let substitution = diagonal + usize::from(left_char != *right_char);
+            current.push(substitution.min(above + 1).min(left + 1));
         }
         previous = current;
     }
@@ -167,6 +169,15 @@ fn all_fit(arg_types: &[Option<SqlType>], accepts: impl Fn(&SqlType) -> bool) ->
     arg_types.iter().all(|ty| ty.as_ref().is_none_or(&accepts))
 }
 
+/// [`all_fit`] for the arguments in `range` (`..1`, `2..`); false when there are fewer (callers
+/// check the count first).
+fn range_fits<R>(arg_types: &[Option<SqlType>], range: R, accepts: impl Fn(&SqlType) -> bool) -> bool
+where
+    R: std::slice::SliceIndex<[Option<SqlType>], Output = [Option<SqlType>]>,
+{
+    arg_types.get(range).is_some_and(|types| all_fit(types, accepts))
+}
+
 fn is_integer(ty: &SqlType) -> bool {
     matches!(ty, SqlType::Int | SqlType::BigInt)
 }
@@ -204,9 +215,9 @@ pub fn scalar_return_type_opt(
         }
         "MASK_LEFT" | "MASK_RIGHT" | "MASK_KEEP_LEFT" | "MASK_KEEP_RIGHT" => {
             let ok = (2..=6).contains(&n_args)
-                && all_fit(&arg_types[..1], string_or_null)
-                && all_fit(&arg_types[1..2], integer_or_null)
-                && all_fit(&arg_types[2..], string_or_null);
+                && range_fits(arg_types, ..1, string_or_null)
+                && range_fits(arg_types, 1..2, integer_or_null)
+                && range_fits(arg_types, 2.., string_or_null);
             if ok { Ok(T::String) } else { fail(&format!("{name_upper}(STRING, INTEGER[, STRING, STRING, STRING, STRING])")) }
         }
         "CONCAT" => match common_type(arg_types) {
@@ -222,7 +233,7 @@ pub fn scalar_return_type_opt(
             _ => fail("CONCAT_WS(STRING, STRING...), CONCAT_WS(BYTES, BYTES...)"),
         },
         "SUBSTRING" => {
-            let ok = (2..=3).contains(&n_args) && all_fit(&arg_types[1..], integer_or_null);
+            let ok = (2..=3).contains(&n_args) && range_fits(arg_types, 1.., integer_or_null);
             match first {
                 Some(T::Bytes) if ok => Ok(T::Bytes),
                 Some(T::String) | None if ok => Ok(T::String),
@@ -235,11 +246,11 @@ pub fn scalar_return_type_opt(
         },
         "REPLACE" => if n_args == 3 && all_fit(arg_types, string_or_null) { Ok(T::String) } else { fail("REPLACE(STRING, STRING, STRING)") },
         "INSTR" => {
-            let ok = (2..=4).contains(&n_args) && all_fit(&arg_types[..2], string_or_null) && all_fit(&arg_types[2..], integer_or_null);
+            let ok = (2..=4).contains(&n_args) && range_fits(arg_types, ..2, string_or_null) && range_fits(arg_types, 2.., integer_or_null);
             if ok { Ok(T::Int) } else { fail("INSTR(STRING, STRING[, INTEGER[, INTEGER]])") }
         }
         "LPAD" | "RPAD" => {
-            let ok = n_args == 3 && all_fit(&arg_types[..1], string_or_null) && all_fit(&arg_types[1..2], integer_or_null) && all_fit(&arg_types[2..], string_or_null);
+            let ok = n_args == 3 && range_fits(arg_types, ..1, string_or_null) && range_fits(arg_types, 1..2, integer_or_null) && range_fits(arg_types, 2.., string_or_null);
             if ok { Ok(T::String) } else { fail(&format!("{name_upper}(STRING, INTEGER, STRING)")) }
         }
         "SPLIT" => if n_args == 2 && all_fit(arg_types, string_or_null) { Ok(T::Array(Box::new(T::String))) } else { fail("SPLIT(STRING, STRING)") },
@@ -249,7 +260,7 @@ pub fn scalar_return_type_opt(
             _ => fail(&format!("{name_upper}(INTEGER), {name_upper}(BIGINT), {name_upper}(DOUBLE), {name_upper}(DECIMAL)")),
         },
         "ROUND" | "TRUNC" => {
-            let places_ok = n_args == 1 || (n_args == 2 && all_fit(&arg_types[1..], integer_or_null));
+            let places_ok = n_args == 1 || (n_args == 2 && range_fits(arg_types, 1.., integer_or_null));
             match first {
                 Some(T::Int | T::BigInt) if n_args == 1 => Ok(T::BigInt),
                 Some(T::Double) | None if places_ok && n_args == 1 => Ok(T::BigInt),
@@ -294,22 +305,22 @@ pub fn scalar_return_type_opt(
             _ => fail("ARRAY_CONTAINS(ARRAY<T>, T)"),
         },
         "TIMESTAMPTOSTRING" => {
-            let ok = (2..=3).contains(&n_args) && all_fit(&arg_types[..1], integer_or_null) && all_fit(&arg_types[1..], string_or_null);
+            let ok = (2..=3).contains(&n_args) && range_fits(arg_types, ..1, integer_or_null) && range_fits(arg_types, 1.., string_or_null);
             if ok { Ok(T::String) } else { fail("TIMESTAMPTOSTRING(BIGINT, STRING[, STRING])") }
         }
         "STRINGTOTIMESTAMP" => if (2..=3).contains(&n_args) && all_fit(arg_types, string_or_null) { Ok(T::BigInt) } else { fail("STRINGTOTIMESTAMP(STRING, STRING[, STRING])") },
         "FORMAT_TIMESTAMP" => {
-            let ok = (2..=3).contains(&n_args) && all_fit(&arg_types[..1], |ty| *ty == T::Timestamp) && all_fit(&arg_types[1..], string_or_null);
+            let ok = (2..=3).contains(&n_args) && range_fits(arg_types, ..1, |ty| *ty == T::Timestamp) && range_fits(arg_types, 1.., string_or_null);
             if ok { Ok(T::String) } else { fail("FORMAT_TIMESTAMP(TIMESTAMP, STRING[, STRING])") }
         }
         "PARSE_TIMESTAMP" => if (2..=3).contains(&n_args) && all_fit(arg_types, string_or_null) { Ok(T::Timestamp) } else { fail("PARSE_TIMESTAMP(STRING, STRING[, STRING])") },
         "FORMAT_DATE" => {
-            let ok = n_args == 2 && all_fit(&arg_types[..1], |ty| *ty == T::Date) && all_fit(&arg_types[1..], string_or_null);
+            let ok = n_args == 2 && range_fits(arg_types, ..1, |ty| *ty == T::Date) && range_fits(arg_types, 1.., string_or_null);
             if ok { Ok(T::String) } else { fail("FORMAT_DATE(DATE, STRING)") }
         }
         "PARSE_DATE" => if n_args == 2 && all_fit(arg_types, string_or_null) { Ok(T::Date) } else { fail("PARSE_DATE(STRING, STRING)") },
         "FORMAT_TIME" => {
-            let ok = n_args == 2 && all_fit(&arg_types[..1], |ty| *ty == T::Time) && all_fit(&arg_types[1..], string_or_null);
+            let ok = n_args == 2 && range_fits(arg_types, ..1, |ty| *ty == T::Time) && range_fits(arg_types, 1.., string_or_null);
             if ok { Ok(T::String) } else { fail("FORMAT_TIME(TIME, STRING)") }
         }
         "PARSE_TIME" => if n_args == 2 && all_fit(arg_types, string_or_null) { Ok(T::Time) } else { fail("PARSE_TIME(STRING, STRING)") },

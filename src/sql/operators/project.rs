@@ -17,6 +17,9 @@ pub struct Project {
     /// Per output column (keys, then values): the input position to move, when the column is
     /// a plain column read by nothing else.
     moves: Vec<Option<usize>>,
+    /// The buffer the next output row is built in: the previous input row's, so that a row
+    /// costs no allocation here.
+    spare: Vec<Value>,
 }
 
 impl Project {
@@ -34,13 +37,14 @@ impl Project {
             key_exprs,
             value_exprs,
             moves,
+            spare: Vec::new(),
         }
     }
 }
 
 /// Adds the columns `expr` reads to `uses` (a count per position); false when the expression
 /// holds a kind this walk does not know (then nothing is moved).
-fn count_column_uses(expr: &CompiledExpr, uses: &mut Vec<usize>) -> bool {
+pub(crate) fn count_column_uses(expr: &CompiledExpr, uses: &mut Vec<usize>) -> bool {
     let mut all = |exprs: &mut dyn Iterator<Item = &CompiledExpr>| {
         let mut known = true;
         for e in exprs {
@@ -111,7 +115,9 @@ fn take_or_eval(
 impl Operator for Project {
     fn process(&mut self, mut row: Row, out: &mut Vec<Row>, log: &mut ProcessingLog) {
         let n_keys = self.key_exprs.len();
-        let mut values = Vec::with_capacity(n_keys + self.value_exprs.len() + 3);
+        let mut values = std::mem::take(&mut self.spare);
+        values.clear();
+        values.reserve(n_keys + self.value_exprs.len() + 3);
         let mut moves = self.moves.iter().copied();
         for expr in &self.key_exprs {
             let moved = moves.next().flatten();
@@ -137,11 +143,10 @@ impl Operator for Project {
         values.push(Value::BigInt(row.timestamp));
         values.push(Value::Int(i32::try_from(row.partition).unwrap_or(i32::MAX)));
         values.push(Value::BigInt(i64::try_from(row.offset).unwrap_or(i64::MAX)));
-        out.push(Row {
-            values,
-            n_keys,
-            ..row
-        });
+        let input = std::mem::replace(&mut row.values, values);
+        self.spare = input;
+        self.spare.clear();
+        out.push(Row { n_keys, ..row });
     }
 
     fn describe(&self) -> String {

@@ -61,17 +61,15 @@ impl WindowKeyKind {
 
 impl Sink {
     pub fn encode(&self, row: &Row) -> Result<ProducerRecord, FormatError> {
-        let key = if self.key_columns.is_empty() {
-            None
-        } else {
-            format::serialize(&self.key_format, &self.key_columns, row.key())?
-        };
-        let key = match (self.window_key, row.window, key) {
-            (Some(kind), Some((start, end)), Some(mut bytes)) => {
-                kind.append(&mut bytes, start, end);
-                Some(bytes)
+        let key = match (self.window_key, row.window) {
+            _ if self.key_columns.is_empty() => None,
+            (Some(kind), Some((start, end))) => {
+                format::serialize(&self.key_format, &self.key_columns, row.key())?.map(|mut bytes| {
+                    kind.append(&mut bytes, start, end);
+                    Arc::from(bytes)
+                })
             }
-            (_, _, key) => key,
+            _ => format::serialize_shared(&self.key_format, &self.key_columns, row.key())?,
         };
         let value = if row.tombstone {
             None
@@ -88,7 +86,7 @@ impl Sink {
         };
         Ok(ProducerRecord {
             partition: None,
-            key: key.map(Arc::from),
+            key,
             value,
             timestamp: Some(timestamp),
             headers: Vec::new(),

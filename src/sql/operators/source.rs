@@ -36,6 +36,13 @@ pub struct SourceDecoder {
 
 impl SourceDecoder {
     pub fn decode(&self, record: &Record, log: &mut ProcessingLog) -> Option<Row> {
+        self.decode_needed(record, log, u64::MAX)
+    }
+
+    /// [`SourceDecoder::decode`] for a reader that uses only the value columns whose bit is set
+    /// in `needed` (bit `i` for `value_columns[i]`): the others may be NULL in the row (see
+    /// [`format::deserialize_needed_into`]). The TIMESTAMP column is always read.
+    pub fn decode_needed(&self, record: &Record, log: &mut ProcessingLog, needed: u64) -> Option<Row> {
         let n_keys = self.key_columns.len();
         let n_values = self.value_columns.len();
         let mut values = Vec::with_capacity(n_keys + n_values + 5);
@@ -79,11 +86,18 @@ impl SourceDecoder {
         }
         values.truncate(n_keys);
         values.resize(n_keys, Value::Null);
-        let tombstone = match format::deserialize_into(
+        let timestamp_bit = self
+            .timestamp
+            .as_ref()
+            .and_then(|column| column.idx.checked_sub(n_keys))
+            .and_then(|idx| 1u64.checked_shl(u32::try_from(idx).ok()?))
+            .unwrap_or(0);
+        let tombstone = match format::deserialize_needed_into(
             &self.value_format,
             &self.value_columns,
             record.value.as_deref(),
             &mut values,
+            needed | timestamp_bit,
         ) {
             Ok(true) => false,
             Ok(false) => true,

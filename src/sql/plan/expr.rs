@@ -209,13 +209,17 @@ impl CompiledExpr {
                 }
             }
             CompiledExpr::Cast { expr, ty } => ops::cast(&*expr.eval_ref(row)?, ty),
-            CompiledExpr::Function { name, args } => {
-                let values = args
-                    .iter()
-                    .map(|arg| arg.eval(row))
-                    .collect::<Result<Vec<_>, _>>()?;
-                functions::call_scalar(name, &values)
-            }
+            // One argument (UCASE, LEN, ABS...) is borrowed, not copied.
+            CompiledExpr::Function { name, args } => match args.as_slice() {
+                [arg] => functions::call_scalar(name, std::slice::from_ref(&*arg.eval_ref(row)?)),
+                _ => {
+                    let values = args
+                        .iter()
+                        .map(|arg| arg.eval(row))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    functions::call_scalar(name, &values)
+                }
+            },
             CompiledExpr::Dereference { expr, field } => match expr.eval(row)? {
                 Value::Struct(fields) => Ok(fields
                     .into_iter()
