@@ -161,7 +161,6 @@ fn lanes(state: &SandboxStore, world_view: &crate::world::view::WorldView) -> Ve
             name: topic.name.clone(),
             cleanup_policy: format!("{:?}", topic.cleanup_policy).to_lowercase(),
             retention_ms: topic.retention_ms,
-            retention_bytes: topic.retention_bytes,
             lanes: topic
                 .partitions
                 .iter()
