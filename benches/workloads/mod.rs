@@ -109,12 +109,6 @@ pub type OptionalQueries = Vec<Result<&'static str, String>>;
 /// windowed aggregate and the stream-table join.
 pub fn clickstream_world() -> Result<(World, OptionalQueries), String> {
     let mut world = World::new(42);
-    // The run counts every purchase in both topics at the end: they keep everything
-    // (retention.bytes=-1), where the scenario's and the brokers' 512 KiB would delete most.
-    for (topic, partitions) in [("clickstream", 2), ("PURCHASES", 2)] {
-        let keep_all = TopicConfig { retention_bytes: None, ..TopicConfig::with_partitions(partitions) };
-        world.log_mut().create_topic(topic, keep_all).map_err(|e| e.to_string())?;
-    }
     let producer = world
         .add_producer(ScenarioKind::Clickstream, CLICKSTREAM_RATE)
         .map_err(|e| e.to_string())?;

@@ -19,7 +19,7 @@ pub use error::LogError;
 pub use group::{ConsumerGroup, ConsumerRecord, GroupConfig, GroupMember, OffsetReset};
 pub use partition::{Partition, Segment};
 pub use record::{Bytes, Header, ProducerRecord, Record, RecordMetadata};
-pub use topic::{CleanupPolicy, Topic, TopicConfig, BROKER_RETENTION_BYTES, BROKER_SEGMENT_BYTES, DAY_MS};
+pub use topic::{CleanupPolicy, Topic, TopicConfig, DAY_MS};
 
 use crate::clock::Millis;
 use std::collections::BTreeMap;

@@ -13,20 +13,16 @@ pub enum CleanupPolicy {
     Compact,
 }
 
-/// Per-topic configuration. Its default is what a topic created without overrides gets from
-/// streamlab's brokers: Kafka's defaults, except the two settings a teaching cluster in a browser
-/// tab must change (see [`BROKER_RETENTION_BYTES`]).
+/// Per-topic configuration, with Kafka's defaults.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TopicConfig {
     pub partitions: u32,
     pub cleanup_policy: CleanupPolicy,
     /// `retention.ms`; `None` is -1 (keep forever). Kafka's default is 7 days.
     pub retention_ms: Option<Millis>,
-    /// `retention.bytes` per partition; `None` is -1 (no limit, Kafka's default). streamlab's
-    /// brokers default to [`BROKER_RETENTION_BYTES`].
+    /// `retention.bytes` per partition; `None` is -1 (no limit), Kafka's default.
     pub retention_bytes: Option<u64>,
-    /// `segment.bytes`: a segment rolls when it would grow past this. Kafka's default is 1 GiB;
-    /// streamlab's brokers default to [`BROKER_SEGMENT_BYTES`].
+    /// `segment.bytes`: a segment rolls when it would grow past this. Kafka's default is 1 GiB.
     pub segment_bytes: u64,
     /// `segment.ms`: a segment rolls when its first record is this old. Kafka's default is 7 days.
     pub segment_ms: Millis,
@@ -36,27 +32,14 @@ pub struct TopicConfig {
 
 pub const DAY_MS: Millis = 24 * 60 * 60 * 1000;
 
-/// streamlab's brokers run with `log.retention.bytes` = 512 KiB per partition (Kafka's default
-/// is -1, no limit). The cluster's disk is the page's memory: a two-hour talk at 100 events a
-/// second would otherwise keep every record for Kafka's 7-day `retention.ms` (over 300 MiB) and
-/// the tab would die mid-talk. A partition then keeps its newest 384 to 640 KiB (about 2,500 to
-/// 4,500 of the scenarios' records): a whole day of the lessons' slow producers (0.1 event a
-/// second), a few minutes of a fast one. Retention deletes whole closed segments, so the
-/// learner sees the log start move a segment at a time, as in Kafka. Sink topics of
-/// `CREATE ... AS SELECT` get the same, as ksqlDB's get the broker's defaults.
-pub const BROKER_RETENTION_BYTES: u64 = 512 * 1024;
-/// `log.segment.bytes` = 128 KiB (Kafka's default is 1 GiB): retention deletes closed segments
-/// only, so a limit in bytes needs segments well below it.
-pub const BROKER_SEGMENT_BYTES: u64 = 128 * 1024;
-
 impl Default for TopicConfig {
     fn default() -> Self {
         TopicConfig {
             partitions: 1,
             cleanup_policy: CleanupPolicy::Delete,
             retention_ms: Some(7 * DAY_MS),
-            retention_bytes: Some(BROKER_RETENTION_BYTES),
-            segment_bytes: BROKER_SEGMENT_BYTES,
+            retention_bytes: None,
+            segment_bytes: 1 << 30,
             segment_ms: 7 * DAY_MS,
             delete_retention_ms: DAY_MS,
         }

@@ -13,7 +13,7 @@ pub const TALK_ACCOUNT: &str = "12345";
 pub const TALK_AMOUNTS: [i64; 3] = [50, 25, -60];
 
 pub fn topics() -> Vec<(&'static str, TopicConfig)> {
-    vec![(TOPIC, super::scenario_topic(3))]
+    vec![(TOPIC, TopicConfig::with_partitions(3))]
 }
 
 #[derive(Clone, Debug)]

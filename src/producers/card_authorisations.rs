@@ -13,7 +13,7 @@ use rand_chacha::ChaCha8Rng;
 pub const TOPIC: &str = "authorization_attempts";
 
 pub fn topics() -> Vec<(&'static str, TopicConfig)> {
-    vec![(TOPIC, super::scenario_topic(2))]
+    vec![(TOPIC, TopicConfig::with_partitions(2))]
 }
 
 const MERCHANTS: &[&str] =

@@ -22,7 +22,7 @@ pub fn topics() -> Vec<(&'static str, TopicConfig)> {
         segment_ms: 60_000,
         ..TopicConfig::default()
     };
-    vec![(CLICKSTREAM_TOPIC, super::scenario_topic(2)), (USERS_TOPIC, users)]
+    vec![(CLICKSTREAM_TOPIC, TopicConfig::with_partitions(2)), (USERS_TOPIC, users)]
 }
 
 const PAGES: &[&str] = &["/", "/products", "/products/42", "/basket", "/checkout", "/help", "/account"];

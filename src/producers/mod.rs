@@ -18,22 +18,12 @@ pub mod sensors;
 pub mod syslog;
 
 use crate::clock::Millis;
-use crate::log::{ProducerRecord, TopicConfig, BROKER_RETENTION_BYTES, BROKER_SEGMENT_BYTES};
+use crate::log::{ProducerRecord, TopicConfig};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rate::RateSchedule;
 use std::collections::VecDeque;
 use std::fmt;
-
-/// A scenario's topic, created as a teaching cluster's setup script would:
-/// `kafka-topics --create --partitions N --config retention.bytes=524288 --config segment.bytes=131072`.
-/// A scenario may run at 100 events a second for a whole talk, so its topic says explicitly how
-/// much it keeps (the newest 384 to 640 KiB a partition; `retention.ms` stays Kafka's 7 days,
-/// so a lesson's slow producer keeps a whole simulated day), whatever the brokers' defaults.
-/// The log lanes show both limits.
-pub fn scenario_topic(partitions: u32) -> TopicConfig {
-    TopicConfig { partitions, retention_bytes: Some(BROKER_RETENTION_BYTES), segment_bytes: BROKER_SEGMENT_BYTES, ..TopicConfig::default() }
-}
 
 pub use kind::ScenarioKind;
 

@@ -23,7 +23,7 @@ pub fn topics() -> Vec<(&'static str, TopicConfig)> {
         segment_ms: 60_000,
         ..TopicConfig::default()
     };
-    vec![(ORDERS_TOPIC, super::scenario_topic(2)), (CUSTOMERS_TOPIC, customers)]
+    vec![(ORDERS_TOPIC, TopicConfig::with_partitions(2)), (CUSTOMERS_TOPIC, customers)]
 }
 
 const NAMES: &[&str] = &["Ada", "Brian", "Chloe", "Dev", "Emma", "Farid", "Grace", "Hugo", "Iris", "Jamal"];

@@ -11,7 +11,7 @@ use rand_chacha::ChaCha8Rng;
 pub const TOPIC: &str = "sensor_readings";
 
 pub fn topics() -> Vec<(&'static str, TopicConfig)> {
-    vec![(TOPIC, super::scenario_topic(2))]
+    vec![(TOPIC, TopicConfig::with_partitions(2))]
 }
 
 #[derive(Clone, Debug)]

@@ -11,7 +11,7 @@ use rand_chacha::ChaCha8Rng;
 pub const TOPIC: &str = "syslog";
 
 pub fn topics() -> Vec<(&'static str, TopicConfig)> {
-    vec![(TOPIC, super::scenario_topic(1))]
+    vec![(TOPIC, TopicConfig::with_partitions(1))]
 }
 
 const FACILITIES: &[&str] = &["auth", "daemon", "kern", "cron", "user"];

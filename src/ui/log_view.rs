@@ -37,8 +37,6 @@ pub struct TopicLanes {
     pub name: String,
     pub cleanup_policy: String,
     pub retention_ms: Option<Millis>,
-    /// `retention.bytes` per partition.
-    pub retention_bytes: Option<u64>,
     pub lanes: Vec<LaneView>,
 }
 
@@ -114,11 +112,7 @@ struct TopicProps {
 #[function_component(Topic)]
 fn topic(props: &TopicProps) -> Html {
     let topic = &props.topic;
-    let mut retention = topic.retention_ms.map_or("retention: forever".to_string(), |ms| format!("retention {}", duration_text(ms)));
-    if let Some(bytes) = topic.retention_bytes {
-        // retention.bytes: what the cluster's "disk" (the page's memory) keeps per partition.
-        retention.push_str(&format!(" or {} KiB a partition", bytes / 1024));
-    }
+    let retention = topic.retention_ms.map_or("retention: forever".to_string(), |ms| format!("retention {}", duration_text(ms)));
     let n_records: u64 = topic.lanes.iter().map(|l| l.page.log_end.saturating_sub(l.page.log_start)).sum();
     html! {
         <div class="topic" data-topic={topic.name.clone()}>

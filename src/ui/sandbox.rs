@@ -192,7 +192,6 @@ fn lanes(state: &SandboxStore, world_view: &crate::world::view::WorldView, marks
             name: topic.name.clone(),
             cleanup_policy: format!("{:?}", topic.cleanup_policy).to_lowercase(),
             retention_ms: topic.retention_ms,
-            retention_bytes: topic.retention_bytes,
             lanes: topic
                 .partitions
                 .iter()

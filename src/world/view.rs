@@ -76,8 +76,6 @@ pub struct TopicView {
     pub name: String,
     pub cleanup_policy: CleanupPolicy,
     pub retention_ms: Option<Millis>,
-    /// `retention.bytes` per partition (`None`: no limit).
-    pub retention_bytes: Option<u64>,
     pub partitions: Vec<PartitionView>,
 }
 
@@ -192,7 +190,6 @@ impl World {
                 name: topic.name().to_string(),
                 cleanup_policy: topic.config().cleanup_policy,
                 retention_ms: topic.config().retention_ms,
-                retention_bytes: topic.config().retention_bytes,
                 partitions: topic
                     .partitions()
                     .iter()
