@@ -14,13 +14,15 @@
 //! `HAVING` filters the aggregated rows; a group that stops matching emits a tombstone (if it
 //! was emitted before), so a downstream table forgets it.
 
+use super::state::{state_map, StateMap};
 use super::{Operator, ProcessingLog, Row};
 use crate::clock::Millis;
 use crate::sql::functions::aggregate::Accumulator;
 use crate::sql::plan::aggregate::AggregatePlan;
 use crate::sql::plan::window::WindowKind;
 use crate::sql::value::{KeyValues, Value};
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, VecDeque};
 
 #[derive(Clone, Debug)]
 struct GroupState {
@@ -39,14 +41,14 @@ pub struct Aggregate {
     plan: AggregatePlan,
     /// Table sources: the current row of each source key (the materialised input table), so
     /// that a change can subtract the old version.
-    table_rows: HashMap<KeyValues, Row>,
+    table_rows: StateMap<KeyValues, Row>,
     /// Groups by (key, window start). Hashed, never iterated for output.
-    groups: HashMap<(KeyValues, Millis), GroupState>,
+    groups: StateMap<(KeyValues, Millis), GroupState>,
     /// The smallest window end among `groups` (`Millis::MAX` when none is windowed): nothing
     /// expires before stream time passes it, so most records skip the scan.
     groups_min_end: Millis,
     /// Session windows: the sessions of each key.
-    sessions: HashMap<KeyValues, Vec<GroupState>>,
+    sessions: StateMap<KeyValues, Vec<GroupState>>,
     /// The smallest session end among `sessions`, as `groups_min_end`.
     sessions_min_end: Millis,
     /// The largest timestamp seen so far (windowed aggregations).
@@ -55,6 +57,10 @@ pub struct Aggregate {
     held_back: BTreeMap<(Millis, String, Millis), Row>,
     /// Records dropped because their window had closed, for the UI's windows view.
     late: LateRecords,
+    /// Reused for every stream record (no allocation per record once warm): each call's
+    /// arguments, and the aggregated row HAVING and the projection read.
+    args: Vec<Vec<Value>>,
+    agg_row: Vec<Value>,
 }
 
 /// A record a windowed aggregation dropped: its window had closed (end + grace <= stream time).
@@ -107,14 +113,16 @@ impl Aggregate {
     pub fn new(plan: AggregatePlan) -> Aggregate {
         Aggregate {
             plan,
-            table_rows: HashMap::new(),
-            groups: HashMap::new(),
+            table_rows: state_map(),
+            groups: state_map(),
             groups_min_end: Millis::MAX,
-            sessions: HashMap::new(),
+            sessions: state_map(),
             sessions_min_end: Millis::MAX,
             stream_time: None,
             held_back: BTreeMap::new(),
             late: LateRecords::default(),
+            args: Vec::new(),
+            agg_row: Vec::new(),
         }
     }
 
@@ -143,89 +151,11 @@ impl Aggregate {
         Some(key)
     }
 
+    /// Each call's arguments (the table path; streams reuse [`Aggregate::args`]).
     fn args(&self, row: &Row) -> Vec<Vec<Value>> {
-        self.plan
-            .calls
-            .iter()
-            .map(|call| {
-                call.args
-                    .iter()
-                    .map(|arg| arg.eval(&row.values).unwrap_or(Value::Null))
-                    .collect()
-            })
-            .collect()
-    }
-
-    fn fresh(&self) -> Vec<Accumulator> {
-        self.plan
-            .calls
-            .iter()
-            .map(|c| c.template.initialize())
-            .collect()
-    }
-
-    /// Builds the output row of a group: HAVING, then the projection. `None` when nothing is
-    /// to be emitted (HAVING fails and nothing was emitted before).
-    fn output(&self, group: &mut GroupState, source: &Row, log: &mut ProcessingLog) -> Option<Row> {
-        let (start, end) = group.window.unwrap_or((0, 0));
-        let mut agg_row = group.key.clone();
-        agg_row.extend(group.accumulators.iter().map(Accumulator::result));
-        agg_row.push(Value::BigInt(start));
-        agg_row.push(Value::BigInt(end));
-        agg_row.push(Value::BigInt(group.timestamp));
-        agg_row.push(Value::Int(
-            i32::try_from(source.partition).unwrap_or(i32::MAX),
-        ));
-        agg_row.push(Value::BigInt(
-            i64::try_from(source.offset).unwrap_or(i64::MAX),
-        ));
-        let passes = self
-            .plan
-            .having
-            .as_ref()
-            .is_none_or(|h| h.is_true(&agg_row));
-        if !passes && !group.emitted {
-            return None;
-        }
-        group.emitted = passes;
-        let mut keys = Vec::new();
-        let mut values = Vec::new();
-        for column in &self.plan.columns {
-            let value = if !column.key && !passes {
-                Value::Null
-            } else {
-                column.expr.eval(&agg_row).unwrap_or_else(|error| {
-                    log.record(format!(
-                        "Error computing column {}: {}",
-                        column.name, error.message
-                    ));
-                    Value::Null
-                })
-            };
-            if column.key {
-                keys.push(value);
-            } else {
-                values.push(value);
-            }
-        }
-        let n_keys = keys.len();
-        keys.extend(values);
-        keys.push(Value::BigInt(group.timestamp));
-        keys.push(Value::Int(
-            i32::try_from(source.partition).unwrap_or(i32::MAX),
-        ));
-        keys.push(Value::BigInt(
-            i64::try_from(source.offset).unwrap_or(i64::MAX),
-        ));
-        Some(Row {
-            values: keys,
-            n_keys,
-            tombstone: !passes,
-            timestamp: group.timestamp,
-            partition: source.partition,
-            offset: source.offset,
-            window: group.window,
-        })
+        let mut args = Vec::new();
+        evaluate_args(&self.plan, row, &mut args);
+        args
     }
 
     fn emit(&mut self, row: Row, out: &mut Vec<Row>) {
@@ -289,12 +219,10 @@ impl Aggregate {
         log: &mut ProcessingLog,
         out: &mut Vec<Row>,
     ) {
-        let id = (KeyValues(key), window.map_or(0, |(start, _)| start));
-        let mut group = self.take_group(&id, row, window);
         if let Some((_, end)) = window {
             self.groups_min_end = self.groups_min_end.min(end);
         }
-        group.timestamp = group.timestamp.max(row.timestamp);
+        let group = group_entry(&self.plan, &mut self.groups, key, window, row);
         for (accumulator, arg) in group.accumulators.iter_mut().zip(args) {
             let result = if undo {
                 accumulator.undo(arg)
@@ -308,24 +236,9 @@ impl Aggregate {
                 ));
             }
         }
-        let output = self.output(&mut group, row, log);
-        self.groups.insert(id, group);
+        let output = output_row(&self.plan, &mut self.agg_row, group, row, log);
         if let Some(output) = output {
             self.emit(output, out);
-        }
-    }
-
-    /// The group's state out of the map (put back after the update), or a fresh one.
-    fn take_group(&mut self, id: &(KeyValues, Millis), row: &Row, window: Option<(Millis, Millis)>) -> GroupState {
-        match self.groups.remove(id) {
-            Some(group) => group,
-            None => GroupState {
-                key: id.0 .0.clone(),
-                accumulators: self.fresh(),
-                timestamp: row.timestamp,
-                window,
-                emitted: false,
-            },
         }
     }
 
@@ -338,9 +251,7 @@ impl Aggregate {
         log: &mut ProcessingLog,
         out: &mut Vec<Row>,
     ) {
-        let id = (KeyValues(key), 0);
-        let mut group = self.take_group(&id, row, None);
-        group.timestamp = group.timestamp.max(row.timestamp);
+        let group = group_entry(&self.plan, &mut self.groups, key, None, row);
         for ((accumulator, old), new) in group.accumulators.iter_mut().zip(old_args).zip(new_args) {
             if let Err(error) = accumulator.undo(old).and_then(|()| accumulator.add(new)) {
                 log.record(format!(
@@ -349,8 +260,7 @@ impl Aggregate {
                 ));
             }
         }
-        let output = self.output(&mut group, row, log);
-        self.groups.insert(id, group);
+        let output = output_row(&self.plan, &mut self.agg_row, group, row, log);
         if let Some(output) = output {
             self.emit(output, out);
         }
@@ -404,7 +314,7 @@ impl Aggregate {
             self.sessions.insert(text, overlapping);
             return;
         }
-        let mut accumulators = self.fresh();
+        let mut accumulators = fresh(&self.plan);
         for session in &overlapping {
             for (mine, theirs) in accumulators.iter_mut().zip(&session.accumulators) {
                 if let Err(error) = mine.merge(theirs) {
@@ -423,7 +333,9 @@ impl Aggregate {
                     continue;
                 }
                 session.timestamp = end;
-                if let Some(mut tombstone) = self.output(&mut session, row, log) {
+                if let Some(mut tombstone) =
+                    output_row(&self.plan, &mut self.agg_row, &mut session, row, log)
+                {
                     tombstone.tombstone = true;
                     for value in tombstone
                         .values
@@ -452,7 +364,7 @@ impl Aggregate {
             window: Some(merged_window),
             emitted: false,
         };
-        let output = self.output(&mut group, row, log);
+        let output = output_row(&self.plan, &mut self.agg_row, &mut group, row, log);
         if let Some((_, end)) = group.window {
             self.sessions_min_end = self.sessions_min_end.min(end);
         }
@@ -471,9 +383,22 @@ impl Aggregate {
         let Some(key) = self.group_key(&row, log) else {
             return;
         };
-        let args = self.args(&row);
+        let mut args = std::mem::take(&mut self.args);
+        evaluate_args(&self.plan, &row, &mut args);
+        self.fold_stream_row(key, &row, &args, out, log);
+        self.args = args;
+    }
+
+    fn fold_stream_row(
+        &mut self,
+        mut key: Vec<Value>,
+        row: &Row,
+        args: &[Vec<Value>],
+        out: &mut Vec<Row>,
+        log: &mut ProcessingLog,
+    ) {
         let Some(window) = self.plan.window else {
-            self.add_to_group(key, None, &row, &args, false, log, out);
+            self.add_to_group(key, None, row, args, false, log, out);
             return;
         };
         let stream_time = self
@@ -481,10 +406,11 @@ impl Aggregate {
             .map_or(row.timestamp, |t| t.max(row.timestamp));
         self.stream_time = Some(stream_time);
         match window.kind {
-            WindowKind::Session { gap } => self.process_session(key, gap, &row, &args, log, out),
+            WindowKind::Session { gap } => self.process_session(key, gap, row, args, log, out),
             WindowKind::Tumbling { .. } | WindowKind::Hopping { .. } => {
                 let close = stream_time.saturating_sub(window.grace_ms());
-                for (start, end) in window.windows_for(row.timestamp) {
+                let mut windows = window.windows_containing(row.timestamp).peekable();
+                while let Some((start, end)) = windows.next() {
                     if end <= close {
                         log.record(format!(
                             "Dropped a late record at offset {} (window {start}..{end} closed)",
@@ -499,15 +425,13 @@ impl Aggregate {
                         });
                         continue;
                     }
-                    self.add_to_group(
-                        key.clone(),
-                        Some((start, end)),
-                        &row,
-                        &args,
-                        false,
-                        log,
-                        out,
-                    );
+                    // The last window takes the key itself.
+                    let group_key = if windows.peek().is_some() {
+                        key.clone()
+                    } else {
+                        std::mem::take(&mut key)
+                    };
+                    self.add_to_group(group_key, Some((start, end)), row, args, false, log, out);
                 }
             }
         }
@@ -554,6 +478,117 @@ impl Aggregate {
             self.table_rows.insert(source_key, new_row);
         }
     }
+}
+
+/// Evaluates each call's arguments on `row` into `args` (reusing its vectors).
+fn evaluate_args(plan: &AggregatePlan, row: &Row, args: &mut Vec<Vec<Value>>) {
+    args.resize_with(plan.calls.len(), Vec::new);
+    for (call, values) in plan.calls.iter().zip(args.iter_mut()) {
+        values.clear();
+        values.extend(
+            call.args
+                .iter()
+                .map(|arg| arg.eval(&row.values).unwrap_or(Value::Null)),
+        );
+    }
+}
+
+fn fresh(plan: &AggregatePlan) -> Vec<Accumulator> {
+    plan.calls.iter().map(|c| c.template.initialize()).collect()
+}
+
+/// The group of `key` (and window), created fresh if new; its time moved up to the row's.
+fn group_entry<'g>(
+    plan: &AggregatePlan,
+    groups: &'g mut StateMap<(KeyValues, Millis), GroupState>,
+    key: Vec<Value>,
+    window: Option<(Millis, Millis)>,
+    row: &Row,
+) -> &'g mut GroupState {
+    let id = (KeyValues(key), window.map_or(0, |(start, _)| start));
+    let group = match groups.entry(id) {
+        Entry::Occupied(entry) => entry.into_mut(),
+        Entry::Vacant(entry) => {
+            let key = entry.key().0 .0.clone();
+            entry.insert(GroupState {
+                key,
+                accumulators: fresh(plan),
+                timestamp: row.timestamp,
+                window,
+                emitted: false,
+            })
+        }
+    };
+    group.timestamp = group.timestamp.max(row.timestamp);
+    group
+}
+
+/// Builds the output row of a group: HAVING, then the projection. `None` when nothing is to be
+/// emitted (HAVING fails and nothing was emitted before). `agg_row` is scratch space: the
+/// aggregated row (key, results, window bounds, pseudo-columns) the expressions read; the key
+/// moves there and back, so only what the output keeps is copied.
+fn output_row(
+    plan: &AggregatePlan,
+    agg_row: &mut Vec<Value>,
+    group: &mut GroupState,
+    source: &Row,
+    log: &mut ProcessingLog,
+) -> Option<Row> {
+    let (start, end) = group.window.unwrap_or((0, 0));
+    let n_group_keys = group.key.len();
+    let partition = Value::Int(i32::try_from(source.partition).unwrap_or(i32::MAX));
+    let offset = Value::BigInt(i64::try_from(source.offset).unwrap_or(i64::MAX));
+    agg_row.clear();
+    agg_row.append(&mut group.key);
+    agg_row.extend(group.accumulators.iter().map(Accumulator::result));
+    agg_row.extend([
+        Value::BigInt(start),
+        Value::BigInt(end),
+        Value::BigInt(group.timestamp),
+        partition.clone(),
+        offset.clone(),
+    ]);
+    let passes = plan.having.as_ref().is_none_or(|h| h.is_true(agg_row));
+    let output = if !passes && !group.emitted {
+        None
+    } else {
+        group.emitted = passes;
+        // Key columns first, then values, each in projection order (evaluated in projection
+        // order, so errors are logged in that order).
+        let mut values = Vec::with_capacity(plan.columns.len() + 3);
+        let mut n_keys = 0;
+        for column in &plan.columns {
+            let value = if !column.key && !passes {
+                Value::Null
+            } else {
+                column.expr.eval(agg_row).unwrap_or_else(|error| {
+                    log.record(format!(
+                        "Error computing column {}: {}",
+                        column.name, error.message
+                    ));
+                    Value::Null
+                })
+            };
+            if column.key {
+                values.insert(n_keys, value);
+                n_keys += 1;
+            } else {
+                values.push(value);
+            }
+        }
+        values.extend([Value::BigInt(group.timestamp), partition, offset]);
+        Some(Row {
+            values,
+            n_keys,
+            tombstone: !passes,
+            timestamp: group.timestamp,
+            partition: source.partition,
+            offset: source.offset,
+            window: group.window,
+        })
+    };
+    group.key.extend(agg_row.drain(..n_group_keys.min(agg_row.len())));
+    output
 }
 
 impl Operator for Aggregate {
