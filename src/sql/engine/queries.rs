@@ -34,16 +34,23 @@ impl PersistentQuery {
         let Some(rows) = self.pipeline.poll(log, processing_log) else {
             return Ok(false);
         };
+        if rows.is_empty() {
+            return Ok(true);
+        }
+        // The sink topic is looked up once per batch, not per row.
+        let write_error = |e: &dyn std::fmt::Display| {
+            SqlError::execution(format!(
+                "Query {} could not write to {}: {e}",
+                self.id, self.sink_writer.topic
+            ))
+        };
+        let topic = log
+            .topic_mut(&self.sink_writer.topic)
+            .map_err(|e| write_error(&e))?;
         for row in rows {
             match self.sink_writer.encode(&row) {
                 Ok(record) => {
-                    log.append(&self.sink_writer.topic, record, now_ms)
-                        .map_err(|e| {
-                            SqlError::execution(format!(
-                                "Query {} could not write to {}: {e}",
-                                self.id, self.sink_writer.topic
-                            ))
-                        })?;
+                    topic.append(record, now_ms).map_err(|e| write_error(&e))?;
                     self.n_records_written = self.n_records_written.saturating_add(1);
                 }
                 Err(error) => processing_log.record(format!(

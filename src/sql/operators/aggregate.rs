@@ -21,7 +21,6 @@ use crate::sql::functions::aggregate::Accumulator;
 use crate::sql::plan::aggregate::AggregatePlan;
 use crate::sql::plan::window::WindowKind;
 use crate::sql::value::{KeyValues, Value};
-use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, VecDeque};
 
 #[derive(Clone, Debug)]
@@ -61,6 +60,9 @@ pub struct Aggregate {
     /// arguments, and the aggregated row HAVING and the projection read.
     args: Vec<Vec<Value>>,
     agg_row: Vec<Value>,
+    /// The (group key, window start) being looked up, refilled in place for each record: a
+    /// record of an existing group allocates nothing to find it.
+    lookup: (KeyValues, Millis),
 }
 
 /// A record a windowed aggregation dropped: its window had closed (end + grace <= stream time).
@@ -123,6 +125,7 @@ impl Aggregate {
             late: LateRecords::default(),
             args: Vec::new(),
             agg_row: Vec::new(),
+            lookup: (KeyValues(Vec::new()), 0),
         }
     }
 
@@ -131,6 +134,26 @@ impl Aggregate {
             .filter
             .as_ref()
             .is_none_or(|f| f.is_true(&row.values))
+    }
+
+    /// Evaluates the group key of a row into [`Aggregate::lookup`] (reusing its values'
+    /// memory); false (logged) when part of it is NULL: ksqlDB drops those.
+    fn load_lookup_key(&mut self, row: &Row, log: &mut ProcessingLog) -> bool {
+        let key = &mut self.lookup.0 .0;
+        key.resize(self.plan.group_by.len(), Value::Null);
+        for (expr, slot) in self.plan.group_by.iter().zip(key.iter_mut()) {
+            match expr.eval_ref(&row.values).as_deref() {
+                Ok(Value::Null) | Err(_) => {
+                    log.record(format!(
+                        "Dropped a record with a NULL GROUP BY key at offset {}",
+                        row.offset
+                    ));
+                    return false;
+                }
+                Ok(value) => assign(slot, value),
+            }
+        }
+        true
     }
 
     /// The group key of a row, or None (logged) when part of it is NULL: ksqlDB drops those.
@@ -208,10 +231,9 @@ impl Aggregate {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// Folds a row into the group of [`Aggregate::lookup`] (added, or undone), then emits.
     fn add_to_group(
         &mut self,
-        key: Vec<Value>,
         window: Option<(Millis, Millis)>,
         row: &Row,
         args: &[Vec<Value>],
@@ -222,48 +244,87 @@ impl Aggregate {
         if let Some((_, end)) = window {
             self.groups_min_end = self.groups_min_end.min(end);
         }
-        let group = group_entry(&self.plan, &mut self.groups, key, window, row);
-        for (accumulator, arg) in group.accumulators.iter_mut().zip(args) {
-            let result = if undo {
-                accumulator.undo(arg)
-            } else {
-                accumulator.add(arg)
-            };
-            if let Err(error) = result {
-                log.record(format!(
-                    "Aggregation failed at offset {}: {}",
-                    row.offset, error.message
-                ));
+        let fold = |group: &mut GroupState, log: &mut ProcessingLog| {
+            for (accumulator, arg) in group.accumulators.iter_mut().zip(args) {
+                let result = if undo {
+                    accumulator.undo(arg)
+                } else {
+                    accumulator.add(arg)
+                };
+                if let Err(error) = result {
+                    log.record(format!(
+                        "Aggregation failed at offset {}: {}",
+                        row.offset, error.message
+                    ));
+                }
             }
-        }
-        let output = output_row(&self.plan, &mut self.agg_row, group, row, log);
-        if let Some(output) = output {
-            self.emit(output, out);
-        }
+        };
+        self.update_group(window, row, fold, log, out);
     }
 
+    /// A table row that changed within its group: the old version undone, the new one added,
+    /// one output.
     fn update_in_place(
         &mut self,
-        key: Vec<Value>,
         row: &Row,
         old_args: &[Vec<Value>],
         new_args: &[Vec<Value>],
         log: &mut ProcessingLog,
         out: &mut Vec<Row>,
     ) {
-        let group = group_entry(&self.plan, &mut self.groups, key, None, row);
-        for ((accumulator, old), new) in group.accumulators.iter_mut().zip(old_args).zip(new_args) {
-            if let Err(error) = accumulator.undo(old).and_then(|()| accumulator.add(new)) {
-                log.record(format!(
-                    "Aggregation failed at offset {}: {}",
-                    row.offset, error.message
-                ));
+        let fold = |group: &mut GroupState, log: &mut ProcessingLog| {
+            for ((accumulator, old), new) in
+                group.accumulators.iter_mut().zip(old_args).zip(new_args)
+            {
+                if let Err(error) = accumulator.undo(old).and_then(|()| accumulator.add(new)) {
+                    log.record(format!(
+                        "Aggregation failed at offset {}: {}",
+                        row.offset, error.message
+                    ));
+                }
             }
-        }
-        let output = output_row(&self.plan, &mut self.agg_row, group, row, log);
+        };
+        self.update_group(None, row, fold, log, out);
+    }
+
+    /// Applies `fold` to the group of [`Aggregate::lookup`] (a fresh one if new, stored then),
+    /// moves its time up to the row's and emits its output row.
+    fn update_group(
+        &mut self,
+        window: Option<(Millis, Millis)>,
+        row: &Row,
+        fold: impl Fn(&mut GroupState, &mut ProcessingLog),
+        log: &mut ProcessingLog,
+        out: &mut Vec<Row>,
+    ) {
+        let output = match self.groups.get_mut(&self.lookup) {
+            Some(group) => {
+                group.timestamp = group.timestamp.max(row.timestamp);
+                fold(group, log);
+                output_row(&self.plan, &mut self.agg_row, group, row, log)
+            }
+            None => {
+                let mut group = GroupState {
+                    key: self.lookup.0 .0.clone(),
+                    accumulators: fresh(&self.plan),
+                    timestamp: row.timestamp,
+                    window,
+                    emitted: false,
+                };
+                fold(&mut group, log);
+                let output = output_row(&self.plan, &mut self.agg_row, &mut group, row, log);
+                self.groups.insert(self.lookup.clone(), group);
+                output
+            }
+        };
         if let Some(output) = output {
             self.emit(output, out);
         }
+    }
+
+    /// Points [`Aggregate::lookup`] at `key` (no window): the table path.
+    fn look_up(&mut self, key: Vec<Value>) {
+        self.lookup = (KeyValues(key), 0);
     }
 
     fn process_session(
@@ -377,28 +438,26 @@ impl Aggregate {
     }
 
     fn process_stream(&mut self, row: Row, out: &mut Vec<Row>, log: &mut ProcessingLog) {
-        if row.tombstone || !self.passes_filter(&row) {
+        if row.tombstone || !self.passes_filter(&row) || !self.load_lookup_key(&row, log) {
             return;
         }
-        let Some(key) = self.group_key(&row, log) else {
-            return;
-        };
         let mut args = std::mem::take(&mut self.args);
         evaluate_args(&self.plan, &row, &mut args);
-        self.fold_stream_row(key, &row, &args, out, log);
+        self.fold_stream_row(&row, &args, out, log);
         self.args = args;
     }
 
+    /// Folds a stream row whose group key is in [`Aggregate::lookup`] into its window(s).
     fn fold_stream_row(
         &mut self,
-        mut key: Vec<Value>,
         row: &Row,
         args: &[Vec<Value>],
         out: &mut Vec<Row>,
         log: &mut ProcessingLog,
     ) {
         let Some(window) = self.plan.window else {
-            self.add_to_group(key, None, row, args, false, log, out);
+            self.lookup.1 = 0;
+            self.add_to_group(None, row, args, false, log, out);
             return;
         };
         let stream_time = self
@@ -406,11 +465,13 @@ impl Aggregate {
             .map_or(row.timestamp, |t| t.max(row.timestamp));
         self.stream_time = Some(stream_time);
         match window.kind {
-            WindowKind::Session { gap } => self.process_session(key, gap, row, args, log, out),
+            WindowKind::Session { gap } => {
+                let key = self.lookup.0 .0.clone();
+                self.process_session(key, gap, row, args, log, out);
+            }
             WindowKind::Tumbling { .. } | WindowKind::Hopping { .. } => {
                 let close = stream_time.saturating_sub(window.grace_ms());
-                let mut windows = window.windows_containing(row.timestamp).peekable();
-                while let Some((start, end)) = windows.next() {
+                for (start, end) in window.windows_containing(row.timestamp) {
                     if end <= close {
                         log.record(format!(
                             "Dropped a late record at offset {} (window {start}..{end} closed)",
@@ -425,13 +486,8 @@ impl Aggregate {
                         });
                         continue;
                     }
-                    // The last window takes the key itself.
-                    let group_key = if windows.peek().is_some() {
-                        key.clone()
-                    } else {
-                        std::mem::take(&mut key)
-                    };
-                    self.add_to_group(group_key, Some((start, end)), row, args, false, log, out);
+                    self.lookup.1 = start;
+                    self.add_to_group(Some((start, end)), row, args, false, log, out);
                 }
             }
         }
@@ -455,7 +511,8 @@ impl Aggregate {
                     // Same group: one update, with the old version undone and the new added.
                     let old_args = self.args(old_row);
                     let new_args = self.args(new_row);
-                    self.update_in_place(new_key, new_row, &old_args, &new_args, log, out);
+                    self.look_up(new_key);
+                    self.update_in_place(new_row, &old_args, &new_args, log, out);
                     self.table_rows.insert(source_key, new_row.clone());
                     return;
                 }
@@ -467,13 +524,15 @@ impl Aggregate {
                 // The subtraction carries the new record's time and position.
                 let mut context = row.clone();
                 context.values = old_row.values.clone();
-                self.add_to_group(key, None, &context, &args, true, log, out);
+                self.look_up(key);
+                self.add_to_group(None, &context, &args, true, log, out);
             }
         }
         if let Some(new_row) = new {
             if let Some(key) = self.group_key(&new_row, log) {
                 let args = self.args(&new_row);
-                self.add_to_group(key, None, &new_row, &args, false, log, out);
+                self.look_up(key);
+                self.add_to_group(None, &new_row, &args, false, log, out);
             }
             self.table_rows.insert(source_key, new_row);
         }
@@ -497,30 +556,14 @@ fn fresh(plan: &AggregatePlan) -> Vec<Accumulator> {
     plan.calls.iter().map(|c| c.template.initialize()).collect()
 }
 
-/// The group of `key` (and window), created fresh if new; its time moved up to the row's.
-fn group_entry<'g>(
-    plan: &AggregatePlan,
-    groups: &'g mut StateMap<(KeyValues, Millis), GroupState>,
-    key: Vec<Value>,
-    window: Option<(Millis, Millis)>,
-    row: &Row,
-) -> &'g mut GroupState {
-    let id = (KeyValues(key), window.map_or(0, |(start, _)| start));
-    let group = match groups.entry(id) {
-        Entry::Occupied(entry) => entry.into_mut(),
-        Entry::Vacant(entry) => {
-            let key = entry.key().0 .0.clone();
-            entry.insert(GroupState {
-                key,
-                accumulators: fresh(plan),
-                timestamp: row.timestamp,
-                window,
-                emitted: false,
-            })
-        }
-    };
-    group.timestamp = group.timestamp.max(row.timestamp);
-    group
+/// `slot = value`, reusing a string's memory.
+fn assign(slot: &mut Value, value: &Value) {
+    if let (Value::String(into), Value::String(from)) = (&mut *slot, value) {
+        into.clear();
+        into.push_str(from);
+        return;
+    }
+    *slot = value.clone();
 }
 
 /// Builds the output row of a group: HAVING, then the projection. `None` when nothing is to be
