@@ -24,6 +24,12 @@ pub struct PersistentQuery {
 }
 
 impl PersistentQuery {
+    /// Whether the query reads `topic` (its source, or a join's other input).
+    pub fn reads(&self, topic: &str) -> bool {
+        self.pipeline.source_topic == topic
+            || self.pipeline.side.as_ref().is_some_and(|side| side.topic == topic)
+    }
+
     /// Processes one batch; returns whether there was anything to read.
     pub fn step(
         &mut self,
