@@ -692,3 +692,75 @@ impl Operator for PushRow {
         "Rows for the subscriber".to_string()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sql::ast::{SourceKind, Statement};
+    use crate::sql::parse::parse_script;
+    use crate::sql::plan::aggregate::plan_aggregate;
+    use crate::sql::types::SqlType;
+    use crate::sql::Field;
+
+    fn windowed_count() -> Aggregate {
+        let sql = "CREATE TABLE c AS SELECT id, COUNT(*) AS n FROM s \
+                   WINDOW TUMBLING (SIZE 10 SECONDS, GRACE PERIOD 0 SECONDS) GROUP BY id EMIT CHANGES;";
+        let statements = parse_script(sql).expect("parses");
+        let Some(Statement::CreateAsSelect(create)) = statements.first().map(|s| &s.statement) else {
+            panic!("a CTAS")
+        };
+        let plan = plan_aggregate(
+            &create.query,
+            "S",
+            SourceKind::Stream,
+            &[Field::new("ID", SqlType::String)],
+            &[Field::new("V", SqlType::Int)],
+            Some("C"),
+        )
+        .expect("plans");
+        Aggregate::new(plan)
+    }
+
+    fn row(key: &str, timestamp: Millis, offset: u64) -> Row {
+        Row {
+            values: vec![
+                Value::String(key.to_string()),
+                Value::Int(1),
+                Value::BigInt(timestamp),
+                Value::Int(0),
+                Value::BigInt(offset as i64),
+            ],
+            n_keys: 1,
+            tombstone: false,
+            timestamp,
+            partition: 0,
+            offset,
+            window: None,
+        }
+    }
+
+    /// State stays bounded by window retention: with 50 keys over 100 windows, only the windows
+    /// still open are kept, and once the other keys fall silent their windows are forgotten.
+    #[test]
+    fn windowed_state_stays_bounded_by_grace() {
+        let mut aggregate = windowed_count();
+        let (mut out, mut log) = (Vec::new(), ProcessingLog::default());
+        let mut offset = 0;
+        for timestamp in (0..1_000_000).step_by(100) {
+            let key = format!("k{}", offset % 50);
+            aggregate.process(row(&key, timestamp, offset), &mut out, &mut log);
+            offset += 1;
+        }
+        assert_eq!(out.len(), 10_000, "one update per record");
+        // 50 keys, each in the open window and at most the one just closed.
+        assert!(aggregate.groups.len() <= 100, "{} groups", aggregate.groups.len());
+        assert!(aggregate.groups.len() >= 50, "the open window of every key is kept");
+        // Only "z" speaks from now on: every other key's windows close and are dropped.
+        for timestamp in (1_030_000..1_050_000).step_by(100) {
+            aggregate.process(row("z", timestamp, offset), &mut out, &mut log);
+            offset += 1;
+        }
+        assert!(aggregate.groups.len() <= 2, "{} groups", aggregate.groups.len());
+        assert!(aggregate.groups.keys().all(|(key, _)| key.values() == [Value::String("z".into())]));
+    }
+}
