@@ -40,9 +40,14 @@ fn row(name: &str, value: String) {
 
 /// Best events/s of one query over the payments, or why the engine does not run it (yet).
 fn best_events_per_second(statement: &str, expected_rows: Option<u64>) -> String {
+    best_rate(|| PaymentsRun::prepare(statement), expected_rows)
+}
+
+/// Best events/s of the run `prepare` sets up.
+fn best_rate(prepare: impl Fn() -> Result<PaymentsRun, String>, expected_rows: Option<u64>) -> String {
     let (mut best, mut best_cpu) = (0.0f64, 0.0f64);
     for _ in 0..n_runs() {
-        let mut run = match PaymentsRun::prepare(statement) {
+        let mut run = match prepare() {
             Ok(run) => run,
             Err(error) => return format!("not supported: {error}"),
         };
@@ -161,6 +166,12 @@ fn main() {
         row(
             "tumbling COUNT over 1,000 keys, JSON decode included",
             best_events_per_second(workloads::TUMBLING_COUNT, None),
+        );
+    }
+    if selected("stream-table join over 1,000 keys, JSON decode included") {
+        row(
+            "stream-table join over 1,000 keys, JSON decode included",
+            best_rate(PaymentsRun::prepare_join, Some(N_PAYMENTS as u64)),
         );
     }
     let plan = format!("parse+plan of a typical CSAS (mean of {N_PLANS})");

@@ -27,6 +27,14 @@ pub const COPY: &str = "CREATE STREAM copied AS SELECT * FROM payments;";
 pub const TUMBLING_COUNT: &str = "CREATE TABLE counts AS SELECT id, COUNT(*) AS n FROM payments \
                                   WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY id EMIT CHANGES;";
 
+/// The table a stream-table join reads: one account per payment key, written before the
+/// payments (at time 0), so every payment finds its row.
+pub const ACCOUNTS: &str = "CREATE TABLE accounts (id STRING PRIMARY KEY, owner STRING, tier STRING) \
+                            WITH (kafka_topic='accounts', value_format='JSON');";
+/// A stream-table join: each payment enriched with its account's tier.
+pub const STREAM_TABLE_JOIN: &str = "CREATE STREAM enriched AS SELECT p.id, p.amount, a.tier FROM payments p \
+                                     JOIN accounts a ON p.id = a.id EMIT CHANGES;";
+
 /// How many payments pass [`FILTER_PROJECT`]'s WHERE, computed without the engine.
 pub fn expected_filter_project_rows() -> u64 {
     (0..N_PAYMENTS)
@@ -48,7 +56,25 @@ pub struct PaymentsRun {
 impl PaymentsRun {
     /// `Err` carries the engine's message when it does not support `statement` (yet).
     pub fn prepare(statement: &str) -> Result<PaymentsRun, String> {
+        PaymentsRun::prepare_with(false, statement)
+    }
+
+    /// [`PaymentsRun::prepare`] of [`STREAM_TABLE_JOIN`], with the [`ACCOUNTS`] table.
+    pub fn prepare_join() -> Result<PaymentsRun, String> {
+        PaymentsRun::prepare_with(true, STREAM_TABLE_JOIN)
+    }
+
+    fn prepare_with(accounts: bool, statement: &str) -> Result<PaymentsRun, String> {
         let mut log = Log::new();
+        if accounts {
+            log.create_topic("accounts", TopicConfig::with_partitions(1))
+                .map_err(|e| e.to_string())?;
+            for idx in 0..N_KEYS {
+                let value = format!(r#"{{"owner":"o{idx}","tier":"{}"}}"#, NAMES[idx % NAMES.len()]);
+                log.append("accounts", ProducerRecord::keyed(format!("k{idx}"), value), 0)
+                    .map_err(|e| e.to_string())?;
+            }
+        }
         log.create_topic("payments", TopicConfig::with_partitions(1))
             .map_err(|e| e.to_string())?;
         for idx in 0..N_PAYMENTS {
@@ -65,6 +91,11 @@ impl PaymentsRun {
         engine
             .execute_script(&mut log, 0, PAYMENTS)
             .map_err(|e| e.to_string())?;
+        if accounts {
+            engine
+                .execute_script(&mut log, 0, ACCOUNTS)
+                .map_err(|e| e.to_string())?;
+        }
         engine
             .execute_script(&mut log, 0, statement)
             .map_err(|e| e.to_string())?;
@@ -83,7 +114,7 @@ impl PaymentsRun {
     pub fn n_output_records(&self) -> u64 {
         self.log
             .topics()
-            .filter(|topic| topic.name() != "payments")
+            .filter(|topic| topic.name() != "payments" && topic.name() != "accounts")
             .flat_map(|topic| topic.partitions().iter().map(|p| p.log_end_offset()))
             .sum()
     }

@@ -111,8 +111,13 @@ impl Topic {
     }
 
     pub(crate) fn partition_mut(&mut self, partition: u32) -> Result<&mut Partition, LogError> {
-        let err = self.unknown_partition(partition);
-        self.partitions.get_mut(partition as usize).ok_or(err)
+        // The error is built only when needed: every append comes through here.
+        let (name, n_partitions) = (&self.name, self.config.partitions);
+        self.partitions.get_mut(partition as usize).ok_or_else(|| LogError::UnknownPartition {
+            topic: name.clone(),
+            partition,
+            n_partitions,
+        })
     }
 
     pub(crate) fn partitions_mut(&mut self) -> &mut [Partition] {

@@ -301,11 +301,30 @@ impl Engine {
         if self.idle_at == Some(log.version()) {
             return Ok(());
         }
+        // Which queries may have unread input: all at first; then only those reading a sink
+        // written since they last polled (nothing else writes the log meanwhile), so an idle
+        // query is not polled again for nothing.
+        let mut dirty = vec![true; self.queries.len()];
         for _ in 0..MAX_ROUNDS_UNTIL_IDLE {
             let mut progressed = false;
-            for query in &mut self.queries {
+            for idx in 0..self.queries.len() {
+                let (Some(query), Some(flag)) = (self.queries.get_mut(idx), dirty.get_mut(idx)) else {
+                    continue;
+                };
+                if !std::mem::take(flag) {
+                    continue;
+                }
+                let n_written = query.n_records_written;
                 while query.step(log, now_ms, &mut self.processing_log)? {
                     progressed = true;
+                }
+                if query.n_records_written == n_written {
+                    continue;
+                }
+                let queries = &self.queries;
+                let sink = queries.get(idx).map_or("", |writer| writer.sink_writer.topic.as_str());
+                for (flag, reader) in dirty.iter_mut().zip(queries) {
+                    *flag |= reader.reads(sink);
                 }
             }
             for push in &mut self.push_queries {

@@ -24,6 +24,12 @@ pub struct PersistentQuery {
 }
 
 impl PersistentQuery {
+    /// Whether the query reads `topic` (its source, or a join's other input).
+    pub fn reads(&self, topic: &str) -> bool {
+        self.pipeline.source_topic == topic
+            || self.pipeline.side.as_ref().is_some_and(|side| side.topic == topic)
+    }
+
     /// Processes one batch; returns whether there was anything to read.
     pub fn step(
         &mut self,
@@ -34,16 +40,23 @@ impl PersistentQuery {
         let Some(rows) = self.pipeline.poll(log, processing_log) else {
             return Ok(false);
         };
+        if rows.is_empty() {
+            return Ok(true);
+        }
+        // The sink topic is looked up once per batch, not per row.
+        let write_error = |e: &dyn std::fmt::Display| {
+            SqlError::execution(format!(
+                "Query {} could not write to {}: {e}",
+                self.id, self.sink_writer.topic
+            ))
+        };
+        let topic = log
+            .topic_mut(&self.sink_writer.topic)
+            .map_err(|e| write_error(&e))?;
         for row in rows {
             match self.sink_writer.encode(&row) {
                 Ok(record) => {
-                    log.append(&self.sink_writer.topic, record, now_ms)
-                        .map_err(|e| {
-                            SqlError::execution(format!(
-                                "Query {} could not write to {}: {e}",
-                                self.id, self.sink_writer.topic
-                            ))
-                        })?;
+                    topic.append(record, now_ms).map_err(|e| write_error(&e))?;
                     self.n_records_written = self.n_records_written.saturating_add(1);
                 }
                 Err(error) => processing_log.record(format!(

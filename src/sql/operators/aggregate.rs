@@ -14,13 +14,14 @@
 //! `HAVING` filters the aggregated rows; a group that stops matching emits a tombstone (if it
 //! was emitted before), so a downstream table forgets it.
 
+use super::state::{state_map, StateMap};
 use super::{Operator, ProcessingLog, Row};
 use crate::clock::Millis;
 use crate::sql::functions::aggregate::Accumulator;
 use crate::sql::plan::aggregate::AggregatePlan;
 use crate::sql::plan::window::WindowKind;
 use crate::sql::value::{KeyValues, Value};
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 
 #[derive(Clone, Debug)]
 struct GroupState {
@@ -39,14 +40,14 @@ pub struct Aggregate {
     plan: AggregatePlan,
     /// Table sources: the current row of each source key (the materialised input table), so
     /// that a change can subtract the old version.
-    table_rows: HashMap<KeyValues, Row>,
+    table_rows: StateMap<KeyValues, Row>,
     /// Groups by (key, window start). Hashed, never iterated for output.
-    groups: HashMap<(KeyValues, Millis), GroupState>,
+    groups: StateMap<(KeyValues, Millis), GroupState>,
     /// The smallest window end among `groups` (`Millis::MAX` when none is windowed): nothing
     /// expires before stream time passes it, so most records skip the scan.
     groups_min_end: Millis,
     /// Session windows: the sessions of each key.
-    sessions: HashMap<KeyValues, Vec<GroupState>>,
+    sessions: StateMap<KeyValues, Vec<GroupState>>,
     /// The smallest session end among `sessions`, as `groups_min_end`.
     sessions_min_end: Millis,
     /// The largest timestamp seen so far (windowed aggregations).
@@ -55,6 +56,13 @@ pub struct Aggregate {
     held_back: BTreeMap<(Millis, String, Millis), Row>,
     /// Records dropped because their window had closed, for the UI's windows view.
     late: LateRecords,
+    /// Reused for every stream record (no allocation per record once warm): each call's
+    /// arguments, and the aggregated row HAVING and the projection read.
+    args: Vec<Vec<Value>>,
+    agg_row: Vec<Value>,
+    /// The (group key, window start) being looked up, refilled in place for each record: a
+    /// record of an existing group allocates nothing to find it.
+    lookup: (KeyValues, Millis),
 }
 
 /// A record a windowed aggregation dropped: its window had closed (end + grace <= stream time).
@@ -107,14 +115,17 @@ impl Aggregate {
     pub fn new(plan: AggregatePlan) -> Aggregate {
         Aggregate {
             plan,
-            table_rows: HashMap::new(),
-            groups: HashMap::new(),
+            table_rows: state_map(),
+            groups: state_map(),
             groups_min_end: Millis::MAX,
-            sessions: HashMap::new(),
+            sessions: state_map(),
             sessions_min_end: Millis::MAX,
             stream_time: None,
             held_back: BTreeMap::new(),
             late: LateRecords::default(),
+            args: Vec::new(),
+            agg_row: Vec::new(),
+            lookup: (KeyValues(Vec::new()), 0),
         }
     }
 
@@ -123,6 +134,26 @@ impl Aggregate {
             .filter
             .as_ref()
             .is_none_or(|f| f.is_true(&row.values))
+    }
+
+    /// Evaluates the group key of a row into [`Aggregate::lookup`] (reusing its values'
+    /// memory); false (logged) when part of it is NULL: ksqlDB drops those.
+    fn load_lookup_key(&mut self, row: &Row, log: &mut ProcessingLog) -> bool {
+        let key = &mut self.lookup.0 .0;
+        key.resize(self.plan.group_by.len(), Value::Null);
+        for (expr, slot) in self.plan.group_by.iter().zip(key.iter_mut()) {
+            match expr.eval_ref(&row.values).as_deref() {
+                Ok(Value::Null) | Err(_) => {
+                    log.record(format!(
+                        "Dropped a record with a NULL GROUP BY key at offset {}",
+                        row.offset
+                    ));
+                    return false;
+                }
+                Ok(value) => assign(slot, value),
+            }
+        }
+        true
     }
 
     /// The group key of a row, or None (logged) when part of it is NULL: ksqlDB drops those.
@@ -143,89 +174,11 @@ impl Aggregate {
         Some(key)
     }
 
+    /// Each call's arguments (the table path; streams reuse [`Aggregate::args`]).
     fn args(&self, row: &Row) -> Vec<Vec<Value>> {
-        self.plan
-            .calls
-            .iter()
-            .map(|call| {
-                call.args
-                    .iter()
-                    .map(|arg| arg.eval(&row.values).unwrap_or(Value::Null))
-                    .collect()
-            })
-            .collect()
-    }
-
-    fn fresh(&self) -> Vec<Accumulator> {
-        self.plan
-            .calls
-            .iter()
-            .map(|c| c.template.initialize())
-            .collect()
-    }
-
-    /// Builds the output row of a group: HAVING, then the projection. `None` when nothing is
-    /// to be emitted (HAVING fails and nothing was emitted before).
-    fn output(&self, group: &mut GroupState, source: &Row, log: &mut ProcessingLog) -> Option<Row> {
-        let (start, end) = group.window.unwrap_or((0, 0));
-        let mut agg_row = group.key.clone();
-        agg_row.extend(group.accumulators.iter().map(Accumulator::result));
-        agg_row.push(Value::BigInt(start));
-        agg_row.push(Value::BigInt(end));
-        agg_row.push(Value::BigInt(group.timestamp));
-        agg_row.push(Value::Int(
-            i32::try_from(source.partition).unwrap_or(i32::MAX),
-        ));
-        agg_row.push(Value::BigInt(
-            i64::try_from(source.offset).unwrap_or(i64::MAX),
-        ));
-        let passes = self
-            .plan
-            .having
-            .as_ref()
-            .is_none_or(|h| h.is_true(&agg_row));
-        if !passes && !group.emitted {
-            return None;
-        }
-        group.emitted = passes;
-        let mut keys = Vec::new();
-        let mut values = Vec::new();
-        for column in &self.plan.columns {
-            let value = if !column.key && !passes {
-                Value::Null
-            } else {
-                column.expr.eval(&agg_row).unwrap_or_else(|error| {
-                    log.record(format!(
-                        "Error computing column {}: {}",
-                        column.name, error.message
-                    ));
-                    Value::Null
-                })
-            };
-            if column.key {
-                keys.push(value);
-            } else {
-                values.push(value);
-            }
-        }
-        let n_keys = keys.len();
-        keys.extend(values);
-        keys.push(Value::BigInt(group.timestamp));
-        keys.push(Value::Int(
-            i32::try_from(source.partition).unwrap_or(i32::MAX),
-        ));
-        keys.push(Value::BigInt(
-            i64::try_from(source.offset).unwrap_or(i64::MAX),
-        ));
-        Some(Row {
-            values: keys,
-            n_keys,
-            tombstone: !passes,
-            timestamp: group.timestamp,
-            partition: source.partition,
-            offset: source.offset,
-            window: group.window,
-        })
+        let mut args = Vec::new();
+        evaluate_args(&self.plan, row, &mut args);
+        args
     }
 
     fn emit(&mut self, row: Row, out: &mut Vec<Row>) {
@@ -278,10 +231,9 @@ impl Aggregate {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
+    /// Folds a row into the group of [`Aggregate::lookup`] (added, or undone), then emits.
     fn add_to_group(
         &mut self,
-        key: Vec<Value>,
         window: Option<(Millis, Millis)>,
         row: &Row,
         args: &[Vec<Value>],
@@ -289,71 +241,90 @@ impl Aggregate {
         log: &mut ProcessingLog,
         out: &mut Vec<Row>,
     ) {
-        let id = (KeyValues(key), window.map_or(0, |(start, _)| start));
-        let mut group = self.take_group(&id, row, window);
         if let Some((_, end)) = window {
             self.groups_min_end = self.groups_min_end.min(end);
         }
-        group.timestamp = group.timestamp.max(row.timestamp);
-        for (accumulator, arg) in group.accumulators.iter_mut().zip(args) {
-            let result = if undo {
-                accumulator.undo(arg)
-            } else {
-                accumulator.add(arg)
-            };
-            if let Err(error) = result {
-                log.record(format!(
-                    "Aggregation failed at offset {}: {}",
-                    row.offset, error.message
-                ));
+        let fold = |group: &mut GroupState, log: &mut ProcessingLog| {
+            for (accumulator, arg) in group.accumulators.iter_mut().zip(args) {
+                let result = if undo {
+                    accumulator.undo(arg)
+                } else {
+                    accumulator.add(arg)
+                };
+                if let Err(error) = result {
+                    log.record(format!(
+                        "Aggregation failed at offset {}: {}",
+                        row.offset, error.message
+                    ));
+                }
             }
-        }
-        let output = self.output(&mut group, row, log);
-        self.groups.insert(id, group);
-        if let Some(output) = output {
-            self.emit(output, out);
-        }
+        };
+        self.update_group(window, row, fold, log, out);
     }
 
-    /// The group's state out of the map (put back after the update), or a fresh one.
-    fn take_group(&mut self, id: &(KeyValues, Millis), row: &Row, window: Option<(Millis, Millis)>) -> GroupState {
-        match self.groups.remove(id) {
-            Some(group) => group,
-            None => GroupState {
-                key: id.0 .0.clone(),
-                accumulators: self.fresh(),
-                timestamp: row.timestamp,
-                window,
-                emitted: false,
-            },
-        }
-    }
-
+    /// A table row that changed within its group: the old version undone, the new one added,
+    /// one output.
     fn update_in_place(
         &mut self,
-        key: Vec<Value>,
         row: &Row,
         old_args: &[Vec<Value>],
         new_args: &[Vec<Value>],
         log: &mut ProcessingLog,
         out: &mut Vec<Row>,
     ) {
-        let id = (KeyValues(key), 0);
-        let mut group = self.take_group(&id, row, None);
-        group.timestamp = group.timestamp.max(row.timestamp);
-        for ((accumulator, old), new) in group.accumulators.iter_mut().zip(old_args).zip(new_args) {
-            if let Err(error) = accumulator.undo(old).and_then(|()| accumulator.add(new)) {
-                log.record(format!(
-                    "Aggregation failed at offset {}: {}",
-                    row.offset, error.message
-                ));
+        let fold = |group: &mut GroupState, log: &mut ProcessingLog| {
+            for ((accumulator, old), new) in
+                group.accumulators.iter_mut().zip(old_args).zip(new_args)
+            {
+                if let Err(error) = accumulator.undo(old).and_then(|()| accumulator.add(new)) {
+                    log.record(format!(
+                        "Aggregation failed at offset {}: {}",
+                        row.offset, error.message
+                    ));
+                }
             }
-        }
-        let output = self.output(&mut group, row, log);
-        self.groups.insert(id, group);
+        };
+        self.update_group(None, row, fold, log, out);
+    }
+
+    /// Applies `fold` to the group of [`Aggregate::lookup`] (a fresh one if new, stored then),
+    /// moves its time up to the row's and emits its output row.
+    fn update_group(
+        &mut self,
+        window: Option<(Millis, Millis)>,
+        row: &Row,
+        fold: impl Fn(&mut GroupState, &mut ProcessingLog),
+        log: &mut ProcessingLog,
+        out: &mut Vec<Row>,
+    ) {
+        let output = match self.groups.get_mut(&self.lookup) {
+            Some(group) => {
+                group.timestamp = group.timestamp.max(row.timestamp);
+                fold(group, log);
+                output_row(&self.plan, &mut self.agg_row, group, row, log)
+            }
+            None => {
+                let mut group = GroupState {
+                    key: self.lookup.0 .0.clone(),
+                    accumulators: fresh(&self.plan),
+                    timestamp: row.timestamp,
+                    window,
+                    emitted: false,
+                };
+                fold(&mut group, log);
+                let output = output_row(&self.plan, &mut self.agg_row, &mut group, row, log);
+                self.groups.insert(self.lookup.clone(), group);
+                output
+            }
+        };
         if let Some(output) = output {
             self.emit(output, out);
         }
+    }
+
+    /// Points [`Aggregate::lookup`] at `key` (no window): the table path.
+    fn look_up(&mut self, key: Vec<Value>) {
+        self.lookup = (KeyValues(key), 0);
     }
 
     fn process_session(
@@ -404,7 +375,7 @@ impl Aggregate {
             self.sessions.insert(text, overlapping);
             return;
         }
-        let mut accumulators = self.fresh();
+        let mut accumulators = fresh(&self.plan);
         for session in &overlapping {
             for (mine, theirs) in accumulators.iter_mut().zip(&session.accumulators) {
                 if let Err(error) = mine.merge(theirs) {
@@ -423,7 +394,9 @@ impl Aggregate {
                     continue;
                 }
                 session.timestamp = end;
-                if let Some(mut tombstone) = self.output(&mut session, row, log) {
+                if let Some(mut tombstone) =
+                    output_row(&self.plan, &mut self.agg_row, &mut session, row, log)
+                {
                     tombstone.tombstone = true;
                     for value in tombstone
                         .values
@@ -452,7 +425,7 @@ impl Aggregate {
             window: Some(merged_window),
             emitted: false,
         };
-        let output = self.output(&mut group, row, log);
+        let output = output_row(&self.plan, &mut self.agg_row, &mut group, row, log);
         if let Some((_, end)) = group.window {
             self.sessions_min_end = self.sessions_min_end.min(end);
         }
@@ -465,15 +438,26 @@ impl Aggregate {
     }
 
     fn process_stream(&mut self, row: Row, out: &mut Vec<Row>, log: &mut ProcessingLog) {
-        if row.tombstone || !self.passes_filter(&row) {
+        if row.tombstone || !self.passes_filter(&row) || !self.load_lookup_key(&row, log) {
             return;
         }
-        let Some(key) = self.group_key(&row, log) else {
-            return;
-        };
-        let args = self.args(&row);
+        let mut args = std::mem::take(&mut self.args);
+        evaluate_args(&self.plan, &row, &mut args);
+        self.fold_stream_row(&row, &args, out, log);
+        self.args = args;
+    }
+
+    /// Folds a stream row whose group key is in [`Aggregate::lookup`] into its window(s).
+    fn fold_stream_row(
+        &mut self,
+        row: &Row,
+        args: &[Vec<Value>],
+        out: &mut Vec<Row>,
+        log: &mut ProcessingLog,
+    ) {
         let Some(window) = self.plan.window else {
-            self.add_to_group(key, None, &row, &args, false, log, out);
+            self.lookup.1 = 0;
+            self.add_to_group(None, row, args, false, log, out);
             return;
         };
         let stream_time = self
@@ -481,10 +465,13 @@ impl Aggregate {
             .map_or(row.timestamp, |t| t.max(row.timestamp));
         self.stream_time = Some(stream_time);
         match window.kind {
-            WindowKind::Session { gap } => self.process_session(key, gap, &row, &args, log, out),
+            WindowKind::Session { gap } => {
+                let key = self.lookup.0 .0.clone();
+                self.process_session(key, gap, row, args, log, out);
+            }
             WindowKind::Tumbling { .. } | WindowKind::Hopping { .. } => {
                 let close = stream_time.saturating_sub(window.grace_ms());
-                for (start, end) in window.windows_for(row.timestamp) {
+                for (start, end) in window.windows_containing(row.timestamp) {
                     if end <= close {
                         log.record(format!(
                             "Dropped a late record at offset {} (window {start}..{end} closed)",
@@ -499,15 +486,8 @@ impl Aggregate {
                         });
                         continue;
                     }
-                    self.add_to_group(
-                        key.clone(),
-                        Some((start, end)),
-                        &row,
-                        &args,
-                        false,
-                        log,
-                        out,
-                    );
+                    self.lookup.1 = start;
+                    self.add_to_group(Some((start, end)), row, args, false, log, out);
                 }
             }
         }
@@ -531,7 +511,8 @@ impl Aggregate {
                     // Same group: one update, with the old version undone and the new added.
                     let old_args = self.args(old_row);
                     let new_args = self.args(new_row);
-                    self.update_in_place(new_key, new_row, &old_args, &new_args, log, out);
+                    self.look_up(new_key);
+                    self.update_in_place(new_row, &old_args, &new_args, log, out);
                     self.table_rows.insert(source_key, new_row.clone());
                     return;
                 }
@@ -543,17 +524,114 @@ impl Aggregate {
                 // The subtraction carries the new record's time and position.
                 let mut context = row.clone();
                 context.values = old_row.values.clone();
-                self.add_to_group(key, None, &context, &args, true, log, out);
+                self.look_up(key);
+                self.add_to_group(None, &context, &args, true, log, out);
             }
         }
         if let Some(new_row) = new {
             if let Some(key) = self.group_key(&new_row, log) {
                 let args = self.args(&new_row);
-                self.add_to_group(key, None, &new_row, &args, false, log, out);
+                self.look_up(key);
+                self.add_to_group(None, &new_row, &args, false, log, out);
             }
             self.table_rows.insert(source_key, new_row);
         }
     }
+}
+
+/// Evaluates each call's arguments on `row` into `args` (reusing its vectors).
+fn evaluate_args(plan: &AggregatePlan, row: &Row, args: &mut Vec<Vec<Value>>) {
+    args.resize_with(plan.calls.len(), Vec::new);
+    for (call, values) in plan.calls.iter().zip(args.iter_mut()) {
+        values.clear();
+        values.extend(
+            call.args
+                .iter()
+                .map(|arg| arg.eval(&row.values).unwrap_or(Value::Null)),
+        );
+    }
+}
+
+fn fresh(plan: &AggregatePlan) -> Vec<Accumulator> {
+    plan.calls.iter().map(|c| c.template.initialize()).collect()
+}
+
+/// `slot = value`, reusing a string's memory.
+fn assign(slot: &mut Value, value: &Value) {
+    if let (Value::String(into), Value::String(from)) = (&mut *slot, value) {
+        into.clear();
+        into.push_str(from);
+        return;
+    }
+    *slot = value.clone();
+}
+
+/// Builds the output row of a group: HAVING, then the projection. `None` when nothing is to be
+/// emitted (HAVING fails and nothing was emitted before). `agg_row` is scratch space: the
+/// aggregated row (key, results, window bounds, pseudo-columns) the expressions read; the key
+/// moves there and back, so only what the output keeps is copied.
+fn output_row(
+    plan: &AggregatePlan,
+    agg_row: &mut Vec<Value>,
+    group: &mut GroupState,
+    source: &Row,
+    log: &mut ProcessingLog,
+) -> Option<Row> {
+    let (start, end) = group.window.unwrap_or((0, 0));
+    let n_group_keys = group.key.len();
+    let partition = Value::Int(i32::try_from(source.partition).unwrap_or(i32::MAX));
+    let offset = Value::BigInt(i64::try_from(source.offset).unwrap_or(i64::MAX));
+    agg_row.clear();
+    agg_row.append(&mut group.key);
+    agg_row.extend(group.accumulators.iter().map(Accumulator::result));
+    agg_row.extend([
+        Value::BigInt(start),
+        Value::BigInt(end),
+        Value::BigInt(group.timestamp),
+        partition.clone(),
+        offset.clone(),
+    ]);
+    let passes = plan.having.as_ref().is_none_or(|h| h.is_true(agg_row));
+    let output = if !passes && !group.emitted {
+        None
+    } else {
+        group.emitted = passes;
+        // Key columns first, then values, each in projection order (evaluated in projection
+        // order, so errors are logged in that order).
+        let mut values = Vec::with_capacity(plan.columns.len() + 3);
+        let mut n_keys = 0;
+        for column in &plan.columns {
+            let value = if !column.key && !passes {
+                Value::Null
+            } else {
+                column.expr.eval(agg_row).unwrap_or_else(|error| {
+                    log.record(format!(
+                        "Error computing column {}: {}",
+                        column.name, error.message
+                    ));
+                    Value::Null
+                })
+            };
+            if column.key {
+                values.insert(n_keys, value);
+                n_keys += 1;
+            } else {
+                values.push(value);
+            }
+        }
+        values.extend([Value::BigInt(group.timestamp), partition, offset]);
+        Some(Row {
+            values,
+            n_keys,
+            tombstone: !passes,
+            timestamp: group.timestamp,
+            partition: source.partition,
+            offset: source.offset,
+            window: group.window,
+        })
+    };
+    group.key.extend(agg_row.drain(..n_group_keys.min(agg_row.len())));
+    output
 }
 
 impl Operator for Aggregate {
@@ -612,5 +690,77 @@ impl Operator for PushRow {
 
     fn describe(&self) -> String {
         "Rows for the subscriber".to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sql::ast::{SourceKind, Statement};
+    use crate::sql::parse::parse_script;
+    use crate::sql::plan::aggregate::plan_aggregate;
+    use crate::sql::types::SqlType;
+    use crate::sql::Field;
+
+    fn windowed_count() -> Aggregate {
+        let sql = "CREATE TABLE c AS SELECT id, COUNT(*) AS n FROM s \
+                   WINDOW TUMBLING (SIZE 10 SECONDS, GRACE PERIOD 0 SECONDS) GROUP BY id EMIT CHANGES;";
+        let statements = parse_script(sql).expect("parses");
+        let Some(Statement::CreateAsSelect(create)) = statements.first().map(|s| &s.statement) else {
+            panic!("a CTAS")
+        };
+        let plan = plan_aggregate(
+            &create.query,
+            "S",
+            SourceKind::Stream,
+            &[Field::new("ID", SqlType::String)],
+            &[Field::new("V", SqlType::Int)],
+            Some("C"),
+        )
+        .expect("plans");
+        Aggregate::new(plan)
+    }
+
+    fn row(key: &str, timestamp: Millis, offset: u64) -> Row {
+        Row {
+            values: vec![
+                Value::String(key.to_string()),
+                Value::Int(1),
+                Value::BigInt(timestamp),
+                Value::Int(0),
+                Value::BigInt(offset as i64),
+            ],
+            n_keys: 1,
+            tombstone: false,
+            timestamp,
+            partition: 0,
+            offset,
+            window: None,
+        }
+    }
+
+    /// State stays bounded by window retention: with 50 keys over 100 windows, only the windows
+    /// still open are kept, and once the other keys fall silent their windows are forgotten.
+    #[test]
+    fn windowed_state_stays_bounded_by_grace() {
+        let mut aggregate = windowed_count();
+        let (mut out, mut log) = (Vec::new(), ProcessingLog::default());
+        let mut offset = 0;
+        for timestamp in (0..1_000_000).step_by(100) {
+            let key = format!("k{}", offset % 50);
+            aggregate.process(row(&key, timestamp, offset), &mut out, &mut log);
+            offset += 1;
+        }
+        assert_eq!(out.len(), 10_000, "one update per record");
+        // 50 keys, each in the open window and at most the one just closed.
+        assert!(aggregate.groups.len() <= 100, "{} groups", aggregate.groups.len());
+        assert!(aggregate.groups.len() >= 50, "the open window of every key is kept");
+        // Only "z" speaks from now on: every other key's windows close and are dropped.
+        for timestamp in (1_030_000..1_050_000).step_by(100) {
+            aggregate.process(row("z", timestamp, offset), &mut out, &mut log);
+            offset += 1;
+        }
+        assert!(aggregate.groups.len() <= 2, "{} groups", aggregate.groups.len());
+        assert!(aggregate.groups.keys().all(|(key, _)| key.values() == [Value::String("z".into())]));
     }
 }

@@ -12,6 +12,7 @@ pub mod join_row;
 pub mod project;
 pub mod sink;
 pub mod source;
+pub mod state;
 pub mod stream_stream_join;
 pub mod stream_table_join;
 pub mod table_source;

@@ -360,3 +360,72 @@ fn to_ms(number: &str, unit: &str) -> Result<Millis, String> {
         .checked_mul(factor)
         .ok_or_else(|| "The WITHIN duration is too long".to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sql::operators::table_table_join::TableJoinKind;
+
+    fn row(key: &str, timestamp: Millis, offset: u64) -> Row {
+        Row {
+            values: vec![
+                Value::String(key.to_string()),
+                Value::BigInt(timestamp),
+                Value::Int(0),
+                Value::BigInt(offset as i64),
+            ],
+            n_keys: 1,
+            tombstone: false,
+            timestamp,
+            partition: 0,
+            offset,
+            window: None,
+        }
+    }
+
+    fn buffered(join: &StreamStreamJoin) -> usize {
+        join.left.values().chain(join.right.values()).map(Vec::len).sum()
+    }
+
+    /// The join buffers stay bounded by WITHIN + GRACE: a steady stream keeps only the recent
+    /// records, and once the other keys fall silent their buffers shrink back.
+    #[test]
+    fn join_buffers_stay_bounded_by_within_and_grace() {
+        // WITHIN 1 SECOND GRACE PERIOD 1 SECOND.
+        let mut join = StreamStreamJoin::new(
+            TableJoinKind::Inner,
+            CompiledExpr::Column(0),
+            CompiledExpr::Column(0),
+            JoinLayout::new(vec![], vec![]),
+            1_000,
+            1_000,
+            Some(1_000),
+        );
+        let (mut out, mut log) = (Vec::new(), ProcessingLog::default());
+        let mut offset = 0;
+        for timestamp in (0..600_000).step_by(10) {
+            let key = format!("k{}", (offset / 2) % 20);
+            if offset % 2 == 0 {
+                join.process(row(&key, timestamp, offset), &mut out, &mut log);
+            } else {
+                join.process_side(row(&key, timestamp, offset), &mut out, &mut log);
+            }
+            offset += 1;
+        }
+        assert!(!out.is_empty(), "records within a second of each other join");
+        // 3 s of retention at one record per 10 ms on either side: about 300, never 60,000.
+        assert!(buffered(&join) <= 400, "{} records buffered", buffered(&join));
+        // Each store keeps its own time: both sides move on, with one key only.
+        for timestamp in (700_000..710_000).step_by(10) {
+            if offset % 2 == 0 {
+                join.process(row("z", timestamp, offset), &mut out, &mut log);
+            } else {
+                join.process_side(row("z", timestamp, offset), &mut out, &mut log);
+            }
+            offset += 1;
+        }
+        assert!(buffered(&join) <= 400, "{} records buffered", buffered(&join));
+        let keys: Vec<&String> = join.left.keys().chain(join.right.keys()).collect();
+        assert!(keys.iter().all(|key| key.contains('z')), "only z is left: {keys:?}");
+    }
+}

@@ -63,25 +63,32 @@ impl WindowSpec {
     /// The start of every time window (tumbling or hopping) containing `timestamp`, earliest
     /// first. Empty for session windows.
     pub fn windows_for(&self, timestamp: Millis) -> Vec<(Millis, Millis)> {
+        self.windows_containing(timestamp).collect()
+    }
+
+    /// [`WindowSpec::windows_for`] without the allocation (the aggregation calls it per record).
+    pub fn windows_containing(&self, timestamp: Millis) -> impl Iterator<Item = (Millis, Millis)> {
         let (size, advance) = match self.kind {
             WindowKind::Tumbling { size } => (size, size),
             WindowKind::Hopping { size, advance } => (size, advance),
-            WindowKind::Session { .. } => return Vec::new(),
+            WindowKind::Session { .. } => (0, 0),
         };
-        if size <= 0 || advance <= 0 || timestamp < 0 {
-            return Vec::new();
-        }
         // As Kafka Streams' TimeWindows.windowsFor: the last window starts at or before the
-        // timestamp on an advance boundary; earlier ones step back while they still contain it.
-        let last_start = timestamp - timestamp.rem_euclid(advance);
-        let mut starts = Vec::new();
-        let mut start = last_start;
-        while start >= 0 && start > timestamp - size {
-            starts.push((start, start.saturating_add(size)));
-            start -= advance;
-        }
-        starts.reverse();
-        starts
+        // timestamp on an advance boundary; earlier ones step back while they still contain it
+        // (and start at 0 or later).
+        let valid = size > 0 && advance > 0 && timestamp >= 0;
+        let last_start = if valid { timestamp - timestamp.rem_euclid(advance) } else { -1 };
+        let lowest = timestamp.saturating_sub(size).saturating_add(1).max(0);
+        let n_windows = if valid && last_start >= lowest {
+            (last_start - lowest) / advance + 1
+        } else {
+            0
+        };
+        let first_start = last_start.saturating_sub((n_windows - 1).max(0).saturating_mul(advance));
+        (0..n_windows).map(move |idx| {
+            let start = first_start.saturating_add(idx.saturating_mul(advance));
+            (start, start.saturating_add(size))
+        })
     }
 }
 
@@ -289,5 +296,36 @@ mod tests {
             spec("TUMBLING ( SIZE 30 SECONDS )").windows_for(30_000),
             vec![(30_000, 60_000)]
         );
+        assert_eq!(hopping.windows_for(0), vec![(0, 30_000)]);
+        assert_eq!(hopping.windows_for(-1), vec![]);
+        assert_eq!(spec("SESSION ( 5 MINUTES )").windows_for(5), vec![]);
+    }
+
+    /// The counting form agrees with stepping back window by window (Kafka Streams' loop).
+    #[test]
+    fn windows_containing_matches_the_stepping_loop() {
+        for (size, advance) in [(30i64, 10i64), (30, 30), (10, 3), (7, 7), (10, 4), (1, 1)] {
+            let spec = WindowSpec {
+                kind: if size == advance {
+                    WindowKind::Tumbling { size }
+                } else {
+                    WindowKind::Hopping { size, advance }
+                },
+                grace: None,
+                retention: None,
+            };
+            for timestamp in -3i64..100 {
+                let mut expected = Vec::new();
+                if timestamp >= 0 {
+                    let mut start = timestamp - timestamp.rem_euclid(advance);
+                    while start >= 0 && start > timestamp - size {
+                        expected.push((start, start + size));
+                        start -= advance;
+                    }
+                }
+                expected.reverse();
+                assert_eq!(spec.windows_for(timestamp), expected, "{size}/{advance} at {timestamp}");
+            }
+        }
     }
 }
