@@ -100,7 +100,7 @@ done
 if [ "${SKIP_WASM:-0}" != 1 ]; then
   # The test runner prints its own lines too; keep the figures (console_log! rows).
   wasm_figures() {
-    cargo test --quiet --profile "$wasm_profile" --target wasm32-unknown-unknown --test "$1" -- --nocapture 2>&1 \
+    cargo test --profile "$wasm_profile" --target wasm32-unknown-unknown --test "$1" -- --nocapture 2>&1 \
       | grep -E '^\| wasm|SUMMARY|test result|panicked|error'
     return "${PIPESTATUS[0]}"
   }
