@@ -43,7 +43,7 @@ pub use journal::ClusterEvent;
 pub use partition_state::PartitionStats;
 
 use crate::clock::Millis;
-use crate::log::{CleanupPolicy, Log, LogError, ProducerRecord};
+use crate::log::{CleanupPolicy, Log, LogError, ProducerRecord, Topic};
 use journal::Journal;
 use partition_state::{PartitionState, PendingRecord};
 use replication::FetchLimits;
@@ -419,17 +419,23 @@ impl Cluster {
     /// Tracks topics created, grown or deleted in the `Log`, and records appended to it directly.
     pub fn reconcile(&mut self, log: &Log, now_ms: Millis) {
         self.topics.retain(|name, _| log.has_topic(name));
-        let names: Vec<String> = log.topics().map(|t| t.name().to_string()).collect();
-        for name in names {
-            self.reconcile_topic(log, &name, now_ms);
+        // Runs every 100 ms tick: walk the topics by reference (no name copies, no lookups).
+        for t in log.topics() {
+            self.reconcile_log_topic(t, now_ms);
         }
     }
 
     fn reconcile_topic(&mut self, log: &Log, topic: &str, now_ms: Millis) {
-        let Ok(t) = log.topic(topic) else {
-            self.topics.remove(topic);
-            return;
-        };
+        match log.topic(topic) {
+            Ok(t) => self.reconcile_log_topic(t, now_ms),
+            Err(_) => {
+                self.topics.remove(topic);
+            }
+        }
+    }
+
+    fn reconcile_log_topic(&mut self, t: &Topic, now_ms: Millis) {
+        let topic = t.name();
         if !self.topics.contains_key(topic) {
             let index = self.n_topics_placed;
             self.n_topics_placed = self.n_topics_placed.wrapping_add(1);
