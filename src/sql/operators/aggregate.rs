@@ -722,21 +722,7 @@ mod tests {
     }
 
     fn row(key: &str, timestamp: Millis, offset: u64) -> Row {
-        Row {
-            values: vec![
-                Value::String(key.to_string()),
-                Value::Int(1),
-                Value::BigInt(timestamp),
-                Value::Int(0),
-                Value::BigInt(offset as i64),
-            ],
-            n_keys: 1,
-            tombstone: false,
-            timestamp,
-            partition: 0,
-            offset,
-            window: None,
-        }
+        Row::keyed_for_test(vec![Value::String(key.to_string()), Value::Int(1)], timestamp, offset)
     }
 
     /// State stays bounded by window retention: with 50 keys over 100 windows, only the windows

@@ -46,6 +46,14 @@ impl Row {
         let end = self.n_keys.saturating_add(n_values).min(self.values.len());
         self.values.get(self.n_keys.min(end)..end).unwrap_or(&[])
     }
+
+    /// A stream record from partition 0 with one key column: `columns` (key first) followed by
+    /// the pseudo-columns ROWTIME, ROWPARTITION and ROWOFFSET, as the source lays rows out.
+    #[cfg(test)]
+    pub(crate) fn keyed_for_test(mut columns: Vec<Value>, timestamp: Millis, offset: u64) -> Row {
+        columns.extend([Value::BigInt(timestamp), Value::Int(0), Value::BigInt(offset as i64)]);
+        Row { values: columns, n_keys: 1, tombstone: false, timestamp, partition: 0, offset, window: None }
+    }
 }
 
 /// Errors met while processing rows (bad records, failing expressions). As in ksqlDB's

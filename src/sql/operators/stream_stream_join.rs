@@ -367,20 +367,7 @@ mod tests {
     use crate::sql::operators::table_table_join::TableJoinKind;
 
     fn row(key: &str, timestamp: Millis, offset: u64) -> Row {
-        Row {
-            values: vec![
-                Value::String(key.to_string()),
-                Value::BigInt(timestamp),
-                Value::Int(0),
-                Value::BigInt(offset as i64),
-            ],
-            n_keys: 1,
-            tombstone: false,
-            timestamp,
-            partition: 0,
-            offset,
-            window: None,
-        }
+        Row::keyed_for_test(vec![Value::String(key.to_string())], timestamp, offset)
     }
 
     fn buffered(join: &StreamStreamJoin) -> usize {
