@@ -146,8 +146,9 @@ async function liveLog(server, browser) {
   await page.click('.speed-button >> text=/^1×$/');
   await page.waitForTimeout(1000);
   const heldBefore = await heldOffsets(page);
+  // The frame loop is rafDeltas, the same as the idle baseline's, installed in this page.
+  await page.evaluate(`window.rafDeltas = ${rafDeltas}`);
   const figures = await page.evaluate(async (seconds) => {
-    const deltas = [];
     const longTasks = [];
     const latencies = [];
     const observer = new PerformanceObserver((list) => {
@@ -168,17 +169,7 @@ async function liveLog(server, browser) {
       }
     });
     if (lanes) mutations.observe(lanes, { subtree: true, childList: true, characterData: true, attributes: true });
-    await new Promise((resolve) => {
-      let last = null;
-      const end = performance.now() + seconds * 1000;
-      const frame = (t) => {
-        if (last !== null) deltas.push(t - last);
-        last = t;
-        if (t < end) requestAnimationFrame(frame);
-        else resolve();
-      };
-      requestAnimationFrame(frame);
-    });
+    const deltas = await window.rafDeltas(seconds);
     observer.disconnect();
     mutations.disconnect();
     return { deltas, longTasks, latencies, hook: !!document.querySelector('.lane[data-appended-at]') };
