@@ -52,6 +52,7 @@ pub fn aggregate_names() -> Vec<&'static str> {
         "MAX",
         "MIN",
         "SUM",
+        "SUM_LIST",
         "TOPK",
         "TOPKDISTINCT",
     ]
@@ -242,6 +243,18 @@ fn spec(name_upper: &str, arg_types: &[SqlType], params: &[Value]) -> Result<Spe
             },
             _ => fail("SUM(INTEGER), SUM(BIGINT), SUM(DOUBLE), SUM(DECIMAL)"),
         },
+        "SUM_LIST" => match first {
+            Some(SqlType::Array(element)) if one_column && params.is_empty() => {
+                match (element.as_ref(), sum::Sum::new(element)) {
+                    (SqlType::Int | SqlType::BigInt | SqlType::Double, Some(state)) => Ok(Spec {
+                        return_type: element.as_ref().clone(),
+                        state: State::SumList(state),
+                    }),
+                    _ => fail("SUM_LIST(ARRAY<INTEGER>), SUM_LIST(ARRAY<BIGINT>), SUM_LIST(ARRAY<DOUBLE>)"),
+                }
+            }
+            _ => fail("SUM_LIST(ARRAY<INTEGER>), SUM_LIST(ARRAY<BIGINT>), SUM_LIST(ARRAY<DOUBLE>)"),
+        },
         "AVG" => match first {
             Some(ty) if one_column && params.is_empty() && is_numeric(ty) => Ok(Spec {
                 return_type: SqlType::Double,
@@ -379,6 +392,8 @@ pub struct Accumulator {
 enum State {
     Count(count::Count),
     Sum(sum::Sum),
+    /// SUM_LIST: every element of every array, summed as SUM sums its values.
+    SumList(sum::Sum),
     Avg(avg::Avg),
     MinMax(min_max::MinMax),
     CountDistinct(count_distinct::CountDistinct),
@@ -441,6 +456,7 @@ impl Accumulator {
         let state = match &self.state {
             State::Count(count) => State::Count(count::Count::new(count.counts_rows)),
             State::Sum(sum) => State::Sum(sum.initial()),
+            State::SumList(sum) => State::SumList(sum.initial()),
             State::Avg(avg) => State::Avg(avg.initial()),
             State::MinMax(min_max) => State::MinMax(min_max::MinMax::new(min_max.is_max)),
             State::CountDistinct(_) => {
@@ -472,6 +488,7 @@ impl Accumulator {
         match &mut self.state {
             State::Count(count) => count.add(args),
             State::Sum(sum) => return sum.add(value),
+            State::SumList(sum) => return sum.add_elements(value),
             State::Avg(avg) => avg.add(value),
             State::MinMax(min_max) => min_max.add(value),
             State::CountDistinct(distinct) => distinct.add(value),
@@ -496,6 +513,7 @@ impl Accumulator {
             State::CollectList(list) => list.undo(value),
             State::Histogram(histogram) => histogram.undo(value),
             State::MinMax(_)
+            | State::SumList(_)
             | State::CountDistinct(_)
             | State::ByOffset(_)
             | State::ByOffsetN(_)
@@ -511,6 +529,7 @@ impl Accumulator {
         match (&mut self.state, &other.state) {
             (State::Count(mine), State::Count(theirs)) => mine.merge(theirs),
             (State::Sum(mine), State::Sum(theirs)) => return mine.merge(theirs),
+            (State::SumList(mine), State::SumList(theirs)) => return mine.merge(theirs),
             (State::Avg(mine), State::Avg(theirs)) => mine.merge(theirs),
             (State::MinMax(mine), State::MinMax(theirs)) => mine.merge(theirs),
             (State::CountDistinct(mine), State::CountDistinct(theirs)) => mine.merge(theirs),
@@ -529,7 +548,7 @@ impl Accumulator {
     pub fn result(&self) -> Value {
         match &self.state {
             State::Count(count) => count.result(),
-            State::Sum(sum) => sum.result(),
+            State::Sum(sum) | State::SumList(sum) => sum.result(),
             State::Avg(avg) => avg.result(),
             State::MinMax(min_max) => min_max.result(),
             State::CountDistinct(distinct) => distinct.result(),

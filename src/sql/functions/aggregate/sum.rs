@@ -2,6 +2,8 @@
 //! overflow as Java's `int`; DECIMAL(p, s) stays DECIMAL(p, s)). Starts at 0 of that type, so a
 //! group of only NULLs sums to 0, never NULL.
 //!
+//! SUM_LIST sums every element of ARRAY<INT|BIGINT|DOUBLE> values the same way.
+//!
 //! A DECIMAL sum that no longer fits its precision throws ksqlDB's "Numeric field overflow",
 //! which fails the query; cast the argument to a wider DECIMAL to make room.
 
@@ -172,6 +174,17 @@ impl Sum {
 
     pub(super) fn add(&mut self, value: &Value) -> Result<(), EvalError> {
         self.apply(value, 1, true)
+    }
+
+    /// SUM_LIST's step: adds each element of an ARRAY (NULL elements and a NULL array change
+    /// nothing).
+    pub(super) fn add_elements(&mut self, list: &Value) -> Result<(), EvalError> {
+        if let Value::Array(elements) = list {
+            for element in elements {
+                self.add(element)?;
+            }
+        }
+        Ok(())
     }
 
     /// ksqlDB checks the precision only when adding, not when undoing or merging.

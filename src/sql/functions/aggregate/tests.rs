@@ -164,6 +164,33 @@ fn sum_keeps_the_argument_type_and_skips_nulls() {
 }
 
 #[test]
+fn sum_list_sums_every_element_and_skips_nulls() {
+    // sum.json "sum list of ints into a single int" (and of longs, of doubles).
+    let ints = SqlType::Array(Box::new(SqlType::Int));
+    check(
+        "SUM_LIST",
+        std::slice::from_ref(&ints),
+        &[],
+        &[Add(arr(vec![int(1), int(1)])), Add(arr(vec![int(2), int(2)])), Add(arr(vec![int(100), int(100), NULL])), Add(NULL)],
+        &[int(2), int(6), int(206), int(206)],
+    );
+    check(
+        "SUM_LIST",
+        &[SqlType::Array(Box::new(SqlType::Double))],
+        &[],
+        &[Add(arr(vec![dbl(0.5), dbl(1.0)])), MergeWith(vec![arr(vec![dbl(2.0)])])],
+        &[dbl(1.5), dbl(3.5)],
+    );
+    // Only arrays of INT, BIGINT or DOUBLE; SUM_LIST cannot aggregate a table.
+    for bad in [SqlType::Int, SqlType::Array(Box::new(SqlType::String))] {
+        let error = new_accumulator("SUM_LIST", &[bad], &[]).unwrap_err();
+        assert!(error.contains("SUM_LIST(ARRAY<INTEGER>)"), "{error}");
+    }
+    assert_eq!(aggregate_return_type("SUM_LIST", &[ints], &[]), Ok(SqlType::Int));
+    assert!(!supports_undo("SUM_LIST"));
+}
+
+#[test]
 fn decimal_sum_keeps_precision_and_scale() {
     let ty = SqlType::Decimal {
         precision: 4,
