@@ -120,4 +120,22 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn taking_the_left_row_gives_the_same_row_and_leaves_nulls_behind() {
+        let layout = JoinLayout::new(vec![0, 2], vec![1]);
+        let left = vec![Value::String("a".into()), Value::Int(1), Value::String("c".into())];
+        let right = [Value::Int(7), Value::String("r".into())];
+        let copied = layout.joined(Value::Int(1), Some((&left, 5)), Some((&right, 6)), 9, 1, 3);
+        let mut taken = left.clone();
+        let moved = layout.joined_taking_left(Value::Int(1), (&mut taken, 5), Some((&right, 6)), 9, 1, 3);
+        assert_eq!(moved, copied);
+        assert_eq!(taken, vec![Value::Null, Value::Int(1), Value::Null]);
+        // A column listed twice is copied both times, not moved once.
+        let twice = JoinLayout::new(vec![2, 2], vec![]);
+        let mut taken = left.clone();
+        let values = twice.joined_taking_left(Value::Int(1), (&mut taken, 5), None, 9, 1, 3);
+        assert_eq!(values.get(1..3), Some(&[Value::String("c".into()), Value::String("c".into())][..]));
+        assert_eq!(taken, left);
+    }
 }
