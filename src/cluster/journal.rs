@@ -45,10 +45,19 @@ impl Journal {
         self.lost.push_back(lost);
     }
 
-    pub(crate) fn ack(&mut self, ack: Ack) {
+    /// Keeps `ack` about `topic` (its own `topic` is filled here). Once the list is full, the
+    /// oldest ack's name buffer is reused: a producer's every send is acknowledged, so this
+    /// runs per record.
+    pub(crate) fn ack(&mut self, mut ack: Ack, topic: &str) {
+        let mut name = String::new();
         if self.acks.len() >= MAX_ACKS {
-            self.acks.pop_front();
+            if let Some(oldest) = self.acks.pop_front() {
+                name = oldest.topic;
+                name.clear();
+            }
         }
+        name.push_str(topic);
+        ack.topic = name;
         self.acks.push_back(ack);
     }
 }

@@ -289,8 +289,19 @@ impl Cluster {
     /// an ISR below `min.insync.replicas`). With the ISR the leader alone, the record is
     /// committed at once; otherwise it waits above the high watermark for the followers.
     pub fn produce(&mut self, log: &mut Log, topic: &str, mut record: ProducerRecord, acks: Acks, now_ms: Millis) -> Result<ProduceOutcome, ClusterError> {
-        self.reconcile_topic(log, topic, now_ms);
-        let t = log.topic_mut(topic)?;
+        // Runs per record: the topic is looked up by name once in the log (`t` appends too).
+        let t = match log.topic_mut(topic) {
+            Ok(t) => t,
+            Err(error) => {
+                self.topics.remove(topic);
+                return Err(error.into());
+            }
+        };
+        let default_replication = self.default_replication();
+        let Cluster { topics, brokers, config, n_topics_placed, journal, next_write_id, .. } = self;
+        let state = track_topic(topics, n_topics_placed, default_replication, &*t)
+            .ok_or_else(|| ClusterError::Log(LogError::UnknownTopic { topic: topic.to_string() }))?;
+        reconcile_partitions(state, t, brokers, config.n_brokers, now_ms);
         if t.config().cleanup_policy == CleanupPolicy::Compact && record.key.is_none() {
             return Err(ClusterError::Log(LogError::InvalidRecord {
                 topic: topic.to_string(),
@@ -299,10 +310,8 @@ impl Cluster {
         }
         let partition = t.choose_partition(&record)?;
         record.partition = Some(partition);
-        let write_id = self.next_write_id;
-        self.next_write_id += 1;
-        let Cluster { topics, journal, .. } = self;
-        let state = topics.get_mut(topic).ok_or_else(|| ClusterError::Log(LogError::UnknownTopic { topic: topic.to_string() }))?;
+        let write_id = *next_write_id;
+        *next_write_id += 1;
         let min_insync = state.replication.min_insync_replicas;
         let ps = state
             .partitions
@@ -334,11 +343,11 @@ impl Cluster {
         }
         if ps.isr.len() <= 1 && ps.pending.is_empty() {
             // The ISR is the leader alone: the high watermark moves with the append.
-            let metadata = log.append(topic, record, now_ms)?;
+            let metadata = t.append(record, now_ms)?;
             ps.high_watermark = metadata.offset.saturating_add(1);
             ps.sync_leader(now_ms);
             ps.stats.acknowledged += 1;
-            journal.ack(Ack { write_id, topic: topic.to_string(), partition, offset: metadata.offset, acks });
+            journal.ack(Ack { write_id, topic: String::new(), partition, offset: metadata.offset, acks }, topic);
             return Ok(ProduceOutcome { write_id, partition, offset: Some(metadata.offset), acknowledged: true });
         }
         record.timestamp = Some(record.timestamp.unwrap_or(now_ms));
@@ -346,7 +355,7 @@ impl Cluster {
         let acknowledged = acks != Acks::All;
         if acknowledged {
             ps.stats.acknowledged += 1;
-            journal.ack(Ack { write_id, topic: topic.to_string(), partition, offset, acks });
+            journal.ack(Ack { write_id, topic: String::new(), partition, offset, acks }, topic);
         }
         ps.pending.push_back(PendingRecord { write_id, record, acks, acknowledged });
         ps.sync_leader(now_ms);
@@ -363,9 +372,9 @@ impl Cluster {
             max_records_per_fetch: self.config.replica_fetch_max_records.max(1),
             replica_lag_time_max_ms: self.config.replica_lag_time_max_ms,
         };
-        let mut budgets: BTreeMap<BrokerId, usize> = BTreeMap::new();
+        let mut budgets: Vec<(BrokerId, usize)> = Vec::with_capacity(self.brokers.len());
         for broker in self.brokers.iter_mut().filter(|b| b.up) {
-            budgets.insert(broker.id, broker.fetch_budget(now_ms, usize::MAX));
+            budgets.push((broker.id, broker.fetch_budget(now_ms, usize::MAX)));
         }
         let Cluster { topics, brokers, journal, .. } = self;
         for (name, state) in topics.iter_mut() {
@@ -418,48 +427,43 @@ impl Cluster {
 
     /// Tracks topics created, grown or deleted in the `Log`, and records appended to it directly.
     pub fn reconcile(&mut self, log: &Log, now_ms: Millis) {
-        self.topics.retain(|name, _| log.has_topic(name));
-        // Runs every 100 ms tick: walk the topics by reference (no name copies, no lookups).
-        for t in log.topics() {
-            self.reconcile_log_topic(t, now_ms);
+        // Runs every 100 ms tick. Both maps are ordered by name, so one walk in step pairs
+        // each log topic with its state (no tree lookups): a state whose topic is gone is
+        // dropped, a topic without a state gets one.
+        let mut log_topics = log.topics().peekable();
+        // Neither list allocates unless a topic came or went.
+        let mut gone: Vec<String> = Vec::new();
+        let mut new_topics: Vec<String> = Vec::new();
+        for (name, state) in self.topics.iter_mut() {
+            // Usually the same topics in both: one comparison.
+            let same = log_topics.next_if(|t| t.name() == name.as_str()).or_else(|| {
+                while let Some(t) = log_topics.next_if(|t| t.name() < name.as_str()) {
+                    new_topics.push(t.name().to_string());
+                }
+                log_topics.next_if(|t| t.name() == name.as_str())
+            });
+            match same {
+                Some(t) => reconcile_partitions(state, t, &self.brokers, self.config.n_brokers, now_ms),
+                None => gone.push(name.clone()),
+            }
         }
-    }
-
-    fn reconcile_topic(&mut self, log: &Log, topic: &str, now_ms: Millis) {
-        match log.topic(topic) {
-            Ok(t) => self.reconcile_log_topic(t, now_ms),
-            Err(_) => {
-                self.topics.remove(topic);
+        for name in gone {
+            self.topics.remove(&name);
+        }
+        new_topics.extend(log_topics.map(|t| t.name().to_string()));
+        // Topics the cluster has not seen yet (rare: a topic's first tick).
+        for name in new_topics {
+            if let Ok(t) = log.topic(&name) {
+                self.reconcile_log_topic(t, now_ms);
             }
         }
     }
 
     fn reconcile_log_topic(&mut self, t: &Topic, now_ms: Millis) {
-        let topic = t.name();
-        if !self.topics.contains_key(topic) {
-            let index = self.n_topics_placed;
-            self.n_topics_placed = self.n_topics_placed.wrapping_add(1);
-            let replication = self.default_replication();
-            self.topics.insert(topic.to_string(), TopicState { replication, index, partitions: Vec::new() });
-        }
-        let n_brokers = self.config.n_brokers;
-        let Cluster { topics, brokers, .. } = self;
-        let Some(state) = topics.get_mut(topic) else { return };
-        let is_up = |b: BrokerId| brokers.iter().any(|x| x.id == b && x.up);
-        for partition in t.partitions() {
-            let end = partition.log_end_offset();
-            match state.partitions.get_mut(partition.id() as usize) {
-                Some(ps) => {
-                    if end != ps.high_watermark {
-                        ps.absorb_direct_writes(end, is_up);
-                        ps.sync_leader(now_ms);
-                    }
-                }
-                None => {
-                    let replicas = placement::assign_replicas(state.index, partition.id(), state.replication.replication_factor, n_brokers);
-                    state.partitions.push(PartitionState::new(partition.id(), replicas, end, now_ms, is_up));
-                }
-            }
+        let default_replication = self.default_replication();
+        let Cluster { topics, brokers, config, n_topics_placed, .. } = self;
+        if let Some(state) = track_topic(topics, n_topics_placed, default_replication, t) {
+            reconcile_partitions(state, t, brokers, config.n_brokers, now_ms);
         }
     }
 
@@ -494,6 +498,43 @@ impl Cluster {
 
     fn partition(&self, topic: &str, partition: u32) -> Option<&PartitionState> {
         self.topics.get(topic).and_then(|t| t.partitions.get(partition as usize))
+    }
+}
+
+/// The state of a topic, placed (next in placement order) on first sight.
+fn track_topic<'a>(
+    topics: &'a mut BTreeMap<String, TopicState>,
+    n_topics_placed: &mut u32,
+    replication: TopicReplication,
+    t: &Topic,
+) -> Option<&'a mut TopicState> {
+    // (`entry` would copy the name at every call.)
+    if !topics.contains_key(t.name()) {
+        let index = *n_topics_placed;
+        *n_topics_placed = n_topics_placed.wrapping_add(1);
+        topics.insert(t.name().to_string(), TopicState { replication, index, partitions: Vec::new() });
+    }
+    topics.get_mut(t.name())
+}
+
+/// Tracks the partitions of one topic: new ones get replicas, records appended to the `Log`
+/// directly count as replicated.
+fn reconcile_partitions(state: &mut TopicState, t: &Topic, brokers: &[Broker], n_brokers: u32, now_ms: Millis) {
+    let is_up = |b: BrokerId| brokers.iter().any(|x| x.id == b && x.up);
+    for partition in t.partitions() {
+        let end = partition.log_end_offset();
+        match state.partitions.get_mut(partition.id() as usize) {
+            Some(ps) => {
+                if end != ps.high_watermark {
+                    ps.absorb_direct_writes(end, is_up);
+                    ps.sync_leader(now_ms);
+                }
+            }
+            None => {
+                let replicas = placement::assign_replicas(state.index, partition.id(), state.replication.replication_factor, n_brokers);
+                state.partitions.push(PartitionState::new(partition.id(), replicas, end, now_ms, is_up));
+            }
+        }
     }
 }
 

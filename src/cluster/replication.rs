@@ -6,7 +6,6 @@ use super::acks::Ack;
 use super::partition_state::PartitionState;
 use super::{BrokerId, Ctx};
 use crate::clock::Millis;
-use std::collections::BTreeMap;
 
 pub(crate) struct FetchLimits {
     pub(crate) max_records_per_fetch: usize,
@@ -15,12 +14,18 @@ pub(crate) struct FetchLimits {
 
 /// One fetch round for one partition at `ctx.now_ms`. `budgets` are what each broker may still
 /// copy this tick (its throttle), shared by the partitions it follows.
-pub(crate) fn replicate(ps: &mut PartitionState, ctx: &mut Ctx<'_>, budgets: &mut BTreeMap<BrokerId, usize>, limits: &FetchLimits) {
+pub(crate) fn replicate(ps: &mut PartitionState, ctx: &mut Ctx<'_>, budgets: &mut Vec<(BrokerId, usize)>, limits: &FetchLimits) {
     let Some(leader) = ps.leader else { return };
     ps.sync_leader(ctx.now_ms);
+    // The leader alone with nothing pending (replication factor 1, the default): nobody
+    // fetches and nothing is left to commit, so the round ends here.
+    if ps.replicas.len() <= 1 && ps.pending.is_empty() {
+        return;
+    }
     let leader_leo = ps.leader_leo();
     let high_watermark = ps.high_watermark;
-    let log_start = ctx.log.log_start_offset(ctx.topic, ps.id).unwrap_or(0);
+    // Looked up by name only when a follower fetches (never with replication factor 1).
+    let mut log_start: Option<u64> = None;
     let now_ms = ctx.now_ms;
     let mut shrunk = Vec::new();
     let mut rejoined = Vec::new();
@@ -29,10 +34,18 @@ pub(crate) fn replicate(ps: &mut PartitionState, ctx: &mut Ctx<'_>, budgets: &mu
             continue;
         }
         // Below the leader's log start, a follower starts again from the log start.
+        let log_start = *log_start.get_or_insert_with(|| ctx.log.log_start_offset(ctx.topic, ps.id).unwrap_or(0));
         replica.leo = replica.leo.max(log_start).min(leader_leo);
         // The fetch request carries the follower's end offset: that is what the leader learns.
         replica.known_leo = replica.leo;
-        let budget = budgets.entry(replica.broker).or_insert(limits.max_records_per_fetch);
+        let slot = match budgets.iter().position(|(b, _)| *b == replica.broker) {
+            Some(slot) => slot,
+            None => {
+                budgets.push((replica.broker, limits.max_records_per_fetch));
+                budgets.len() - 1
+            }
+        };
+        let Some((_, budget)) = budgets.get_mut(slot) else { continue };
         let wanted = usize::try_from(leader_leo.saturating_sub(replica.leo)).unwrap_or(usize::MAX);
         let n = wanted.min(limits.max_records_per_fetch).min(*budget);
         *budget -= n;
@@ -85,7 +98,7 @@ pub(crate) fn commit(ps: &mut PartitionState, ctx: &mut Ctx<'_>, new_high_waterm
                     ps.stats.failed_after_append += 1;
                 } else if !acknowledged {
                     ps.stats.acknowledged += 1;
-                    ctx.journal.ack(Ack { write_id, topic: ctx.topic.to_string(), partition: ps.id, offset: metadata.offset, acks });
+                    ctx.journal.ack(Ack { write_id, topic: String::new(), partition: ps.id, offset: metadata.offset, acks }, ctx.topic);
                 }
             }
             // The topic was deleted under the leader: nothing left to commit.

@@ -220,3 +220,32 @@ fn acks_0_to_an_offline_partition_is_lost_silently_and_bad_settings_are_refused(
     assert!(matches!(cluster.set_topic_replication(&log, "t", too_many, 2), Err(ClusterError::InvalidReplication { .. })));
     assert!(matches!(cluster.fail_broker(&mut log, 9, 2), Err(ClusterError::UnknownBroker { broker: 9, .. })));
 }
+
+#[test]
+fn a_tick_tracks_topics_created_and_deleted_around_the_known_ones_and_direct_writes() {
+    let (mut cluster, mut log) = setup(1, 1, false);
+    for name in ["a", "u", "z"] {
+        log.create_topic(name, TopicConfig::with_partitions(2)).unwrap();
+    }
+    let direct = |log: &mut Log, topic: &str| {
+        log.append(topic, ProducerRecord { partition: Some(1), ..ProducerRecord::keyed("k", "v") }, 0).unwrap();
+    };
+    direct(&mut log, "u");
+    cluster.tick(&mut log, TICK);
+    for name in ["a", "u", "z"] {
+        assert!(cluster.leader(name, 1).is_some(), "{name} is tracked");
+    }
+    assert_eq!(cluster.high_watermark("u", 1), Some(1));
+    assert_eq!(cluster.high_watermark("u", 0), Some(0));
+    log.delete_topic("t").unwrap();
+    log.delete_topic("u").unwrap();
+    log.create_topic("b", TopicConfig::with_partitions(1)).unwrap();
+    direct(&mut log, "z");
+    direct(&mut log, "z");
+    cluster.tick(&mut log, 2 * TICK);
+    assert_eq!(cluster.leader("t", 0), None, "a deleted topic is forgotten");
+    assert_eq!(cluster.high_watermark("u", 1), None);
+    assert!(cluster.leader("b", 0).is_some(), "a new topic between known ones is tracked");
+    assert_eq!(cluster.high_watermark("z", 1), Some(2), "records appended to the log directly count as committed");
+    assert_eq!(cluster.high_watermark("a", 1), Some(0));
+}

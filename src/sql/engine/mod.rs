@@ -317,6 +317,11 @@ impl Engine {
                 let n_written = query.n_records_written;
                 while query.step(log, now_ms, &mut self.processing_log)? {
                     progressed = true;
+                    // Read to the end: another poll now would find nothing (what the query
+                    // wrote itself marks it dirty below).
+                    if query.pipeline.drained {
+                        break;
+                    }
                 }
                 if query.n_records_written == n_written {
                     continue;

@@ -37,6 +37,9 @@ pub struct Pipeline {
     /// leave the others NULL (see [`SourceDecoder::decode_needed`]). All, unless the pipeline
     /// knows its operators' expressions ([`Pipeline::new`]).
     pub needed_values: u64,
+    /// Whether the last [`Pipeline::poll`] read everything its topics held then (so polling
+    /// again before the log changes would read nothing).
+    pub drained: bool,
 }
 
 impl Pipeline {
@@ -117,6 +120,7 @@ impl Pipeline {
             n_records_read: 0,
             side: None,
             needed_values: u64::MAX,
+            drained: false,
         })
     }
 
@@ -125,50 +129,65 @@ impl Pipeline {
     /// read, which is how a query finds it is idle. Records are read in place (never cloned)
     /// and decoded straight into rows.
     pub fn poll(&mut self, log: &Log, processing_log: &mut ProcessingLog) -> Option<Vec<Row>> {
-        let records = read_batch(log, &self.source_topic, &mut self.positions, true);
+        let (records, drained) = read_batch(log, &self.source_topic, &mut self.positions, true);
+        self.drained = drained;
         self.n_records_read = self.n_records_read.saturating_add(records.len() as u64);
         if let Some(side) = self.side.as_mut() {
-            let mut output = Vec::new();
             // A join's side input is read partition after partition, not merged.
-            let side_records = read_batch(log, &side.topic, &mut side.positions, false);
+            let (side_records, side_drained) = read_batch(log, &side.topic, &mut side.positions, false);
+            self.drained &= side_drained;
             if records.is_empty() && side_records.is_empty() {
                 return None;
             }
+            // The first operator (the join) takes both inputs in timestamp order, the side
+            // input as such; what it emits goes through the rest as a batch.
+            let (mut first, rest) = match self.operators.split_first_mut() {
+                Some((first, rest)) => (Some(first), rest),
+                None => (None, &mut [][..]),
+            };
+            let mut current = Vec::with_capacity(records.len());
             for (from_side, record) in interleave(&records, &side_records) {
                 let row = if from_side {
                     side.decoder.decode(record, processing_log)
                 } else {
                     self.decoder.decode(record, processing_log)
                 };
-                if let Some(row) = row {
-                    run_chain_from(
-                        &mut self.operators,
-                        from_side,
-                        row,
-                        &mut output,
-                        processing_log,
-                    );
+                let Some(row) = row else { continue };
+                match first.as_deref_mut() {
+                    Some(join) if from_side => join.process_side(row, &mut current, processing_log),
+                    Some(join) => join.process(row, &mut current, processing_log),
+                    None => current.push(row),
                 }
             }
-            return Some(output);
+            return Some(run_operators(rest, current, processing_log));
         }
         if records.is_empty() {
             return None;
         }
-        // The whole batch goes through one operator at a time: two buffers, no allocation per row.
-        let mut current: Vec<Row> = records
+        let current: Vec<Row> = records
             .iter()
             .filter_map(|record| self.decoder.decode_needed(record, processing_log, self.needed_values))
             .collect();
-        let mut next = Vec::with_capacity(current.len());
-        for operator in self.operators.iter_mut() {
-            for row in current.drain(..) {
-                operator.process(row, &mut next, processing_log);
-            }
-            std::mem::swap(&mut current, &mut next);
-        }
-        Some(current)
+        Some(run_operators(&mut self.operators, current, processing_log))
     }
+}
+
+/// Runs a batch of rows through `operators`, one operator at a time over the whole batch (each
+/// operator sees its rows in the same order as row by row would give it): two buffers, no
+/// allocation per row.
+fn run_operators(
+    operators: &mut [Box<dyn Operator>],
+    mut current: Vec<Row>,
+    processing_log: &mut ProcessingLog,
+) -> Vec<Row> {
+    let mut next = Vec::with_capacity(current.len());
+    for operator in operators.iter_mut() {
+        for row in current.drain(..) {
+            operator.process(row, &mut next, processing_log);
+        }
+        std::mem::swap(&mut current, &mut next);
+    }
+    current
 }
 
 /// The value columns (bit `i` for value column `i`, after `n_keys` key columns in the row) that
@@ -197,16 +216,20 @@ fn needed_values(plan: &SelectPlan, n_keys: usize, n_values: usize) -> u64 {
 /// partitions are merged as Kafka Streams picks records: each partition in offset order (so
 /// out-of-order timestamps within a partition stay out of order, and windows see them late),
 /// and across partitions the one whose next record has the smallest timestamp first (the
-/// lowest partition on ties). Without, partition after partition.
+/// lowest partition on ties). Without, partition after partition. Also returns whether the
+/// batch holds everything the partitions held (`false` may only mean "not sure", because
+/// compaction leaves gaps in offsets).
 fn read_batch<'log>(
     log: &'log Log,
     topic: &str,
     positions: &mut BTreeMap<u32, u64>,
     merge: bool,
-) -> Vec<&'log Record> {
+) -> (Vec<&'log Record>, bool) {
     let Ok(topic) = log.topic(topic) else {
-        return Vec::new();
+        return (Vec::new(), true);
     };
+    let mut drained = true;
+    let mut capacity = 0;
     let mut batches: Vec<std::iter::Peekable<_>> = Vec::new();
     for (partition, position) in positions.iter_mut() {
         let Some(partition) = topic.partitions().get(*partition as usize) else {
@@ -214,15 +237,19 @@ fn read_batch<'log>(
         };
         let from = (*position).max(partition.log_start_offset());
         *position = from;
-        if from >= partition.log_end_offset() {
+        let available = partition.log_end_offset().saturating_sub(from);
+        if available == 0 {
             continue;
         }
+        let available = usize::try_from(available).unwrap_or(usize::MAX);
+        drained &= available <= FETCH_BATCH;
+        capacity += available.min(FETCH_BATCH);
         let mut records = partition.records_from(from).take(FETCH_BATCH).peekable();
         if records.peek().is_some() {
             batches.push(records);
         }
     }
-    let mut out: Vec<&'log Record> = Vec::new();
+    let mut out: Vec<&'log Record> = Vec::with_capacity(capacity);
     match batches.len() {
         0 => {}
         1 => out.extend(batches.iter_mut().flatten()),
@@ -249,7 +276,7 @@ fn read_batch<'log>(
             *position = (*position).max(record.offset.saturating_add(1));
         }
     }
-    out
+    (out, drained)
 }
 
 /// Merges a join's two inputs by timestamp, keeping each input's own order; the side input
@@ -273,33 +300,4 @@ fn interleave<'log>(
         }
     }
     merged
-}
-
-/// Runs one row through the chain; the first operator takes it as its side input when
-/// `from_side` (a join's other input).
-fn run_chain_from(
-    operators: &mut [Box<dyn Operator>],
-    from_side: bool,
-    row: Row,
-    output: &mut Vec<Row>,
-    processing_log: &mut ProcessingLog,
-) {
-    let Some((first, rest)) = operators.split_first_mut() else {
-        output.push(row);
-        return;
-    };
-    let mut current = Vec::new();
-    if from_side {
-        first.process_side(row, &mut current, processing_log);
-    } else {
-        first.process(row, &mut current, processing_log);
-    }
-    for operator in rest.iter_mut() {
-        let mut next = Vec::with_capacity(current.len());
-        for row in current.drain(..) {
-            operator.process(row, &mut next, processing_log);
-        }
-        current = next;
-    }
-    output.extend(current);
 }

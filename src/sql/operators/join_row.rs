@@ -35,18 +35,60 @@ impl JoinLayout {
         partition: u32,
         offset: u64,
     ) -> Vec<Value> {
+        let mut values = self.start(key);
+        values.extend(self.left_columns.iter().map(|idx| {
+            left.and_then(|(row, _)| row.get(*idx).cloned())
+                .unwrap_or(Value::Null)
+        }));
+        self.finish(values, left.map(|(_, time)| time), right, timestamp, partition, offset)
+    }
+
+    /// [`JoinLayout::joined`] with a left row the caller no longer needs: its columns are
+    /// moved into the joined row instead of copied (left NULL behind).
+    pub fn joined_taking_left(
+        &self,
+        key: Value,
+        left: (&mut [Value], Millis),
+        right: SideRow<'_>,
+        timestamp: Millis,
+        partition: u32,
+        offset: u64,
+    ) -> Vec<Value> {
+        let (row, left_time) = left;
+        // A column listed twice must be copied, not moved (the planner lists each once).
+        if !self.left_columns.windows(2).all(|pair| matches!(pair, [a, b] if a < b)) {
+            return self.joined(key, Some((row, left_time)), right, timestamp, partition, offset);
+        }
+        let mut values = self.start(key);
+        values.extend(self.left_columns.iter().map(|idx| {
+            row.get_mut(*idx).map_or(Value::Null, |value| std::mem::replace(value, Value::Null))
+        }));
+        self.finish(values, Some(left_time), right, timestamp, partition, offset)
+    }
+
+    fn start(&self, key: Value) -> Vec<Value> {
         let mut values =
             Vec::with_capacity(1 + self.left_columns.len() + self.right_columns.len() + 5);
         values.push(key);
-        for (positions, side) in [(&self.left_columns, left), (&self.right_columns, right)] {
-            values.extend(positions.iter().map(|idx| {
-                side.and_then(|(row, _)| row.get(*idx).cloned())
-                    .unwrap_or(Value::Null)
-            }));
-        }
-        for side in [left, right] {
-            values.push(side.map_or(Value::Null, |(_, time)| Value::BigInt(time)));
-        }
+        values
+    }
+
+    /// The right columns, each side's time and the result's ROWTIME, ROWPARTITION, ROWOFFSET.
+    fn finish(
+        &self,
+        mut values: Vec<Value>,
+        left_time: Option<Millis>,
+        right: SideRow<'_>,
+        timestamp: Millis,
+        partition: u32,
+        offset: u64,
+    ) -> Vec<Value> {
+        values.extend(self.right_columns.iter().map(|idx| {
+            right.and_then(|(row, _)| row.get(*idx).cloned())
+                .unwrap_or(Value::Null)
+        }));
+        values.push(left_time.map_or(Value::Null, Value::BigInt));
+        values.push(right.map_or(Value::Null, |(_, time)| Value::BigInt(time)));
         values.push(Value::BigInt(timestamp));
         values.push(Value::Int(i32::try_from(partition).unwrap_or(i32::MAX)));
         values.push(Value::BigInt(i64::try_from(offset).unwrap_or(i64::MAX)));
@@ -77,5 +119,23 @@ mod tests {
                 Value::BigInt(3),
             ]
         );
+    }
+
+    #[test]
+    fn taking_the_left_row_gives_the_same_row_and_leaves_nulls_behind() {
+        let layout = JoinLayout::new(vec![0, 2], vec![1]);
+        let left = vec![Value::String("a".into()), Value::Int(1), Value::String("c".into())];
+        let right = [Value::Int(7), Value::String("r".into())];
+        let copied = layout.joined(Value::Int(1), Some((&left, 5)), Some((&right, 6)), 9, 1, 3);
+        let mut taken = left.clone();
+        let moved = layout.joined_taking_left(Value::Int(1), (&mut taken, 5), Some((&right, 6)), 9, 1, 3);
+        assert_eq!(moved, copied);
+        assert_eq!(taken, vec![Value::Null, Value::Int(1), Value::Null]);
+        // A column listed twice is copied both times, not moved once.
+        let twice = JoinLayout::new(vec![2, 2], vec![]);
+        let mut taken = left.clone();
+        let values = twice.joined_taking_left(Value::Int(1), (&mut taken, 5), None, 9, 1, 3);
+        assert_eq!(values.get(1..3), Some(&[Value::String("c".into()), Value::String("c".into())][..]));
+        assert_eq!(taken, left);
     }
 }

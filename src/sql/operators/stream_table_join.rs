@@ -26,7 +26,7 @@ pub struct StreamTableJoin {
 }
 
 impl Operator for StreamTableJoin {
-    fn process(&mut self, row: Row, out: &mut Vec<Row>, log: &mut ProcessingLog) {
+    fn process(&mut self, mut row: Row, out: &mut Vec<Row>, log: &mut ProcessingLog) {
         if row.tombstone {
             return;
         }
@@ -43,9 +43,10 @@ impl Operator for StreamTableJoin {
         if table_row.is_none() && !self.left_join {
             return;
         }
-        let values = self.layout.joined(
+        // The stream row is not needed after this: its columns move into the joined row.
+        let values = self.layout.joined_taking_left(
             key.0.into_iter().next().unwrap_or(Value::Null),
-            Some((&row.values, row.timestamp)),
+            (&mut row.values, row.timestamp),
             table_row.map(|(columns, time)| (columns.as_slice(), *time)),
             row.timestamp,
             row.partition,
