@@ -123,6 +123,7 @@ impl Partition {
             }
         };
         if must_roll {
+            self.close_active_segment();
             self.segments.push_back(Segment::empty(stored.offset, now_ms));
         }
         let metadata = RecordMetadata { partition: self.id, offset: stored.offset, timestamp: stored.timestamp };
@@ -216,7 +217,16 @@ impl Partition {
     pub(crate) fn roll(&mut self, now_ms: Millis) {
         let needs_roll = self.segments.back().is_none_or(|active| !active.records.is_empty());
         if needs_roll {
+            self.close_active_segment();
             self.segments.push_back(Segment::empty(self.log_end_offset, now_ms));
+        }
+    }
+
+    /// A segment that stops taking appends gives back its vector's spare room (appends double
+    /// it: up to half of a closed segment's record slots would stay empty until retention).
+    fn close_active_segment(&mut self) {
+        if let Some(active) = self.segments.back_mut() {
+            active.records.shrink_to_fit();
         }
     }
 
