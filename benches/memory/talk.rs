@@ -5,7 +5,7 @@
 //! each sample.
 #![allow(dead_code)] // each harness uses part of it
 
-use streamlab::lessons::{Action, LessonCatalogue};
+use streamlab::lessons::{Action, LessonCatalogue, Syntax};
 use streamlab::producers::ScenarioKind;
 use streamlab::world::World;
 
@@ -59,9 +59,16 @@ pub fn talk_world(seed: u64) -> (World, TalkSummary) {
     // TALK_SKIP=possible_fraud leaves out the statements that contain it.
     let skip = std::env::var("TALK_SKIP").ok();
     let chosen = |id: &str| only.as_deref().is_none_or(|only| only.split(',').any(|o| o == id));
+    // TALK_SYNTAX=ksqldb runs lesson 11 in today's ksqlDB form (the toggle); by default the
+    // 2018 form, as on stage.
+    let syntax = match std::env::var("TALK_SYNTAX").as_deref() {
+        Ok("ksqldb") => Syntax::KsqlDb,
+        _ => Syntax::Ksql2018,
+    };
     for lesson in catalogue.lessons.iter().filter(|lesson| chosen(&lesson.id)) {
-        let steps = lesson.steps.iter().flat_map(|s| s.actions.iter().chain(&s.solution));
-        for action in lesson.setup.iter().chain(steps) {
+        let steps: Vec<Action> =
+            lesson.steps.iter().flat_map(|s| s.actions.iter().cloned().chain(s.solution_in(syntax))).collect();
+        for action in lesson.setup.iter().chain(&steps) {
             if let Action::Sql { sql } = action {
                 if skip.as_deref().is_some_and(|skip| sql.contains(skip)) {
                     continue;
