@@ -88,19 +88,32 @@ pub fn run_talk(seed: u64, talk_ms: i64, mut sample: impl FnMut(i64, &World)) ->
     let (mut world, mut summary) = talk_world(seed);
     let mut elapsed = 0;
     while elapsed < talk_ms {
+        advance(&mut world, &mut summary, 60_000.min(talk_ms - elapsed));
+        elapsed = (elapsed + 60_000).min(talk_ms);
+        sample(elapsed / 60_000, &world);
+    }
+    finish(&world, summary)
+}
+
+/// Lets `ms` of virtual time pass in steps of [`STEP_MS`], draining push queries at every
+/// step (a harness that must yield to a browser between minutes calls this itself).
+pub fn advance(world: &mut World, summary: &mut TalkSummary, ms: i64) {
+    let mut elapsed = 0;
+    while elapsed < ms {
         world.step(STEP_MS);
         elapsed += STEP_MS;
         for id in world.engine().push_query_ids() {
             summary.push_rows_drained += world.engine_mut().take_push_rows(&id).len() as u64;
         }
         let _ = world.take_query_error();
-        if elapsed % 60_000 == 0 {
-            sample(elapsed / 60_000, &world);
-        }
     }
+}
+
+/// The summary at the end of the talk: queries, and what every topic holds.
+pub fn finish(world: &World, mut summary: TalkSummary) -> TalkSummary {
     summary.persistent_queries = world.engine().query_ids().len();
     summary.push_queries = world.engine().push_query_ids().len();
-    (summary.records_in_log, summary.log_bytes) = log_size(&world);
+    (summary.records_in_log, summary.log_bytes) = log_size(world);
     summary.topics = world
         .log()
         .topics()
