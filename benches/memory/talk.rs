@@ -60,9 +60,11 @@ pub fn talk_world(seed: u64) -> (World, TalkSummary) {
     let skip = std::env::var("TALK_SKIP").ok();
     let chosen = |id: &str| only.as_deref().is_none_or(|only| only.split(',').any(|o| o == id));
     // TALK_SYNTAX=ksqldb runs lesson 11 in today's ksqlDB form (the toggle); by default the
-    // 2018 form, as on stage.
-    let syntax = match std::env::var("TALK_SYNTAX").as_deref() {
-        Ok("ksqldb") => Syntax::KsqlDb,
+    // 2018 form, as on stage. Read when the harness runs, or (wasm has no environment) when
+    // it was built.
+    let syntax_env = std::env::var("TALK_SYNTAX").ok().or(option_env!("TALK_SYNTAX").map(String::from));
+    let syntax = match syntax_env.as_deref() {
+        Some("ksqldb") => Syntax::KsqlDb,
         _ => Syntax::Ksql2018,
     };
     for lesson in catalogue.lessons.iter().filter(|lesson| chosen(&lesson.id)) {
