@@ -5,7 +5,7 @@
 //! each sample.
 #![allow(dead_code)] // each harness uses part of it
 
-use streamlab::lessons::{Action, LessonCatalogue};
+use streamlab::lessons::{Action, LessonCatalogue, Syntax};
 use streamlab::producers::ScenarioKind;
 use streamlab::world::World;
 
@@ -59,9 +59,18 @@ pub fn talk_world(seed: u64) -> (World, TalkSummary) {
     // TALK_SKIP=possible_fraud leaves out the statements that contain it.
     let skip = std::env::var("TALK_SKIP").ok();
     let chosen = |id: &str| only.as_deref().is_none_or(|only| only.split(',').any(|o| o == id));
+    // TALK_SYNTAX=ksqldb runs lesson 11 in today's ksqlDB form (the toggle); by default the
+    // 2018 form, as on stage. Read when the harness runs, or (wasm has no environment) when
+    // it was built.
+    let syntax_env = std::env::var("TALK_SYNTAX").ok().or(option_env!("TALK_SYNTAX").map(String::from));
+    let syntax = match syntax_env.as_deref() {
+        Some("ksqldb") => Syntax::KsqlDb,
+        _ => Syntax::Ksql2018,
+    };
     for lesson in catalogue.lessons.iter().filter(|lesson| chosen(&lesson.id)) {
-        let steps = lesson.steps.iter().flat_map(|s| s.actions.iter().chain(&s.solution));
-        for action in lesson.setup.iter().chain(steps) {
+        let steps: Vec<Action> =
+            lesson.steps.iter().flat_map(|s| s.actions.iter().cloned().chain(s.solution_in(syntax))).collect();
+        for action in lesson.setup.iter().chain(&steps) {
             if let Action::Sql { sql } = action {
                 if skip.as_deref().is_some_and(|skip| sql.contains(skip)) {
                     continue;
@@ -81,19 +90,32 @@ pub fn run_talk(seed: u64, talk_ms: i64, mut sample: impl FnMut(i64, &World)) ->
     let (mut world, mut summary) = talk_world(seed);
     let mut elapsed = 0;
     while elapsed < talk_ms {
+        advance(&mut world, &mut summary, 60_000.min(talk_ms - elapsed));
+        elapsed = (elapsed + 60_000).min(talk_ms);
+        sample(elapsed / 60_000, &world);
+    }
+    finish(&world, summary)
+}
+
+/// Lets `ms` of virtual time pass in steps of [`STEP_MS`], draining push queries at every
+/// step (a harness that must yield to a browser between minutes calls this itself).
+pub fn advance(world: &mut World, summary: &mut TalkSummary, ms: i64) {
+    let mut elapsed = 0;
+    while elapsed < ms {
         world.step(STEP_MS);
         elapsed += STEP_MS;
         for id in world.engine().push_query_ids() {
             summary.push_rows_drained += world.engine_mut().take_push_rows(&id).len() as u64;
         }
         let _ = world.take_query_error();
-        if elapsed % 60_000 == 0 {
-            sample(elapsed / 60_000, &world);
-        }
     }
+}
+
+/// The summary at the end of the talk: queries, and what every topic holds.
+pub fn finish(world: &World, mut summary: TalkSummary) -> TalkSummary {
     summary.persistent_queries = world.engine().query_ids().len();
     summary.push_queries = world.engine().push_query_ids().len();
-    (summary.records_in_log, summary.log_bytes) = log_size(&world);
+    (summary.records_in_log, summary.log_bytes) = log_size(world);
     summary.topics = world
         .log()
         .topics()

@@ -73,10 +73,12 @@ pub fn apply_action(world: &mut World, action: &Action) -> Result<Vec<StatementR
             world.inject(producer, &injection).map(|_| Vec::new()).map_err(world_error)
         }
         Action::CreateTopic { topic, partitions, compact, retention } => {
+            // Without `retention`, the broker's default, as for a topic created without one.
+            let defaults = TopicConfig::with_partitions(*partitions);
             let config = TopicConfig {
                 cleanup_policy: if *compact { CleanupPolicy::Compact } else { CleanupPolicy::Delete },
-                retention_ms: retention.map(|r| r.0),
-                ..TopicConfig::with_partitions(*partitions)
+                retention_ms: retention.map_or(defaults.retention_ms, |r| Some(r.0)),
+                ..defaults
             };
             world.log_mut().create_topic(topic, config).map(|_| Vec::new()).map_err(|e| e.to_string())
         }

@@ -20,6 +20,7 @@ pub use group::{ConsumerGroup, ConsumerRecord, GroupConfig, GroupMember, OffsetR
 pub use partition::{Partition, Segment};
 pub use record::{Bytes, Header, ProducerRecord, Record, RecordMetadata};
 pub use topic::{CleanupPolicy, Topic, TopicConfig, DAY_MS};
+pub use topic::{BROKER_RETENTION_MS, BROKER_SEGMENT_MS};
 
 use crate::clock::Millis;
 use std::collections::BTreeMap;

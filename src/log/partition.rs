@@ -3,9 +3,13 @@
 //! segment takes appends and is never cleaned or deleted while it is active.
 
 use super::error::LogError;
-use super::record::{ProducerRecord, Record, RecordMetadata};
+use super::record::{Bytes, ProducerRecord, Record, RecordMetadata};
 use crate::clock::Millis;
-use std::collections::VecDeque;
+use std::collections::{BTreeSet, VecDeque};
+
+/// How many distinct recent keys a partition remembers to share their bytes (see
+/// [`Partition::shared_key`]); past it the memory starts again.
+const RECENT_KEYS: usize = 512;
 
 /// A run of consecutive records. Kafka rolls a new segment when the active one is full
 /// (`segment.bytes`) or old (`segment.ms`).
@@ -51,6 +55,8 @@ pub struct Partition {
     n_records: usize,
     /// The cleaner's checkpoint: offsets below it have been compacted.
     pub(crate) first_dirty_offset: u64,
+    /// Keys of recent appends: records with an equal key share one allocation of its bytes.
+    recent_keys: BTreeSet<Bytes>,
 }
 
 impl Partition {
@@ -63,6 +69,7 @@ impl Partition {
             size_bytes: 0,
             n_records: 0,
             first_dirty_offset: 0,
+            recent_keys: BTreeSet::new(),
         }
     }
 
@@ -107,7 +114,7 @@ impl Partition {
             partition: self.id,
             offset: self.log_end_offset,
             timestamp: record.timestamp.unwrap_or(now_ms),
-            key: record.key,
+            key: record.key.map(|key| self.shared_key(key)),
             value: record.value,
             headers: record.headers,
         };
@@ -123,6 +130,7 @@ impl Partition {
             }
         };
         if must_roll {
+            self.close_active_segment();
             self.segments.push_back(Segment::empty(stored.offset, now_ms));
         }
         let metadata = RecordMetadata { partition: self.id, offset: stored.offset, timestamp: stored.timestamp };
@@ -139,6 +147,22 @@ impl Partition {
         self.n_records += 1;
         self.log_end_offset += 1;
         Ok(metadata)
+    }
+
+    /// The stored copy of `key`: an equal recent key's bytes when there is one (a partition's
+    /// keys repeat — accounts, cards, sensors — and a stored key costs its bytes plus the
+    /// shared pointer's counts), else `key` itself, remembered. Equal bytes, so nothing a
+    /// reader sees changes; a bounded set, emptied when full, so a topic of unique keys holds
+    /// at most [`RECENT_KEYS`] of them beyond its records.
+    fn shared_key(&mut self, key: Bytes) -> Bytes {
+        if let Some(shared) = self.recent_keys.get(&*key) {
+            return shared.clone();
+        }
+        if self.recent_keys.len() >= RECENT_KEYS {
+            self.recent_keys.clear();
+        }
+        self.recent_keys.insert(key.clone());
+        key
     }
 
     /// Up to `max` records from `offset` on. Reading at the log end returns nothing; reading
@@ -216,7 +240,16 @@ impl Partition {
     pub(crate) fn roll(&mut self, now_ms: Millis) {
         let needs_roll = self.segments.back().is_none_or(|active| !active.records.is_empty());
         if needs_roll {
+            self.close_active_segment();
             self.segments.push_back(Segment::empty(self.log_end_offset, now_ms));
+        }
+    }
+
+    /// A segment that stops taking appends gives back its vector's spare room (appends double
+    /// it: up to half of a closed segment's record slots would stay empty until retention).
+    fn close_active_segment(&mut self) {
+        if let Some(active) = self.segments.back_mut() {
+            active.records.shrink_to_fit();
         }
     }
 
@@ -254,5 +287,47 @@ impl Partition {
         self.first_dirty_offset = self.first_dirty_offset.min(self.log_end_offset);
         self.recount();
         removed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn append(partition: &mut Partition, key: &str, now_ms: Millis, segment_ms: Millis) {
+        partition.append(ProducerRecord::keyed(key, "v"), now_ms, 1 << 30, segment_ms).unwrap();
+    }
+
+    #[test]
+    fn records_with_equal_keys_share_the_key_bytes() {
+        let mut partition = Partition::new(0);
+        for (i, key) in ["card-1", "card-2", "card-1", "card-1"].iter().enumerate() {
+            append(&mut partition, key, i as Millis, 1_000_000);
+        }
+        let records = partition.fetch("t", 0, 10).unwrap();
+        let key = |i: usize| records[i].key.clone().unwrap();
+        assert_eq!(&*key(2), b"card-1");
+        assert!(Arc::ptr_eq(&key(0), &key(2)) && Arc::ptr_eq(&key(0), &key(3)), "one allocation for card-1");
+        assert!(!Arc::ptr_eq(&key(0), &key(1)));
+        // Unique keys: the memory of recent keys stays bounded.
+        for i in 0..3 * RECENT_KEYS {
+            append(&mut partition, &format!("order-{i}"), 10, 1_000_000);
+        }
+        assert!(partition.recent_keys.len() <= RECENT_KEYS, "{} keys remembered", partition.recent_keys.len());
+        assert_eq!(partition.len(), 4 + 3 * RECENT_KEYS);
+    }
+
+    #[test]
+    fn a_rolled_segment_gives_back_its_spare_room() {
+        let mut partition = Partition::new(0);
+        for ms in 0..300 {
+            append(&mut partition, "k", ms, 100);
+        }
+        let segments = partition.segments();
+        assert!(segments.len() >= 3, "{} segments", segments.len());
+        for closed in segments.iter().take(segments.len() - 1) {
+            assert_eq!(closed.records.capacity(), closed.records.len());
+        }
     }
 }

@@ -13,34 +13,49 @@ pub enum CleanupPolicy {
     Compact,
 }
 
-/// Per-topic configuration, with Kafka's defaults.
+/// Per-topic configuration. A topic created without overrides gets the sandbox broker's
+/// defaults ([`BROKER_RETENTION_MS`], [`BROKER_SEGMENT_MS`]), Kafka's for everything else.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TopicConfig {
     pub partitions: u32,
     pub cleanup_policy: CleanupPolicy,
-    /// `retention.ms`; `None` is -1 (keep forever). Kafka's default is 7 days.
+    /// `retention.ms`; `None` is -1 (keep forever). Kafka's default is 7 days; the sandbox
+    /// broker's is [`BROKER_RETENTION_MS`].
     pub retention_ms: Option<Millis>,
     /// `retention.bytes` per partition; `None` is -1 (no limit), Kafka's default.
     pub retention_bytes: Option<u64>,
     /// `segment.bytes`: a segment rolls when it would grow past this. Kafka's default is 1 GiB.
     pub segment_bytes: u64,
-    /// `segment.ms`: a segment rolls when its first record is this old. Kafka's default is 7 days.
+    /// `segment.ms`: a segment rolls when its first record is this old. Kafka's default is 7
+    /// days; the sandbox broker's is [`BROKER_SEGMENT_MS`].
     pub segment_ms: Millis,
     /// `delete.retention.ms`: how long a tombstone survives compaction. Kafka's default is 1 day.
     pub delete_retention_ms: Millis,
 }
 
 pub const DAY_MS: Millis = 24 * 60 * 60 * 1000;
+const MINUTE_MS: Millis = 60 * 1000;
+
+/// The sandbox broker's `log.retention.ms`, the `retention.ms` of every topic created without
+/// one. Kafka ships 7 days; a browser tab holds a two-hour talk at 100 events a second (about
+/// 190 a second with the lessons' derived topics, ~150 bytes each in wasm) in 64 MB only if
+/// the log keeps minutes, not days: 15 minutes. A topic that must keep more says so in its own
+/// config (the race's batch topic, lessons with a nightly batch or a late reader).
+pub const BROKER_RETENTION_MS: Millis = 15 * MINUTE_MS;
+/// The sandbox broker's `log.roll.ms`, the `segment.ms` of every topic created without one
+/// (Kafka ships 7 days). Retention deletes whole segments, so a partition holds at most
+/// `retention.ms + segment.ms` of records: 20 minutes.
+pub const BROKER_SEGMENT_MS: Millis = 5 * MINUTE_MS;
 
 impl Default for TopicConfig {
     fn default() -> Self {
         TopicConfig {
             partitions: 1,
             cleanup_policy: CleanupPolicy::Delete,
-            retention_ms: Some(7 * DAY_MS),
+            retention_ms: Some(BROKER_RETENTION_MS),
             retention_bytes: None,
             segment_bytes: 1 << 30,
-            segment_ms: 7 * DAY_MS,
+            segment_ms: BROKER_SEGMENT_MS,
             delete_retention_ms: DAY_MS,
         }
     }
@@ -138,6 +153,24 @@ impl Topic {
         }
         self.partitions.extend((self.config.partitions..n_partitions).map(Partition::new));
         self.config.partitions = n_partitions;
+        Ok(())
+    }
+
+    /// Changes the topic's configuration, as `kafka-configs --alter --entity-type topics` does:
+    /// retention, segments, cleanup policy. The next maintenance pass applies it. The partition
+    /// count is not a config: it changes only through [`Topic::add_partitions`].
+    pub fn alter_config(&mut self, config: TopicConfig) -> Result<(), LogError> {
+        if config.partitions != self.config.partitions {
+            return Err(LogError::InvalidConfig {
+                topic: self.name.clone(),
+                message: format!(
+                    "the number of partitions ({}) is not a config: add partitions instead of asking for {}",
+                    self.config.partitions, config.partitions
+                ),
+            });
+        }
+        config.validate(&self.name)?;
+        self.config = config;
         Ok(())
     }
 

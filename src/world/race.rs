@@ -12,10 +12,16 @@
 //! first saw it.
 //!
 //! Both sides are ordinary consumer groups, so their cursors and lag show in the log view.
+//!
+//! A batch job needs its topic to keep at least one cadence of records (the sandbox broker
+//! keeps 15 minutes, [`crate::log::BROKER_RETENTION_MS`]): starting the race, or changing its
+//! cadence, raises the topic's `retention.ms` to [`Cadence::retention_needed_ms`] when it is
+//! shorter, as an operator would before scheduling the job. The change shows in the topic's
+//! config (the log view's "retention"); it is never lowered again.
 
 use super::{World, WorldError};
 use crate::clock::Millis;
-use crate::log::{ConsumerRecord, GroupConfig, Log, OffsetReset};
+use crate::log::{CleanupPolicy, ConsumerRecord, GroupConfig, Log, OffsetReset, TopicConfig};
 use std::collections::{BTreeMap, VecDeque};
 
 pub const RACE_BATCH_GROUP: &str = "race-batch";
@@ -54,6 +60,12 @@ impl Cadence {
             Cadence::Hourly => "1 h",
             Cadence::QuarterHour => "15 min",
         }
+    }
+
+    /// The `retention.ms` the race's topic needs: a whole cadence (every run reads everything
+    /// since the previous one) plus an hour's margin for a late run.
+    pub fn retention_needed_ms(self) -> Millis {
+        self.ms() + 60 * MINUTE_MS
     }
 
     /// Virtual time between two samples of the chart.
@@ -262,12 +274,26 @@ impl Race {
     }
 }
 
+/// Raises `topic`'s `retention.ms` to cover `cadence` when it is shorter (never lowers it; a
+/// compacted topic deletes nothing by time and is left alone).
+fn keep_a_cadence(log: &mut Log, topic: &str, cadence: Cadence) -> Result<(), WorldError> {
+    let config = log.topic(topic)?.config();
+    let needed = cadence.retention_needed_ms();
+    let too_short = config.cleanup_policy == CleanupPolicy::Delete && config.retention_ms.is_some_and(|ms| ms < needed);
+    if too_short {
+        let raised = TopicConfig { retention_ms: Some(needed), ..config.clone() };
+        log.topic_mut(topic)?.alter_config(raised)?;
+    }
+    Ok(())
+}
+
 impl World {
     /// Starts the race on `topic` (replacing a running one): both groups read from the log
     /// start, and the batch job runs once now.
     pub fn start_race(&mut self, topic: &str, cadence: Cadence) -> Result<(), WorldError> {
         self.log.topic(topic)?;
         self.stop_race();
+        keep_a_cadence(&mut self.log, topic, cadence)?;
         for side in [Side::Batch, Side::Stream] {
             let config = GroupConfig {
                 auto_offset_reset: OffsetReset::Earliest,
@@ -302,6 +328,8 @@ impl World {
     pub fn set_race_cadence(&mut self, cadence: Cadence) {
         let now_ms = self.now_ms();
         if let Some(race) = &mut self.race {
+            // The topic may have been deleted under the race: then there is nothing to keep.
+            let _ = keep_a_cadence(&mut self.log, &race.topic, cadence);
             race.cadence = cadence;
             race.samples.clear();
             race.next_sample_ms = now_ms;
@@ -385,6 +413,36 @@ mod tests {
         let batch_seen = event.batch_seen_ms.unwrap();
         assert_eq!(batch_seen.rem_euclid(Cadence::Hourly.ms()), 0, "seen at the hour");
         assert!(batch_seen - event.timestamp > 60_000);
+    }
+
+    /// The broker keeps an hour; a daily batch needs a day. Starting the race raises the
+    /// topic's retention.ms (visible in its config), so the daily run still finds an event
+    /// marked 24 hours earlier; a shorter cadence never lowers it.
+    #[test]
+    fn a_daily_race_keeps_a_day_of_its_topic() {
+        let mut world = World::new(7);
+        world.add_producer(ScenarioKind::AccountTransactions, 0.2).unwrap();
+        world.start_producer("account_transactions").unwrap();
+        world.step(2_000);
+        let retention = |world: &World| world.log().topic("account_transactions").unwrap().config().retention_ms;
+        assert_eq!(retention(&world), Some(crate::log::BROKER_RETENTION_MS));
+        world.start_race("account_transactions", Cadence::Hourly).unwrap();
+        assert_eq!(retention(&world), Some(Cadence::Hourly.retention_needed_ms()));
+        world.set_race_cadence(Cadence::Daily);
+        assert_eq!(retention(&world), Some(25 * 60 * MINUTE_MS));
+        let marked_at = world.now_ms();
+        world.mark_race_event();
+        world.step(Cadence::Daily.ms());
+        let event = world.race_view().unwrap().marked.unwrap();
+        assert!(event.timestamp - marked_at < 60_000, "marked at the start: {}", event.timestamp - marked_at);
+        let batch_seen = event.batch_seen_ms.unwrap();
+        assert_eq!(batch_seen.rem_euclid(Cadence::Daily.ms()), 0, "seen at midnight");
+        assert!(batch_seen - event.timestamp > 23 * 60 * MINUTE_MS, "the daily run read it, a day later");
+        let partition = event.partition;
+        let log_start = world.log().log_start_offset("account_transactions", partition).unwrap();
+        assert!(log_start <= event.offset, "still in the log: start {log_start}, event {}", event.offset);
+        world.set_race_cadence(Cadence::QuarterHour);
+        assert_eq!(retention(&world), Some(25 * 60 * MINUTE_MS), "never lowered");
     }
 
     #[test]

@@ -23,10 +23,12 @@ use crate::sql::plan::window::WindowKind;
 use crate::sql::value::{KeyValues, Value};
 use std::collections::{BTreeMap, VecDeque};
 
+/// One group's (or window's) aggregate. Its key is the key it is stored under, never a copy:
+/// with ksqlDB's default grace of a day a windowed aggregation keeps every window of the last
+/// 24 hours, so a window costs only its accumulators, time and bounds.
 #[derive(Clone, Debug)]
 struct GroupState {
-    key: Vec<Value>,
-    accumulators: Vec<Accumulator>,
+    accumulators: Box<[Accumulator]>,
     timestamp: Millis,
     /// Start and end of the window, for windowed aggregations.
     window: Option<(Millis, Millis)>,
@@ -41,10 +43,14 @@ pub struct Aggregate {
     /// Table sources: the current row of each source key (the materialised input table), so
     /// that a change can subtract the old version.
     table_rows: StateMap<KeyValues, Row>,
-    /// Groups by (key, window start). Hashed, never iterated for output.
+    /// Groups of an aggregation without a window (the second part of the key is always 0).
+    /// Hashed, never iterated for output.
     groups: StateMap<(KeyValues, Millis), GroupState>,
-    /// The smallest window end among `groups` (`Millis::MAX` when none is windowed): nothing
-    /// expires before stream time passes it, so most records skip the scan.
+    /// Tumbling and hopping windows: each key's windows in start order (and so in end order).
+    /// The key is stored once, not once per window; expiry pops windows from the front.
+    windows: StateMap<KeyValues, VecDeque<GroupState>>,
+    /// The smallest window end among `windows` (`Millis::MAX` when none): nothing expires
+    /// before stream time passes it, so most records skip the scan.
     groups_min_end: Millis,
     /// Session windows: the sessions of each key.
     sessions: StateMap<KeyValues, Vec<GroupState>>,
@@ -117,6 +123,7 @@ impl Aggregate {
             plan,
             table_rows: state_map(),
             groups: state_map(),
+            windows: state_map(),
             groups_min_end: Millis::MAX,
             sessions: state_map(),
             sessions_min_end: Millis::MAX,
@@ -217,9 +224,14 @@ impl Aggregate {
         };
         let close = stream_time.saturating_sub(window.grace_ms());
         if self.groups_min_end <= close {
-            self.groups
-                .retain(|_, g| g.window.is_none_or(|(_, end)| end > close));
-            self.groups_min_end = min_end(self.groups.values());
+            let closed = |g: &GroupState| g.window.is_some_and(|(_, end)| end <= close);
+            for windows in self.windows.values_mut() {
+                while windows.front().is_some_and(closed) {
+                    windows.pop_front();
+                }
+            }
+            self.windows.retain(|_, w| !w.is_empty());
+            self.groups_min_end = min_end(self.windows.values().filter_map(|w| w.front()));
         }
         let session_close = close.saturating_sub(window.size());
         if self.sessions_min_end < session_close {
@@ -287,8 +299,9 @@ impl Aggregate {
         self.update_group(None, row, fold, log, out);
     }
 
-    /// Applies `fold` to the group of [`Aggregate::lookup`] (a fresh one if new, stored then),
-    /// moves its time up to the row's and emits its output row.
+    /// Applies `fold` to the group of [`Aggregate::lookup`] in `window` (a fresh one if new,
+    /// stored then), moves its time up to the row's and emits its output row. An existing group
+    /// is found without allocating.
     fn update_group(
         &mut self,
         window: Option<(Millis, Millis)>,
@@ -297,26 +310,42 @@ impl Aggregate {
         log: &mut ProcessingLog,
         out: &mut Vec<Row>,
     ) {
-        let output = match self.groups.get_mut(&self.lookup) {
-            Some(group) => {
-                group.timestamp = group.timestamp.max(row.timestamp);
-                fold(group, log);
-                output_row(&self.plan, &mut self.agg_row, group, row, log)
-            }
+        let fresh_group = |plan: &AggregatePlan| GroupState {
+            accumulators: fresh(plan),
+            timestamp: row.timestamp,
+            window,
+            emitted: false,
+        };
+        let group = match window {
             None => {
-                let mut group = GroupState {
-                    key: self.lookup.0 .0.clone(),
-                    accumulators: fresh(&self.plan),
-                    timestamp: row.timestamp,
-                    window,
-                    emitted: false,
-                };
-                fold(&mut group, log);
-                let output = output_row(&self.plan, &mut self.agg_row, &mut group, row, log);
-                self.groups.insert(self.lookup.clone(), group);
-                output
+                if !self.groups.contains_key(&self.lookup) {
+                    self.groups.insert(self.lookup.clone(), fresh_group(&self.plan));
+                }
+                self.groups.get_mut(&self.lookup)
+            }
+            Some((start, _)) => {
+                if !self.windows.contains_key(&self.lookup.0) {
+                    self.windows.insert(self.lookup.0.clone(), VecDeque::new());
+                }
+                self.windows.get_mut(&self.lookup.0).and_then(|windows| {
+                    let starts_before = |g: &GroupState| g.window.is_some_and(|(s, _)| s < start);
+                    // Records mostly arrive in time order: their window is the last one.
+                    let at = match windows.back() {
+                        Some(last) if starts_before(last) => windows.len(),
+                        _ => windows.partition_point(starts_before),
+                    };
+                    let found = windows.get(at).is_some_and(|g| g.window.is_some_and(|(s, _)| s == start));
+                    if !found {
+                        windows.insert(at, fresh_group(&self.plan));
+                    }
+                    windows.get_mut(at)
+                })
             }
         };
+        let Some(group) = group else { return };
+        group.timestamp = group.timestamp.max(row.timestamp);
+        fold(group, log);
+        let output = output_row(&self.plan, &mut self.agg_row, &mut self.lookup.0 .0, group, row, log);
         if let Some(output) = output {
             self.emit(output, out);
         }
@@ -343,7 +372,7 @@ impl Aggregate {
             .unwrap_or(row.timestamp)
             .saturating_sub(grace)
             .saturating_sub(gap);
-        let text = KeyValues(key.clone());
+        let mut text = KeyValues(key);
         let t = row.timestamp;
         let mut sessions = self.sessions.remove(&text).unwrap_or_default();
         let (mut overlapping, rest): (Vec<GroupState>, Vec<GroupState>) =
@@ -395,7 +424,7 @@ impl Aggregate {
                 }
                 session.timestamp = end;
                 if let Some(mut tombstone) =
-                    output_row(&self.plan, &mut self.agg_row, &mut session, row, log)
+                    output_row(&self.plan, &mut self.agg_row, &mut text.0, &mut session, row, log)
                 {
                     tombstone.tombstone = true;
                     for value in tombstone
@@ -419,13 +448,12 @@ impl Aggregate {
             }
         }
         let mut group = GroupState {
-            key,
             accumulators,
             timestamp: merged_window.1,
             window: Some(merged_window),
             emitted: false,
         };
-        let output = output_row(&self.plan, &mut self.agg_row, &mut group, row, log);
+        let output = output_row(&self.plan, &mut self.agg_row, &mut text.0, &mut group, row, log);
         if let Some((_, end)) = group.window {
             self.sessions_min_end = self.sessions_min_end.min(end);
         }
@@ -552,7 +580,7 @@ fn evaluate_args(plan: &AggregatePlan, row: &Row, args: &mut Vec<Vec<Value>>) {
     }
 }
 
-fn fresh(plan: &AggregatePlan) -> Vec<Accumulator> {
+fn fresh(plan: &AggregatePlan) -> Box<[Accumulator]> {
     plan.calls.iter().map(|c| c.template.initialize()).collect()
 }
 
@@ -568,21 +596,22 @@ fn assign(slot: &mut Value, value: &Value) {
 
 /// Builds the output row of a group: HAVING, then the projection. `None` when nothing is to be
 /// emitted (HAVING fails and nothing was emitted before). `agg_row` is scratch space: the
-/// aggregated row (key, results, window bounds, pseudo-columns) the expressions read; the key
-/// moves there and back, so only what the output keeps is copied.
+/// aggregated row (key, results, window bounds, pseudo-columns) the expressions read; the
+/// group's `key` moves there and back, so only what the output keeps is copied.
 fn output_row(
     plan: &AggregatePlan,
     agg_row: &mut Vec<Value>,
+    key: &mut Vec<Value>,
     group: &mut GroupState,
     source: &Row,
     log: &mut ProcessingLog,
 ) -> Option<Row> {
     let (start, end) = group.window.unwrap_or((0, 0));
-    let n_group_keys = group.key.len();
+    let n_group_keys = key.len();
     let partition = Value::Int(i32::try_from(source.partition).unwrap_or(i32::MAX));
     let offset = Value::BigInt(i64::try_from(source.offset).unwrap_or(i64::MAX));
     agg_row.clear();
-    agg_row.append(&mut group.key);
+    agg_row.append(key);
     agg_row.extend(group.accumulators.iter().map(Accumulator::result));
     agg_row.extend([
         Value::BigInt(start),
@@ -630,7 +659,7 @@ fn output_row(
             window: group.window,
         })
     };
-    group.key.extend(agg_row.drain(..n_group_keys.min(agg_row.len())));
+    key.extend(agg_row.drain(..n_group_keys.min(agg_row.len())));
     output
 }
 
@@ -739,14 +768,16 @@ mod tests {
         }
         assert_eq!(out.len(), 10_000, "one update per record");
         // 50 keys, each in the open window and at most the one just closed.
-        assert!(aggregate.groups.len() <= 100, "{} groups", aggregate.groups.len());
-        assert!(aggregate.groups.len() >= 50, "the open window of every key is kept");
+        let n_windows = |aggregate: &Aggregate| aggregate.windows.values().map(VecDeque::len).sum::<usize>();
+        assert!(n_windows(&aggregate) <= 100, "{} windows", n_windows(&aggregate));
+        assert!(n_windows(&aggregate) >= 50, "the open window of every key is kept");
+        assert_eq!(aggregate.windows.len(), 50, "each key stored once");
         // Only "z" speaks from now on: every other key's windows close and are dropped.
         for timestamp in (1_030_000..1_050_000).step_by(100) {
             aggregate.process(row("z", timestamp, offset), &mut out, &mut log);
             offset += 1;
         }
-        assert!(aggregate.groups.len() <= 2, "{} groups", aggregate.groups.len());
-        assert!(aggregate.groups.keys().all(|(key, _)| key.values() == [Value::String("z".into())]));
+        assert!(n_windows(&aggregate) <= 2, "{} windows", n_windows(&aggregate));
+        assert!(aggregate.windows.keys().all(|key| key.values() == [Value::String("z".into())]));
     }
 }
