@@ -25,7 +25,7 @@ fn numeric(value: &Value) -> Option<Numeric> {
     Some(match value {
         Value::Int(number) => Numeric::Integer(i64::from(*number)),
         Value::BigInt(number) => Numeric::Integer(*number),
-        Value::Decimal(decimal) => Numeric::Exact(decimal.clone()),
+        Value::Decimal(decimal) => Numeric::Exact(Decimal::clone(decimal)),
         Value::Double(number) => Numeric::Float(*number),
         _ => return None,
     })

@@ -916,7 +916,7 @@ fn decimal_literal(digits: &str) -> Result<(Value, SqlType), SqlError> {
                 precision: decimal.precision().max(decimal.scale).max(1),
                 scale: decimal.scale,
             };
-            Ok((Value::Decimal(decimal), ty))
+            Ok((Value::decimal(decimal), ty))
         }
         None => Err(SqlError::type_error(format!(
             "Invalid DECIMAL literal {digits}"
