@@ -62,6 +62,15 @@ fn to_decimal(number: Numeric) -> Decimal {
 /// TIMESTAMP, DATE or TIME by parsing it, as ksqlDB allows `ts > '2020-01-01'`.
 /// Arrays and structs compare element by element; maps only for equality.
 pub fn compare(left: &Value, right: &Value) -> Option<Ordering> {
+    // The common cases first, as the widening below orders them (an INT is exact as a double).
+    match (left, right) {
+        (Value::Double(l), Value::Double(r)) => return l.partial_cmp(r),
+        (Value::Double(l), Value::Int(r)) => return l.partial_cmp(&f64::from(*r)),
+        (Value::Int(l), Value::Double(r)) => return f64::from(*l).partial_cmp(r),
+        (Value::Int(l), Value::Int(r)) => return Some(l.cmp(r)),
+        (Value::BigInt(l), Value::BigInt(r)) => return Some(l.cmp(r)),
+        _ => {}
+    }
     if let (Some(l), Some(r)) = (numeric(left), numeric(right)) {
         return compare_numeric(l, r);
     }

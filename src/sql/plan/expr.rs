@@ -113,14 +113,14 @@ impl CompiledExpr {
             }
             CompiledExpr::And(left, right) => {
                 let left = left.eval_ref(row)?;
-                if *left == Value::Boolean(false) {
+                if matches!(*left, Value::Boolean(false)) {
                     return Ok(left.into_owned());
                 }
                 ops::and(&left, &*right.eval_ref(row)?)
             }
             CompiledExpr::Or(left, right) => {
                 let left = left.eval_ref(row)?;
-                if *left == Value::Boolean(true) {
+                if matches!(*left, Value::Boolean(true)) {
                     return Ok(left.into_owned());
                 }
                 ops::or(&left, &*right.eval_ref(row)?)
