@@ -99,9 +99,6 @@ fn read_object(fields: &[Field], bytes: &[u8], out: &mut Vec<Value>, base: usize
 /// The column a key fills: `Some(None)` for no column, `None` (give up) when several columns
 /// match it or the key is not valid UTF-8.
 fn column_of(fields: &[Field], key: &[u8]) -> Option<Option<usize>> {
-    if !key.is_ascii() {
-        std::str::from_utf8(key).ok()?;
-    }
     let mut found = None;
     for (idx, field) in fields.iter().enumerate() {
         if field.name.len() == key.len() && field.name.as_bytes().eq_ignore_ascii_case(key) {
@@ -110,6 +107,11 @@ fn column_of(fields: &[Field], key: &[u8]) -> Option<Option<usize>> {
             }
             found = Some(idx);
         }
+    }
+    // A key equal to a column's name up to ASCII case is valid UTF-8 as the name is: only a
+    // key that fills no column needs checking.
+    if found.is_none() && !key.is_ascii() {
+        std::str::from_utf8(key).ok()?;
     }
     Some(found)
 }

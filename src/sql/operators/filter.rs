@@ -106,4 +106,41 @@ mod tests {
         assert!(out[0].tombstone);
         assert!(pool.is_empty());
     }
+
+    /// A predicate keeps exactly the rows its evaluation finds TRUE (NULL and errors drop them),
+    /// over AND, comparisons with NULLs and mismatched types, and non-BOOLEAN operands.
+    #[test]
+    fn a_predicate_keeps_the_rows_it_evaluates_true() {
+        let literal = |value: Value| CompiledExpr::Literal(value);
+        let above_5 = CompiledExpr::Binary {
+            op: BinaryOp::Gt,
+            left: Box::new(CompiledExpr::Column(0)),
+            right: Box::new(literal(Value::Int(5))),
+            result_type: None,
+        };
+        let leaves = vec![
+            literal(Value::Boolean(true)),
+            literal(Value::Boolean(false)),
+            literal(Value::Null),
+            literal(Value::Int(1)),
+            above_5,
+        ];
+        let mut predicates = leaves.clone();
+        for left in &leaves {
+            for right in &leaves {
+                let and = CompiledExpr::And(Box::new(left.clone()), Box::new(right.clone()));
+                predicates.push(CompiledExpr::Not(Box::new(and.clone())));
+                predicates.push(CompiledExpr::And(Box::new(and.clone()), Box::new(right.clone())));
+                predicates.push(and);
+            }
+        }
+        let rows = [Value::Null, Value::Int(3), Value::Int(7), Value::Double(f64::NAN), Value::String("a".into())];
+        for predicate in &predicates {
+            for value in &rows {
+                let row = [value.clone()];
+                let evaluated = matches!(predicate.eval(&row), Ok(Value::Boolean(true)));
+                assert_eq!(predicate.is_true(&row), evaluated, "{predicate:?} on {value:?}");
+            }
+        }
+    }
 }
