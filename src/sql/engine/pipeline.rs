@@ -1,14 +1,16 @@
 //! A running query's reading side: its positions in the source topic (one offset per
 //! partition, like a consumer group's committed offsets), the decoder and the operator chain.
 
-use crate::log::{Log, Record};
+use crate::log::{Bytes, Log, Record};
 use crate::sql::ast::SourceKind;
 use crate::sql::error::SqlError;
 use crate::sql::operators::filter::Filter;
 use crate::sql::operators::project::{count_column_uses, Project};
-use crate::sql::operators::source::{SourceDecoder, TimestampColumn};
-use crate::sql::operators::{Operator, ProcessingLog, Row};
-use crate::sql::plan::SelectPlan;
+use crate::sql::format::{Field, FormatKind, FormatSpec};
+use crate::sql::operators::source::{passes_key, SourceDecoder, TimestampColumn};
+use crate::sql::operators::{Operator, ProcessingLog, Row, RowPool};
+use crate::sql::plan::{CompiledExpr, SelectPlan};
+use crate::sql::types::SqlType;
 use std::collections::BTreeMap;
 
 use super::catalog::SourceInfo;
@@ -40,6 +42,17 @@ pub struct Pipeline {
     /// Whether the last [`Pipeline::poll`] read everything its topics held then (so polling
     /// again before the log changes would read nothing).
     pub drained: bool,
+    /// Row buffers of dropped and written rows, which the decoder fills again.
+    pub pool: RowPool,
+    /// The output key is the source's key column moved as is, read by nothing else
+    /// ([`Pipeline::new`] sets it; see [`key_moved_as_is`]).
+    key_moved: bool,
+    /// Set by [`Pipeline::pass_keys_to`]: the decoder leaves the key NULL and [`Pipeline::poll`]
+    /// hands out the records' key bytes in `passed_keys`.
+    pass_keys: bool,
+    /// Per row of the last poll, when passing keys: the record's key bytes to write as they are
+    /// (`None`: encode the row's key).
+    pub passed_keys: Vec<Option<Bytes>>,
 }
 
 impl Pipeline {
@@ -72,7 +85,27 @@ impl Pipeline {
         )));
         let mut pipeline = Pipeline::with_operators(source, operators, log, reset)?;
         pipeline.needed_values = needed_values(plan, source.key_columns.len(), source.value_columns.len());
+        pipeline.key_moved = key_moved_as_is(plan);
         Ok(pipeline)
+    }
+
+    /// Whether the last poll passed the records' key bytes (see [`Pipeline::pass_keys_to`]).
+    #[cfg(test)]
+    pub fn passes_keys(&self) -> bool {
+        self.pass_keys
+    }
+
+    /// Lets the pipeline pass its records' key bytes through to a sink writing keys with
+    /// `format` and `fields` (no window), when that writes the same bytes: the output key is the
+    /// input key moved as is, and both are one KAFKA STRING column (see
+    /// [`SourceDecoder::may_pass_key`]). A persistent query calls it before each poll.
+    pub fn pass_keys_to(&mut self, format: &FormatSpec, fields: &[Field], windowed: bool) {
+        self.pass_keys = self.key_moved
+            && !windowed
+            && self.side.is_none()
+            && self.decoder.may_pass_key()
+            && format.kind == FormatKind::Kafka
+            && matches!(fields, [field] if field.ty == SqlType::String);
     }
 
     /// A pipeline reading `source` through the given operators (stateful queries build their own).
@@ -121,6 +154,10 @@ impl Pipeline {
             side: None,
             needed_values: u64::MAX,
             drained: false,
+            pool: RowPool::default(),
+            key_moved: false,
+            pass_keys: false,
+            passed_keys: Vec::new(),
         })
     }
 
@@ -159,35 +196,64 @@ impl Pipeline {
                     None => current.push(row),
                 }
             }
-            return Some(run_operators(rest, current, processing_log));
+            return Some(run_operators(rest, current, processing_log, &mut self.pool));
         }
         if records.is_empty() {
             return None;
         }
+        // Rows are decoded into the pool's buffers.
+        let (decoder, pool, needed) = (&self.decoder, &mut self.pool, self.needed_values);
+        let (capacity, pass_keys) = (decoder.row_capacity(), self.pass_keys);
         let current: Vec<Row> = records
             .iter()
-            .filter_map(|record| self.decoder.decode_needed(record, processing_log, self.needed_values))
+            .filter_map(|record| decoder.decode_in(record, processing_log, needed, pool.take(capacity), pass_keys))
             .collect();
-        Some(run_operators(&mut self.operators, current, processing_log))
+        let current = run_operators(&mut self.operators, current, processing_log, &mut self.pool);
+        self.passed_keys.clear();
+        if self.pass_keys {
+            // A filter and a projection keep the records' order: each row finds its record
+            // further on.
+            let mut records = records.iter();
+            for row in &current {
+                let record = records.find(|r| r.partition == row.partition && r.offset == row.offset);
+                let key = record.and_then(|r| r.key.clone()).filter(|key| passes_key(key));
+                self.passed_keys.push(key);
+            }
+        }
+        Some(current)
     }
 }
 
 /// Runs a batch of rows through `operators`, one operator at a time over the whole batch (each
 /// operator sees its rows in the same order as row by row would give it): two buffers, no
-/// allocation per row.
+/// allocation per row; dropped rows go back to `pool`.
 fn run_operators(
     operators: &mut [Box<dyn Operator>],
     mut current: Vec<Row>,
     processing_log: &mut ProcessingLog,
+    pool: &mut RowPool,
 ) -> Vec<Row> {
     let mut next = Vec::with_capacity(current.len());
     for operator in operators.iter_mut() {
         for row in current.drain(..) {
-            operator.process(row, &mut next, processing_log);
+            operator.process_pooled(row, &mut next, processing_log, pool);
         }
         std::mem::swap(&mut current, &mut next);
     }
     current
+}
+
+/// Whether the plan's one output key is the source's key column (position 0) moved as is, and
+/// no other expression reads it.
+fn key_moved_as_is(plan: &SelectPlan) -> bool {
+    let mut keys = plan.columns.iter().filter(|c| c.key);
+    let moved = matches!(
+        (keys.next().map(|c| &c.expr), keys.next()),
+        (Some(CompiledExpr::Column(0)), None)
+    );
+    let mut uses = Vec::new();
+    let mut exprs = plan.filter.iter().chain(plan.columns.iter().map(|c| &c.expr));
+    moved && exprs.all(|expr| count_column_uses(expr, &mut uses)) && uses.first() == Some(&1)
 }
 
 /// The value columns (bit `i` for value column `i`, after `n_keys` key columns in the row) that

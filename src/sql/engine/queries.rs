@@ -37,12 +37,16 @@ impl PersistentQuery {
         now_ms: Millis,
         processing_log: &mut ProcessingLog,
     ) -> Result<bool, SqlError> {
+        let sink = &self.sink_writer;
+        self.pipeline
+            .pass_keys_to(&sink.key_format, &sink.key_columns, sink.window_key.is_some());
         let Some(rows) = self.pipeline.poll(log, processing_log) else {
             return Ok(false);
         };
         if rows.is_empty() {
             return Ok(true);
         }
+        let mut passed_keys = std::mem::take(&mut self.pipeline.passed_keys).into_iter();
         // The sink topic is looked up once per batch, not per row.
         let write_error = |e: &dyn std::fmt::Display| {
             SqlError::execution(format!(
@@ -54,7 +58,7 @@ impl PersistentQuery {
             .topic_mut(&self.sink_writer.topic)
             .map_err(|e| write_error(&e))?;
         for row in rows {
-            match self.sink_writer.encode(&row) {
+            match self.sink_writer.encode_with_key(&row, passed_keys.next().flatten()) {
                 Ok(record) => {
                     topic.append(record, now_ms).map_err(|e| write_error(&e))?;
                     self.n_records_written = self.n_records_written.saturating_add(1);
@@ -64,6 +68,7 @@ impl PersistentQuery {
                     self.id
                 )),
             }
+            self.pipeline.pool.put(row.values);
         }
         Ok(true)
     }
@@ -105,6 +110,7 @@ impl PushQuery {
             }
             self.pending.push(row.value(n_columns).to_vec());
             self.n_rows_emitted = self.n_rows_emitted.saturating_add(1);
+            self.pipeline.pool.put(row.values);
         }
         true
     }

@@ -537,3 +537,43 @@ mod no_panics {
         }
     }
 }
+
+/// A query that moves a KAFKA STRING key as is writes the input record's key bytes unchanged
+/// (no decode, no re-encode); a key that is not valid UTF-8 is still written as the decoder
+/// reads it (with U+FFFD), a null key stays null, and a sink with another key format, or a key
+/// the query also reads, encodes the key as before.
+#[test]
+fn a_key_moved_as_is_is_written_as_its_bytes() {
+    let mut world = World::new();
+    world.topic("pay");
+    world.run("CREATE STREAM PAY (ID STRING KEY, AMOUNT INT) WITH (kafka_topic='pay', value_format='JSON');
+               CREATE STREAM BIG AS SELECT ID, AMOUNT FROM PAY WHERE AMOUNT > 0;
+               CREATE STREAM BIG_JSON WITH (KEY_FORMAT='JSON') AS SELECT ID, AMOUNT FROM PAY WHERE AMOUNT > 0;
+               CREATE STREAM K2 AS SELECT ID, AMOUNT FROM PAY WHERE ID = 'k2';");
+    let keys: [Option<&[u8]>; 4] = [Some(b"k1"), Some(b"k2"), Some(b"k\xff3"), None];
+    for (idx, key) in keys.into_iter().enumerate() {
+        let record = ProducerRecord {
+            key: key.map(std::sync::Arc::from),
+            value: Some(std::sync::Arc::from(format!(r#"{{"amount":{idx}}}"#).as_bytes())),
+            timestamp: Some(idx as i64),
+            ..ProducerRecord::default()
+        };
+        world.log.append("pay", record, 0).unwrap();
+    }
+    world.engine.run_until_idle(&mut world.log, 0).unwrap();
+    let keys_of = |world: &World, topic: &str| -> Vec<Option<Vec<u8>>> {
+        let records = world.log.fetch(topic, 0, 0, 100).unwrap();
+        records.iter().map(|r| r.key.as_deref().map(<[u8]>::to_vec)).collect()
+    };
+    assert_eq!(
+        keys_of(&world, "BIG"),
+        vec![Some(b"k2".to_vec()), Some("k\u{FFFD}3".as_bytes().to_vec()), None]
+    );
+    assert_eq!(
+        keys_of(&world, "BIG_JSON"),
+        vec![Some(br#""k2""#.to_vec()), Some("\"k\u{FFFD}3\"".as_bytes().to_vec()), None]
+    );
+    assert_eq!(keys_of(&world, "K2"), vec![Some(b"k2".to_vec())]);
+    let passing: Vec<bool> = world.engine.queries.iter().map(|q| q.pipeline.passes_keys()).collect();
+    assert_eq!(passing, vec![true, false, false]);
+}

@@ -183,7 +183,7 @@ fn parse_field(field: &Field, text: &str) -> Result<Value, FormatError> {
         SqlType::String => Value::String(text.to_string()),
         SqlType::Decimal { precision, scale } => {
             let exact = Decimal::parse(text).ok_or_else(|| bad("a DECIMAL"))?;
-            Value::Decimal(
+            Value::decimal(
                 exact
                     .fit(*precision, *scale)
                     .ok_or_else(|| bad(&format!("a DECIMAL({precision}, {scale})")))?,

@@ -543,7 +543,7 @@ pub(super) fn coerce(node: &Json, ty: &SqlType) -> Result<Value, String> {
             let exact = exact.ok_or_else(|| expected("a decimal number", node))?;
             exact
                 .fit(*precision, *scale)
-                .map(Value::Decimal)
+                .map(Value::decimal)
                 .ok_or_else(|| format!("{exact} does not fit DECIMAL({precision}, {scale})"))
         }
         SqlType::String => Ok(Value::String(match node {

@@ -10,11 +10,9 @@
 //! digits as `significand / 10^k`, which is then exactly rounded (the same double in both of
 //! `serde_json`'s float modes).
 
-use super::json::coerce;
 use super::Field;
 use crate::sql::types::SqlType;
 use crate::sql::value::Value;
-use serde_json::{Number, Value as Json};
 
 /// Powers of ten a double holds exactly.
 const POW10: [f64; 23] = [
@@ -101,9 +99,6 @@ fn read_object(fields: &[Field], bytes: &[u8], out: &mut Vec<Value>, base: usize
 /// The column a key fills: `Some(None)` for no column, `None` (give up) when several columns
 /// match it or the key is not valid UTF-8.
 fn column_of(fields: &[Field], key: &[u8]) -> Option<Option<usize>> {
-    if !key.is_ascii() {
-        std::str::from_utf8(key).ok()?;
-    }
     let mut found = None;
     for (idx, field) in fields.iter().enumerate() {
         if field.name.len() == key.len() && field.name.as_bytes().eq_ignore_ascii_case(key) {
@@ -112,6 +107,11 @@ fn column_of(fields: &[Field], key: &[u8]) -> Option<Option<usize>> {
             }
             found = Some(idx);
         }
+    }
+    // A key equal to a column's name up to ASCII case is valid UTF-8 as the name is: only a
+    // key that fills no column needs checking.
+    if found.is_none() && !key.is_ascii() {
+        std::str::from_utf8(key).ok()?;
     }
     Some(found)
 }
@@ -144,12 +144,12 @@ fn word(bytes: &[u8], pos: usize, literal: &[u8]) -> Option<usize> {
 fn scalar(bytes: &[u8], pos: usize, ty: &SqlType, wanted: bool) -> Option<(Value, usize)> {
     match bytes.get(pos)? {
         b'n' => Some((Value::Null, word(bytes, pos, b"null")?)),
-        b't' | b'f' if *ty == SqlType::Boolean => {
+        b't' | b'f' if matches!(ty, SqlType::Boolean) => {
             let flag = bytes.get(pos) == Some(&b't');
             let after = word(bytes, pos, if flag { b"true" } else { b"false" })?;
             Some((Value::Boolean(flag), after))
         }
-        b'"' if *ty == SqlType::String => {
+        b'"' if matches!(ty, SqlType::String) => {
             let (text, after) = plain_string(bytes, pos + 1)?;
             let text = std::str::from_utf8(text).ok()?;
             let value = if wanted {
@@ -161,7 +161,7 @@ fn scalar(bytes: &[u8], pos: usize, ty: &SqlType, wanted: bool) -> Option<(Value
         }
         b'-' | b'0'..=b'9' if matches!(ty, SqlType::Int | SqlType::BigInt | SqlType::Double) => {
             let (number, after) = number(bytes, pos)?;
-            Some((coerce(&Json::Number(number), ty).ok()?, after))
+            Some((number.to_column(ty)?, after))
         }
         _ => None,
     }
@@ -183,8 +183,32 @@ fn skip_scalar(bytes: &[u8], pos: usize) -> Option<usize> {
     }
 }
 
-/// A JSON number as `serde_json` reads it (an integer as `u64`, a negative one as `i64`, `-0`
-/// and decimals as `f64`), within the limits above; the position after it.
+/// A JSON number as `serde_json` reads it: an integer exactly, `-0` and decimals as `f64`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Number {
+    Integer(i64),
+    Float(f64),
+}
+
+impl Number {
+    /// The value of a column of type `ty` (INT, BIGINT or DOUBLE), converted as the reference
+    /// decoder's `coerce` converts a `serde_json` number: integers exactly (INT wrapping, as
+    /// Java's cast), a decimal truncated toward zero (saturating) for INT and BIGINT.
+    fn to_column(self, ty: &SqlType) -> Option<Value> {
+        Some(match (ty, self) {
+            (SqlType::Int, Number::Integer(integer)) => Value::Int(integer as i32),
+            (SqlType::Int, Number::Float(float)) => Value::Int(float as i32),
+            (SqlType::BigInt, Number::Integer(integer)) => Value::BigInt(integer),
+            (SqlType::BigInt, Number::Float(float)) => Value::BigInt(float as i64),
+            (SqlType::Double, Number::Integer(integer)) => Value::Double(integer as f64),
+            (SqlType::Double, Number::Float(float)) => Value::Double(float),
+            _ => return None,
+        })
+    }
+}
+
+/// A JSON number as `serde_json` reads it (see [`Number`]), within the limits above; the
+/// position after it.
 fn number(bytes: &[u8], mut pos: usize) -> Option<(Number, usize)> {
     let negative = bytes.get(pos) == Some(&b'-');
     if negative {
@@ -237,14 +261,14 @@ fn number(bytes: &[u8], mut pos: usize) -> Option<(Number, usize)> {
             return None;
         }
         let magnitude = significand as f64 / POW10.get(n_fraction_digits)?;
-        Number::from_f64(if negative { -magnitude } else { magnitude })?
+        Number::Float(if negative { -magnitude } else { magnitude })
     } else if !negative {
-        Number::from(significand)
+        Number::Integer(i64::try_from(significand).ok()?)
     } else if significand == 0 {
         // serde_json reads `-0` as the double -0.0.
-        Number::from_f64(-0.0)?
+        Number::Float(-0.0)
     } else {
-        Number::from(-i64::try_from(significand).ok()?)
+        Number::Integer(-i64::try_from(significand).ok()?)
     };
     Some((number, pos))
 }

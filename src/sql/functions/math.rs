@@ -68,7 +68,7 @@ pub fn round_decimal(
     } else {
         rounded
     };
-    Ok(Value::Decimal(result))
+    Ok(Value::decimal(result))
 }
 
 pub fn decimal_rounding_for(decimal: &Decimal) -> RoundingMode {

@@ -518,7 +518,7 @@ pub fn call_scalar(name_upper: &str, args: &[Value]) -> Result<Value, EvalError>
             Value::BigInt(number) => Value::BigInt(number.wrapping_abs()),
             Value::Double(number) => Value::Double(number.abs()),
             Value::Decimal(decimal) => {
-                Value::Decimal(Decimal::new(decimal.unscaled.abs(), decimal.scale))
+                Value::decimal(Decimal::new(decimal.unscaled.abs(), decimal.scale))
             }
             other => {
                 return Err(EvalError::new(format!(

@@ -7,7 +7,7 @@ fn s(text: &str) -> Value {
 }
 
 fn dec(text: &str) -> Value {
-    Value::Decimal(Decimal::parse(text).unwrap())
+    Value::decimal(Decimal::parse(text).unwrap())
 }
 
 /// (function, args, expected) — expected `Err(())` for an evaluation error.

@@ -77,10 +77,54 @@ impl ProcessingLog {
     }
 }
 
+/// Row buffers handed back where rows end (a filter's dropped rows, the rows a sink has
+/// written) for the decoder to fill again: a record then costs no allocation for its row.
+#[derive(Debug, Default)]
+pub struct RowPool {
+    buffers: Vec<Vec<Value>>,
+}
+
+impl RowPool {
+    /// More than a batch's rows in flight: the rest is freed.
+    const MAX_BUFFERS: usize = 1024;
+
+    /// Keeps `buffer` (emptied) for [`RowPool::take`].
+    pub fn put(&mut self, mut buffer: Vec<Value>) {
+        if self.buffers.len() < Self::MAX_BUFFERS && buffer.capacity() > 0 {
+            buffer.clear();
+            self.buffers.push(buffer);
+        }
+    }
+
+    /// An empty buffer for at least `capacity` values: a kept one when there is one.
+    pub fn take(&mut self, capacity: usize) -> Vec<Value> {
+        match self.buffers.pop() {
+            Some(mut buffer) => {
+                buffer.reserve(capacity);
+                buffer
+            }
+            None => Vec::with_capacity(capacity),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.buffers.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.buffers.is_empty()
+    }
+}
+
 /// A stateless or stateful step between source and sink.
 pub trait Operator: std::fmt::Debug {
     /// Processes one row, pushing zero or more rows to `out`.
     fn process(&mut self, row: Row, out: &mut Vec<Row>, log: &mut ProcessingLog);
+    /// [`Operator::process`] handing the buffers of the rows it drops to `pool` (a filter does;
+    /// by default nothing is handed back).
+    fn process_pooled(&mut self, row: Row, out: &mut Vec<Row>, log: &mut ProcessingLog, _pool: &mut RowPool) {
+        self.process(row, out, log);
+    }
     /// Processes a row from a join's other input (the table of a stream-table join). Operators
     /// with one input treat it as any row.
     fn process_side(&mut self, row: Row, out: &mut Vec<Row>, log: &mut ProcessingLog) {

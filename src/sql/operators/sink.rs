@@ -2,7 +2,7 @@
 //! value format, the row's time as the record timestamp. A tombstone row writes a null value.
 
 use super::Row;
-use crate::log::ProducerRecord;
+use crate::log::{Bytes, ProducerRecord};
 use crate::sql::format::{self, Field, FormatError, FormatSpec};
 use crate::sql::value::Value;
 use std::sync::Arc;
@@ -61,7 +61,15 @@ impl WindowKeyKind {
 
 impl Sink {
     pub fn encode(&self, row: &Row) -> Result<ProducerRecord, FormatError> {
+        self.encode_with_key(row, None)
+    }
+
+    /// [`Sink::encode`] writing `key` as the record's key when given: the input record's key
+    /// bytes, when they are what encoding the row's key would write (see
+    /// `Pipeline::pass_keys_to`).
+    pub fn encode_with_key(&self, row: &Row, key: Option<Bytes>) -> Result<ProducerRecord, FormatError> {
         let key = match (self.window_key, row.window) {
+            _ if key.is_some() => key,
             _ if self.key_columns.is_empty() => None,
             (Some(kind), Some((start, end))) => {
                 format::serialize(&self.key_format, &self.key_columns, row.key())?.map(|mut bytes| {

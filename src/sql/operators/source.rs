@@ -11,6 +11,7 @@ use crate::log::Record;
 use crate::sql::ast::SourceKind;
 use crate::sql::format::{self, Field, FormatSpec};
 use crate::sql::functions;
+use crate::sql::types::SqlType;
 use crate::sql::value::Value;
 
 /// Where a stream's event time comes from when `WITH (TIMESTAMP='column')` is given.
@@ -43,9 +44,29 @@ impl SourceDecoder {
     /// in `needed` (bit `i` for `value_columns[i]`): the others may be NULL in the row (see
     /// [`format::deserialize_needed_into`]). The TIMESTAMP column is always read.
     pub fn decode_needed(&self, record: &Record, log: &mut ProcessingLog, needed: u64) -> Option<Row> {
+        self.decode_in(record, log, needed, Vec::with_capacity(self.row_capacity()), false)
+    }
+
+    /// How many values a decoded row holds at most (keys, values, pseudo-columns, window).
+    pub fn row_capacity(&self) -> usize {
+        self.key_columns.len() + self.value_columns.len() + 5
+    }
+
+    /// [`SourceDecoder::decode_needed`] into `values`, an empty buffer (from a
+    /// [`super::RowPool`]) that becomes the row's. With `pass_key` (a reader that writes the
+    /// key's bytes as they are and reads nothing of it, when [`SourceDecoder::may_pass_key`]) a
+    /// key in valid UTF-8 ([`passes_key`]) is left NULL instead of copied.
+    pub fn decode_in(
+        &self,
+        record: &Record,
+        log: &mut ProcessingLog,
+        needed: u64,
+        mut values: Vec<Value>,
+        pass_key: bool,
+    ) -> Option<Row> {
         let n_keys = self.key_columns.len();
         let n_values = self.value_columns.len();
-        let mut values = Vec::with_capacity(n_keys + n_values + 5);
+        values.clear();
         let (key_bytes, window) = match (self.window, record.key.as_deref()) {
             (Some((kind, size)), Some(bytes)) => match kind.split(bytes, size) {
                 Some((inner, window)) => (Some(inner), Some(window)),
@@ -59,7 +80,9 @@ impl SourceDecoder {
             },
             (_, key) => (key, None),
         };
-        if n_keys > 0 {
+        if pass_key && key_bytes.is_some_and(passes_key) {
+            values.push(Value::Null);
+        } else if n_keys > 0 {
             match format::deserialize_into(
                 &self.key_format,
                 &self.key_columns,
@@ -145,6 +168,17 @@ impl SourceDecoder {
         })
     }
 
+    /// Whether a reader that only moves the key to its output may leave it unread and write
+    /// the record's key bytes instead (see [`passes_key`]): one KAFKA STRING key column, a
+    /// stream (a table checks its keys), the event time not taken from the key.
+    pub fn may_pass_key(&self) -> bool {
+        self.kind == SourceKind::Stream
+            && self.window.is_none()
+            && self.key_format.kind == format::FormatKind::Kafka
+            && matches!(self.key_columns.as_slice(), [key] if key.ty == SqlType::String)
+            && self.timestamp.as_ref().is_none_or(|column| column.idx != 0)
+    }
+
     fn extract_timestamp(&self, values: &[Value], column: &TimestampColumn) -> Option<i64> {
         match values.get(column.idx)? {
             Value::BigInt(ms) | Value::Timestamp(ms) => Some(*ms),
@@ -165,4 +199,10 @@ impl SourceDecoder {
             _ => None,
         }
     }
+}
+
+/// Whether a KAFKA STRING key's bytes read back as themselves: valid UTF-8 (the decoder
+/// replaces anything else, as Java's `new String(bytes, UTF_8)`).
+pub fn passes_key(bytes: &[u8]) -> bool {
+    std::str::from_utf8(bytes).is_ok()
 }

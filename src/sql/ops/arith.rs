@@ -296,7 +296,7 @@ fn arithmetic(
             let result = decimal_arithmetic(op, &l, &r, *scale)?;
             result
                 .fit(*precision, *scale)
-                .map(Value::Decimal)
+                .map(Value::decimal)
                 .ok_or_else(|| EvalError::new(format!("Numeric field overflow: {result} does not fit DECIMAL({precision}, {scale})")))
         }
         other => Err(EvalError::new(format!(
@@ -394,7 +394,7 @@ pub(crate) fn as_f64(value: &Value) -> Result<f64, EvalError> {
 
 pub(crate) fn as_decimal(value: &Value) -> Result<Decimal, EvalError> {
     match value {
-        Value::Decimal(decimal) => Ok(decimal.clone()),
+        Value::Decimal(decimal) => Ok(Decimal::clone(decimal)),
         Value::Int(number) => Ok(Decimal::from_i64(i64::from(*number))),
         Value::BigInt(number) => Ok(Decimal::from_i64(*number)),
         other => Err(EvalError::new(format!("expected a decimal, got {other:?}"))),
@@ -408,7 +408,7 @@ pub fn negate(value: &Value) -> Result<Value, EvalError> {
         Value::Int(number) => Value::Int(number.wrapping_neg()),
         Value::BigInt(number) => Value::BigInt(number.wrapping_neg()),
         Value::Double(number) => Value::Double(-number),
-        Value::Decimal(decimal) => Value::Decimal(Decimal::new(-decimal.unscaled, decimal.scale)),
+        Value::Decimal(decimal) => Value::decimal(Decimal::new(-decimal.unscaled, decimal.scale)),
         other => return Err(EvalError::new(format!("Cannot negate {other:?}"))),
     })
 }

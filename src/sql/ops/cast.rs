@@ -109,14 +109,14 @@ pub fn cast(value: &Value, to: &SqlType) -> Result<Value, EvalError> {
                     Decimal::parse(&java_double_to_string(*number))
                         .ok_or_else(|| cast_error(value, to, "out of range"))?
                 }
-                Value::Decimal(decimal) => decimal.clone(),
+                Value::Decimal(decimal) => Decimal::clone(decimal),
                 Value::String(text) => Decimal::parse(text.trim())
                     .ok_or_else(|| cast_error(value, to, "not a DECIMAL"))?,
                 other => return Err(cast_error(other, to, "not a number")),
             };
             exact
                 .fit(*precision, *scale)
-                .map(Value::Decimal)
+                .map(Value::decimal)
                 .ok_or_else(|| {
                     cast_error(
                         value,

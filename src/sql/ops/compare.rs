@@ -25,7 +25,7 @@ fn numeric(value: &Value) -> Option<Numeric> {
     Some(match value {
         Value::Int(number) => Numeric::Integer(i64::from(*number)),
         Value::BigInt(number) => Numeric::Integer(*number),
-        Value::Decimal(decimal) => Numeric::Exact(decimal.clone()),
+        Value::Decimal(decimal) => Numeric::Exact(Decimal::clone(decimal)),
         Value::Double(number) => Numeric::Float(*number),
         _ => return None,
     })
@@ -62,6 +62,15 @@ fn to_decimal(number: Numeric) -> Decimal {
 /// TIMESTAMP, DATE or TIME by parsing it, as ksqlDB allows `ts > '2020-01-01'`.
 /// Arrays and structs compare element by element; maps only for equality.
 pub fn compare(left: &Value, right: &Value) -> Option<Ordering> {
+    // The common cases first, as the widening below orders them (an INT is exact as a double).
+    match (left, right) {
+        (Value::Double(l), Value::Double(r)) => return l.partial_cmp(r),
+        (Value::Double(l), Value::Int(r)) => return l.partial_cmp(&f64::from(*r)),
+        (Value::Int(l), Value::Double(r)) => return f64::from(*l).partial_cmp(r),
+        (Value::Int(l), Value::Int(r)) => return Some(l.cmp(r)),
+        (Value::BigInt(l), Value::BigInt(r)) => return Some(l.cmp(r)),
+        _ => {}
+    }
     if let (Some(l), Some(r)) = (numeric(left), numeric(right)) {
         return compare_numeric(l, r);
     }

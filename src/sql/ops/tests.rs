@@ -3,7 +3,7 @@ use crate::sql::types::SqlType;
 use crate::sql::value::{Decimal, Value};
 
 fn dec(text: &str) -> Value {
-    Value::Decimal(Decimal::parse(text).unwrap())
+    Value::decimal(Decimal::parse(text).unwrap())
 }
 
 fn s(text: &str) -> Value {

@@ -113,14 +113,14 @@ impl CompiledExpr {
             }
             CompiledExpr::And(left, right) => {
                 let left = left.eval_ref(row)?;
-                if *left == Value::Boolean(false) {
+                if matches!(*left, Value::Boolean(false)) {
                     return Ok(left.into_owned());
                 }
                 ops::and(&left, &*right.eval_ref(row)?)
             }
             CompiledExpr::Or(left, right) => {
                 let left = left.eval_ref(row)?;
-                if *left == Value::Boolean(true) {
+                if matches!(*left, Value::Boolean(true)) {
                     return Ok(left.into_owned());
                 }
                 ops::or(&left, &*right.eval_ref(row)?)
@@ -262,7 +262,38 @@ impl CompiledExpr {
 
     /// Evaluates a predicate: only TRUE keeps a row (NULL and errors do not).
     pub fn is_true(&self, row: &[Value]) -> bool {
-        matches!(self.eval_ref(row).as_deref(), Ok(Value::Boolean(true)))
+        matches!(self.truth(row), Ok(Some(true)))
+    }
+
+    /// A predicate's value as three-valued logic (`None` for NULL): what [`CompiledExpr::eval`]
+    /// gives, with AND and comparisons read as truth values rather than built as values.
+    fn truth(&self, row: &[Value]) -> Result<Option<bool>, EvalError> {
+        match self {
+            CompiledExpr::And(left, right) => {
+                let left = left.truth(row)?;
+                if left == Some(false) {
+                    return Ok(left);
+                }
+                Ok(match (left, right.truth(row)?) {
+                    (_, Some(false)) => Some(false),
+                    (Some(true), Some(true)) => Some(true),
+                    _ => None,
+                })
+            }
+            CompiledExpr::Binary { op, left, right, .. } if op.is_comparison() => {
+                truth_of(&ops::binary(*op, &*left.eval_ref(row)?, &*right.eval_ref(row)?)?)
+            }
+            _ => truth_of(&*self.eval_ref(row)?),
+        }
+    }
+}
+
+/// A BOOLEAN or NULL as a truth value; anything else is an error, as for AND.
+fn truth_of(value: &Value) -> Result<Option<bool>, EvalError> {
+    match value {
+        Value::Null => Ok(None),
+        Value::Boolean(flag) => Ok(Some(*flag)),
+        other => Err(EvalError::new(format!("a predicate must be BOOLEAN, got {other:?}"))),
     }
 }
 
@@ -916,7 +947,7 @@ fn decimal_literal(digits: &str) -> Result<(Value, SqlType), SqlError> {
                 precision: decimal.precision().max(decimal.scale).max(1),
                 scale: decimal.scale,
             };
-            Ok((Value::Decimal(decimal), ty))
+            Ok((Value::decimal(decimal), ty))
         }
         None => Err(SqlError::type_error(format!(
             "Invalid DECIMAL literal {digits}"

@@ -45,7 +45,7 @@ fn as_f64(value: &Value) -> Option<f64> {
 
 fn as_decimal(value: &Value) -> Option<Decimal> {
     match value {
-        Value::Decimal(decimal) => Some(decimal.clone()),
+        Value::Decimal(decimal) => Some(Decimal::clone(decimal)),
         Value::Int(number) => Some(Decimal::from_i64(i64::from(*number))),
         Value::BigInt(number) => Some(Decimal::from_i64(*number)),
         _ => None,
@@ -204,7 +204,7 @@ impl Sum {
             Sum::Double(total) => Value::Double(*total),
             Sum::Decimal {
                 unscaled, scale, ..
-            } => Value::Decimal(Decimal::new(*unscaled, *scale)),
+            } => Value::decimal(Decimal::new(*unscaled, *scale)),
         }
     }
 }

@@ -33,7 +33,7 @@ fn text(value: &str) -> Value {
     Value::String(value.to_string())
 }
 fn dec(text: &str) -> Value {
-    Value::Decimal(Decimal::parse(text).unwrap())
+    Value::decimal(Decimal::parse(text).unwrap())
 }
 fn arr(items: Vec<Value>) -> Value {
     Value::Array(items)
@@ -778,7 +778,7 @@ fn value_of(ty: &SqlType) -> proptest::strategy::BoxedStrategy<Value> {
         SqlType::BigInt => any::<i64>().prop_map(Value::BigInt).boxed(),
         SqlType::Double => (-1.0e6f64..1.0e6).prop_map(Value::Double).boxed(),
         SqlType::Decimal { .. } => (-99_999i128..99_999)
-            .prop_map(|unscaled| Value::Decimal(Decimal::new(unscaled, 2)))
+            .prop_map(|unscaled| Value::decimal(Decimal::new(unscaled, 2)))
             .boxed(),
         _ => "[a-c]{0,2}".prop_map(Value::String).boxed(),
     };
@@ -845,7 +845,7 @@ proptest::proptest! {
             (_, 0) => Value::Null,
             (SqlType::Int, _) => int(i32::from(*seed).wrapping_mul(16_000_000)),
             (SqlType::BigInt, _) => big(i64::from(*seed) << 56),
-            (SqlType::Decimal { .. }, _) => Value::Decimal(Decimal::new(i128::from(*seed) * 7, 2)),
+            (SqlType::Decimal { .. }, _) => Value::decimal(Decimal::new(i128::from(*seed) * 7, 2)),
             _ => text(&format!("v{}", seed % 7)),
         }).collect();
         assert!(supports_undo(name));
@@ -878,7 +878,7 @@ proptest::proptest! {
                 _ => match &ty {
                     SqlType::Int => int(i32::from(seed) << 23),
                     SqlType::Double => dbl(f64::from(seed) - 100.0),
-                    SqlType::Decimal { .. } => Value::Decimal(Decimal::new(i128::from(seed) * 1_000, 2)),
+                    SqlType::Decimal { .. } => Value::decimal(Decimal::new(i128::from(seed) * 1_000, 2)),
                     _ => text(&seed.to_string()),
                 },
             };
