@@ -169,8 +169,7 @@ fn keep_a_week(world: &mut World) -> Result<(), String> {
     let names: Vec<String> = world.log().topics().map(|topic| topic.name().to_string()).collect();
     for name in names {
         let topic = world.log_mut().topic_mut(&name).map_err(|e| e.to_string())?;
-        let config = TopicConfig { retention_ms: Some(7 * 24 * 60 * 60 * 1_000), ..topic.config().clone() };
-        topic.alter_config(config).map_err(|e| e.to_string())?;
+        topic.keep_at_least(7 * 24 * 60 * 60 * 1_000).map_err(|e| e.to_string())?;
     }
     Ok(())
 }

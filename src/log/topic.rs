@@ -174,6 +174,18 @@ impl Topic {
         Ok(())
     }
 
+    /// Raises `retention.ms` to `ms` when the topic keeps less, as an operator does before a job
+    /// that reads that far back: never lowers it, and leaves a compacted topic (which retention
+    /// does not delete from) alone.
+    pub fn keep_at_least(&mut self, ms: Millis) -> Result<(), LogError> {
+        let keeps_less = self.config.cleanup_policy == CleanupPolicy::Delete
+            && self.config.retention_ms.is_some_and(|kept| kept < ms);
+        if keeps_less {
+            self.alter_config(TopicConfig { retention_ms: Some(ms), ..self.config.clone() })?;
+        }
+        Ok(())
+    }
+
     fn unknown_partition(&self, partition: u32) -> LogError {
         LogError::UnknownPartition { topic: self.name.clone(), partition, n_partitions: self.config.partitions }
     }

@@ -21,7 +21,7 @@
 
 use super::{World, WorldError};
 use crate::clock::Millis;
-use crate::log::{CleanupPolicy, ConsumerRecord, GroupConfig, Log, OffsetReset, TopicConfig};
+use crate::log::{ConsumerRecord, GroupConfig, Log, OffsetReset};
 use std::collections::{BTreeMap, VecDeque};
 
 pub const RACE_BATCH_GROUP: &str = "race-batch";
@@ -274,26 +274,13 @@ impl Race {
     }
 }
 
-/// Raises `topic`'s `retention.ms` to cover `cadence` when it is shorter (never lowers it; a
-/// compacted topic deletes nothing by time and is left alone).
-fn keep_a_cadence(log: &mut Log, topic: &str, cadence: Cadence) -> Result<(), WorldError> {
-    let config = log.topic(topic)?.config();
-    let needed = cadence.retention_needed_ms();
-    let too_short = config.cleanup_policy == CleanupPolicy::Delete && config.retention_ms.is_some_and(|ms| ms < needed);
-    if too_short {
-        let raised = TopicConfig { retention_ms: Some(needed), ..config.clone() };
-        log.topic_mut(topic)?.alter_config(raised)?;
-    }
-    Ok(())
-}
-
 impl World {
     /// Starts the race on `topic` (replacing a running one): both groups read from the log
     /// start, and the batch job runs once now.
     pub fn start_race(&mut self, topic: &str, cadence: Cadence) -> Result<(), WorldError> {
         self.log.topic(topic)?;
         self.stop_race();
-        keep_a_cadence(&mut self.log, topic, cadence)?;
+        self.log.topic_mut(topic)?.keep_at_least(cadence.retention_needed_ms())?;
         for side in [Side::Batch, Side::Stream] {
             let config = GroupConfig {
                 auto_offset_reset: OffsetReset::Earliest,
@@ -329,7 +316,9 @@ impl World {
         let now_ms = self.now_ms();
         if let Some(race) = &mut self.race {
             // The topic may have been deleted under the race: then there is nothing to keep.
-            let _ = keep_a_cadence(&mut self.log, &race.topic, cadence);
+            if let Ok(topic) = self.log.topic_mut(&race.topic) {
+                let _ = topic.keep_at_least(cadence.retention_needed_ms());
+            }
             race.cadence = cadence;
             race.samples.clear();
             race.next_sample_ms = now_ms;
