@@ -105,6 +105,10 @@ async fn the_editor_is_highlighted_by_the_engine_tokenizer_and_completes_names()
     assert_eq!(text(&root, ".editor-highlight .tok-comment"), "-- note");
     type_sql(&root, "SEL").await;
     assert_eq!(text(&root, ".completions .completion.selected .completion-label"), "SELECT");
+    // The editor names the list it controls, by an id no other console on the page has.
+    let controls = query(&root, ".editor-input").get_attribute("aria-controls").unwrap_or_default();
+    assert_eq!(query(&root, ".completions").id(), controls);
+    assert_eq!(root.query_selector_all(&format!("#{controls}")).unwrap().length(), 1);
 }
 
 #[wasm_bindgen_test]

@@ -38,6 +38,18 @@ struct Popup {
     selected: usize,
 }
 
+thread_local! {
+    static CONSOLES_MOUNTED: Cell<u32> = const { Cell::new(0) };
+}
+
+/// A number no other console on the page has (consoles mount on the one UI thread).
+fn next_console_number() -> u32 {
+    CONSOLES_MOUNTED.with(|n| {
+        n.set(n.get().wrapping_add(1));
+        n.get()
+    })
+}
+
 pub const EXAMPLE_SQL: &str = "-- Ctrl+Enter runs. Try:\nSHOW TOPICS;";
 const EMPTY_RESULTS: &str = "Results appear here. Try CREATE STREAM … WITH (kafka_topic='clickstream', value_format='JSON'); then SELECT … EMIT CHANGES;";
 
@@ -49,6 +61,8 @@ pub fn sql_console(props: &SqlConsoleProps) -> Html {
     let pending_caret = use_mut_ref(|| None::<usize>);
     let editor_ref = use_node_ref();
     let results_ref = use_node_ref();
+    // Two consoles side by side (presenter's two-pane mode) need two list ids for aria-controls.
+    let completions_id = use_memo((), |_| format!("sql-completions-{}", next_console_number()));
 
     // Put the caret where an accepted completion or a history entry ends.
     {
@@ -201,13 +215,13 @@ pub fn sql_console(props: &SqlConsoleProps) -> Html {
                     <pre class="editor-highlight" aria-hidden="true">{ highlighted(&text, error_at) }</pre>
                     <textarea ref={editor_ref} class="editor-input" aria-label={props.label.clone()} spellcheck="false"
                               autocapitalize="off" autocomplete="off" wrap="soft"
-                              aria-autocomplete="list" aria-controls="sql-completions"
+                              aria-autocomplete="list" aria-controls={(*completions_id).clone()}
                               aria-expanded={popup.is_some().to_string()}
                               value={(*text).clone()} {oninput} {onkeydown} {onblur} />
                   </div>
                 </div>
                     if let Some(open) = (*popup).clone() {
-                        <ul id="sql-completions" class="completions" role="listbox" aria-label="Completions"
+                        <ul id={(*completions_id).clone()} class="completions" role="listbox" aria-label="Completions"
                             style={caret_line_column.map(|(line, column)| format!("--caret-line: {line}; --caret-column: {}", column.min(60))).unwrap_or_default()}>
                             { for open.items.iter().enumerate().map(|(index, item)| {
                                 let choose = {

@@ -36,6 +36,16 @@ test('stream ⇄ table: effects, table rows, changelog and provenance', async ()
   await page.close();
 });
 
+/// Starts the race on account_transactions at 1000×, marks an event and waits until the batch
+/// side has read it.
+async function raceUntilTheBatchSeesTheMark(page) {
+  await page.click('.race-start');
+  await page.click('.producer[data-producer="account_transactions"] .producer-toggle');
+  await page.click('.speed-button:has-text("1000×")');
+  await page.click('.race-mark');
+  await page.waitForFunction(() => /batch saw it/.test(document.querySelector('.race-event')?.textContent ?? ''), null, { timeout: 20000 });
+}
+
 test('windows: bands with counts; race: saw-tooth against flat; topology: rates and lag', async () => {
   const { page, errors } = await openSandbox(app, { width: 1280, height: 800 });
   await openTab(page, 'windows');
@@ -45,11 +55,7 @@ test('windows: bands with counts; race: saw-tooth against flat; topology: rates 
   assert.match(await page.textContent('.windows-list'), /N=\d+/);
 
   await openTab(page, 'race');
-  await page.click('.race-start');
-  await page.click('.producer[data-producer="account_transactions"] .producer-toggle');
-  await page.click('.speed-button:has-text("1000×")');
-  await page.click('.race-mark');
-  await page.waitForFunction(() => /batch saw it/.test(document.querySelector('.race-event')?.textContent ?? ''), null, { timeout: 20000 });
+  await raceUntilTheBatchSeesTheMark(page);
   const stream = await page.textContent('.freshness.stream .freshness-age');
   assert.match(stream, /^\d+\.\d s old$/, `stream freshness in seconds: ${stream}`);
   const points = (await page.getAttribute('.race-chart polyline.batch', 'points')).split(' ').map((p) => Number(p.split(',')[1]));
@@ -80,11 +86,7 @@ for (const { name, viewport } of SIZES) {
     await page.waitForSelector('.windows-chart .band');
     await page.screenshot({ path: `${SHOTS}/views-windows-${name}.png` });
     await openTab(page, 'race');
-    await page.click('.race-start');
-    await page.click('.producer[data-producer="account_transactions"] .producer-toggle');
-    await page.click('.speed-button:has-text("1000×")');
-    await page.click('.race-mark');
-    await page.waitForFunction(() => /batch saw it/.test(document.querySelector('.race-event')?.textContent ?? ''), null, { timeout: 20000 });
+    await raceUntilTheBatchSeesTheMark(page);
     await page.waitForTimeout(1500);
     await page.screenshot({ path: `${SHOTS}/views-race-${name}.png` });
     await openTab(page, 'topology');
