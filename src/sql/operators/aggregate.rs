@@ -368,6 +368,7 @@ impl Aggregate {
                     };
                     let found = windows.get(at).is_some_and(|g| g.start == start);
                     if !found {
+                        grow_gently(windows);
                         windows.insert(at, fresh_group(&self.plan));
                     }
                     windows.get_mut(at)
@@ -611,6 +612,16 @@ fn fresh(plan: &AggregatePlan) -> Accumulators {
     }
 }
 
+/// Makes room for one more window in a full deque by a quarter of its length, not by doubling:
+/// with the default grace of a day every card's windows pile up together, so doubling would
+/// double them all within minutes (and hold old and new while copying), and keep up to half of
+/// their slots empty. Geometric still, so appends stay amortised O(1).
+fn grow_gently(windows: &mut VecDeque<GroupState>) {
+    if windows.len() == windows.capacity() {
+        windows.reserve_exact((windows.len() / 4).max(1));
+    }
+}
+
 /// `slot = value`, reusing a string's memory.
 fn assign(slot: &mut Value, value: &Value) {
     if let (Value::String(into), Value::String(from)) = (&mut *slot, value) {
@@ -760,9 +771,15 @@ mod tests {
     use crate::sql::Field;
 
     fn windowed_count() -> Aggregate {
-        let sql = "CREATE TABLE c AS SELECT id, COUNT(*) AS n FROM s \
-                   WINDOW TUMBLING (SIZE 10 SECONDS, GRACE PERIOD 0 SECONDS) GROUP BY id EMIT CHANGES;";
-        let statements = parse_script(sql).expect("parses");
+        windowed_count_with_grace("0 SECONDS")
+    }
+
+    fn windowed_count_with_grace(grace: &str) -> Aggregate {
+        let sql = format!(
+            "CREATE TABLE c AS SELECT id, COUNT(*) AS n FROM s \
+             WINDOW TUMBLING (SIZE 10 SECONDS, GRACE PERIOD {grace}) GROUP BY id EMIT CHANGES;"
+        );
+        let statements = parse_script(&sql).expect("parses");
         let Some(Statement::CreateAsSelect(create)) = statements.first().map(|s| &s.statement) else {
             panic!("a CTAS")
         };
@@ -795,6 +812,25 @@ mod tests {
         assert!(std::mem::size_of::<GroupState>() <= 40);
         let aggregate = windowed_count();
         assert!(matches!(fresh(&aggregate.plan), Accumulators::One(_)));
+    }
+
+    /// With a day's grace a key's windows pile up; its deque grows by a quarter at a time, so
+    /// at most a fifth of its slots are empty (doubling leaves up to half).
+    #[test]
+    fn a_keys_windows_grow_by_a_quarter() {
+        let mut aggregate = windowed_count_with_grace("1 DAY");
+        let (mut out, mut log) = (Vec::new(), ProcessingLog::default());
+        for (offset, timestamp) in (0..3_000_000).step_by(10_000).enumerate() {
+            aggregate.process(row("card", timestamp, offset as u64), &mut out, &mut log);
+            let windows = aggregate.windows.values().next().expect("the key's windows");
+            assert_eq!(windows.len(), offset + 1, "every window kept");
+            assert!(
+                windows.capacity() <= windows.len() + windows.len() / 4 + 1,
+                "{} slots for {} windows",
+                windows.capacity(),
+                windows.len()
+            );
+        }
     }
 
     /// State stays bounded by window retention: with 50 keys over 100 windows, only the windows
