@@ -47,7 +47,6 @@ struct GroupState {
 enum Accumulators {
     One(Accumulator),
     /// None, or two and more (boxed twice: a thin pointer keeps `One` inline at 16 bytes).
-    #[allow(clippy::redundant_allocation)]
     Many(Box<Box<[Accumulator]>>),
 }
 
