@@ -130,8 +130,14 @@ impl Partition {
             }
         };
         if must_roll {
+            // The new segment will likely hold as many records as the one it follows: one
+            // allocation of that size, instead of a vector doubling its way there (each step
+            // copies and leaves a hole; in wasm, whose memory never shrinks, those holes pile up).
+            let expected = self.segments.back().map_or(0, |active| active.records.len());
             self.close_active_segment();
-            self.segments.push_back(Segment::empty(stored.offset, now_ms));
+            let mut segment = Segment::empty(stored.offset, now_ms);
+            segment.records.reserve_exact(expected.saturating_add(expected / 16));
+            self.segments.push_back(segment);
         }
         let metadata = RecordMetadata { partition: self.id, offset: stored.offset, timestamp: stored.timestamp };
         if let Some(active) = self.segments.back_mut() {
@@ -316,6 +322,28 @@ mod tests {
         }
         assert!(partition.recent_keys.len() <= RECENT_KEYS, "{} keys remembered", partition.recent_keys.len());
         assert_eq!(partition.len(), 4 + 3 * RECENT_KEYS);
+    }
+
+    /// A new segment takes one allocation sized from the one before it: filling it as full
+    /// never reallocates.
+    #[test]
+    fn a_new_segment_is_sized_from_the_last() {
+        let mut partition = Partition::new(0);
+        for ms in 0..100 {
+            append(&mut partition, "k", ms, 100);
+        }
+        append(&mut partition, "k", 200, 100);
+        let active = partition.segments().back().unwrap();
+        assert_eq!(active.records.len(), 1);
+        let slots = active.records.capacity();
+        assert!((100..=110).contains(&slots), "{slots} slots for the 100 records expected");
+        let first = active.records.as_ptr();
+        for ms in 201..300 {
+            append(&mut partition, "k", ms, 100);
+        }
+        let active = partition.segments().back().unwrap();
+        assert_eq!(active.records.len(), 100);
+        assert_eq!(active.records.as_ptr(), first, "filled in place");
     }
 
     #[test]

@@ -26,6 +26,12 @@ pub fn topics() -> Vec<(&'static str, TopicConfig)> {
     vec![(ORDERS_TOPIC, TopicConfig::with_partitions(2)), (CUSTOMERS_TOPIC, customers)]
 }
 
+/// Open orders at most: a shop's order book has a working size, it does not grow for ever. When
+/// it is full, a new-order event moves an open order on instead (its next status, or delivered
+/// and deleted), so the producer's state, and a table of orders built downstream, stay bounded
+/// however long the talk runs. Until then the feed is as without the bound.
+pub const MAX_OPEN_ORDERS: usize = 1_000;
+
 const NAMES: &[&str] = &["Ada", "Brian", "Chloe", "Dev", "Emma", "Farid", "Grace", "Hugo", "Iris", "Jamal"];
 const CITIES: &[&str] = &["London", "Leeds", "Paris", "Berlin", "Lisbon", "Dublin"];
 const STATUSES: &[&str] = &["PLACED", "PAID", "SHIPPED", "DELIVERED"];
@@ -74,7 +80,9 @@ impl OrdersCustomers {
     }
 
     pub fn next_event(&mut self, rng: &mut ChaCha8Rng, event_time_ms: Millis) -> Vec<Emitted> {
-        match rng.gen_range(0..20) {
+        let roll = rng.gen_range(0..20);
+        let book_full = self.orders.len() >= MAX_OPEN_ORDERS;
+        match roll {
             // A customer row changes: insert if missing, else mostly update, sometimes delete.
             0 | 1 => {
                 let id = rng.gen_range(1..=self.n_customers);
@@ -95,19 +103,10 @@ impl OrdersCustomers {
                     }
                 }
             }
-            // An existing order moves on to its next status (or is deleted once delivered).
-            2..=7 if !self.orders.is_empty() => {
-                let index = rng.gen_range(0..self.orders.len());
-                let Some((&order_id, &(customer_id, status, cents))) = self.orders.iter().nth(index) else { return Vec::new() };
-                let key = order_id.to_string();
-                let next = status + 1;
-                if next >= STATUSES.len() {
-                    self.orders.remove(&order_id);
-                    return vec![Emitted { topic: ORDERS_TOPIC, record: change(tombstone(&key), "d") }];
-                }
-                self.orders.insert(order_id, (customer_id, next, cents));
-                vec![Self::order_row(order_id, customer_id, next, cents, event_time_ms, "u")]
-            }
+            // An existing order moves on to its next status (or is deleted once delivered); also
+            // instead of a new order when the book is full.
+            2..=7 if !self.orders.is_empty() => self.advance_order(rng, event_time_ms),
+            _ if book_full => self.advance_order(rng, event_time_ms),
             // A new order by an existing customer.
             _ => {
                 let order_id = self.next_order_id;
@@ -120,6 +119,28 @@ impl OrdersCustomers {
         }
     }
 
+    /// Open orders (see [`MAX_OPEN_ORDERS`]).
+    pub fn open_orders(&self) -> usize {
+        self.orders.len()
+    }
+
+    /// A random open order moves on to its next status, or is deleted once delivered.
+    fn advance_order(&mut self, rng: &mut ChaCha8Rng, event_time_ms: Millis) -> Vec<Emitted> {
+        if self.orders.is_empty() {
+            return Vec::new();
+        }
+        let index = rng.gen_range(0..self.orders.len());
+        let Some((&order_id, &(customer_id, status, cents))) = self.orders.iter().nth(index) else { return Vec::new() };
+        let key = order_id.to_string();
+        let next = status + 1;
+        if next >= STATUSES.len() {
+            self.orders.remove(&order_id);
+            return vec![Emitted { topic: ORDERS_TOPIC, record: change(tombstone(&key), "d") }];
+        }
+        self.orders.insert(order_id, (customer_id, next, cents));
+        vec![Self::order_row(order_id, customer_id, next, cents, event_time_ms, "u")]
+    }
+
     fn order_row(order_id: u64, customer_id: u32, status: usize, cents: i64, event_time_ms: Millis, op: &str) -> Emitted {
         let key = order_id.to_string();
         let value = JsonObject::new()
@@ -129,5 +150,41 @@ impl OrdersCustomers {
             .str("status", STATUSES.get(status).copied().unwrap_or("PLACED"))
             .int("ts", event_time_ms);
         Emitted { topic: ORDERS_TOPIC, record: change(json_record(&key, value), op) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
+
+    /// The order book stays at most [`MAX_OPEN_ORDERS`] however long the producer runs, and
+    /// orders keep being placed and delivered once it is full.
+    #[test]
+    fn open_orders_stay_bounded() {
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        let mut shop = OrdersCustomers::new(100);
+        let _ = shop.initial_records(&mut rng, 0);
+        let (mut created, mut deleted) = (0, 0);
+        let mut ops = |shop: &mut OrdersCustomers, rng: &mut ChaCha8Rng, n: i64, created: &mut u32, deleted: &mut u32| {
+            for at in 0..n {
+                for emitted in shop.next_event(rng, at) {
+                    let op = emitted.record.headers.iter().find(|h| h.key == "__op").and_then(|h| h.value.as_ref()).map(|v| v.to_vec());
+                    match (emitted.topic, op.as_deref()) {
+                        (ORDERS_TOPIC, Some(b"c")) => *created += 1,
+                        (ORDERS_TOPIC, Some(b"d")) => *deleted += 1,
+                        _ => {}
+                    }
+                }
+                assert!(shop.open_orders() <= MAX_OPEN_ORDERS, "{} open orders", shop.open_orders());
+            }
+        };
+        ops(&mut shop, &mut rng, 20_000, &mut created, &mut deleted);
+        assert_eq!(shop.open_orders(), MAX_OPEN_ORDERS, "the book fills up first");
+        let (created_before, deleted_before) = (created, deleted);
+        ops(&mut shop, &mut rng, 50_000, &mut created, &mut deleted);
+        assert!(created - created_before > 1_000, "new orders once full: {}", created - created_before);
+        assert!(deleted - deleted_before > 1_000, "deliveries once full: {}", deleted - deleted_before);
+        assert!(shop.open_orders() + 10 >= MAX_OPEN_ORDERS, "it stays near full: {}", shop.open_orders());
     }
 }

@@ -25,16 +25,45 @@ use std::collections::{BTreeMap, VecDeque};
 
 /// One group's (or window's) aggregate. Its key is the key it is stored under, never a copy:
 /// with ksqlDB's default grace of a day a windowed aggregation keeps every window of the last
-/// 24 hours, so a window costs only its accumulators, time and bounds.
+/// 24 hours, so a window costs only its accumulators, time and start: 40 bytes with one
+/// accumulator, held inline (a COUNT or SUM window allocates nothing of its own).
 #[derive(Clone, Debug)]
 struct GroupState {
-    accumulators: Box<[Accumulator]>,
+    accumulators: Accumulators,
+    /// The largest timestamp folded in; for a session, its end (Kafka Streams stamps a
+    /// session's rows with its end).
     timestamp: Millis,
-    /// Start and end of the window, for windowed aggregations.
-    window: Option<(Millis, Millis)>,
+    /// The window's start (0 without a window). Its end follows: `start + size` for tumbling
+    /// and hopping windows, `timestamp` for a session.
+    start: Millis,
     /// Whether the last row emitted for this group passed HAVING (a tombstone is owed if it
     /// stops passing).
     emitted: bool,
+}
+
+/// A group's accumulators, one per aggregate call in SELECT order. Most aggregations have
+/// one call: it is stored inline; more live behind one thin pointer, so this is 16 bytes.
+#[derive(Clone, Debug)]
+enum Accumulators {
+    One(Accumulator),
+    /// None, or two and more (boxed twice: a thin pointer keeps `One` inline at 16 bytes).
+    Many(Box<Box<[Accumulator]>>),
+}
+
+impl Accumulators {
+    fn as_slice(&self) -> &[Accumulator] {
+        match self {
+            Accumulators::One(one) => std::slice::from_ref(one),
+            Accumulators::Many(many) => many,
+        }
+    }
+
+    fn as_mut_slice(&mut self) -> &mut [Accumulator] {
+        match self {
+            Accumulators::One(one) => std::slice::from_mut(one),
+            Accumulators::Many(many) => many,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -47,7 +76,8 @@ pub struct Aggregate {
     /// Hashed, never iterated for output.
     groups: StateMap<(KeyValues, Millis), GroupState>,
     /// Tumbling and hopping windows: each key's windows in start order (and so in end order).
-    /// The key is stored once, not once per window; expiry pops windows from the front.
+    /// The key is stored once, not once per window; expiry pops windows from the front. A new
+    /// key's deque holds one window until a second comes (most keys of a short grace have one).
     windows: StateMap<KeyValues, VecDeque<GroupState>>,
     /// The smallest window end among `windows` (`Millis::MAX` when none): nothing expires
     /// before stream time passes it, so most records skip the scan.
@@ -109,12 +139,10 @@ fn key_text(values: &[Value]) -> String {
     format!("{values:?}")
 }
 
-/// The smallest window end among these groups; `Millis::MAX` when none is windowed.
-fn min_end<'a>(groups: impl Iterator<Item = &'a GroupState>) -> Millis {
-    groups
-        .filter_map(|g| g.window.map(|(_, end)| end))
-        .min()
-        .unwrap_or(Millis::MAX)
+/// The smallest window end among these groups (`end` gives a group's); `Millis::MAX` when
+/// there are none.
+fn min_end<'a>(groups: impl Iterator<Item = &'a GroupState>, end: impl Fn(&GroupState) -> Millis) -> Millis {
+    groups.map(end).min().unwrap_or(Millis::MAX)
 }
 
 impl Aggregate {
@@ -223,23 +251,26 @@ impl Aggregate {
             return;
         };
         let close = stream_time.saturating_sub(window.grace_ms());
+        let size = window.size();
+        let window_end = |g: &GroupState| g.start.saturating_add(size);
         if self.groups_min_end <= close {
-            let closed = |g: &GroupState| g.window.is_some_and(|(_, end)| end <= close);
+            let closed = |g: &GroupState| window_end(g) <= close;
             for windows in self.windows.values_mut() {
                 while windows.front().is_some_and(closed) {
                     windows.pop_front();
                 }
             }
             self.windows.retain(|_, w| !w.is_empty());
-            self.groups_min_end = min_end(self.windows.values().filter_map(|w| w.front()));
+            self.groups_min_end = min_end(self.windows.values().filter_map(|w| w.front()), window_end);
         }
         let session_close = close.saturating_sub(window.size());
         if self.sessions_min_end < session_close {
+            // A session's end is its time.
             for sessions in self.sessions.values_mut() {
-                sessions.retain(|s| s.window.is_none_or(|(_, end)| end >= session_close));
+                sessions.retain(|s| s.timestamp >= session_close);
             }
             self.sessions.retain(|_, s| !s.is_empty());
-            self.sessions_min_end = min_end(self.sessions.values().flatten());
+            self.sessions_min_end = min_end(self.sessions.values().flatten(), |s| s.timestamp);
         }
     }
 
@@ -257,7 +288,7 @@ impl Aggregate {
             self.groups_min_end = self.groups_min_end.min(end);
         }
         let fold = |group: &mut GroupState, log: &mut ProcessingLog| {
-            for (accumulator, arg) in group.accumulators.iter_mut().zip(args) {
+            for (accumulator, arg) in group.accumulators.as_mut_slice().iter_mut().zip(args) {
                 let result = if undo {
                     accumulator.undo(arg)
                 } else {
@@ -286,7 +317,7 @@ impl Aggregate {
     ) {
         let fold = |group: &mut GroupState, log: &mut ProcessingLog| {
             for ((accumulator, old), new) in
-                group.accumulators.iter_mut().zip(old_args).zip(new_args)
+                group.accumulators.as_mut_slice().iter_mut().zip(old_args).zip(new_args)
             {
                 if let Err(error) = accumulator.undo(old).and_then(|()| accumulator.add(new)) {
                     log.record(format!(
@@ -313,7 +344,7 @@ impl Aggregate {
         let fresh_group = |plan: &AggregatePlan| GroupState {
             accumulators: fresh(plan),
             timestamp: row.timestamp,
-            window,
+            start: window.map_or(0, |(start, _)| start),
             emitted: false,
         };
         let group = match window {
@@ -325,17 +356,18 @@ impl Aggregate {
             }
             Some((start, _)) => {
                 if !self.windows.contains_key(&self.lookup.0) {
-                    self.windows.insert(self.lookup.0.clone(), VecDeque::new());
+                    self.windows.insert(self.lookup.0.clone(), VecDeque::with_capacity(1));
                 }
                 self.windows.get_mut(&self.lookup.0).and_then(|windows| {
-                    let starts_before = |g: &GroupState| g.window.is_some_and(|(s, _)| s < start);
+                    let starts_before = |g: &GroupState| g.start < start;
                     // Records mostly arrive in time order: their window is the last one.
                     let at = match windows.back() {
                         Some(last) if starts_before(last) => windows.len(),
                         _ => windows.partition_point(starts_before),
                     };
-                    let found = windows.get(at).is_some_and(|g| g.window.is_some_and(|(s, _)| s == start));
+                    let found = windows.get(at).is_some_and(|g| g.start == start);
                     if !found {
+                        grow_gently(windows);
                         windows.insert(at, fresh_group(&self.plan));
                     }
                     windows.get_mut(at)
@@ -345,7 +377,7 @@ impl Aggregate {
         let Some(group) = group else { return };
         group.timestamp = group.timestamp.max(row.timestamp);
         fold(group, log);
-        let output = output_row(&self.plan, &mut self.agg_row, &mut self.lookup.0 .0, group, row, log);
+        let output = output_row(&self.plan, &mut self.agg_row, &mut self.lookup.0 .0, group, window, row, log);
         if let Some(output) = output {
             self.emit(output, out);
         }
@@ -375,18 +407,15 @@ impl Aggregate {
         let mut text = KeyValues(key);
         let t = row.timestamp;
         let mut sessions = self.sessions.remove(&text).unwrap_or_default();
+        // A session's window is (start, its time).
         let (mut overlapping, rest): (Vec<GroupState>, Vec<GroupState>) =
             sessions.drain(..).partition(|s| {
-                s.window.is_some_and(|(start, end)| {
-                    end >= t.saturating_sub(gap) && start <= t.saturating_add(gap)
-                })
+                s.timestamp >= t.saturating_sub(gap) && s.start <= t.saturating_add(gap)
             });
-        overlapping.sort_by_key(|s| s.window.map_or(0, |(start, _)| start));
+        overlapping.sort_by_key(|s| s.start);
         let mut merged_window = (t, t);
         for session in &overlapping {
-            if let Some((start, end)) = session.window {
-                merged_window = (merged_window.0.min(start), merged_window.1.max(end));
-            }
+            merged_window = (merged_window.0.min(session.start), merged_window.1.max(session.timestamp));
         }
         if merged_window.1 < close {
             log.record(format!(
@@ -406,7 +435,7 @@ impl Aggregate {
         }
         let mut accumulators = fresh(&self.plan);
         for session in &overlapping {
-            for (mine, theirs) in accumulators.iter_mut().zip(&session.accumulators) {
+            for (mine, theirs) in accumulators.as_mut_slice().iter_mut().zip(session.accumulators.as_slice()) {
                 if let Err(error) = mine.merge(theirs) {
                     log.record(format!("Session merge failed: {}", error.message));
                 }
@@ -416,15 +445,12 @@ impl Aggregate {
             // Every merged-away session is deleted downstream, then the merged one is written.
             let n_values = self.plan.columns.iter().filter(|c| !c.key).count();
             for mut session in overlapping {
-                let Some((_, end)) = session.window else {
-                    continue;
-                };
                 if !session.emitted {
                     continue;
                 }
-                session.timestamp = end;
+                let window = Some((session.start, session.timestamp));
                 if let Some(mut tombstone) =
-                    output_row(&self.plan, &mut self.agg_row, &mut text.0, &mut session, row, log)
+                    output_row(&self.plan, &mut self.agg_row, &mut text.0, &mut session, window, row, log)
                 {
                     tombstone.tombstone = true;
                     for value in tombstone
@@ -439,7 +465,7 @@ impl Aggregate {
                 }
             }
         }
-        for (accumulator, arg) in accumulators.iter_mut().zip(args) {
+        for (accumulator, arg) in accumulators.as_mut_slice().iter_mut().zip(args) {
             if let Err(error) = accumulator.add(arg) {
                 log.record(format!(
                     "Aggregation failed at offset {}: {}",
@@ -450,13 +476,11 @@ impl Aggregate {
         let mut group = GroupState {
             accumulators,
             timestamp: merged_window.1,
-            window: Some(merged_window),
+            start: merged_window.0,
             emitted: false,
         };
-        let output = output_row(&self.plan, &mut self.agg_row, &mut text.0, &mut group, row, log);
-        if let Some((_, end)) = group.window {
-            self.sessions_min_end = self.sessions_min_end.min(end);
-        }
+        let output = output_row(&self.plan, &mut self.agg_row, &mut text.0, &mut group, Some(merged_window), row, log);
+        self.sessions_min_end = self.sessions_min_end.min(merged_window.1);
         let mut kept = rest;
         kept.push(group);
         self.sessions.insert(text, kept);
@@ -580,8 +604,21 @@ fn evaluate_args(plan: &AggregatePlan, row: &Row, args: &mut Vec<Vec<Value>>) {
     }
 }
 
-fn fresh(plan: &AggregatePlan) -> Box<[Accumulator]> {
-    plan.calls.iter().map(|c| c.template.initialize()).collect()
+fn fresh(plan: &AggregatePlan) -> Accumulators {
+    match plan.calls.as_slice() {
+        [call] => Accumulators::One(call.template.initialize()),
+        calls => Accumulators::Many(Box::new(calls.iter().map(|c| c.template.initialize()).collect())),
+    }
+}
+
+/// Makes room for one more window in a full deque by a quarter of its length, not by doubling:
+/// with the default grace of a day every card's windows pile up together, so doubling would
+/// double them all within minutes (and hold old and new while copying), and keep up to half of
+/// their slots empty. Geometric still, so appends stay amortised O(1).
+fn grow_gently(windows: &mut VecDeque<GroupState>) {
+    if windows.len() == windows.capacity() {
+        windows.reserve_exact((windows.len() / 4).max(1));
+    }
 }
 
 /// `slot = value`, reusing a string's memory.
@@ -603,16 +640,17 @@ fn output_row(
     agg_row: &mut Vec<Value>,
     key: &mut Vec<Value>,
     group: &mut GroupState,
+    window: Option<(Millis, Millis)>,
     source: &Row,
     log: &mut ProcessingLog,
 ) -> Option<Row> {
-    let (start, end) = group.window.unwrap_or((0, 0));
+    let (start, end) = window.unwrap_or((0, 0));
     let n_group_keys = key.len();
     let partition = Value::Int(i32::try_from(source.partition).unwrap_or(i32::MAX));
     let offset = Value::BigInt(i64::try_from(source.offset).unwrap_or(i64::MAX));
     agg_row.clear();
     agg_row.append(key);
-    agg_row.extend(group.accumulators.iter().map(Accumulator::result));
+    agg_row.extend(group.accumulators.as_slice().iter().map(Accumulator::result));
     agg_row.extend([
         Value::BigInt(start),
         Value::BigInt(end),
@@ -656,7 +694,7 @@ fn output_row(
             timestamp: group.timestamp,
             partition: source.partition,
             offset: source.offset,
-            window: group.window,
+            window,
         })
     };
     key.extend(agg_row.drain(..n_group_keys.min(agg_row.len())));
@@ -732,9 +770,15 @@ mod tests {
     use crate::sql::Field;
 
     fn windowed_count() -> Aggregate {
-        let sql = "CREATE TABLE c AS SELECT id, COUNT(*) AS n FROM s \
-                   WINDOW TUMBLING (SIZE 10 SECONDS, GRACE PERIOD 0 SECONDS) GROUP BY id EMIT CHANGES;";
-        let statements = parse_script(sql).expect("parses");
+        windowed_count_with_grace("0 SECONDS")
+    }
+
+    fn windowed_count_with_grace(grace: &str) -> Aggregate {
+        let sql = format!(
+            "CREATE TABLE c AS SELECT id, COUNT(*) AS n FROM s \
+             WINDOW TUMBLING (SIZE 10 SECONDS, GRACE PERIOD {grace}) GROUP BY id EMIT CHANGES;"
+        );
+        let statements = parse_script(&sql).expect("parses");
         let Some(Statement::CreateAsSelect(create)) = statements.first().map(|s| &s.statement) else {
             panic!("a CTAS")
         };
@@ -752,6 +796,40 @@ mod tests {
 
     fn row(key: &str, timestamp: Millis, offset: u64) -> Row {
         Row::keyed_for_test(vec![Value::String(key.to_string()), Value::Int(1)], timestamp, offset)
+    }
+
+    /// A window of a one-call aggregation (lesson 11's COUNT per card, kept a day with the
+    /// default grace) is 40 bytes in its key's deque, and allocates nothing of its own.
+    #[test]
+    fn a_window_of_one_accumulator_is_forty_bytes() {
+        println!(
+            "size_of::<GroupState>() = {}, size_of::<Accumulators>() = {}",
+            std::mem::size_of::<GroupState>(),
+            std::mem::size_of::<Accumulators>()
+        );
+        assert!(std::mem::size_of::<Accumulators>() <= 16);
+        assert!(std::mem::size_of::<GroupState>() <= 40);
+        let aggregate = windowed_count();
+        assert!(matches!(fresh(&aggregate.plan), Accumulators::One(_)));
+    }
+
+    /// With a day's grace a key's windows pile up; its deque grows by a quarter at a time, so
+    /// at most a fifth of its slots are empty (doubling leaves up to half).
+    #[test]
+    fn a_keys_windows_grow_by_a_quarter() {
+        let mut aggregate = windowed_count_with_grace("1 DAY");
+        let (mut out, mut log) = (Vec::new(), ProcessingLog::default());
+        for (offset, timestamp) in (0..3_000_000).step_by(10_000).enumerate() {
+            aggregate.process(row("card", timestamp, offset as u64), &mut out, &mut log);
+            let windows = aggregate.windows.values().next().expect("the key's windows");
+            assert_eq!(windows.len(), offset + 1, "every window kept");
+            assert!(
+                windows.capacity() <= windows.len() + windows.len() / 4 + 1,
+                "{} slots for {} windows",
+                windows.capacity(),
+                windows.len()
+            );
+        }
     }
 
     /// State stays bounded by window retention: with 50 keys over 100 windows, only the windows

@@ -230,7 +230,11 @@ fn spec(name_upper: &str, arg_types: &[SqlType], params: &[Value]) -> Result<Spe
             }
             Ok(Spec {
                 return_type: SqlType::BigInt,
-                state: State::Count(count::Count::new(arg_types.is_empty())),
+                state: if arg_types.is_empty() {
+                    State::CountRows(count::Count::default())
+                } else {
+                    State::CountValues(count::Count::default())
+                },
             })
         }
         "SUM" => match first {
@@ -248,7 +252,7 @@ fn spec(name_upper: &str, arg_types: &[SqlType], params: &[Value]) -> Result<Spe
                 match (element.as_ref(), sum::Sum::new(element)) {
                     (SqlType::Int | SqlType::BigInt | SqlType::Double, Some(state)) => Ok(Spec {
                         return_type: element.as_ref().clone(),
-                        state: State::SumList(state),
+                        state: State::SumList(Box::new(state)),
                     }),
                     _ => fail("SUM_LIST(ARRAY<INTEGER>), SUM_LIST(ARRAY<BIGINT>), SUM_LIST(ARRAY<DOUBLE>)"),
                 }
@@ -258,7 +262,7 @@ fn spec(name_upper: &str, arg_types: &[SqlType], params: &[Value]) -> Result<Spe
         "AVG" => match first {
             Some(ty) if one_column && params.is_empty() && is_numeric(ty) => Ok(Spec {
                 return_type: SqlType::Double,
-                state: State::Avg(avg::Avg::new(ty)),
+                state: State::Avg(Box::new(avg::Avg::new(ty))),
             }),
             _ => fail("AVG(INTEGER), AVG(BIGINT), AVG(DOUBLE), AVG(DECIMAL)"),
         },
@@ -266,7 +270,7 @@ fn spec(name_upper: &str, arg_types: &[SqlType], params: &[Value]) -> Result<Spe
             Some(ty) if one_column && params.is_empty() && is_comparable_primitive(ty) => {
                 Ok(Spec {
                     return_type: ty.clone(),
-                    state: State::MinMax(min_max::MinMax::new(name_upper == "MAX")),
+                    state: State::MinMax(Box::new(min_max::MinMax::new(name_upper == "MAX"))),
                 })
             }
             _ => fail(&format!(
@@ -281,7 +285,7 @@ fn spec(name_upper: &str, arg_types: &[SqlType], params: &[Value]) -> Result<Spe
             {
                 Ok(Spec {
                     return_type: SqlType::BigInt,
-                    state: State::CountDistinct(count_distinct::CountDistinct::default()),
+                    state: State::CountDistinct(Box::default()),
                 })
             }
             _ => fail("COUNT_DISTINCT(T) for T a primitive type"),
@@ -306,7 +310,7 @@ fn spec(name_upper: &str, arg_types: &[SqlType], params: &[Value]) -> Result<Spe
             match n {
                 None => Ok(Spec {
                     return_type: ty.clone(),
-                    state: State::ByOffset(by_offset::ByOffset::new(latest, ignore_nulls)),
+                    state: State::ByOffset(Box::new(by_offset::ByOffset::new(latest, ignore_nulls))),
                 }),
                 Some(n) => {
                     let n = usize::try_from(n)
@@ -316,7 +320,7 @@ fn spec(name_upper: &str, arg_types: &[SqlType], params: &[Value]) -> Result<Spe
                         .ok_or_else(|| "earliestN must be 1 or greater".to_string())?;
                     Ok(Spec {
                         return_type: SqlType::Array(Box::new(ty.clone())),
-                        state: State::ByOffsetN(by_offset::ByOffsetN::new(latest, n, ignore_nulls)),
+                        state: State::ByOffsetN(Box::new(by_offset::ByOffsetN::new(latest, n, ignore_nulls))),
                     })
                 }
             }
@@ -325,9 +329,9 @@ fn spec(name_upper: &str, arg_types: &[SqlType], params: &[Value]) -> Result<Spe
             Some(ty) if one_column && params.is_empty() => {
                 let config = AggregateConfig::default();
                 let state = if name_upper == "COLLECT_LIST" {
-                    State::CollectList(collect::CollectList::new(config.collect_list_limit))
+                    State::CollectList(Box::new(collect::CollectList::new(config.collect_list_limit)))
                 } else {
-                    State::CollectSet(collect::CollectSet::new(config.collect_set_limit))
+                    State::CollectSet(Box::new(collect::CollectSet::new(config.collect_set_limit)))
                 };
                 Ok(Spec {
                     return_type: SqlType::Array(Box::new(ty.clone())),
@@ -361,7 +365,7 @@ fn spec(name_upper: &str, arg_types: &[SqlType], params: &[Value]) -> Result<Spe
                         .ok_or_else(|| format!("{name_upper}: k must be 1 or greater"))?;
                     Ok(Spec {
                         return_type: SqlType::Array(Box::new(ty.clone())),
-                        state: State::TopK(topk::TopK::new(k, distinct)),
+                        state: State::TopK(Box::new(topk::TopK::new(k, distinct))),
                     })
                 }
                 _ => fail(valid),
@@ -370,7 +374,7 @@ fn spec(name_upper: &str, arg_types: &[SqlType], params: &[Value]) -> Result<Spe
         "HISTOGRAM" => match first {
             Some(SqlType::String) if one_column && params.is_empty() => Ok(Spec {
                 return_type: SqlType::Map(Box::new(SqlType::String), Box::new(SqlType::BigInt)),
-                state: State::Histogram(histogram::Histogram::default()),
+                state: State::Histogram(Box::default()),
             }),
             _ => fail("HISTOGRAM(STRING)"),
         },
@@ -382,27 +386,34 @@ fn spec(name_upper: &str, arg_types: &[SqlType], params: &[Value]) -> Result<Spe
 ///
 /// Equality compares the internal state, including the arrival sequence numbers that
 /// LATEST_BY_OFFSET / EARLIEST_BY_OFFSET keep; compare [`Accumulator::result`]s to compare outputs.
+///
+/// **Size.** A windowed aggregation keeps one accumulator per window (with ksqlDB's default
+/// grace of 24 h, every window of a day), so an accumulator is 16 bytes: COUNT and SUM, the
+/// common ones, live inline; the other functions' larger states are boxed. The function's name
+/// is the plan's ([`crate::sql::plan::aggregate::AggregateCall::function`]), not repeated here.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Accumulator {
-    function: &'static str,
     state: State,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 enum State {
-    Count(count::Count),
+    /// `COUNT(*)` / `COUNT()`: every row.
+    CountRows(count::Count),
+    /// `COUNT(col)`: rows whose `col` is not NULL.
+    CountValues(count::Count),
     Sum(sum::Sum),
     /// SUM_LIST: every element of every array, summed as SUM sums its values.
-    SumList(sum::Sum),
-    Avg(avg::Avg),
-    MinMax(min_max::MinMax),
-    CountDistinct(count_distinct::CountDistinct),
-    ByOffset(by_offset::ByOffset),
-    ByOffsetN(by_offset::ByOffsetN),
-    CollectList(collect::CollectList),
-    CollectSet(collect::CollectSet),
-    TopK(topk::TopK),
-    Histogram(histogram::Histogram),
+    SumList(Box<sum::Sum>),
+    Avg(Box<avg::Avg>),
+    MinMax(Box<min_max::MinMax>),
+    CountDistinct(Box<count_distinct::CountDistinct>),
+    ByOffset(Box<by_offset::ByOffset>),
+    ByOffsetN(Box<by_offset::ByOffsetN>),
+    CollectList(Box<collect::CollectList>),
+    CollectSet(Box<collect::CollectSet>),
+    TopK(Box<topk::TopK>),
+    Histogram(Box<histogram::Histogram>),
 }
 
 /// Creates the initial aggregate of `name(args, params)` with ksqlDB's default configuration.
@@ -426,17 +437,13 @@ pub fn new_accumulator_with_config(
     literal_params: &[Value],
     config: &AggregateConfig,
 ) -> Result<Accumulator, String> {
-    let function = aggregate_names()
-        .into_iter()
-        .find(|known| *known == name_upper)
-        .ok_or_else(|| format!("Can't find any functions with the name '{name_upper}'"))?;
     let mut state = spec(name_upper, arg_types, literal_params)?.state;
     match &mut state {
         State::CollectList(list) => list.limit = config.collect_list_limit,
         State::CollectSet(set) => set.limit = config.collect_set_limit,
         _ => {}
     }
-    Ok(Accumulator { function, state })
+    Ok(Accumulator { state })
 }
 
 fn first_arg(args: &[Value]) -> &Value {
@@ -444,49 +451,51 @@ fn first_arg(args: &[Value]) -> &Value {
 }
 
 impl Accumulator {
-    /// The function's name, upper case.
-    pub fn function(&self) -> &'static str {
-        self.function
-    }
-
     /// A fresh aggregate of the same function and parameters (ksqlDB's `initialize()`).
     /// LATEST_BY_OFFSET's initial value takes a new arrival sequence number, which matters when
     /// session windows merge, so call this for each new group, window or merge.
     pub fn initialize(&self) -> Accumulator {
         let state = match &self.state {
-            State::Count(count) => State::Count(count::Count::new(count.counts_rows)),
+            State::CountRows(_) => State::CountRows(count::Count::default()),
+            State::CountValues(_) => State::CountValues(count::Count::default()),
             State::Sum(sum) => State::Sum(sum.initial()),
-            State::SumList(sum) => State::SumList(sum.initial()),
-            State::Avg(avg) => State::Avg(avg.initial()),
-            State::MinMax(min_max) => State::MinMax(min_max::MinMax::new(min_max.is_max)),
-            State::CountDistinct(_) => {
-                State::CountDistinct(count_distinct::CountDistinct::default())
+            State::SumList(sum) => State::SumList(Box::new(sum.initial())),
+            State::Avg(avg) => State::Avg(Box::new(avg.initial())),
+            State::MinMax(min_max) => {
+                State::MinMax(Box::new(min_max::MinMax::new(min_max.is_max)))
             }
-            State::ByOffset(by_offset) => State::ByOffset(by_offset::ByOffset::new(
+            State::CountDistinct(_) => State::CountDistinct(Box::default()),
+            State::ByOffset(by_offset) => State::ByOffset(Box::new(by_offset::ByOffset::new(
                 by_offset.latest,
                 by_offset.ignore_nulls,
-            )),
-            State::ByOffsetN(by_offset) => State::ByOffsetN(by_offset::ByOffsetN::new(
+            ))),
+            State::ByOffsetN(by_offset) => State::ByOffsetN(Box::new(by_offset::ByOffsetN::new(
                 by_offset.latest,
                 by_offset.n,
                 by_offset.ignore_nulls,
-            )),
-            State::CollectList(list) => State::CollectList(collect::CollectList::new(list.limit)),
-            State::CollectSet(set) => State::CollectSet(collect::CollectSet::new(set.limit)),
-            State::TopK(topk) => State::TopK(topk::TopK::new(topk.k, topk.distinct)),
-            State::Histogram(_) => State::Histogram(histogram::Histogram::default()),
+            ))),
+            State::CollectList(list) => {
+                State::CollectList(Box::new(collect::CollectList::new(list.limit)))
+            }
+            State::CollectSet(set) => {
+                State::CollectSet(Box::new(collect::CollectSet::new(set.limit)))
+            }
+            State::TopK(topk) => State::TopK(Box::new(topk::TopK::new(topk.k, topk.distinct))),
+            State::Histogram(_) => State::Histogram(Box::default()),
         };
-        Accumulator {
-            function: self.function,
-            state,
-        }
+        Accumulator { state }
     }
 
     /// Folds in one input row: `args` holds the column argument (none for `COUNT(*)`).
     pub fn add(&mut self, args: &[Value]) -> Result<(), EvalError> {
         let value = first_arg(args);
         match &mut self.state {
-            State::Count(count) => count.add(args),
+            State::CountRows(count) => count.add(),
+            State::CountValues(count) => {
+                if count::Count::counts(args) {
+                    count.add();
+                }
+            }
             State::Sum(sum) => return sum.add(value),
             State::SumList(sum) => return sum.add_elements(value),
             State::Avg(avg) => avg.add(value),
@@ -507,7 +516,12 @@ impl Accumulator {
     pub fn undo(&mut self, args: &[Value]) -> Result<(), EvalError> {
         let value = first_arg(args);
         match &mut self.state {
-            State::Count(count) => count.undo(args),
+            State::CountRows(count) => count.undo(),
+            State::CountValues(count) => {
+                if count::Count::counts(args) {
+                    count.undo();
+                }
+            }
             State::Sum(sum) => return sum.undo(value),
             State::Avg(avg) => avg.undo(value),
             State::CollectList(list) => list.undo(value),
@@ -527,7 +541,8 @@ impl Accumulator {
     /// `merge(aggOne = self, aggTwo = other)`. Aggregates of different functions are left alone.
     pub fn merge(&mut self, other: &Accumulator) -> Result<(), EvalError> {
         match (&mut self.state, &other.state) {
-            (State::Count(mine), State::Count(theirs)) => mine.merge(theirs),
+            (State::CountRows(mine), State::CountRows(theirs))
+            | (State::CountValues(mine), State::CountValues(theirs)) => mine.merge(theirs),
             (State::Sum(mine), State::Sum(theirs)) => return mine.merge(theirs),
             (State::SumList(mine), State::SumList(theirs)) => return mine.merge(theirs),
             (State::Avg(mine), State::Avg(theirs)) => mine.merge(theirs),
@@ -547,8 +562,9 @@ impl Accumulator {
     /// The current output value (ksqlDB's `map(aggregate)`).
     pub fn result(&self) -> Value {
         match &self.state {
-            State::Count(count) => count.result(),
-            State::Sum(sum) | State::SumList(sum) => sum.result(),
+            State::CountRows(count) | State::CountValues(count) => count.result(),
+            State::Sum(sum) => sum.result(),
+            State::SumList(sum) => sum.result(),
             State::Avg(avg) => avg.result(),
             State::MinMax(min_max) => min_max.result(),
             State::CountDistinct(distinct) => distinct.result(),

@@ -11,16 +11,21 @@ use crate::sql::ops::EvalError;
 use crate::sql::types::SqlType;
 use crate::sql::value::{divide_rounding, Decimal, RoundingMode, Value};
 
+/// 16 bytes: the rare DECIMAL sum is boxed (its `i128` would double the size of every
+/// accumulator, and so of every window's state).
 #[derive(Clone, Debug, PartialEq)]
 pub(super) enum Sum {
     Int(i32),
     BigInt(i64),
     Double(f64),
-    Decimal {
-        unscaled: i128,
-        precision: u32,
-        scale: u32,
-    },
+    Decimal(Box<DecimalSum>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct DecimalSum {
+    unscaled: i128,
+    precision: u32,
+    scale: u32,
 }
 
 fn as_i64(value: &Value) -> Option<i64> {
@@ -83,11 +88,11 @@ impl Sum {
             SqlType::Int => Sum::Int(0),
             SqlType::BigInt => Sum::BigInt(0),
             SqlType::Double => Sum::Double(0.0),
-            SqlType::Decimal { precision, scale } => Sum::Decimal {
+            SqlType::Decimal { precision, scale } => Sum::Decimal(Box::new(DecimalSum {
                 unscaled: 0,
                 precision: *precision,
                 scale: *scale,
-            },
+            })),
             _ => return None,
         })
     }
@@ -97,13 +102,11 @@ impl Sum {
             Sum::Int(_) => Sum::Int(0),
             Sum::BigInt(_) => Sum::BigInt(0),
             Sum::Double(_) => Sum::Double(0.0),
-            Sum::Decimal {
-                precision, scale, ..
-            } => Sum::Decimal {
+            Sum::Decimal(sum) => Sum::Decimal(Box::new(DecimalSum {
                 unscaled: 0,
-                precision: *precision,
-                scale: *scale,
-            },
+                precision: sum.precision,
+                scale: sum.scale,
+            })),
         }
     }
 
@@ -141,11 +144,12 @@ impl Sum {
                     };
                 }
             }
-            Sum::Decimal {
-                unscaled,
-                precision,
-                scale,
-            } => {
+            Sum::Decimal(sum) => {
+                let DecimalSum {
+                    unscaled,
+                    precision,
+                    scale,
+                } = sum.as_mut();
                 let Some(decimal) = as_decimal(value) else {
                     return Ok(());
                 };
@@ -202,9 +206,7 @@ impl Sum {
             Sum::Int(total) => Value::Int(*total),
             Sum::BigInt(total) => Value::BigInt(*total),
             Sum::Double(total) => Value::Double(*total),
-            Sum::Decimal {
-                unscaled, scale, ..
-            } => Value::decimal(Decimal::new(*unscaled, *scale)),
+            Sum::Decimal(sum) => Value::decimal(Decimal::new(sum.unscaled, sum.scale)),
         }
     }
 }
