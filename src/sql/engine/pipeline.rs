@@ -14,6 +14,7 @@ use crate::sql::types::SqlType;
 use std::collections::BTreeMap;
 
 use super::catalog::SourceInfo;
+use super::shared_decode::{DecodeGroup, Reader};
 
 /// How many records a query reads from one partition per poll.
 const FETCH_BATCH: usize = 512;
@@ -98,7 +99,8 @@ impl Pipeline {
     /// Lets the pipeline pass its records' key bytes through to a sink writing keys with
     /// `format` and `fields` (no window), when that writes the same bytes: the output key is the
     /// input key moved as is, and both are one KAFKA STRING column (see
-    /// [`SourceDecoder::may_pass_key`]). A persistent query calls it before each poll.
+    /// [`SourceDecoder::may_pass_key`]). Set for each persistent query when the engine groups
+    /// its queries ([`super::shared_decode::SharedDecodes::refresh`]), not before each poll.
     pub fn pass_keys_to(&mut self, format: &FormatSpec, fields: &[Field], windowed: bool) {
         self.pass_keys = self.key_moved
             && !windowed
@@ -166,6 +168,26 @@ impl Pipeline {
     /// read, which is how a query finds it is idle. Records are read in place (never cloned)
     /// and decoded straight into rows.
     pub fn poll(&mut self, log: &Log, processing_log: &mut ProcessingLog) -> Option<Vec<Row>> {
+        self.poll_shared(log, processing_log, None)
+    }
+
+    /// What this pipeline asks of its source's decoder (see [`super::shared_decode`]).
+    pub fn reader(&self) -> Reader {
+        Reader {
+            needed: self.needed_values,
+            pass_key: self.pass_keys,
+        }
+    }
+
+    /// [`Pipeline::poll`], decoding the source's records through `share` (the group of queries
+    /// reading the same source) when given.
+    pub fn poll_shared(
+        &mut self,
+        log: &Log,
+        processing_log: &mut ProcessingLog,
+        mut share: Option<&mut DecodeGroup>,
+    ) -> Option<Vec<Row>> {
+        let reader = self.reader();
         let (records, drained) = read_batch(log, &self.source_topic, &mut self.positions, true);
         self.drained = drained;
         self.n_records_read = self.n_records_read.saturating_add(records.len() as u64);
@@ -186,6 +208,8 @@ impl Pipeline {
             for (from_side, record) in interleave(&records, &side_records) {
                 let row = if from_side {
                     side.decoder.decode(record, processing_log)
+                } else if let Some(group) = share.as_deref_mut() {
+                    group.decode(&self.decoder, record, reader, processing_log, &mut self.pool)
                 } else {
                     self.decoder.decode(record, processing_log)
                 };
@@ -202,11 +226,14 @@ impl Pipeline {
             return None;
         }
         // Rows are decoded into the pool's buffers.
-        let (decoder, pool, needed) = (&self.decoder, &mut self.pool, self.needed_values);
-        let (capacity, pass_keys) = (decoder.row_capacity(), self.pass_keys);
+        let (decoder, pool) = (&self.decoder, &mut self.pool);
+        let capacity = decoder.row_capacity();
         let current: Vec<Row> = records
             .iter()
-            .filter_map(|record| decoder.decode_in(record, processing_log, needed, pool.take(capacity), pass_keys))
+            .filter_map(|record| match share.as_deref_mut() {
+                Some(group) => group.decode(decoder, record, reader, processing_log, pool),
+                None => decoder.decode_in(record, processing_log, reader.needed, pool.take(capacity), reader.pass_key),
+            })
             .collect();
         let current = run_operators(&mut self.operators, current, processing_log, &mut self.pool);
         self.passed_keys.clear();

@@ -577,3 +577,67 @@ fn a_key_moved_as_is_is_written_as_its_bytes() {
     let passing: Vec<bool> = world.engine.queries.iter().map(|q| q.pipeline.passes_keys()).collect();
     assert_eq!(passing, vec![true, false, false]);
 }
+
+/// Persistent queries reading one source share one decode per record (`shared_decode.rs`):
+/// each still writes exactly what it writes running alone, reads at its own offsets (a query
+/// created later starts from the beginning), and logs a record it cannot read as before.
+#[test]
+fn queries_sharing_a_source_decode_write_what_they_write_alone() {
+    const SOURCE: &str = "CREATE STREAM C (ID STRING KEY, USERID STRING, PAGE STRING, N INT) WITH (kafka_topic='c', value_format='JSON');";
+    const FIRST: [(&str, &str); 4] = [
+        ("P", "CREATE STREAM P AS SELECT ID, PAGE FROM C WHERE N > 1;"),
+        ("T", "CREATE TABLE T AS SELECT USERID, COUNT(*) AS CNT FROM C GROUP BY USERID;"),
+        ("A", "CREATE STREAM A AS SELECT * FROM C;"),
+        ("J", "CREATE STREAM J WITH (KEY_FORMAT='JSON') AS SELECT ID, USERID, N FROM C WHERE PAGE = '/b';"),
+    ];
+    const LATER: (&str, &str) = ("L", "CREATE STREAM L AS SELECT ID, UCASE(PAGE) AS UP FROM C;");
+    let batches: [&[(Option<&str>, Option<&str>)]; 2] = [
+        &[
+            (Some("k1"), Some(r#"{"userid":"u1","page":"/a","n":1}"#)),
+            (Some("k2"), Some(r#"{"userid":"u2","page":"/b","n":2}"#)),
+            (None, Some(r#"{"userid":"u1","page":"/b","n":3}"#)),
+            (Some("k3"), Some("not json")),
+            (Some("k4"), None),
+        ],
+        &[
+            (Some("k1"), Some(r#"{"USERID":"u2","PAGE":"/b","N":5}"#)),
+            (Some("k5"), Some(r#"{"userid":"u3","page":"/a\u00e9","n":"6"}"#)),
+        ],
+    ];
+    let produce_batch = |world: &mut World, batch: &[(Option<&str>, Option<&str>)], offset: i64| {
+        for (idx, (key, value)) in batch.iter().enumerate() {
+            world.produce("c", *key, *value, offset + idx as i64);
+        }
+    };
+    // Every query together, one of them created after the first batch was read.
+    let mut shared = World::new();
+    shared.topic("c");
+    shared.run(SOURCE);
+    for (_, sql) in FIRST {
+        shared.run(sql);
+    }
+    produce_batch(&mut shared, batches[0], 0);
+    shared.engine.run_until_idle(&mut shared.log, 0).unwrap();
+    shared.run(LATER.1);
+    produce_batch(&mut shared, batches[1], 10);
+    shared.engine.run_until_idle(&mut shared.log, 0).unwrap();
+    assert_eq!(shared.engine.shared_decodes.members(), vec![Some(5); 5], "all five share one decode");
+    let failures = |world: &World| {
+        world.engine.processing_log.entries.iter().filter(|e| e.contains("Failed to deserialize value")).count()
+    };
+    assert_eq!(failures(&shared), 5, "each query logs the bad record: {:?}", shared.engine.processing_log);
+    // Each query alone.
+    for (name, sql) in FIRST.into_iter().chain([LATER]) {
+        let mut alone = World::new();
+        alone.topic("c");
+        alone.run(SOURCE);
+        alone.run(sql);
+        produce_batch(&mut alone, batches[0], 0);
+        produce_batch(&mut alone, batches[1], 10);
+        let expected = alone.records(name);
+        assert_eq!(alone.engine.shared_decodes.members(), vec![None], "a query alone shares nothing");
+        assert!(!expected.is_empty(), "{name} writes something");
+        assert_eq!(shared.records(name), expected, "{name}");
+        assert_eq!(failures(&alone), 1);
+    }
+}
