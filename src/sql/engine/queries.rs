@@ -41,13 +41,14 @@ impl PersistentQuery {
         processing_log: &mut ProcessingLog,
         share: Option<&mut DecodeGroup>,
     ) -> Result<bool, SqlError> {
-        let Some(rows) = self.pipeline.poll_shared(log, processing_log, share) else {
+        let Some(mut rows) = self.pipeline.poll_shared(log, processing_log, share) else {
             return Ok(false);
         };
         if rows.is_empty() {
+            self.pipeline.recycle_rows(rows);
             return Ok(true);
         }
-        let mut passed_keys = std::mem::take(&mut self.pipeline.passed_keys).into_iter();
+        let mut passed_keys = self.pipeline.passed_keys.drain(..);
         // The sink topic is looked up once per batch, not per row.
         let write_error = |e: &dyn std::fmt::Display| {
             SqlError::execution(format!(
@@ -58,7 +59,7 @@ impl PersistentQuery {
         let topic = log
             .topic_mut(&self.sink_writer.topic)
             .map_err(|e| write_error(&e))?;
-        for row in rows {
+        for row in rows.drain(..) {
             match self.sink_writer.encode_with_key(&row, passed_keys.next().flatten()) {
                 Ok(record) => {
                     topic.append(record, now_ms).map_err(|e| write_error(&e))?;
@@ -71,6 +72,8 @@ impl PersistentQuery {
             }
             self.pipeline.pool.put(row.values);
         }
+        drop(passed_keys);
+        self.pipeline.recycle_rows(rows);
         Ok(true)
     }
 }
