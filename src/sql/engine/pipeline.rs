@@ -214,11 +214,11 @@ impl Pipeline {
                 let mut current = self.spare_rows.take();
                 for (from_side, record) in interleave(&records, &side_records) {
                     let row = if from_side {
-                        side.decoder.decode(record, processing_log)
+                        side.decoder.decode_needed(record, processing_log, side.needed_values)
                     } else if let Some(group) = share.as_deref_mut() {
                         group.decode(&self.decoder, record, reader, processing_log, &mut self.pool)
                     } else {
-                        self.decoder.decode(record, processing_log)
+                        self.decoder.decode_needed(record, processing_log, reader.needed)
                     };
                     let Some(row) = row else { continue };
                     match first.as_deref_mut() {
@@ -335,19 +335,34 @@ fn key_moved_as_is(plan: &SelectPlan) -> bool {
 /// The value columns (bit `i` for value column `i`, after `n_keys` key columns in the row) that
 /// a filter-and-project plan reads; all when an expression holds a kind the walk does not know.
 fn needed_values(plan: &SelectPlan, n_keys: usize, n_values: usize) -> u64 {
+    values_read_by(plan.filter.iter().chain(plan.columns.iter().map(|c| &c.expr)), n_keys, n_values)
+}
+
+/// The value columns (bit `i` for value column `i`, after `n_keys` key columns in the row) that
+/// `exprs` read; all when one holds a kind the walk does not know.
+pub(super) fn values_read_by<'a>(
+    exprs: impl IntoIterator<Item = &'a CompiledExpr>,
+    n_keys: usize,
+    n_values: usize,
+) -> u64 {
     let mut uses = Vec::new();
-    let mut exprs = plan.filter.iter().chain(plan.columns.iter().map(|c| &c.expr));
-    if !exprs.all(|expr| count_column_uses(expr, &mut uses)) {
+    if !exprs.into_iter().all(|expr| count_column_uses(expr, &mut uses)) {
+        return u64::MAX;
+    }
+    let used: Vec<usize> = (0..uses.len()).filter(|&idx| uses.get(idx).is_some_and(|&n| n > 0)).collect();
+    values_at(used, n_keys, n_values)
+}
+
+/// The value columns (bits as in [`values_read_by`]) among row positions `positions`.
+pub(super) fn values_at(positions: impl IntoIterator<Item = usize>, n_keys: usize, n_values: usize) -> u64 {
+    if n_values > 64 {
         return u64::MAX;
     }
     let mut needed = 0u64;
-    for idx in 0..n_values.min(64) {
-        if uses.get(n_keys + idx).is_some_and(|&count| count > 0) {
-            needed |= 1 << idx;
+    for position in positions {
+        if let Some(idx) = position.checked_sub(n_keys).filter(|&idx| idx < n_values) {
+            needed |= 1u64.checked_shl(u32::try_from(idx).unwrap_or(u32::MAX)).unwrap_or(0);
         }
-    }
-    if n_values > 64 {
-        needed = u64::MAX;
     }
     needed
 }
