@@ -411,16 +411,17 @@ fn read_batch<'log>(
         return drained;
     }
     out.reserve(capacity);
-    // Each partition's batch, from the position just set.
+    // Each partition's batch, from the position just set (none where nothing is available).
     let batches = positions.iter().filter_map(|(partition, position)| {
         let partition = topic.partitions().get(*partition as usize)?;
-        let mut records = partition.records_from(*position).take(FETCH_BATCH).peekable();
-        records.peek().is_some().then_some(records)
+        (partition.log_end_offset() > *position).then(|| partition.records_from(*position).take(FETCH_BATCH))
     });
     if n_partitions == 1 || !merge {
-        out.extend(batches.flatten());
+        for batch in batches {
+            out.extend(batch);
+        }
     } else {
-        let mut batches: Vec<_> = batches.collect();
+        let mut batches: Vec<_> = batches.map(Iterator::peekable).collect();
         loop {
             // The batch whose next record has the smallest timestamp; the first on ties.
             let mut best: Option<(usize, i64)> = None;
