@@ -2,7 +2,7 @@
 //! sink is a table keyed by the grouping expressions (plus the window, for windowed tables).
 
 use super::ddl::NewSink;
-use super::pipeline::Pipeline;
+use super::pipeline::{values_read_by, Pipeline};
 use super::{Engine, StatementResult};
 use crate::log::Log;
 use crate::sql::ast::{CreateAsSelect, SourceKind};
@@ -59,8 +59,18 @@ impl Engine {
             value_fields: plan.value_fields(),
             window: plan.window,
         };
+        // Over a stream, the aggregate reads the input row only through its WHERE, GROUP BY and
+        // the aggregates' arguments (a table's rows are kept whole, to be subtracted later).
+        let needed = (source.kind == SourceKind::Stream).then(|| {
+            let args = plan.calls.iter().flat_map(|call| call.args.iter());
+            let exprs = plan.filter.iter().chain(plan.group_by.iter()).chain(args);
+            values_read_by(exprs, source.key_columns.len(), source.value_columns.len())
+        });
         let operators: Vec<Box<dyn Operator>> = vec![Box::new(Aggregate::new(plan))];
-        let pipeline = Pipeline::with_operators(&source, operators, log, self.offset_reset())?;
+        let mut pipeline = Pipeline::with_operators(&source, operators, log, self.offset_reset())?;
+        if let Some(needed) = needed {
+            pipeline.needed_values = needed;
+        }
         self.register_persistent_query(log, sink, pipeline)
     }
 }

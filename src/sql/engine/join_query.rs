@@ -6,7 +6,7 @@
 
 use super::catalog::SourceInfo;
 use super::ddl::NewSink;
-use super::pipeline::{OffsetReset, Pipeline};
+use super::pipeline::{values_at, values_read_by, OffsetReset, Pipeline};
 use super::{Engine, StatementResult};
 use crate::log::Log;
 use crate::sql::ast::{CreateAsSelect, Query, SourceKind};
@@ -14,7 +14,7 @@ use crate::sql::error::SqlError;
 use crate::sql::format::FormatKind;
 use crate::sql::operators::filter::Filter;
 use crate::sql::operators::join_row::JoinLayout;
-use crate::sql::operators::project::Project;
+use crate::sql::operators::project::{count_column_uses, Project};
 use crate::sql::operators::source::SourceDecoder;
 use crate::sql::operators::stream_stream_join::{parse_within, StreamStreamJoin};
 use crate::sql::operators::stream_table_join::StreamTableJoin;
@@ -23,7 +23,7 @@ use crate::sql::operators::table_table_join::{
 };
 use crate::sql::operators::Operator;
 use crate::sql::plan::join::{
-    plan_stream_stream_join, plan_stream_table_join, plan_table_table_join, JoinSide,
+    plan_stream_stream_join, plan_stream_table_join, plan_table_table_join, JoinPlan, JoinSide,
 };
 use crate::sql::plan::window::WindowSpec;
 use crate::sql::plan::SelectPlan;
@@ -36,6 +36,8 @@ pub struct SideInput {
     pub topic: String,
     pub decoder: SourceDecoder,
     pub positions: BTreeMap<u32, u64>,
+    /// The value columns the join reads of this side (see `Pipeline::needed_values`).
+    pub needed_values: u64,
 }
 
 impl SideInput {
@@ -70,6 +72,7 @@ impl SideInput {
             topic: source.topic.clone(),
             decoder,
             positions,
+            needed_values: u64::MAX,
         })
     }
 }
@@ -191,11 +194,14 @@ impl Engine {
         let within = || {
             parse_within(&join.within).map_err(|message| SqlError::invalid(message).at(join.span))
         };
+        // The value columns of each side a stream-table join reads (all for the other joins).
+        let mut needed = (u64::MAX, u64::MAX);
         let (plan, kind, operator, side_reset): (_, _, Box<dyn Operator>, _) =
             match (left.kind, right.kind) {
                 (SourceKind::Stream, SourceKind::Table) => {
                     let plan =
                         plan_stream_table_join(query, &left_side, &right_side, sink_name)?;
+                    needed = stream_table_needs(&plan, &left, &right);
                     let operator = Box::new(StreamTableJoin {
                         left_join: plan.left_join(),
                         stream_key: plan.left_key.clone(),
@@ -247,7 +253,9 @@ impl Engine {
         let mut operators = vec![operator];
         operators.extend(select_operators(&plan.select, kind == SourceKind::Table));
         let mut pipeline = Pipeline::with_operators(&left, operators, log, self.offset_reset())?;
-        pipeline.side = Some(SideInput::new(&right, log, side_reset)?);
+        let mut side = SideInput::new(&right, log, side_reset)?;
+        (pipeline.needed_values, side.needed_values) = needed;
+        pipeline.side = Some(side);
         Ok(BuiltJoin {
             select: plan.select,
             pipeline,
@@ -256,6 +264,31 @@ impl Engine {
             kind,
         })
     }
+}
+
+/// The value columns of the stream (`left`) and of the table (`right`) a stream-table join
+/// reads: the stream's join expression, and the columns the WHERE and projection over the joined
+/// row read (laid out by [`JoinLayout`]: the key, the left columns, the right columns). The
+/// others may stay NULL in the decoded rows and in the join's table state.
+fn stream_table_needs(plan: &JoinPlan, left: &SourceInfo, right: &SourceInfo) -> (u64, u64) {
+    let select = &plan.select;
+    let mut uses = Vec::new();
+    let exprs = select.filter.iter().chain(select.columns.iter().map(|c| &c.expr));
+    let mut known = true;
+    for expr in exprs {
+        known &= count_column_uses(expr, &mut uses);
+    }
+    if !known {
+        return (u64::MAX, u64::MAX);
+    }
+    let used = |position: usize| uses.get(position).is_some_and(|&n| n > 0);
+    let n_left = plan.left_columns.len();
+    let left_read = plan.left_columns.iter().enumerate().filter(|(idx, _)| used(1 + idx)).map(|(_, &p)| p);
+    let right_read = plan.right_columns.iter().enumerate().filter(|(idx, _)| used(1 + n_left + idx)).map(|(_, &p)| p);
+    let left_needed = values_at(left_read, left.key_columns.len(), left.value_columns.len())
+        | values_read_by([&plan.left_key], left.key_columns.len(), left.value_columns.len());
+    let right_needed = values_at(right_read, right.key_columns.len(), right.value_columns.len());
+    (left_needed, right_needed)
 }
 
 fn join_kind(kind: &str) -> TableJoinKind {

@@ -19,6 +19,7 @@ mod pull;
 mod pull_query;
 mod queries;
 mod result;
+mod shared_decode;
 
 pub use catalog::SourceInfo;
 pub use observe::{LateRecord, LateRecords};
@@ -86,6 +87,8 @@ pub struct Engine {
     /// The log's version when every query was last found idle: until the log or the engine
     /// changes, [`Engine::run_until_idle`] has nothing to do (the world calls it every tick).
     idle_at: Option<LogVersion>,
+    /// One decode per record for the persistent queries reading the same source.
+    shared_decodes: shared_decode::SharedDecodes,
 }
 
 pub const AUTO_OFFSET_RESET: &str = "auto.offset.reset";
@@ -305,6 +308,15 @@ impl Engine {
         // written since they last polled (nothing else writes the log meanwhile), so an idle
         // query is not polled again for nothing.
         let mut dirty = vec![true; self.queries.len()];
+        self.shared_decodes.refresh(&mut self.queries);
+        self.shared_decodes.clear();
+        let result = self.run_rounds(log, now_ms, &mut dirty);
+        self.shared_decodes.clear();
+        result
+    }
+
+    /// [`Engine::run_until_idle`]'s rounds, polling the queries flagged in `dirty`.
+    fn run_rounds(&mut self, log: &mut Log, now_ms: Millis, dirty: &mut [bool]) -> Result<(), SqlError> {
         for _ in 0..MAX_ROUNDS_UNTIL_IDLE {
             let mut progressed = false;
             for idx in 0..self.queries.len() {
@@ -315,7 +327,8 @@ impl Engine {
                     continue;
                 }
                 let n_written = query.n_records_written;
-                while query.step(log, now_ms, &mut self.processing_log)? {
+                let mut share = self.shared_decodes.group_mut(idx);
+                while query.step(log, now_ms, &mut self.processing_log, share.as_deref_mut())? {
                     progressed = true;
                     // Read to the end: another poll now would find nothing (what the query
                     // wrote itself marks it dirty below).

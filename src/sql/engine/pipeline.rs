@@ -14,6 +14,7 @@ use crate::sql::types::SqlType;
 use std::collections::BTreeMap;
 
 use super::catalog::SourceInfo;
+use super::shared_decode::{DecodeGroup, Reader};
 
 /// How many records a query reads from one partition per poll.
 const FETCH_BATCH: usize = 512;
@@ -53,6 +54,10 @@ pub struct Pipeline {
     /// Per row of the last poll, when passing keys: the record's key bytes to write as they are
     /// (`None`: encode the row's key).
     pub passed_keys: Vec<Option<Bytes>>,
+    /// Emptied buffers kept between polls (see [`reuse`], [`SpareRows`]): a poll allocates none.
+    record_buffer: Vec<&'static Record>,
+    side_record_buffer: Vec<&'static Record>,
+    spare_rows: SpareRows,
 }
 
 impl Pipeline {
@@ -98,7 +103,8 @@ impl Pipeline {
     /// Lets the pipeline pass its records' key bytes through to a sink writing keys with
     /// `format` and `fields` (no window), when that writes the same bytes: the output key is the
     /// input key moved as is, and both are one KAFKA STRING column (see
-    /// [`SourceDecoder::may_pass_key`]). A persistent query calls it before each poll.
+    /// [`SourceDecoder::may_pass_key`]). Set for each persistent query when the engine groups
+    /// its queries ([`super::shared_decode::SharedDecodes::refresh`]), not before each poll.
     pub fn pass_keys_to(&mut self, format: &FormatSpec, fields: &[Field], windowed: bool) {
         self.pass_keys = self.key_moved
             && !windowed
@@ -158,6 +164,9 @@ impl Pipeline {
             key_moved: false,
             pass_keys: false,
             passed_keys: Vec::new(),
+            record_buffer: Vec::new(),
+            side_record_buffer: Vec::new(),
+            spare_rows: SpareRows::default(),
         })
     }
 
@@ -166,62 +175,126 @@ impl Pipeline {
     /// read, which is how a query finds it is idle. Records are read in place (never cloned)
     /// and decoded straight into rows.
     pub fn poll(&mut self, log: &Log, processing_log: &mut ProcessingLog) -> Option<Vec<Row>> {
-        let (records, drained) = read_batch(log, &self.source_topic, &mut self.positions, true);
-        self.drained = drained;
+        self.poll_shared(log, processing_log, None)
+    }
+
+    /// What this pipeline asks of its source's decoder (see [`super::shared_decode`]).
+    pub fn reader(&self) -> Reader {
+        Reader {
+            needed: self.needed_values,
+            pass_key: self.pass_keys,
+        }
+    }
+
+    /// [`Pipeline::poll`], decoding the source's records through `share` (the group of queries
+    /// reading the same source) when given.
+    pub fn poll_shared(
+        &mut self,
+        log: &Log,
+        processing_log: &mut ProcessingLog,
+        mut share: Option<&mut DecodeGroup>,
+    ) -> Option<Vec<Row>> {
+        let reader = self.reader();
+        let mut records = reuse(std::mem::take(&mut self.record_buffer));
+        self.drained = read_batch(log, &self.source_topic, &mut self.positions, true, &mut records);
         self.n_records_read = self.n_records_read.saturating_add(records.len() as u64);
-        if let Some(side) = self.side.as_mut() {
+        let rows = if let Some(side) = self.side.as_mut() {
             // A join's side input is read partition after partition, not merged.
-            let (side_records, side_drained) = read_batch(log, &side.topic, &mut side.positions, false);
-            self.drained &= side_drained;
-            if records.is_empty() && side_records.is_empty() {
-                return None;
-            }
-            // The first operator (the join) takes both inputs in timestamp order, the side
-            // input as such; what it emits goes through the rest as a batch.
-            let (mut first, rest) = match self.operators.split_first_mut() {
-                Some((first, rest)) => (Some(first), rest),
-                None => (None, &mut [][..]),
-            };
-            let mut current = Vec::with_capacity(records.len());
-            for (from_side, record) in interleave(&records, &side_records) {
-                let row = if from_side {
-                    side.decoder.decode(record, processing_log)
-                } else {
-                    self.decoder.decode(record, processing_log)
+            let mut side_records = reuse(std::mem::take(&mut self.side_record_buffer));
+            self.drained &= read_batch(log, &side.topic, &mut side.positions, false, &mut side_records);
+            let rows = if records.is_empty() && side_records.is_empty() {
+                None
+            } else {
+                // The first operator (the join) takes both inputs in timestamp order, the side
+                // input as such; what it emits goes through the rest as a batch.
+                let (mut first, rest) = match self.operators.split_first_mut() {
+                    Some((first, rest)) => (Some(first), rest),
+                    None => (None, &mut [][..]),
                 };
-                let Some(row) = row else { continue };
-                match first.as_deref_mut() {
-                    Some(join) if from_side => join.process_side(row, &mut current, processing_log),
-                    Some(join) => join.process(row, &mut current, processing_log),
-                    None => current.push(row),
+                let mut current = self.spare_rows.take();
+                for (from_side, record) in interleave(&records, &side_records) {
+                    let row = if from_side {
+                        side.decoder.decode_needed(record, processing_log, side.needed_values)
+                    } else if let Some(group) = share.as_deref_mut() {
+                        group.decode(&self.decoder, record, reader, processing_log, &mut self.pool)
+                    } else {
+                        self.decoder.decode_needed(record, processing_log, reader.needed)
+                    };
+                    let Some(row) = row else { continue };
+                    match first.as_deref_mut() {
+                        Some(join) if from_side => join.process_side(row, &mut current, processing_log),
+                        Some(join) => join.process(row, &mut current, processing_log),
+                        None => current.push(row),
+                    }
+                }
+                Some(run_operators(rest, current, processing_log, &mut self.pool, &mut self.spare_rows))
+            };
+            self.side_record_buffer = reuse(side_records);
+            rows
+        } else if records.is_empty() {
+            None
+        } else {
+            // Rows are decoded into the pool's buffers.
+            let (decoder, pool) = (&self.decoder, &mut self.pool);
+            let capacity = decoder.row_capacity();
+            let mut current = self.spare_rows.take();
+            current.extend(records.iter().filter_map(|record| match share.as_deref_mut() {
+                Some(group) => group.decode(decoder, record, reader, processing_log, pool),
+                None => decoder.decode_in(record, processing_log, reader.needed, pool.take(capacity), reader.pass_key),
+            }));
+            let current = run_operators(&mut self.operators, current, processing_log, &mut self.pool, &mut self.spare_rows);
+            self.passed_keys.clear();
+            if self.pass_keys {
+                // A filter and a projection keep the records' order: each row finds its record
+                // further on.
+                let mut records = records.iter();
+                for row in &current {
+                    let record = records.find(|r| r.partition == row.partition && r.offset == row.offset);
+                    let key = record.and_then(|r| r.key.clone()).filter(|key| passes_key(key));
+                    self.passed_keys.push(key);
                 }
             }
-            return Some(run_operators(rest, current, processing_log, &mut self.pool));
-        }
-        if records.is_empty() {
-            return None;
-        }
-        // Rows are decoded into the pool's buffers.
-        let (decoder, pool, needed) = (&self.decoder, &mut self.pool, self.needed_values);
-        let (capacity, pass_keys) = (decoder.row_capacity(), self.pass_keys);
-        let current: Vec<Row> = records
-            .iter()
-            .filter_map(|record| decoder.decode_in(record, processing_log, needed, pool.take(capacity), pass_keys))
-            .collect();
-        let current = run_operators(&mut self.operators, current, processing_log, &mut self.pool);
-        self.passed_keys.clear();
-        if self.pass_keys {
-            // A filter and a projection keep the records' order: each row finds its record
-            // further on.
-            let mut records = records.iter();
-            for row in &current {
-                let record = records.find(|r| r.partition == row.partition && r.offset == row.offset);
-                let key = record.and_then(|r| r.key.clone()).filter(|key| passes_key(key));
-                self.passed_keys.push(key);
-            }
-        }
-        Some(current)
+            Some(current)
+        };
+        self.record_buffer = reuse(records);
+        rows
     }
+
+    /// Gives back the buffer of rows a poll returned, emptied, for the next polls.
+    pub fn recycle_rows(&mut self, rows: Vec<Row>) {
+        self.spare_rows.put(rows);
+    }
+}
+
+/// Emptied buffers of rows kept between polls, so that a poll allocates none.
+#[derive(Debug, Default)]
+struct SpareRows(Vec<Vec<Row>>);
+
+impl SpareRows {
+    /// A poll needs three at most: the rows, the operators' second buffer, and the one the
+    /// caller gives back.
+    const MAX: usize = 3;
+
+    fn take(&mut self) -> Vec<Row> {
+        self.0.pop().unwrap_or_default()
+    }
+
+    fn put(&mut self, mut rows: Vec<Row>) {
+        if self.0.len() < Self::MAX && rows.capacity() > 0 {
+            rows.clear();
+            self.0.push(rows);
+        }
+    }
+}
+
+/// An emptied vector of record references, ready for another borrow of the log: the same
+/// allocation (collecting a vector's own `into_iter` into a vector of a same-sized type reuses
+/// it), and no reference kept.
+// `filter_map`, not `filter`: the items change lifetime, which only a new item type allows.
+#[allow(clippy::unnecessary_filter_map)]
+fn reuse<'b>(mut records: Vec<&Record>) -> Vec<&'b Record> {
+    records.clear();
+    records.into_iter().filter_map(|_| None).collect()
 }
 
 /// Runs a batch of rows through `operators`, one operator at a time over the whole batch (each
@@ -232,14 +305,19 @@ fn run_operators(
     mut current: Vec<Row>,
     processing_log: &mut ProcessingLog,
     pool: &mut RowPool,
+    spare: &mut SpareRows,
 ) -> Vec<Row> {
-    let mut next = Vec::with_capacity(current.len());
+    if operators.is_empty() {
+        return current;
+    }
+    let mut next = spare.take();
     for operator in operators.iter_mut() {
         for row in current.drain(..) {
             operator.process_pooled(row, &mut next, processing_log, pool);
         }
         std::mem::swap(&mut current, &mut next);
     }
+    spare.put(next);
     current
 }
 
@@ -259,30 +337,45 @@ fn key_moved_as_is(plan: &SelectPlan) -> bool {
 /// The value columns (bit `i` for value column `i`, after `n_keys` key columns in the row) that
 /// a filter-and-project plan reads; all when an expression holds a kind the walk does not know.
 fn needed_values(plan: &SelectPlan, n_keys: usize, n_values: usize) -> u64 {
+    values_read_by(plan.filter.iter().chain(plan.columns.iter().map(|c| &c.expr)), n_keys, n_values)
+}
+
+/// The value columns (bit `i` for value column `i`, after `n_keys` key columns in the row) that
+/// `exprs` read; all when one holds a kind the walk does not know.
+pub(super) fn values_read_by<'a>(
+    exprs: impl IntoIterator<Item = &'a CompiledExpr>,
+    n_keys: usize,
+    n_values: usize,
+) -> u64 {
     let mut uses = Vec::new();
-    let mut exprs = plan.filter.iter().chain(plan.columns.iter().map(|c| &c.expr));
-    if !exprs.all(|expr| count_column_uses(expr, &mut uses)) {
+    if !exprs.into_iter().all(|expr| count_column_uses(expr, &mut uses)) {
+        return u64::MAX;
+    }
+    let used: Vec<usize> = (0..uses.len()).filter(|&idx| uses.get(idx).is_some_and(|&n| n > 0)).collect();
+    values_at(used, n_keys, n_values)
+}
+
+/// The value columns (bits as in [`values_read_by`]) among row positions `positions`.
+pub(super) fn values_at(positions: impl IntoIterator<Item = usize>, n_keys: usize, n_values: usize) -> u64 {
+    if n_values > 64 {
         return u64::MAX;
     }
     let mut needed = 0u64;
-    for idx in 0..n_values.min(64) {
-        if uses.get(n_keys + idx).is_some_and(|&count| count > 0) {
-            needed |= 1 << idx;
+    for position in positions {
+        if let Some(idx) = position.checked_sub(n_keys).filter(|&idx| idx < n_values) {
+            needed |= 1u64.checked_shl(u32::try_from(idx).unwrap_or(u32::MAX)).unwrap_or(0);
         }
-    }
-    if n_values > 64 {
-        needed = u64::MAX;
     }
     needed
 }
 
-/// The next batch of `topic`: up to [`FETCH_BATCH`] records of each partition from its
-/// position, borrowed from the log, and the positions moved past them. Retention may have
+/// The next batch of `topic` into `out` (emptied first): up to [`FETCH_BATCH`] records of each
+/// partition from its position, borrowed from the log, and the positions moved past them. Retention may have
 /// deleted what was not read yet: the position skips ahead, as Kafka does. With `merge`, the
 /// partitions are merged as Kafka Streams picks records: each partition in offset order (so
 /// out-of-order timestamps within a partition stay out of order, and windows see them late),
 /// and across partitions the one whose next record has the smallest timestamp first (the
-/// lowest partition on ties). Without, partition after partition. Also returns whether the
+/// lowest partition on ties). Without, partition after partition. Returns whether the
 /// batch holds everything the partitions held (`false` may only mean "not sure", because
 /// compaction leaves gaps in offsets).
 fn read_batch<'log>(
@@ -290,13 +383,15 @@ fn read_batch<'log>(
     topic: &str,
     positions: &mut BTreeMap<u32, u64>,
     merge: bool,
-) -> (Vec<&'log Record>, bool) {
+    out: &mut Vec<&'log Record>,
+) -> bool {
+    out.clear();
     let Ok(topic) = log.topic(topic) else {
-        return (Vec::new(), true);
+        return true;
     };
     let mut drained = true;
     let mut capacity = 0;
-    let mut batches: Vec<std::iter::Peekable<_>> = Vec::new();
+    let mut n_partitions = 0;
     for (partition, position) in positions.iter_mut() {
         let Some(partition) = topic.partitions().get(*partition as usize) else {
             continue;
@@ -310,17 +405,24 @@ fn read_batch<'log>(
         let available = usize::try_from(available).unwrap_or(usize::MAX);
         drained &= available <= FETCH_BATCH;
         capacity += available.min(FETCH_BATCH);
-        let mut records = partition.records_from(from).take(FETCH_BATCH).peekable();
-        if records.peek().is_some() {
-            batches.push(records);
-        }
+        n_partitions += 1;
     }
-    let mut out: Vec<&'log Record> = Vec::with_capacity(capacity);
-    match batches.len() {
-        0 => {}
-        1 => out.extend(batches.iter_mut().flatten()),
-        _ if !merge => out.extend(batches.iter_mut().flatten()),
-        _ => loop {
+    if n_partitions == 0 {
+        return drained;
+    }
+    out.reserve(capacity);
+    // Each partition's batch, from the position just set (none where nothing is available).
+    let batches = positions.iter().filter_map(|(partition, position)| {
+        let partition = topic.partitions().get(*partition as usize)?;
+        (partition.log_end_offset() > *position).then(|| partition.records_from(*position).take(FETCH_BATCH))
+    });
+    if n_partitions == 1 || !merge {
+        for batch in batches {
+            out.extend(batch);
+        }
+    } else {
+        let mut batches: Vec<_> = batches.map(Iterator::peekable).collect();
+        loop {
             // The batch whose next record has the smallest timestamp; the first on ties.
             let mut best: Option<(usize, i64)> = None;
             for (idx, batch) in batches.iter_mut().enumerate() {
@@ -334,36 +436,32 @@ fn read_batch<'log>(
                 break;
             };
             out.push(record);
-        },
+        }
     }
     // Each partition's position moves past the last record read from it.
-    for record in &out {
+    for record in out.iter() {
         if let Some(position) = positions.get_mut(&record.partition) {
             *position = (*position).max(record.offset.saturating_add(1));
         }
     }
-    (out, drained)
+    drained
 }
 
 /// Merges a join's two inputs by timestamp, keeping each input's own order; the side input
 /// (the table) goes first on ties. `true` marks side records.
-fn interleave<'log>(
-    primary: &[&'log Record],
-    side: &[&'log Record],
-) -> Vec<(bool, &'log Record)> {
-    let mut merged = Vec::with_capacity(primary.len() + side.len());
+fn interleave<'a, 'log>(
+    primary: &'a [&'log Record],
+    side: &'a [&'log Record],
+) -> impl Iterator<Item = (bool, &'log Record)> + 'a {
     let (mut primary, mut side) = (primary.iter().peekable(), side.iter().peekable());
-    loop {
+    std::iter::from_fn(move || {
         let take_side = match (primary.peek(), side.peek()) {
-            (None, None) => break,
+            (None, None) => return None,
             (Some(_), None) => false,
             (None, Some(_)) => true,
             (Some(p), Some(s)) => s.timestamp <= p.timestamp,
         };
         let next = if take_side { side.next() } else { primary.next() };
-        if let Some(record) = next {
-            merged.push((take_side, *record));
-        }
-    }
-    merged
+        next.map(|record| (take_side, *record))
+    })
 }

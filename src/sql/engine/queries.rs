@@ -3,6 +3,7 @@
 //! (`SELECT ... EMIT CHANGES`) hands its rows to a subscriber instead.
 
 use super::pipeline::Pipeline;
+use super::shared_decode::DecodeGroup;
 use crate::clock::Millis;
 use crate::log::Log;
 use crate::sql::error::SqlError;
@@ -30,23 +31,24 @@ impl PersistentQuery {
             || self.pipeline.side.as_ref().is_some_and(|side| side.topic == topic)
     }
 
-    /// Processes one batch; returns whether there was anything to read.
+    /// Processes one batch (decoding through `share`, the query's group in
+    /// [`super::shared_decode::SharedDecodes`], when given); returns whether there was anything
+    /// to read. Its key passing (`Pipeline::pass_keys_to`) is set when the groups are computed.
     pub fn step(
         &mut self,
         log: &mut Log,
         now_ms: Millis,
         processing_log: &mut ProcessingLog,
+        share: Option<&mut DecodeGroup>,
     ) -> Result<bool, SqlError> {
-        let sink = &self.sink_writer;
-        self.pipeline
-            .pass_keys_to(&sink.key_format, &sink.key_columns, sink.window_key.is_some());
-        let Some(rows) = self.pipeline.poll(log, processing_log) else {
+        let Some(mut rows) = self.pipeline.poll_shared(log, processing_log, share) else {
             return Ok(false);
         };
         if rows.is_empty() {
+            self.pipeline.recycle_rows(rows);
             return Ok(true);
         }
-        let mut passed_keys = std::mem::take(&mut self.pipeline.passed_keys).into_iter();
+        let mut passed_keys = self.pipeline.passed_keys.drain(..);
         // The sink topic is looked up once per batch, not per row.
         let write_error = |e: &dyn std::fmt::Display| {
             SqlError::execution(format!(
@@ -57,7 +59,7 @@ impl PersistentQuery {
         let topic = log
             .topic_mut(&self.sink_writer.topic)
             .map_err(|e| write_error(&e))?;
-        for row in rows {
+        for row in rows.drain(..) {
             match self.sink_writer.encode_with_key(&row, passed_keys.next().flatten()) {
                 Ok(record) => {
                     topic.append(record, now_ms).map_err(|e| write_error(&e))?;
@@ -70,6 +72,8 @@ impl PersistentQuery {
             }
             self.pipeline.pool.put(row.values);
         }
+        drop(passed_keys);
+        self.pipeline.recycle_rows(rows);
         Ok(true)
     }
 }

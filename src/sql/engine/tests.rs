@@ -577,3 +577,98 @@ fn a_key_moved_as_is_is_written_as_its_bytes() {
     let passing: Vec<bool> = world.engine.queries.iter().map(|q| q.pipeline.passes_keys()).collect();
     assert_eq!(passing, vec![true, false, false]);
 }
+
+/// Persistent queries reading one source share one decode per record (`shared_decode.rs`):
+/// each still writes exactly what it writes running alone, reads at its own offsets (a query
+/// created later starts from the beginning), and logs a record it cannot read as before.
+#[test]
+fn queries_sharing_a_source_decode_write_what_they_write_alone() {
+    const SOURCE: &str = "CREATE STREAM C (ID STRING KEY, USERID STRING, PAGE STRING, N INT) WITH (kafka_topic='c', value_format='JSON');";
+    const FIRST: [(&str, &str); 4] = [
+        ("P", "CREATE STREAM P AS SELECT ID, PAGE FROM C WHERE N > 1;"),
+        ("T", "CREATE TABLE T AS SELECT USERID, COUNT(*) AS CNT FROM C GROUP BY USERID;"),
+        ("A", "CREATE STREAM A AS SELECT * FROM C;"),
+        ("J", "CREATE STREAM J WITH (KEY_FORMAT='JSON') AS SELECT ID, USERID, N FROM C WHERE PAGE = '/b';"),
+    ];
+    const LATER: (&str, &str) = ("L", "CREATE STREAM L AS SELECT ID, UCASE(PAGE) AS UP FROM C;");
+    let batches: [&[(Option<&str>, Option<&str>)]; 2] = [
+        &[
+            (Some("k1"), Some(r#"{"userid":"u1","page":"/a","n":1}"#)),
+            (Some("k2"), Some(r#"{"userid":"u2","page":"/b","n":2}"#)),
+            (None, Some(r#"{"userid":"u1","page":"/b","n":3}"#)),
+            (Some("k3"), Some("not json")),
+            (Some("k4"), None),
+        ],
+        &[
+            (Some("k1"), Some(r#"{"USERID":"u2","PAGE":"/b","N":5}"#)),
+            (Some("k5"), Some(r#"{"userid":"u3","page":"/a\u00e9","n":"6"}"#)),
+        ],
+    ];
+    let produce_batch = |world: &mut World, batch: &[(Option<&str>, Option<&str>)], offset: i64| {
+        for (idx, (key, value)) in batch.iter().enumerate() {
+            world.produce("c", *key, *value, offset + idx as i64);
+        }
+    };
+    // Every query together, one of them created after the first batch was read.
+    let mut shared = World::new();
+    shared.topic("c");
+    shared.run(SOURCE);
+    for (_, sql) in FIRST {
+        shared.run(sql);
+    }
+    produce_batch(&mut shared, batches[0], 0);
+    shared.engine.run_until_idle(&mut shared.log, 0).unwrap();
+    shared.run(LATER.1);
+    produce_batch(&mut shared, batches[1], 10);
+    shared.engine.run_until_idle(&mut shared.log, 0).unwrap();
+    assert_eq!(shared.engine.shared_decodes.members(), vec![Some(5); 5], "all five share one decode");
+    let failures = |world: &World| {
+        world.engine.processing_log.entries.iter().filter(|e| e.contains("Failed to deserialize value")).count()
+    };
+    assert_eq!(failures(&shared), 5, "each query logs the bad record: {:?}", shared.engine.processing_log);
+    // Each query alone.
+    for (name, sql) in FIRST.into_iter().chain([LATER]) {
+        let mut alone = World::new();
+        alone.topic("c");
+        alone.run(SOURCE);
+        alone.run(sql);
+        produce_batch(&mut alone, batches[0], 0);
+        produce_batch(&mut alone, batches[1], 10);
+        let expected = alone.records(name);
+        assert_eq!(alone.engine.shared_decodes.members(), vec![None], "a query alone shares nothing");
+        assert!(!expected.is_empty(), "{name} writes something");
+        assert_eq!(shared.records(name), expected, "{name}");
+        assert_eq!(failures(&alone), 1);
+    }
+}
+
+/// A windowed aggregate over a stream and a stream-table join decode only the value columns
+/// they read (the others stay NULL in their rows and in the join's table state), and write the
+/// same records: the talk's `vip_actions` and a count per user and minute.
+#[test]
+fn stateful_queries_decode_only_the_columns_they_read() {
+    let mut world = World::new();
+    world.topic("clicks");
+    world.topic("users");
+    world.run("CREATE STREAM CLICKS (ID STRING KEY, USERID STRING, PAGE STRING, ACTION STRING) WITH (kafka_topic='clicks', value_format='JSON');
+               CREATE TABLE USERS (ID STRING PRIMARY KEY, NAME STRING, LEVEL STRING, EMAIL STRING) WITH (kafka_topic='users', value_format='JSON');
+               CREATE TABLE PER_MINUTE AS SELECT USERID, COUNT(*) AS N FROM CLICKS WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY USERID EMIT CHANGES;
+               CREATE STREAM VIP AS SELECT C.ID, C.PAGE, U.NAME FROM CLICKS C LEFT JOIN USERS U ON C.ID = U.ID WHERE U.LEVEL = 'Platinum' EMIT CHANGES;");
+    world.produce("users", Some("1"), Some(r#"{"name":"Ann","level":"Platinum","email":"a@x"}"#), 0);
+    world.produce("users", Some("2"), Some(r#"{"name":"Bo","level":"Gold"}"#), 0);
+    world.produce("clicks", Some("1"), Some(r#"{"userid":"u1","page":"/a","action":"view"}"#), 1);
+    world.produce("clicks", Some("2"), Some(r#"{"userid":"u1","page":"/b","action":"view"}"#), 2);
+    world.produce("clicks", Some("1"), Some(r#"{"userid":"u2","page":"/c","action":"buy"}"#), 61_000);
+    assert_eq!(
+        world.records("VIP"),
+        vec![r#"1|{"PAGE":"/a","NAME":"Ann"}|1"#, r#"1|{"PAGE":"/c","NAME":"Ann"}|61000"#]
+    );
+    assert_eq!(world.records("PER_MINUTE").len(), 3);
+    let values = world.records("PER_MINUTE").iter().map(|r| r.split('|').nth(1).unwrap_or("").to_string()).collect::<Vec<_>>();
+    assert_eq!(values, vec![r#"{"N":1}"#, r#"{"N":2}"#, r#"{"N":1}"#]);
+    // Value columns: CLICKS (USERID, PAGE, ACTION), USERS (NAME, LEVEL, EMAIL).
+    let needed: Vec<u64> = world.engine.queries.iter().map(|q| q.pipeline.needed_values).collect();
+    assert_eq!(needed, vec![0b001, 0b010]);
+    let side = world.engine.queries.get(1).and_then(|q| q.pipeline.side.as_ref()).map(|s| s.needed_values);
+    assert_eq!(side, Some(0b11));
+}

@@ -109,18 +109,12 @@ impl SourceDecoder {
         }
         values.truncate(n_keys);
         values.resize(n_keys, Value::Null);
-        let timestamp_bit = self
-            .timestamp
-            .as_ref()
-            .and_then(|column| column.idx.checked_sub(n_keys))
-            .and_then(|idx| 1u64.checked_shl(u32::try_from(idx).ok()?))
-            .unwrap_or(0);
         let tombstone = match format::deserialize_needed_into(
             &self.value_format,
             &self.value_columns,
             record.value.as_deref(),
             &mut values,
-            needed | timestamp_bit,
+            self.kept_values(needed),
         ) {
             Ok(true) => false,
             Ok(false) => true,
@@ -166,6 +160,18 @@ impl SourceDecoder {
             offset: record.offset,
             window,
         })
+    }
+
+    /// The value columns a reader needing `needed` gets (bit `i` for `value_columns[i]`): those,
+    /// and the TIMESTAMP column, which is always read.
+    pub fn kept_values(&self, needed: u64) -> u64 {
+        let timestamp_bit = self
+            .timestamp
+            .as_ref()
+            .and_then(|column| column.idx.checked_sub(self.key_columns.len()))
+            .and_then(|idx| 1u64.checked_shl(u32::try_from(idx).ok()?))
+            .unwrap_or(0);
+        needed | timestamp_bit
     }
 
     /// Whether a reader that only moves the key to its output may leave it unread and write
