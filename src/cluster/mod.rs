@@ -93,6 +93,9 @@ struct TopicState {
     /// Placement order of the topic, which spreads its leaders.
     index: u32,
     partitions: Vec<PartitionState>,
+    /// The topic's `changes()` when the cluster last tracked it: while they stay the same,
+    /// there is nothing new to track.
+    seen_changes: Option<u64>,
 }
 
 /// What election and replication work with for one topic.
@@ -316,7 +319,9 @@ impl Cluster {
     /// an ISR below `min.insync.replicas`). With the ISR the leader alone, the record is
     /// committed at once; otherwise it waits above the high watermark for the followers.
     pub fn produce(&mut self, log: &mut Log, topic: &str, mut record: ProducerRecord, acks: Acks, now_ms: Millis) -> Result<ProduceOutcome, ClusterError> {
-        // Runs per record: the topic is looked up by name once in the log (`t` appends too).
+        // Runs per record: the topic is looked up by name once in the log (`t` appends too) and,
+        // unless it is new to the cluster, once in the cluster.
+        let version_before = log.version();
         let t = match log.topic_mut(topic) {
             Ok(t) => t,
             Err(error) => {
@@ -324,17 +329,26 @@ impl Cluster {
                 return Err(error.into());
             }
         };
-        if self.topics.get(topic).map(|state| state.partitions.len()) != Some(t.partitions().len()) {
-            // A topic or partitions first seen here may need replicating, or have no leader:
-            // the quiet ends. (Otherwise this send stamps its partition's leader now, which no
-            // owed stamp is later than.)
-            self.wake();
+        let n_brokers = self.config.n_brokers;
+        let state = match self.topics.get_mut(topic) {
+            Some(state) if state.partitions.len() == t.partitions().len() => state,
+            _ => {
+                // A topic or partitions first seen here may need replicating, or have no
+                // leader: the quiet ends. (Otherwise this send stamps its partition's leader
+                // now, which no owed stamp is later than.)
+                self.wake();
+                let default_replication = self.default_replication();
+                track_topic(&mut self.topics, &mut self.n_topics_placed, default_replication, &*t)
+                    .ok_or_else(|| ClusterError::Log(LogError::UnknownTopic { topic: topic.to_string() }))?
+            }
+        };
+        // Unless the topic changed since the cluster last tracked it (other than by the
+        // `topic_mut` above), there is nothing to track.
+        if state.seen_changes != Some(t.changes().wrapping_sub(1)) {
+            reconcile_partitions(state, t, &self.brokers, n_brokers, now_ms);
         }
-        let default_replication = self.default_replication();
-        let Cluster { topics, brokers, config, n_topics_placed, journal, next_write_id, .. } = self;
-        let state = track_topic(topics, n_topics_placed, default_replication, &*t)
-            .ok_or_else(|| ClusterError::Log(LogError::UnknownTopic { topic: topic.to_string() }))?;
-        reconcile_partitions(state, t, brokers, config.n_brokers, now_ms);
+        state.seen_changes = Some(t.changes());
+        let Cluster { journal, next_write_id, quiet, .. } = self;
         if t.config().cleanup_policy == CleanupPolicy::Compact && record.key.is_none() {
             return Err(ClusterError::Log(LogError::InvalidRecord {
                 topic: topic.to_string(),
@@ -381,6 +395,11 @@ impl Cluster {
             ps.sync_leader(now_ms);
             ps.stats.acknowledged += 1;
             journal.ack(Ack { write_id, topic: String::new(), partition, offset: metadata.offset, acks }, topic);
+            // The cluster holds what the log does again if it did before this send: the next
+            // tick need not look.
+            if let Some(quiet) = quiet.as_mut().filter(|quiet| quiet.seen == version_before) {
+                quiet.seen = log.version();
+            }
             return Ok(ProduceOutcome { write_id, partition, offset: Some(metadata.offset), acknowledged: true });
         }
         record.timestamp = Some(record.timestamp.unwrap_or(now_ms));
@@ -497,7 +516,9 @@ impl Cluster {
             // The same topics as at the last pairing, in the same (name) order: pair by position.
             let mut grew = false;
             for (state, t) in self.topics.values_mut().zip(log.topics()) {
-                grew |= reconcile_partitions(state, t, &self.brokers, n_brokers, now_ms);
+                if state.seen_changes != Some(t.changes()) {
+                    grew |= reconcile_partitions(state, t, &self.brokers, n_brokers, now_ms);
+                }
             }
             return grew;
         }
@@ -589,7 +610,7 @@ fn track_topic<'a>(
     if !topics.contains_key(t.name()) {
         let index = *n_topics_placed;
         *n_topics_placed = n_topics_placed.wrapping_add(1);
-        topics.insert(t.name().to_string(), TopicState { replication, index, partitions: Vec::new() });
+        topics.insert(t.name().to_string(), TopicState { replication, index, partitions: Vec::new(), seen_changes: None });
     }
     topics.get_mut(t.name())
 }
@@ -599,6 +620,7 @@ fn track_topic<'a>(
 fn reconcile_partitions(state: &mut TopicState, t: &Topic, brokers: &[Broker], n_brokers: u32, now_ms: Millis) -> bool {
     let is_up = |b: BrokerId| brokers.iter().any(|x| x.id == b && x.up);
     let n_tracked = state.partitions.len();
+    state.seen_changes = Some(t.changes());
     for partition in t.partitions() {
         let end = partition.log_end_offset();
         match state.partitions.get_mut(partition.id() as usize) {

@@ -150,7 +150,9 @@ impl Log {
     /// A topic to change: counts as a change of the log (see [`LogVersion`]).
     pub fn topic_mut(&mut self, name: &str) -> Result<&mut Topic, LogError> {
         self.changed();
-        self.topics.get_mut(name).ok_or_else(|| unknown_topic(name))
+        let topic = self.topics.get_mut(name).ok_or_else(|| unknown_topic(name))?;
+        topic.touch();
+        Ok(topic)
     }
 
     pub fn has_topic(&self, name: &str) -> bool {
