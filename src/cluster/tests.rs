@@ -265,7 +265,7 @@ fn quiet_ticks_skipped_leave_the_same_cluster_as_full_ticks() {
     let mut skipping = (Cluster::default(), Log::new());
     let mut full = (Cluster::default(), Log::new());
     let script = |(cluster, log): &mut (Cluster, Log), n: i64, now: Millis| {
-        let keyed = |k: &str| ProducerRecord::keyed(k.to_string(), format!("v{n}"));
+        let keyed = |k: &str| ProducerRecord::keyed(k, format!("v{n}"));
         match n {
             0 => {
                 log.create_topic("a", TopicConfig::with_partitions(2)).unwrap();

@@ -92,28 +92,26 @@ fn push_digits(out: &mut String, mut value: u64, min_digits: usize) {
 
 /// Writes `value` as a JSON string literal, escaping as RFC 8259 requires.
 pub fn push_json_string(out: &mut String, value: &str) {
-    out.reserve(value.len() + 2);
     out.push('"');
-    // Every character to escape is ASCII, and no byte of a multi-byte UTF-8 character is, so a
-    // scan of the bytes finds them; the runs between them are copied in one go.
+    // Copy runs of characters that need no escape in one go.
     let mut run_start = 0;
-    for (index, byte) in value.bytes().enumerate() {
-        let escape = match byte {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            byte if byte < 0x20 => "",
+    for (index, c) in value.char_indices() {
+        let escape = match c {
+            '"' => "\\\"",
+            '\\' => "\\\\",
+            '\n' => "\\n",
+            '\r' => "\\r",
+            '\t' => "\\t",
+            c if u32::from(c) < 0x20 => "",
             _ => continue,
         };
         out.push_str(value.get(run_start..index).unwrap_or(""));
         if escape.is_empty() {
-            let _ = write!(out, "\\u{byte:04x}");
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
         } else {
             out.push_str(escape);
         }
-        run_start = index + 1;
+        run_start = index + c.len_utf8();
     }
     out.push_str(value.get(run_start..).unwrap_or(""));
     out.push('"');
