@@ -43,7 +43,7 @@ pub use journal::ClusterEvent;
 pub use partition_state::PartitionStats;
 
 use crate::clock::Millis;
-use crate::log::{CleanupPolicy, Log, LogError, ProducerRecord, Topic};
+use crate::log::{CleanupPolicy, Log, LogError, LogVersion, ProducerRecord, Topic};
 use journal::Journal;
 use partition_state::{PartitionState, PendingRecord};
 use replication::FetchLimits;
@@ -93,6 +93,9 @@ struct TopicState {
     /// Placement order of the topic, which spreads its leaders.
     index: u32,
     partitions: Vec<PartitionState>,
+    /// The topic's `changes()` when the cluster last tracked it: while they stay the same,
+    /// there is nothing new to track.
+    seen_changes: Option<u64>,
 }
 
 /// What election and replication work with for one topic.
@@ -125,6 +128,27 @@ pub struct Cluster {
     producer_acks: BTreeMap<String, Acks>,
     next_write_id: WriteId,
     journal: Journal,
+    /// The log's topics this cluster last paired its own with by name: while the log's
+    /// `topics_version` stays this, they pair by position (see [`Cluster::reconcile`]).
+    paired_at: Option<LogVersion>,
+    /// Set while there is nothing to replicate (see [`Quiet`]).
+    quiet: Option<Quiet>,
+    /// What each live broker may still copy in the current tick (kept to reuse its allocation).
+    budgets: Vec<(BrokerId, usize)>,
+}
+
+/// A cluster with nothing to replicate: every partition has a leader, a single replica and
+/// nothing pending (replication factor 1, the default). A tick of it only tracks what was
+/// appended to the log directly; all else it would do is stamp each leader's catch-up time and
+/// each live broker's throttle clock with the tick's time. Those stamps are owed instead, and
+/// [`Cluster::wake`] pays them before anything that reads them or ends the quiet, so a quiet
+/// tick costs a look at the log's version and the world behaves exactly as if every tick ran.
+#[derive(Clone, Copy, Debug)]
+struct Quiet {
+    /// The log version the cluster last tracked.
+    seen: LogVersion,
+    /// The time of the last tick whose stamps are owed.
+    owed_ms: Option<Millis>,
 }
 
 impl Default for Cluster {
@@ -144,6 +168,9 @@ impl Cluster {
             producer_acks: BTreeMap::new(),
             next_write_id: 0,
             journal: Journal::default(),
+            paired_at: None,
+            quiet: None,
+            budgets: Vec::new(),
         }
     }
 
@@ -207,6 +234,7 @@ impl Cluster {
     /// Sets `default.replication.factor` and `min.insync.replicas` for topics seen from now on.
     pub fn set_defaults(&mut self, replication_factor: u32, min_insync_replicas: u32) -> Result<(), ClusterError> {
         check_replication(&self.config, "(default)", replication_factor, min_insync_replicas)?;
+        self.wake();
         self.config.default_replication_factor = replication_factor;
         self.config.default_min_insync_replicas = min_insync_replicas;
         Ok(())
@@ -269,6 +297,8 @@ impl Cluster {
     /// Limits how fast a broker copies from leaders (`None`: no limit), so its replicas fall
     /// behind and, after `replica.lag.time.max.ms`, out of the ISR.
     pub fn set_broker_throttle(&mut self, broker: BrokerId, records_per_second: Option<u32>) -> Result<(), ClusterError> {
+        // The ticks owed so far ran at the old rate.
+        self.wake();
         let n_brokers = self.config.n_brokers;
         let b = self.brokers.iter_mut().find(|b| b.id == broker).ok_or(ClusterError::UnknownBroker { broker, n_brokers })?;
         b.fetch_records_per_second = records_per_second;
@@ -289,7 +319,9 @@ impl Cluster {
     /// an ISR below `min.insync.replicas`). With the ISR the leader alone, the record is
     /// committed at once; otherwise it waits above the high watermark for the followers.
     pub fn produce(&mut self, log: &mut Log, topic: &str, mut record: ProducerRecord, acks: Acks, now_ms: Millis) -> Result<ProduceOutcome, ClusterError> {
-        // Runs per record: the topic is looked up by name once in the log (`t` appends too).
+        // Runs per record: the topic is looked up by name once in the log (`t` appends too) and,
+        // unless it is new to the cluster, once in the cluster.
+        let version_before = log.version();
         let t = match log.topic_mut(topic) {
             Ok(t) => t,
             Err(error) => {
@@ -297,11 +329,26 @@ impl Cluster {
                 return Err(error.into());
             }
         };
-        let default_replication = self.default_replication();
-        let Cluster { topics, brokers, config, n_topics_placed, journal, next_write_id, .. } = self;
-        let state = track_topic(topics, n_topics_placed, default_replication, &*t)
-            .ok_or_else(|| ClusterError::Log(LogError::UnknownTopic { topic: topic.to_string() }))?;
-        reconcile_partitions(state, t, brokers, config.n_brokers, now_ms);
+        let n_brokers = self.config.n_brokers;
+        let state = match self.topics.get_mut(topic) {
+            Some(state) if state.partitions.len() == t.partitions().len() => state,
+            _ => {
+                // A topic or partitions first seen here may need replicating, or have no
+                // leader: the quiet ends. (Otherwise this send stamps its partition's leader
+                // now, which no owed stamp is later than.)
+                self.wake();
+                let default_replication = self.default_replication();
+                track_topic(&mut self.topics, &mut self.n_topics_placed, default_replication, &*t)
+                    .ok_or_else(|| ClusterError::Log(LogError::UnknownTopic { topic: topic.to_string() }))?
+            }
+        };
+        // Unless the topic changed since the cluster last tracked it (other than by the
+        // `topic_mut` above), there is nothing to track.
+        if state.seen_changes != Some(t.changes().wrapping_sub(1)) {
+            reconcile_partitions(state, t, &self.brokers, n_brokers, now_ms);
+        }
+        state.seen_changes = Some(t.changes());
+        let Cluster { journal, next_write_id, quiet, .. } = self;
         if t.config().cleanup_policy == CleanupPolicy::Compact && record.key.is_none() {
             return Err(ClusterError::Log(LogError::InvalidRecord {
                 topic: topic.to_string(),
@@ -348,6 +395,11 @@ impl Cluster {
             ps.sync_leader(now_ms);
             ps.stats.acknowledged += 1;
             journal.ack(Ack { write_id, topic: String::new(), partition, offset: metadata.offset, acks }, topic);
+            // The cluster holds what the log does again if it did before this send: the next
+            // tick need not look.
+            if let Some(quiet) = quiet.as_mut().filter(|quiet| quiet.seen == version_before) {
+                quiet.seen = log.version();
+            }
             return Ok(ProduceOutcome { write_id, partition, offset: Some(metadata.offset), acknowledged: true });
         }
         record.timestamp = Some(record.timestamp.unwrap_or(now_ms));
@@ -367,24 +419,49 @@ impl Cluster {
     /// One tick: offline partitions try an election, followers fetch, ISRs change, high
     /// watermarks advance and commit records into the `Log`.
     pub fn tick(&mut self, log: &mut Log, now_ms: Millis) {
+        if let Some(quiet) = self.quiet {
+            // Runs every 100 ms tick: with nothing to replicate, only direct appends are
+            // tracked, and only when the log changed.
+            let version = log.version();
+            if quiet.seen == version || !self.track(log, now_ms) {
+                self.quiet = Some(Quiet { seen: version, owed_ms: Some(now_ms) });
+                return;
+            }
+            // A topic or partition came or went: pay what is owed, then a full tick.
+        }
         self.reconcile(log, now_ms);
         let limits = FetchLimits {
             max_records_per_fetch: self.config.replica_fetch_max_records.max(1),
             replica_lag_time_max_ms: self.config.replica_lag_time_max_ms,
         };
-        let mut budgets: Vec<(BrokerId, usize)> = Vec::with_capacity(self.brokers.len());
-        for broker in self.brokers.iter_mut().filter(|b| b.up) {
+        let Cluster { topics, brokers, journal, budgets, .. } = self;
+        budgets.clear();
+        for broker in brokers.iter_mut().filter(|b| b.up) {
             budgets.push((broker.id, broker.fetch_budget(now_ms, usize::MAX)));
         }
-        let Cluster { topics, brokers, journal, .. } = self;
         for (name, state) in topics.iter_mut() {
-            let mut ctx = Ctx { topic: name, replication: state.replication, log, journal, brokers, now_ms };
+            let mut ctx = Ctx { topic: name, replication: state.replication, log: &mut *log, journal: &mut *journal, brokers, now_ms };
             for ps in &mut state.partitions {
                 if ps.leader.is_none() {
                     election::elect(ps, &mut ctx, "an eligible replica is alive");
                 }
-                replication::replicate(ps, &mut ctx, &mut budgets, &limits);
+                replication::replicate(ps, &mut ctx, budgets, &limits);
             }
+        }
+        let quiet = self.topics.values().flat_map(|t| &t.partitions).all(PartitionState::is_quiet);
+        self.quiet = quiet.then_some(Quiet { seen: log.version(), owed_ms: None });
+    }
+
+    /// Pays the stamps quiet ticks owe (see [`Quiet`]) and ends the quiet: called first by
+    /// everything that changes brokers or replication, or reads what the stamps feed.
+    fn wake(&mut self) {
+        let Some(Quiet { owed_ms: Some(at_ms), .. }) = self.quiet.take() else { return };
+        // A throttle clock advanced tick by tick ends where one call at the last tick puts it.
+        for broker in self.brokers.iter_mut().filter(|b| b.up) {
+            broker.fetch_budget(at_ms, usize::MAX);
+        }
+        for ps in self.topics.values_mut().flat_map(|t| &mut t.partitions) {
+            ps.catch_up_leader(at_ms);
         }
     }
 
@@ -427,13 +504,33 @@ impl Cluster {
 
     /// Tracks topics created, grown or deleted in the `Log`, and records appended to it directly.
     pub fn reconcile(&mut self, log: &Log, now_ms: Millis) {
-        // Runs every 100 ms tick. Both maps are ordered by name, so one walk in step pairs
-        // each log topic with its state (no tree lookups): a state whose topic is gone is
-        // dropped, a topic without a state gets one.
+        self.wake();
+        self.track(log, now_ms);
+    }
+
+    /// The work of [`Cluster::reconcile`]; true when a topic or partition came or went.
+    fn track(&mut self, log: &Log, now_ms: Millis) -> bool {
+        let topics_version = log.topics_version();
+        let n_brokers = self.config.n_brokers;
+        if self.paired_at == Some(topics_version) {
+            // The same topics as at the last pairing, in the same (name) order: pair by position.
+            let mut grew = false;
+            for (state, t) in self.topics.values_mut().zip(log.topics()) {
+                if state.seen_changes != Some(t.changes()) {
+                    grew |= reconcile_partitions(state, t, &self.brokers, n_brokers, now_ms);
+                }
+            }
+            return grew;
+        }
+        self.paired_at = Some(topics_version);
+        // Both maps are ordered by name, so one walk in step pairs each log topic with its
+        // state (no tree lookups): a state whose topic is gone is dropped, a topic without a
+        // state gets one.
         let mut log_topics = log.topics().peekable();
         // Neither list allocates unless a topic came or went.
         let mut gone: Vec<String> = Vec::new();
         let mut new_topics: Vec<String> = Vec::new();
+        let mut grew = false;
         for (name, state) in self.topics.iter_mut() {
             // Usually the same topics in both: one comparison.
             let same = log_topics.next_if(|t| t.name() == name.as_str()).or_else(|| {
@@ -443,20 +540,21 @@ impl Cluster {
                 log_topics.next_if(|t| t.name() == name.as_str())
             });
             match same {
-                Some(t) => reconcile_partitions(state, t, &self.brokers, self.config.n_brokers, now_ms),
+                Some(t) => grew |= reconcile_partitions(state, t, &self.brokers, n_brokers, now_ms),
                 None => gone.push(name.clone()),
             }
         }
-        for name in gone {
-            self.topics.remove(&name);
+        for name in &gone {
+            self.topics.remove(name);
         }
         new_topics.extend(log_topics.map(|t| t.name().to_string()));
         // Topics the cluster has not seen yet (rare: a topic's first tick).
-        for name in new_topics {
-            if let Ok(t) = log.topic(&name) {
+        for name in &new_topics {
+            if let Ok(t) = log.topic(name) {
                 self.reconcile_log_topic(t, now_ms);
             }
         }
+        grew || !gone.is_empty() || !new_topics.is_empty()
     }
 
     fn reconcile_log_topic(&mut self, t: &Topic, now_ms: Millis) {
@@ -512,15 +610,17 @@ fn track_topic<'a>(
     if !topics.contains_key(t.name()) {
         let index = *n_topics_placed;
         *n_topics_placed = n_topics_placed.wrapping_add(1);
-        topics.insert(t.name().to_string(), TopicState { replication, index, partitions: Vec::new() });
+        topics.insert(t.name().to_string(), TopicState { replication, index, partitions: Vec::new(), seen_changes: None });
     }
     topics.get_mut(t.name())
 }
 
 /// Tracks the partitions of one topic: new ones get replicas, records appended to the `Log`
-/// directly count as replicated.
-fn reconcile_partitions(state: &mut TopicState, t: &Topic, brokers: &[Broker], n_brokers: u32, now_ms: Millis) {
+/// directly count as replicated. True when partitions were added.
+fn reconcile_partitions(state: &mut TopicState, t: &Topic, brokers: &[Broker], n_brokers: u32, now_ms: Millis) -> bool {
     let is_up = |b: BrokerId| brokers.iter().any(|x| x.id == b && x.up);
+    let n_tracked = state.partitions.len();
+    state.seen_changes = Some(t.changes());
     for partition in t.partitions() {
         let end = partition.log_end_offset();
         match state.partitions.get_mut(partition.id() as usize) {
@@ -536,6 +636,7 @@ fn reconcile_partitions(state: &mut TopicState, t: &Topic, brokers: &[Broker], n
             }
         }
     }
+    state.partitions.len() != n_tracked
 }
 
 fn check_replication(config: &ClusterConfig, topic: &str, replication_factor: u32, min_insync_replicas: u32) -> Result<(), ClusterError> {

@@ -121,6 +121,19 @@ impl PartitionState {
         }
     }
 
+    /// What [`PartitionState::sync_leader`] at `at_ms` leaves, for a leader perhaps stamped
+    /// later since (virtual time never goes back, so the later stamp stays).
+    pub(crate) fn catch_up_leader(&mut self, at_ms: Millis) {
+        let stamped_ms = self.leader.and_then(|leader| self.replica(leader)).map_or(at_ms, |r| r.last_caught_up_ms.max(at_ms));
+        self.sync_leader(stamped_ms);
+    }
+
+    /// Nothing to replicate: a leader, no follower, nothing pending (see `Quiet` in the
+    /// cluster).
+    pub(crate) fn is_quiet(&self) -> bool {
+        self.leader.is_some() && self.replicas.len() <= 1 && self.pending.is_empty()
+    }
+
     /// Records appended to the `Log` by someone other than the cluster (the SQL engine writes
     /// its sink topics directly): they count as replicated at once to every replica that was
     /// caught up to the high watermark, and the uncommitted tail moves up behind them.

@@ -249,3 +249,82 @@ fn a_tick_tracks_topics_created_and_deleted_around_the_known_ones_and_direct_wri
     assert_eq!(cluster.high_watermark("z", 1), Some(2), "records appended to the log directly count as committed");
     assert_eq!(cluster.high_watermark("a", 1), Some(0));
 }
+
+/// The cluster's whole state, once the stamps quiet ticks owe are paid.
+fn state_after_paying(cluster: &Cluster) -> String {
+    let mut paid = cluster.clone();
+    paid.wake();
+    format!("{:?}\n{:?}\n{:?}\n{:?}", paid.topics, paid.brokers, paid.journal, paid.next_write_id)
+}
+
+/// One script of changes, at given ticks, run on a cluster that skips its quiet ticks and on
+/// one forced to tick in full every time: after every tick and change their states are equal
+/// (throttle clocks, leaders' catch-up times, ISRs, acks, events), and so are their logs.
+#[test]
+fn quiet_ticks_skipped_leave_the_same_cluster_as_full_ticks() {
+    let mut skipping = (Cluster::default(), Log::new());
+    let mut full = (Cluster::default(), Log::new());
+    let script = |(cluster, log): &mut (Cluster, Log), n: i64, now: Millis| {
+        let keyed = |k: &str| ProducerRecord::keyed(k, format!("v{n}"));
+        match n {
+            0 => {
+                log.create_topic("a", TopicConfig::with_partitions(2)).unwrap();
+                log.create_topic("m", TopicConfig::with_partitions(1)).unwrap();
+                cluster.set_broker_throttle(2, Some(7)).unwrap();
+            }
+            // Sends and direct appends while quiet.
+            n if n < 40 && n % 3 == 0 => {
+                cluster.produce(log, "a", keyed("k"), Acks::All, now).unwrap();
+            }
+            n if n < 40 && n % 7 == 0 => {
+                log.append("m", keyed("d"), now).unwrap();
+            }
+            // Partitions added to a tracked topic, seen first by a send.
+            41 => log.add_partitions("m", 3).unwrap(),
+            42 => {
+                cluster.produce(log, "m", ProducerRecord { partition: Some(2), ..keyed("p") }, Acks::All, now).unwrap();
+            }
+            // Replication starts after a long quiet: the throttled broker's clock matters now.
+            60 => {
+                let replication = TopicReplication { replication_factor: 3, min_insync_replicas: 2, unclean_leader_election: false };
+                cluster.set_topic_replication(log, "a", replication, now).unwrap();
+            }
+            n if (61..90).contains(&n) => {
+                let _ = cluster.produce(log, "a", keyed("r"), Acks::All, now);
+            }
+            95 => cluster.set_broker_throttle(2, None).unwrap(),
+            // Back to replication factor 1: quiet again, then a leader's broker fails.
+            130 => {
+                let replication = TopicReplication { replication_factor: 1, min_insync_replicas: 1, unclean_leader_election: false };
+                cluster.set_topic_replication(log, "a", replication, now).unwrap();
+            }
+            160 => {
+                let leader = cluster.leader("m", 0).unwrap();
+                cluster.fail_broker(log, leader, now).unwrap();
+            }
+            170 => {
+                let down = cluster.brokers().iter().find(|b| !b.is_up()).map(Broker::id).unwrap();
+                cluster.restore_broker(log, down, now).unwrap();
+            }
+            180 => log.create_topic("b", TopicConfig::with_partitions(1)).unwrap(),
+            190 => log.delete_topic("m").unwrap(),
+            _ => {}
+        }
+    };
+    let mut now = 0;
+    for n in 0..220 {
+        script(&mut skipping, n, now);
+        script(&mut full, n, now);
+        assert_eq!(state_after_paying(&skipping.0), state_after_paying(&full.0), "after change {n}");
+        now += TICK;
+        skipping.0.tick(&mut skipping.1, now);
+        full.0.quiet = None;
+        full.0.tick(&mut full.1, now);
+        assert_eq!(state_after_paying(&skipping.0), state_after_paying(&full.0), "after the tick at {now}");
+    }
+    let dump = |log: &Log| format!("{:?}", log.topics().collect::<Vec<_>>());
+    assert_eq!(dump(&skipping.1), dump(&full.1));
+    assert!(skipping.0.quiet.is_some(), "quiet again at the end");
+    let rejoined = |broker: &str| skipping.0.journal.events.iter().find(|e| e.message.contains(&format!("broker {broker} caught up"))).map(|e| e.at_ms);
+    assert!(rejoined("2") > rejoined("3"), "the throttled follower catches up later: {:?}", skipping.0.journal.events);
+}

@@ -34,6 +34,8 @@ pub struct Log {
     groups: BTreeMap<String, ConsumerGroup>,
     /// This log's identity and how many times its topics changed: see [`Log::version`].
     version: LogVersion,
+    /// How many times a topic was created or deleted: see [`Log::topics_version`].
+    topic_set_changes: u64,
 }
 
 /// Which log, and how many times its topics changed (an append, a topic created or deleted,
@@ -57,13 +59,18 @@ impl LogVersion {
 
 impl Default for Log {
     fn default() -> Self {
-        Log { topics: BTreeMap::new(), groups: BTreeMap::new(), version: LogVersion::fresh() }
+        Log { topics: BTreeMap::new(), groups: BTreeMap::new(), version: LogVersion::fresh(), topic_set_changes: 0 }
     }
 }
 
 impl Clone for Log {
     fn clone(&self) -> Self {
-        Log { topics: self.topics.clone(), groups: self.groups.clone(), version: LogVersion::fresh() }
+        Log {
+            topics: self.topics.clone(),
+            groups: self.groups.clone(),
+            version: LogVersion::fresh(),
+            topic_set_changes: self.topic_set_changes,
+        }
     }
 }
 
@@ -104,6 +111,20 @@ impl Log {
         self.version.changes = self.version.changes.wrapping_add(1);
     }
 
+    /// This log's identity (as in [`Log::version`]) and how many times a topic was created or
+    /// deleted: appends, retention and new partitions do not count. While it stays the same, the
+    /// log holds the same topics in the same order, so a reader keeping its own state per topic
+    /// in name order (the cluster) pairs them by position, comparing no names; the number of
+    /// partitions may still grow.
+    pub fn topics_version(&self) -> LogVersion {
+        LogVersion { log_id: self.version.log_id, changes: self.topic_set_changes }
+    }
+
+    fn topic_set_changed(&mut self) {
+        self.changed();
+        self.topic_set_changes = self.topic_set_changes.wrapping_add(1);
+    }
+
     pub fn create_topic(&mut self, name: &str, config: TopicConfig) -> Result<(), LogError> {
         if name.is_empty() {
             return Err(LogError::InvalidConfig { topic: String::new(), message: "topic name must not be empty".into() });
@@ -113,12 +134,12 @@ impl Log {
         }
         let topic = Topic::new(name, config)?;
         self.topics.insert(name.to_string(), topic);
-        self.changed();
+        self.topic_set_changed();
         Ok(())
     }
 
     pub fn delete_topic(&mut self, name: &str) -> Result<(), LogError> {
-        self.changed();
+        self.topic_set_changed();
         self.topics.remove(name).map(|_| ()).ok_or_else(|| unknown_topic(name))
     }
 
@@ -129,7 +150,9 @@ impl Log {
     /// A topic to change: counts as a change of the log (see [`LogVersion`]).
     pub fn topic_mut(&mut self, name: &str) -> Result<&mut Topic, LogError> {
         self.changed();
-        self.topics.get_mut(name).ok_or_else(|| unknown_topic(name))
+        let topic = self.topics.get_mut(name).ok_or_else(|| unknown_topic(name))?;
+        topic.touch();
+        Ok(topic)
     }
 
     pub fn has_topic(&self, name: &str) -> bool {

@@ -96,13 +96,26 @@ pub struct Topic {
     partitions: Vec<Partition>,
     /// Next partition for keyless records (round-robin, deterministic).
     next_keyless_partition: u32,
+    /// See [`Topic::changes`].
+    changes: u64,
 }
 
 impl Topic {
     pub fn new(name: &str, config: TopicConfig) -> Result<Self, LogError> {
         config.validate(name)?;
         let partitions = (0..config.partitions).map(Partition::new).collect();
-        Ok(Topic { name: name.to_string(), config, partitions, next_keyless_partition: 0 })
+        Ok(Topic { name: name.to_string(), config, partitions, next_keyless_partition: 0, changes: 0 })
+    }
+
+    /// How many times the log handed this topic out to be changed (`Log::topic_mut`: appends,
+    /// new partitions, configs, truncation): while it stays the same, so do the topic's end
+    /// offsets and partitions. The cluster skips the unchanged topics that way at every tick.
+    pub fn changes(&self) -> u64 {
+        self.changes
+    }
+
+    pub(crate) fn touch(&mut self) {
+        self.changes = self.changes.wrapping_add(1);
     }
 
     pub fn name(&self) -> &str {

@@ -73,21 +73,21 @@ impl JsonObject {
     }
 }
 
-/// Writes the decimal digits of `value`, zero-padded to `min_digits` (faster than `fmt`, which
-/// matters when the world fast-forwards hours of events).
+/// Writes the decimal digits of `value`, zero-padded to `min_digits` (at most 20), into a
+/// buffer and then in one go (faster than `fmt`, or than a push per digit, which matters when
+/// the world fast-forwards hours of events).
 fn push_digits(out: &mut String, mut value: u64, min_digits: usize) {
-    let mut digits = [0u8; 20];
-    let mut n = 0;
-    while (value > 0 || n < min_digits) && n < digits.len() {
-        if let Some(slot) = digits.get_mut(n) {
-            *slot = b'0' + (value % 10) as u8;
+    let mut digits = [b'0'; 20];
+    let mut start = digits.len();
+    while value > 0 || digits.len() - start < min_digits {
+        let Some(next) = start.checked_sub(1) else { break };
+        start = next;
+        if let Some(digit) = digits.get_mut(start) {
+            *digit = b'0' + (value % 10) as u8;
         }
         value /= 10;
-        n += 1;
     }
-    for digit in digits.iter().take(n).rev() {
-        out.push(char::from(*digit));
-    }
+    out.push_str(std::str::from_utf8(digits.get(start..).unwrap_or_default()).unwrap_or_default());
 }
 
 /// Writes `value` as a JSON string literal, escaping as RFC 8259 requires.
@@ -163,5 +163,9 @@ mod tests {
         assert_eq!(value["amount"].as_f64(), Some(-12.34));
         assert_eq!(value["temperature"].as_f64(), Some(0.5));
         assert!(text.ends_with(r#""zero":0,"small":0.07}"#), "{text}");
+        let text = JsonObject::new().str("é\u{7f}", "naïve \u{1f}∑\"\n").int("max", i64::MAX).int("min", i64::MIN).finish();
+        assert_eq!(text, "{\"é\u{7f}\":\"naïve \\u001f∑\\\"\\n\",\"max\":9223372036854775807,\"min\":-9223372036854775808}");
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(value["é\u{7f}"], "naïve \u{1f}∑\"\n");
     }
 }

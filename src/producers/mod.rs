@@ -169,6 +169,8 @@ pub struct Producer {
     /// Injected events waiting for their arrival time, in time order.
     pending: VecDeque<Scheduled>,
     n_produced: u64,
+    /// The arrival times of one call of [`Producer::events_into`] (kept to reuse its allocation).
+    arrivals: Vec<Millis>,
 }
 
 impl Producer {
@@ -186,6 +188,7 @@ impl Producer {
             lateness: Lateness::default(),
             pending: VecDeque::new(),
             n_produced: 0,
+            arrivals: Vec::new(),
         })
     }
 
@@ -259,16 +262,27 @@ impl Producer {
     /// Every event that arrives in `(from_ms, to_ms]`, in arrival order: the rate's events (when
     /// running) merged with injected ones.
     pub fn events_until(&mut self, from_ms: Millis, to_ms: Millis) -> Vec<Scheduled> {
-        let arrivals = if self.running { self.schedule.arrivals(from_ms, to_ms) } else { Vec::new() };
-        let mut out = Vec::with_capacity(arrivals.len());
-        for arrival_ms in arrivals {
-            self.drain_pending(arrival_ms, &mut out);
+        let mut out = Vec::new();
+        self.events_into(from_ms, to_ms, &mut out);
+        out
+    }
+
+    /// [`Producer::events_until`] appended to `out`, a buffer the caller reuses: the world asks
+    /// at every tick, and most ticks of a slow producer have nothing (no allocation then).
+    pub fn events_into(&mut self, from_ms: Millis, to_ms: Millis, out: &mut Vec<Scheduled>) {
+        let mut arrivals = std::mem::take(&mut self.arrivals);
+        arrivals.clear();
+        if self.running {
+            self.schedule.arrivals_into(from_ms, to_ms, &mut arrivals);
+        }
+        for &arrival_ms in &arrivals {
+            self.drain_pending(arrival_ms, out);
             for emitted in self.generate(arrival_ms) {
                 out.push(Scheduled { arrival_ms, emitted });
             }
         }
-        self.drain_pending(to_ms, &mut out);
-        out
+        self.arrivals = arrivals;
+        self.drain_pending(to_ms, out);
     }
 
     /// Scenario-specific actions (a fraud burst, a user's level change).

@@ -38,16 +38,30 @@ impl RateSchedule {
 
     /// How many events are due in `(from_ms, to_ms]`.
     pub(crate) fn count(&mut self, from_ms: Millis, to_ms: Millis) -> usize {
-        self.arrivals(from_ms, to_ms).len()
+        let mut n = 0;
+        self.for_each_arrival(from_ms, to_ms, |_| n += 1);
+        n
     }
 
     /// Arrival times of the events due in `(from_ms, to_ms]`.
+    #[cfg(test)]
     pub(crate) fn arrivals(&mut self, from_ms: Millis, to_ms: Millis) -> Vec<Millis> {
+        let mut out = Vec::new();
+        self.arrivals_into(from_ms, to_ms, &mut out);
+        out
+    }
+
+    /// [`RateSchedule::arrivals`] appended to `out`, a buffer the caller reuses (the world asks
+    /// at every tick).
+    pub(crate) fn arrivals_into(&mut self, from_ms: Millis, to_ms: Millis, out: &mut Vec<Millis>) {
+        self.for_each_arrival(from_ms, to_ms, |arrival_ms| out.push(arrival_ms));
+    }
+
+    fn for_each_arrival(&mut self, from_ms: Millis, to_ms: Millis, mut on_arrival: impl FnMut(Millis)) {
         let rate = self.milli_events_per_second;
         let span = u64::try_from(to_ms.saturating_sub(from_ms)).unwrap_or(0);
-        let mut out = Vec::new();
         if rate == 0 || span == 0 {
-            return out;
+            return;
         }
         let mut elapsed: u64 = 0;
         loop {
@@ -56,13 +70,13 @@ impl RateSchedule {
             let wait = (CREDIT_PER_EVENT - self.credit).div_ceil(rate).max(1);
             if elapsed + wait > span {
                 self.credit += (span - elapsed) * rate;
-                return out;
+                return;
             }
             elapsed += wait;
             self.credit += wait * rate;
             while self.credit >= CREDIT_PER_EVENT {
                 self.credit -= CREDIT_PER_EVENT;
-                out.push(from_ms.saturating_add(elapsed as Millis));
+                on_arrival(from_ms.saturating_add(elapsed as Millis));
             }
         }
     }
@@ -78,6 +92,19 @@ mod tests {
         assert_eq!(schedule.arrivals(0, 1_000), vec![200, 400, 600, 800, 1_000]);
         assert_eq!(schedule.arrivals(1_000, 1_300), vec![1_200]);
         assert_eq!(schedule.arrivals(1_300, 1_400), vec![1_400]);
+    }
+
+    #[test]
+    fn counting_agrees_with_the_arrivals() {
+        let mut counted = RateSchedule::new(7.5).unwrap();
+        let mut listed = RateSchedule::new(7.5).unwrap();
+        for (from, to) in [(0, 130), (130, 1_000), (1_000, 1_001), (1_001, 4_000)] {
+            assert_eq!(counted.count(from, to), listed.arrivals(from, to).len(), "({from}, {to}]");
+        }
+        assert_eq!(counted.count(4_000, 5_000), 7, "30 events by 4 s, 37 by 5 s");
+        let mut buffer = vec![1];
+        counted.arrivals_into(5_000, 5_400, &mut buffer);
+        assert_eq!(buffer, [1, 5_067, 5_200, 5_334], "events 38 to 40, every 133.3 ms");
     }
 
     #[test]

@@ -22,7 +22,7 @@ use crate::clock::{Millis, VirtualClock};
 use crate::cluster::{Acks, BrokerId, Cluster, ClusterError, TopicReplication};
 use crate::connect::Connect;
 use crate::log::{GroupConfig, Log, LogError, MaintenanceReport, OffsetReset, ProducerRecord, RecordMetadata};
-use crate::producers::{Emitted, Injection, Lateness, Producer, ProducerError, ScenarioKind, Scheduled};
+use crate::producers::{Injection, Lateness, Producer, ProducerError, ScenarioKind, Scheduled};
 use crate::sql::{Engine, ScriptOutcome, SqlError};
 use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -125,6 +125,10 @@ pub struct World {
     generation: u64,
     /// The batch-vs-stream race, when one runs (see [`race`]).
     race: Option<race::Race>,
+    /// The events of one tick: one producer's, then everyone's with the producer's index
+    /// (kept to reuse their allocations: see `produce_until`).
+    scheduled: Vec<Scheduled>,
+    due: Vec<(usize, Scheduled)>,
 }
 
 impl fmt::Debug for World {
@@ -156,6 +160,8 @@ impl World {
             last_query_error: None,
             generation: 0,
             race: None,
+            scheduled: Vec::new(),
+            due: Vec::new(),
         }
     }
 
@@ -418,19 +424,19 @@ impl World {
     /// Appends every producer's events arriving in `(from_ms, to_ms]`, in arrival order; events
     /// of the same millisecond go in producer order.
     fn produce_until(&mut self, from_ms: Millis, to_ms: Millis) -> u64 {
-        let mut due: Vec<(Millis, usize, Emitted)> = Vec::new();
+        // Runs every tick: one buffer, reused; a producer's own events come in arrival order,
+        // so a sort is needed only when several producers have events.
+        let mut due = std::mem::take(&mut self.due);
         for (index, producer) in self.producers.iter_mut().enumerate() {
-            due.extend(
-                producer
-                    .events_until(from_ms, to_ms)
-                    .into_iter()
-                    .map(|Scheduled { arrival_ms, emitted }| (arrival_ms, index, emitted)),
-            );
+            producer.events_into(from_ms, to_ms, &mut self.scheduled);
+            due.extend(self.scheduled.drain(..).map(|event| (index, event)));
         }
         // Stable: a producer's own events keep their order.
-        due.sort_by_key(|(arrival_ms, index, _)| (*arrival_ms, *index));
+        if !due.is_sorted_by_key(|(index, event)| (event.arrival_ms, *index)) {
+            due.sort_by_key(|(index, event)| (event.arrival_ms, *index));
+        }
         let mut n_appended = 0;
-        for (arrival_ms, index, emitted) in due {
+        for (index, Scheduled { arrival_ms, emitted }) in due.drain(..) {
             // A producer's topic may have been deleted by the learner, or its partition be
             // offline: the record is dropped, as a real producer's send would fail.
             let acks = self.producers.get(index).map_or(Acks::All, |p| self.cluster.producer_acks(p.name()));
@@ -438,6 +444,7 @@ impl World {
                 n_appended += 1;
             }
         }
+        self.due = due;
         n_appended
     }
 
