@@ -166,7 +166,7 @@ mod tests {
         let mut shop = OrdersCustomers::new(100);
         let _ = shop.initial_records(&mut rng, 0);
         let (mut created, mut deleted) = (0, 0);
-        let mut ops = |shop: &mut OrdersCustomers, rng: &mut ChaCha8Rng, n: i64, created: &mut u32, deleted: &mut u32| {
+        let ops = |shop: &mut OrdersCustomers, rng: &mut ChaCha8Rng, n: i64, created: &mut u32, deleted: &mut u32| {
             for at in 0..n {
                 for emitted in shop.next_event(rng, at) {
                     let op = emitted.record.headers.iter().find(|h| h.key == "__op").and_then(|h| h.value.as_ref()).map(|v| v.to_vec());

@@ -615,14 +615,17 @@ mod tests {
 
     /// Replays `script` on an empty world and returns each topic's (key, value, timestamp) in
     /// partition and offset order.
-    fn replay(script: &str) -> BTreeMap<String, Vec<(u32, Option<Vec<u8>>, Option<Vec<u8>>, i64)>> {
+    /// Each topic's records as (partition, key, value, timestamp).
+    type TopicRecords = BTreeMap<String, Vec<(u32, Option<Vec<u8>>, Option<Vec<u8>>, i64)>>;
+
+    fn replay(script: &str) -> TopicRecords {
         let mut world = World::new(0);
         let outcome = world.execute_sql(script);
         assert!(outcome.error.is_none(), "{:?}", outcome.error);
         topics_of(&world)
     }
 
-    fn topics_of(world: &World) -> BTreeMap<String, Vec<(u32, Option<Vec<u8>>, Option<Vec<u8>>, i64)>> {
+    fn topics_of(world: &World) -> TopicRecords {
         world
             .log()
             .topics()
