@@ -120,7 +120,8 @@ impl OrdersCustomers {
     }
 
     /// Open orders (see [`MAX_OPEN_ORDERS`]).
-    pub fn open_orders(&self) -> usize {
+    #[cfg(test)]
+    fn open_orders(&self) -> usize {
         self.orders.len()
     }
 
