@@ -5,7 +5,7 @@
 use super::error::LogError;
 use super::record::{Bytes, ProducerRecord, Record, RecordMetadata};
 use crate::clock::Millis;
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::{HashSet, VecDeque};
 
 /// How many distinct recent keys a partition remembers to share their bytes (see
 /// [`Partition::shared_key`]); past it the memory starts again.
@@ -56,7 +56,8 @@ pub struct Partition {
     /// The cleaner's checkpoint: offsets below it have been compacted.
     pub(crate) first_dirty_offset: u64,
     /// Keys of recent appends: records with an equal key share one allocation of its bytes.
-    recent_keys: BTreeSet<Bytes>,
+    /// Hashed (foldhash, fixed seed: the set is never iterated, so its order matters nowhere).
+    recent_keys: HashSet<Bytes, foldhash::fast::FixedState>,
 }
 
 impl Partition {
@@ -69,7 +70,7 @@ impl Partition {
             size_bytes: 0,
             n_records: 0,
             first_dirty_offset: 0,
-            recent_keys: BTreeSet::new(),
+            recent_keys: HashSet::default(),
         }
     }
 
@@ -344,6 +345,39 @@ mod tests {
         let active = partition.segments().back().unwrap();
         assert_eq!(active.records.len(), 100);
         assert_eq!(active.records.as_ptr(), first, "filled in place");
+    }
+
+    /// Reading from any offset gives every record from there on, whichever segment it is in,
+    /// with one segment, several, an empty active one, and gaps.
+    #[test]
+    fn records_from_any_offset_reads_every_later_record() {
+        let check = |partition: &Partition| {
+            let all: Vec<u64> = partition.segments().iter().flat_map(|s| s.records.iter().map(|r| r.offset)).collect();
+            for offset in 0..=partition.log_end_offset() + 1 {
+                let read: Vec<u64> = partition.records_from(offset).map(|r| r.offset).collect();
+                let expected: Vec<u64> = all.iter().copied().filter(|&o| o >= offset).collect();
+                assert_eq!(read, expected, "from {offset} over {} segments", partition.segments().len());
+            }
+        };
+        let mut partition = Partition::new(0);
+        check(&partition);
+        for ms in 0..50 {
+            append(&mut partition, "k", ms, 100);
+        }
+        check(&partition);
+        for ms in 200..450 {
+            append(&mut partition, "k", ms, 100);
+        }
+        assert!(partition.segments().len() >= 3);
+        check(&partition);
+        partition.roll(500);
+        check(&partition);
+        // Gaps, as compaction leaves them: every third record of the closed segments gone.
+        let n_segments = partition.segments().len();
+        for segment in partition.segments_mut().iter_mut().take(n_segments - 1) {
+            segment.records.retain(|r| r.offset % 3 != 0);
+        }
+        check(&partition);
     }
 
     #[test]
