@@ -195,10 +195,17 @@ impl Partition {
     pub fn records_from(&self, offset: u64) -> impl Iterator<Item = &Record> + '_ {
         // Find the first segment holding offsets >= `offset`, then binary-search in it.
         // An empty segment ends where it starts, which keeps the predicate monotone.
-        let first_segment = self.segments.partition_point(|s| {
+        let ends_by = |s: &Segment| {
             let end = s.records.last().map_or(s.base_offset, |last| last.offset.saturating_add(1));
             end <= offset
-        });
+        };
+        // Readers mostly read at the tail: when every closed segment ends by `offset`, the
+        // active one is where to start (it may hold nothing at or past `offset`).
+        let n_segments = self.segments.len();
+        let first_segment = match n_segments.checked_sub(2).and_then(|last_closed| self.segments.get(last_closed)) {
+            Some(last_closed) if !ends_by(last_closed) => self.segments.partition_point(ends_by),
+            _ => n_segments.saturating_sub(1),
+        };
         self.segments.range(first_segment..).flat_map(move |segment| {
             let records = &segment.records;
             // Offsets are contiguous unless compaction left gaps: try the direct position
