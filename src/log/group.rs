@@ -15,6 +15,7 @@ use super::assignor::{assign, Assignor, TopicPartition};
 use super::error::LogError;
 use super::record::Record;
 use super::topic::Topic;
+use super::topics::Topics;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -156,7 +157,7 @@ impl ConsumerGroup {
         self.paused = paused;
     }
 
-    pub(crate) fn join(&mut self, member_id: &str, topics: &[&str], all_topics: &BTreeMap<String, Topic>) {
+    pub(crate) fn join(&mut self, member_id: &str, topics: &[&str], all_topics: &Topics) {
         let mut subscription: Vec<String> = topics.iter().map(|t| t.to_string()).collect();
         subscription.sort();
         subscription.dedup();
@@ -170,7 +171,7 @@ impl ConsumerGroup {
         self.rebalance(all_topics);
     }
 
-    pub(crate) fn leave(&mut self, member_id: &str, all_topics: &BTreeMap<String, Topic>) -> bool {
+    pub(crate) fn leave(&mut self, member_id: &str, all_topics: &Topics) -> bool {
         if self.members.remove(member_id).is_none() {
             return false;
         }
@@ -179,7 +180,7 @@ impl ConsumerGroup {
     }
 
     /// Deals the partitions out again (eager protocol: positions fall back to committed offsets).
-    pub(crate) fn rebalance(&mut self, all_topics: &BTreeMap<String, Topic>) {
+    pub(crate) fn rebalance(&mut self, all_topics: &Topics) {
         if self.config.enable_auto_commit {
             self.commit_positions(None);
         }
@@ -203,7 +204,7 @@ impl ConsumerGroup {
 
     /// Whether the group's view of partition counts is out of date (topic created, deleted or
     /// grown), which makes Kafka rebalance.
-    pub(crate) fn metadata_changed(&self, all_topics: &BTreeMap<String, Topic>) -> bool {
+    pub(crate) fn metadata_changed(&self, all_topics: &Topics) -> bool {
         self.subscribed_topics().iter().any(|topic| {
             let n_now = all_topics.get(topic).map_or(0, |t| t.n_partitions());
             let n_assigned =
@@ -270,7 +271,7 @@ impl ConsumerGroup {
         &mut self,
         member_id: &str,
         max: usize,
-        all_topics: &BTreeMap<String, Topic>,
+        all_topics: &Topics,
     ) -> Result<Vec<ConsumerRecord>, LogError> {
         if !self.members.contains_key(member_id) {
             return Err(LogError::UnknownMember { group: self.id.clone(), member: member_id.to_string() });

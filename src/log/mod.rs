@@ -13,6 +13,7 @@ pub mod partitioner;
 mod record;
 pub mod retention;
 mod topic;
+mod topics;
 
 pub use assignor::{Assignor, TopicPartition};
 pub use error::LogError;
@@ -25,12 +26,13 @@ pub use topic::{BROKER_RETENTION_MS, BROKER_SEGMENT_MS};
 use crate::clock::Millis;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
+use topics::Topics;
 
 /// All topics of the simulated cluster, by name, and the consumer groups reading them (Kafka keeps
 /// committed offsets in the cluster too, in `__consumer_offsets`).
 #[derive(Debug)]
 pub struct Log {
-    topics: BTreeMap<String, Topic>,
+    topics: Topics,
     groups: BTreeMap<String, ConsumerGroup>,
     /// This log's identity and how many times its topics changed: see [`Log::version`].
     version: LogVersion,
@@ -59,7 +61,7 @@ impl LogVersion {
 
 impl Default for Log {
     fn default() -> Self {
-        Log { topics: BTreeMap::new(), groups: BTreeMap::new(), version: LogVersion::fresh(), topic_set_changes: 0 }
+        Log { topics: Topics::default(), groups: BTreeMap::new(), version: LogVersion::fresh(), topic_set_changes: 0 }
     }
 }
 
@@ -133,7 +135,7 @@ impl Log {
             return Err(LogError::TopicExists { topic: name.to_string() });
         }
         let topic = Topic::new(name, config)?;
-        self.topics.insert(name.to_string(), topic);
+        self.topics.insert(topic);
         self.topic_set_changed();
         Ok(())
     }

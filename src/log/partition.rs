@@ -5,7 +5,7 @@
 use super::error::LogError;
 use super::record::{Bytes, ProducerRecord, Record, RecordMetadata};
 use crate::clock::Millis;
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::{HashSet, VecDeque};
 
 /// How many distinct recent keys a partition remembers to share their bytes (see
 /// [`Partition::shared_key`]); past it the memory starts again.
@@ -56,7 +56,8 @@ pub struct Partition {
     /// The cleaner's checkpoint: offsets below it have been compacted.
     pub(crate) first_dirty_offset: u64,
     /// Keys of recent appends: records with an equal key share one allocation of its bytes.
-    recent_keys: BTreeSet<Bytes>,
+    /// Hashed (foldhash, fixed seed: the set is never iterated, so its order matters nowhere).
+    recent_keys: HashSet<Bytes, foldhash::fast::FixedState>,
 }
 
 impl Partition {
@@ -69,7 +70,7 @@ impl Partition {
             size_bytes: 0,
             n_records: 0,
             first_dirty_offset: 0,
-            recent_keys: BTreeSet::new(),
+            recent_keys: HashSet::default(),
         }
     }
 
@@ -194,10 +195,17 @@ impl Partition {
     pub fn records_from(&self, offset: u64) -> impl Iterator<Item = &Record> + '_ {
         // Find the first segment holding offsets >= `offset`, then binary-search in it.
         // An empty segment ends where it starts, which keeps the predicate monotone.
-        let first_segment = self.segments.partition_point(|s| {
+        let ends_by = |s: &Segment| {
             let end = s.records.last().map_or(s.base_offset, |last| last.offset.saturating_add(1));
             end <= offset
-        });
+        };
+        // Readers mostly read at the tail: when every closed segment ends by `offset`, the
+        // active one is where to start (it may hold nothing at or past `offset`).
+        let n_segments = self.segments.len();
+        let first_segment = match n_segments.checked_sub(2).and_then(|last_closed| self.segments.get(last_closed)) {
+            Some(last_closed) if !ends_by(last_closed) => self.segments.partition_point(ends_by),
+            _ => n_segments.saturating_sub(1),
+        };
         self.segments.range(first_segment..).flat_map(move |segment| {
             let records = &segment.records;
             // Offsets are contiguous unless compaction left gaps: try the direct position
@@ -344,6 +352,39 @@ mod tests {
         let active = partition.segments().back().unwrap();
         assert_eq!(active.records.len(), 100);
         assert_eq!(active.records.as_ptr(), first, "filled in place");
+    }
+
+    /// Reading from any offset gives every record from there on, whichever segment it is in,
+    /// with one segment, several, an empty active one, and gaps.
+    #[test]
+    fn records_from_any_offset_reads_every_later_record() {
+        let check = |partition: &Partition| {
+            let all: Vec<u64> = partition.segments().iter().flat_map(|s| s.records.iter().map(|r| r.offset)).collect();
+            for offset in 0..=partition.log_end_offset() + 1 {
+                let read: Vec<u64> = partition.records_from(offset).map(|r| r.offset).collect();
+                let expected: Vec<u64> = all.iter().copied().filter(|&o| o >= offset).collect();
+                assert_eq!(read, expected, "from {offset} over {} segments", partition.segments().len());
+            }
+        };
+        let mut partition = Partition::new(0);
+        check(&partition);
+        for ms in 0..50 {
+            append(&mut partition, "k", ms, 100);
+        }
+        check(&partition);
+        for ms in 200..450 {
+            append(&mut partition, "k", ms, 100);
+        }
+        assert!(partition.segments().len() >= 3);
+        check(&partition);
+        partition.roll(500);
+        check(&partition);
+        // Gaps, as compaction leaves them: every third record of the closed segments gone.
+        let n_segments = partition.segments().len();
+        for segment in partition.segments_mut().iter_mut().take(n_segments - 1) {
+            segment.records.retain(|r| r.offset % 3 != 0);
+        }
+        check(&partition);
     }
 
     #[test]

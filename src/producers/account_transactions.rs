@@ -27,7 +27,7 @@ impl AccountTransactions {
         AccountTransactions { n_accounts: n_accounts.max(1), n_emitted: 0 }
     }
 
-    pub fn next_event(&mut self, rng: &mut ChaCha8Rng, event_time_ms: Millis) -> Vec<Emitted> {
+    pub fn next_event(&mut self, rng: &mut ChaCha8Rng, event_time_ms: Millis, out: &mut Vec<Emitted>) {
         let talk_amount = usize::try_from(self.n_emitted).ok().and_then(|i| TALK_AMOUNTS.get(i).copied());
         self.n_emitted += 1;
         let (account, amount) = match talk_amount {
@@ -40,6 +40,6 @@ impl AccountTransactions {
             }
         };
         let value = JsonObject::new().str("account_id", &account).int("amount", amount).int("ts", event_time_ms);
-        vec![Emitted { topic: TOPIC, record: json_record(&account, value) }]
+        out.push(Emitted { topic: TOPIC, record: json_record(&account, value) });
     }
 }

@@ -43,9 +43,9 @@ impl CardAuthorisations {
         Emitted { topic: TOPIC, record: json_record(card, value) }
     }
 
-    pub fn next_event(&mut self, rng: &mut ChaCha8Rng, event_time_ms: Millis) -> Vec<Emitted> {
+    pub fn next_event(&mut self, rng: &mut ChaCha8Rng, event_time_ms: Millis, out: &mut Vec<Emitted>) {
         let card = card_number(rng.gen_range(0..self.n_cards));
-        vec![Self::attempt(rng, &card, event_time_ms)]
+        out.push(Self::attempt(rng, &card, event_time_ms));
     }
 
     /// `attempts` attempts on one card, evenly spread so that all arrive within `within_ms`.

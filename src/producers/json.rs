@@ -29,6 +29,16 @@ impl JsonObject {
         JsonObject { text }
     }
 
+    /// An object written into `buffer`'s allocation (taken, and cleared): a producer keeps one
+    /// buffer and gets it back from [`JsonObject::finish_bytes`], so writing an event's value
+    /// allocates nothing but the value's bytes.
+    pub fn reusing(buffer: &mut String) -> Self {
+        let mut text = std::mem::take(buffer);
+        text.clear();
+        text.push('{');
+        JsonObject { text }
+    }
+
     fn field(&mut self, name: &str) -> &mut String {
         if self.text.len() > 1 {
             self.text.push(',');
@@ -71,6 +81,15 @@ impl JsonObject {
         self.text.push('}');
         self.text
     }
+
+    /// The finished object as a record's value, handing the text's allocation back to
+    /// `buffer` for the next [`JsonObject::reusing`].
+    pub fn finish_bytes(mut self, buffer: &mut String) -> Bytes {
+        self.text.push('}');
+        let value = bytes(&self.text);
+        *buffer = self.text;
+        value
+    }
 }
 
 /// Writes the decimal digits of `value`, zero-padded to `min_digits` (at most 20), into a
@@ -93,6 +112,13 @@ fn push_digits(out: &mut String, mut value: u64, min_digits: usize) {
 /// Writes `value` as a JSON string literal, escaping as RFC 8259 requires.
 pub fn push_json_string(out: &mut String, value: &str) {
     out.push('"');
+    // Most strings (every name and most values) need no escape: one scan of the bytes says so
+    // (each byte to escape is ASCII, and no byte of a multi-byte character is).
+    if !value.bytes().any(|byte| byte < 0x20 || byte == b'"' || byte == b'\\') {
+        out.push_str(value);
+        out.push('"');
+        return;
+    }
     // Copy runs of characters that need no escape in one go.
     let mut run_start = 0;
     for (index, c) in value.char_indices() {

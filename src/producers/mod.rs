@@ -136,14 +136,15 @@ impl Scenario {
         }
     }
 
-    fn next_event(&mut self, rng: &mut ChaCha8Rng, event_time_ms: Millis) -> Vec<Emitted> {
+    /// Appends the records of the scenario's next event to `out`.
+    fn next_event(&mut self, rng: &mut ChaCha8Rng, event_time_ms: Millis, out: &mut Vec<Emitted>) {
         match self {
-            Scenario::Syslog(s) => s.next_event(rng, event_time_ms),
-            Scenario::CardAuthorisations(s) => s.next_event(rng, event_time_ms),
-            Scenario::Clickstream(s) => s.next_event(rng, event_time_ms),
-            Scenario::AccountTransactions(s) => s.next_event(rng, event_time_ms),
-            Scenario::OrdersCustomers(s) => s.next_event(rng, event_time_ms),
-            Scenario::Sensors(s) => s.next_event(rng, event_time_ms),
+            Scenario::Syslog(s) => s.next_event(rng, event_time_ms, out),
+            Scenario::CardAuthorisations(s) => s.next_event(rng, event_time_ms, out),
+            Scenario::Clickstream(s) => s.next_event(rng, event_time_ms, out),
+            Scenario::AccountTransactions(s) => s.next_event(rng, event_time_ms, out),
+            Scenario::OrdersCustomers(s) => s.next_event(rng, event_time_ms, out),
+            Scenario::Sensors(s) => s.next_event(rng, event_time_ms, out),
         }
     }
 }
@@ -169,8 +170,10 @@ pub struct Producer {
     /// Injected events waiting for their arrival time, in time order.
     pending: VecDeque<Scheduled>,
     n_produced: u64,
-    /// The arrival times of one call of [`Producer::events_into`] (kept to reuse its allocation).
+    /// The arrival times of one call of [`Producer::events_into`] and the records of one event
+    /// (kept to reuse their allocations).
     arrivals: Vec<Millis>,
+    emitted: Vec<Emitted>,
 }
 
 impl Producer {
@@ -189,6 +192,7 @@ impl Producer {
             pending: VecDeque::new(),
             n_produced: 0,
             arrivals: Vec::new(),
+            emitted: Vec::new(),
         })
     }
 
@@ -256,7 +260,9 @@ impl Producer {
 
     /// Produce-one-by-hand: the scenario's next event, now, whether running or not.
     pub fn produce_one(&mut self, now_ms: Millis) -> Vec<Emitted> {
-        self.generate(now_ms)
+        let mut events = Vec::new();
+        self.generate(now_ms, &mut events);
+        events
     }
 
     /// Every event that arrives in `(from_ms, to_ms]`, in arrival order: the rate's events (when
@@ -271,17 +277,18 @@ impl Producer {
     /// at every tick, and most ticks of a slow producer have nothing (no allocation then).
     pub fn events_into(&mut self, from_ms: Millis, to_ms: Millis, out: &mut Vec<Scheduled>) {
         let mut arrivals = std::mem::take(&mut self.arrivals);
+        let mut emitted = std::mem::take(&mut self.emitted);
         arrivals.clear();
         if self.running {
             self.schedule.arrivals_into(from_ms, to_ms, &mut arrivals);
         }
         for &arrival_ms in &arrivals {
             self.drain_pending(arrival_ms, out);
-            for emitted in self.generate(arrival_ms) {
-                out.push(Scheduled { arrival_ms, emitted });
-            }
+            self.generate(arrival_ms, &mut emitted);
+            out.extend(emitted.drain(..).map(|emitted| Scheduled { arrival_ms, emitted }));
         }
         self.arrivals = arrivals;
+        self.emitted = emitted;
         self.drain_pending(to_ms, out);
     }
 
@@ -312,7 +319,8 @@ impl Producer {
         }
     }
 
-    fn generate(&mut self, arrival_ms: Millis) -> Vec<Emitted> {
+    /// Appends the next event's records, arriving at `arrival_ms`, to `out`.
+    fn generate(&mut self, arrival_ms: Millis, out: &mut Vec<Emitted>) {
         let late = self.lateness.probability > 0.0
             && self.lateness.max_delay_ms > 0
             && self.rng.gen_bool(self.lateness.probability);
@@ -321,12 +329,13 @@ impl Producer {
         } else {
             arrival_ms
         };
-        let mut events = self.scenario.next_event(&mut self.rng, event_time_ms);
-        for event in &mut events {
+        let first = out.len();
+        self.scenario.next_event(&mut self.rng, event_time_ms, out);
+        let events = out.get_mut(first..).unwrap_or_default();
+        for event in events.iter_mut() {
             event.record.timestamp = Some(event_time_ms);
         }
         self.n_produced += events.len() as u64;
-        events
     }
 }
 

@@ -79,10 +79,10 @@ impl OrdersCustomers {
             .collect()
     }
 
-    pub fn next_event(&mut self, rng: &mut ChaCha8Rng, event_time_ms: Millis) -> Vec<Emitted> {
+    pub fn next_event(&mut self, rng: &mut ChaCha8Rng, event_time_ms: Millis, out: &mut Vec<Emitted>) {
         let roll = rng.gen_range(0..20);
         let book_full = self.orders.len() >= MAX_OPEN_ORDERS;
-        match roll {
+        let emitted = match roll {
             // A customer row changes: insert if missing, else mostly update, sometimes delete.
             0 | 1 => {
                 let id = rng.gen_range(1..=self.n_customers);
@@ -90,16 +90,16 @@ impl OrdersCustomers {
                 match self.customers.get(&id) {
                     None => {
                         self.customers.insert(id, tier.clone());
-                        vec![Self::customer_row(id, &tier, event_time_ms, rng, "c")]
+                        Some(Self::customer_row(id, &tier, event_time_ms, rng, "c"))
                     }
                     Some(_) if rng.gen_range(0..5) == 0 => {
                         self.customers.remove(&id);
                         let record = change(tombstone(&id.to_string()), "d");
-                        vec![Emitted { topic: CUSTOMERS_TOPIC, record }]
+                        Some(Emitted { topic: CUSTOMERS_TOPIC, record })
                     }
                     Some(_) => {
                         self.customers.insert(id, tier.clone());
-                        vec![Self::customer_row(id, &tier, event_time_ms, rng, "u")]
+                        Some(Self::customer_row(id, &tier, event_time_ms, rng, "u"))
                     }
                 }
             }
@@ -114,9 +114,10 @@ impl OrdersCustomers {
                 let customer_id = rng.gen_range(1..=self.n_customers);
                 let cents = rng.gen_range(500..30_000);
                 self.orders.insert(order_id, (customer_id, 0, cents));
-                vec![Self::order_row(order_id, customer_id, 0, cents, event_time_ms, "c")]
+                Some(Self::order_row(order_id, customer_id, 0, cents, event_time_ms, "c"))
             }
-        }
+        };
+        out.extend(emitted);
     }
 
     /// Open orders (see [`MAX_OPEN_ORDERS`]).
@@ -126,20 +127,20 @@ impl OrdersCustomers {
     }
 
     /// A random open order moves on to its next status, or is deleted once delivered.
-    fn advance_order(&mut self, rng: &mut ChaCha8Rng, event_time_ms: Millis) -> Vec<Emitted> {
+    fn advance_order(&mut self, rng: &mut ChaCha8Rng, event_time_ms: Millis) -> Option<Emitted> {
         if self.orders.is_empty() {
-            return Vec::new();
+            return None;
         }
         let index = rng.gen_range(0..self.orders.len());
-        let Some((&order_id, &(customer_id, status, cents))) = self.orders.iter().nth(index) else { return Vec::new() };
+        let (&order_id, &(customer_id, status, cents)) = self.orders.iter().nth(index)?;
         let key = order_id.to_string();
         let next = status + 1;
         if next >= STATUSES.len() {
             self.orders.remove(&order_id);
-            return vec![Emitted { topic: ORDERS_TOPIC, record: change(tombstone(&key), "d") }];
+            return Some(Emitted { topic: ORDERS_TOPIC, record: change(tombstone(&key), "d") });
         }
         self.orders.insert(order_id, (customer_id, next, cents));
-        vec![Self::order_row(order_id, customer_id, next, cents, event_time_ms, "u")]
+        Some(Self::order_row(order_id, customer_id, next, cents, event_time_ms, "u"))
     }
 
     fn order_row(order_id: u64, customer_id: u32, status: usize, cents: i64, event_time_ms: Millis, op: &str) -> Emitted {
@@ -168,8 +169,11 @@ mod tests {
         let _ = shop.initial_records(&mut rng, 0);
         let (mut created, mut deleted) = (0, 0);
         let ops = |shop: &mut OrdersCustomers, rng: &mut ChaCha8Rng, n: i64, created: &mut u32, deleted: &mut u32| {
+            let mut events = Vec::new();
             for at in 0..n {
-                for emitted in shop.next_event(rng, at) {
+                events.clear();
+                shop.next_event(rng, at, &mut events);
+                for emitted in &events {
                     let op = emitted.record.headers.iter().find(|h| h.key == "__op").and_then(|h| h.value.as_ref()).map(|v| v.to_vec());
                     match (emitted.topic, op.as_deref()) {
                         (ORDERS_TOPIC, Some(b"c")) => *created += 1,

@@ -35,17 +35,17 @@ impl Sensors {
         Sensors { state: (0..n).map(|i| (200 + (i as i64 % 7) * 5, 450 + (i as i64 % 5) * 20)).collect(), ids }
     }
 
-    pub fn next_event(&mut self, rng: &mut ChaCha8Rng, event_time_ms: Millis) -> Vec<Emitted> {
+    pub fn next_event(&mut self, rng: &mut ChaCha8Rng, event_time_ms: Millis, out: &mut Vec<Emitted>) {
         let index = rng.gen_range(0..self.state.len().max(1));
-        let Some((temperature, humidity)) = self.state.get_mut(index) else { return Vec::new() };
+        let Some((temperature, humidity)) = self.state.get_mut(index) else { return };
         *temperature = (*temperature + rng.gen_range(-3..=3)).clamp(-200, 600);
         *humidity = (*humidity + rng.gen_range(-5..=5)).clamp(0, 1000);
-        let Some((sensor_id, key)) = self.ids.get(index) else { return Vec::new() };
+        let Some((sensor_id, key)) = self.ids.get(index) else { return };
         let value = JsonObject::new()
             .str("sensor_id", sensor_id)
             .fixed("temperature", *temperature, 1)
             .fixed("humidity", *humidity, 1)
             .int("ts", event_time_ms);
-        vec![Emitted { topic: TOPIC, record: json_record_with_key(key.clone(), value) }]
+        out.push(Emitted { topic: TOPIC, record: json_record_with_key(key.clone(), value) });
     }
 }

@@ -28,7 +28,7 @@ impl Syslog {
         Syslog { n_hosts: n_hosts.max(1) }
     }
 
-    pub fn next_event(&mut self, rng: &mut ChaCha8Rng, event_time_ms: Millis) -> Vec<Emitted> {
+    pub fn next_event(&mut self, rng: &mut ChaCha8Rng, event_time_ms: Millis, out: &mut Vec<Emitted>) {
         let host = format!("host-{:02}", rng.gen_range(0..self.n_hosts) + 1);
         let pid = rng.gen_range(1_000..32_000);
         let ip = format!("{}.{}.{}.{}", rng.gen_range(1..224), rng.gen_range(0..256), rng.gen_range(0..256), rng.gen_range(1..255));
@@ -49,6 +49,6 @@ impl Syslog {
             .str("facility", facility)
             .str("severity", severity)
             .str("message", &message);
-        vec![Emitted { topic: TOPIC, record: json_record(&host, value) }]
+        out.push(Emitted { topic: TOPIC, record: json_record(&host, value) });
     }
 }
