@@ -153,7 +153,7 @@ fn scalar(bytes: &[u8], pos: usize, ty: &SqlType, wanted: bool) -> Option<(Value
             let (text, after) = plain_string(bytes, pos + 1)?;
             let text = std::str::from_utf8(text).ok()?;
             let value = if wanted {
-                Value::String(text.to_string())
+                Value::String(text.into())
             } else {
                 Value::Null
             };
