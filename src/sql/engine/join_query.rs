@@ -27,7 +27,7 @@ use crate::sql::plan::join::{
 };
 use crate::sql::plan::window::WindowSpec;
 use crate::sql::plan::SelectPlan;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 
 /// A join's second input topic and where the query is in it.
@@ -202,15 +202,12 @@ impl Engine {
                     let plan =
                         plan_stream_table_join(query, &left_side, &right_side, sink_name)?;
                     needed = stream_table_needs(&plan, &left, &right);
-                    let operator = Box::new(StreamTableJoin {
-                        left_join: plan.left_join(),
-                        stream_key: plan.left_key.clone(),
-                        layout: JoinLayout::new(
-                            plan.left_columns.clone(),
-                            plan.right_columns.clone(),
-                        ),
-                        table: HashMap::new(),
-                    });
+                    let operator = Box::new(StreamTableJoin::new(
+                        plan.left_join(),
+                        plan.left_key.clone(),
+                        JoinLayout::new(plan.left_columns.clone(), plan.right_columns.clone()),
+                    )
+                    .reading_only(plan.select.filter.iter().chain(plan.select.columns.iter().map(|c| &c.expr))));
                     // The table is state: always read from the start of its changelog.
                     (plan, SourceKind::Stream, operator, OffsetReset::Earliest)
                 }

@@ -96,6 +96,9 @@ pub struct Aggregate {
     /// arguments, and the aggregated row HAVING and the projection read.
     args: Vec<Vec<Value>>,
     agg_row: Vec<Value>,
+    /// The buffer the next output row is built in: the last stream row's (its values are
+    /// dropped once folded), so that a stream record costs no row allocation here.
+    spare: Vec<Value>,
     /// The (group key, window start) being looked up, refilled in place for each record: a
     /// record of an existing group allocates nothing to find it.
     lookup: (KeyValues, Millis),
@@ -160,6 +163,7 @@ impl Aggregate {
             late: LateRecords::default(),
             args: Vec::new(),
             agg_row: Vec::new(),
+            spare: Vec::new(),
             lookup: (KeyValues(Vec::new()), 0),
         }
     }
@@ -347,21 +351,29 @@ impl Aggregate {
             start: window.map_or(0, |(start, _)| start),
             emitted: false,
         };
+        // An existing group (the common case) is found with one lookup.
         let group = match window {
-            None => {
-                if !self.groups.contains_key(&self.lookup) {
+            None => match self.groups.get_mut(&self.lookup) {
+                Some(group) => Some(group),
+                None => {
                     self.groups.insert(self.lookup.clone(), fresh_group(&self.plan));
+                    self.groups.get_mut(&self.lookup)
                 }
-                self.groups.get_mut(&self.lookup)
-            }
+            },
             Some((start, _)) => {
-                if !self.windows.contains_key(&self.lookup.0) {
-                    self.windows.insert(self.lookup.0.clone(), VecDeque::with_capacity(1));
-                }
-                self.windows.get_mut(&self.lookup.0).and_then(|windows| {
+                let windows = match self.windows.get_mut(&self.lookup.0) {
+                    Some(windows) => Some(windows),
+                    None => {
+                        self.windows.insert(self.lookup.0.clone(), VecDeque::with_capacity(1));
+                        self.windows.get_mut(&self.lookup.0)
+                    }
+                };
+                windows.and_then(|windows| {
                     let starts_before = |g: &GroupState| g.start < start;
-                    // Records mostly arrive in time order: their window is the last one.
+                    // Records mostly arrive in time order: their window is the last one, or
+                    // a new one after it.
                     let at = match windows.back() {
+                        Some(last) if last.start == start => windows.len() - 1,
                         Some(last) if starts_before(last) => windows.len(),
                         _ => windows.partition_point(starts_before),
                     };
@@ -377,7 +389,8 @@ impl Aggregate {
         let Some(group) = group else { return };
         group.timestamp = group.timestamp.max(row.timestamp);
         fold(group, log);
-        let output = output_row(&self.plan, &mut self.agg_row, &mut self.lookup.0 .0, group, window, row, log);
+        let buffer = std::mem::take(&mut self.spare);
+        let output = output_row(&self.plan, &mut self.agg_row, &mut self.lookup.0 .0, group, window, row, buffer, log);
         if let Some(output) = output {
             self.emit(output, out);
         }
@@ -450,7 +463,7 @@ impl Aggregate {
                 }
                 let window = Some((session.start, session.timestamp));
                 if let Some(mut tombstone) =
-                    output_row(&self.plan, &mut self.agg_row, &mut text.0, &mut session, window, row, log)
+                    output_row(&self.plan, &mut self.agg_row, &mut text.0, &mut session, window, row, Vec::new(), log)
                 {
                     tombstone.tombstone = true;
                     for value in tombstone
@@ -479,7 +492,7 @@ impl Aggregate {
             start: merged_window.0,
             emitted: false,
         };
-        let output = output_row(&self.plan, &mut self.agg_row, &mut text.0, &mut group, Some(merged_window), row, log);
+        let output = output_row(&self.plan, &mut self.agg_row, &mut text.0, &mut group, Some(merged_window), row, Vec::new(), log);
         self.sessions_min_end = self.sessions_min_end.min(merged_window.1);
         let mut kept = rest;
         kept.push(group);
@@ -497,6 +510,10 @@ impl Aggregate {
         evaluate_args(&self.plan, &row, &mut args);
         self.fold_stream_row(&row, &args, out, log);
         self.args = args;
+        if self.spare.capacity() == 0 {
+            self.spare = row.values;
+            self.spare.clear();
+        }
     }
 
     /// Folds a stream row whose group key is in [`Aggregate::lookup`] into its window(s).
@@ -634,7 +651,9 @@ fn assign(slot: &mut Value, value: &Value) {
 /// Builds the output row of a group: HAVING, then the projection. `None` when nothing is to be
 /// emitted (HAVING fails and nothing was emitted before). `agg_row` is scratch space: the
 /// aggregated row (key, results, window bounds, pseudo-columns) the expressions read; the
-/// group's `key` moves there and back, so only what the output keeps is copied.
+/// group's `key` moves there and back, so only what the output keeps is copied. The output row
+/// is built in `buffer` (emptied first).
+#[allow(clippy::too_many_arguments)]
 fn output_row(
     plan: &AggregatePlan,
     agg_row: &mut Vec<Value>,
@@ -642,6 +661,7 @@ fn output_row(
     group: &mut GroupState,
     window: Option<(Millis, Millis)>,
     source: &Row,
+    mut values: Vec<Value>,
     log: &mut ProcessingLog,
 ) -> Option<Row> {
     let (start, end) = window.unwrap_or((0, 0));
@@ -665,7 +685,8 @@ fn output_row(
         group.emitted = passes;
         // Key columns first, then values, each in projection order (evaluated in projection
         // order, so errors are logged in that order).
-        let mut values = Vec::with_capacity(plan.columns.len() + 3);
+        values.clear();
+        values.reserve(plan.columns.len() + 3);
         let mut n_keys = 0;
         for column in &plan.columns {
             let value = if !column.key && !passes {

@@ -18,6 +18,10 @@ pub struct JoinLayout {
 }
 
 impl JoinLayout {
+    /// A column position no row has: the joined row holds NULL there (a column that nothing
+    /// reads, see `StreamTableJoin::reading_only`).
+    pub const UNREAD: usize = usize::MAX;
+
     pub fn new(left_columns: Vec<usize>, right_columns: Vec<usize>) -> JoinLayout {
         JoinLayout {
             left_columns,
@@ -35,7 +39,7 @@ impl JoinLayout {
         partition: u32,
         offset: u64,
     ) -> Vec<Value> {
-        let mut values = self.start(key);
+        let mut values = self.start(Vec::new(), key);
         values.extend(self.left_columns.iter().map(|idx| {
             left.and_then(|(row, _)| row.get(*idx).cloned())
                 .unwrap_or(Value::Null)
@@ -44,9 +48,12 @@ impl JoinLayout {
     }
 
     /// [`JoinLayout::joined`] with a left row the caller no longer needs: its columns are
-    /// moved into the joined row instead of copied (left NULL behind).
+    /// moved into the joined row instead of copied (left NULL behind). The joined row is built
+    /// in `buffer` (emptied first), so that a caller that keeps buffers allocates none.
+    #[allow(clippy::too_many_arguments)] // `joined`'s, and the buffer
     pub fn joined_taking_left(
         &self,
+        buffer: Vec<Value>,
         key: Value,
         left: (&mut [Value], Millis),
         right: SideRow<'_>,
@@ -59,16 +66,17 @@ impl JoinLayout {
         if !self.left_columns.windows(2).all(|pair| matches!(pair, [a, b] if a < b)) {
             return self.joined(key, Some((row, left_time)), right, timestamp, partition, offset);
         }
-        let mut values = self.start(key);
+        let mut values = self.start(buffer, key);
         values.extend(self.left_columns.iter().map(|idx| {
             row.get_mut(*idx).map_or(Value::Null, |value| std::mem::replace(value, Value::Null))
         }));
         self.finish(values, Some(left_time), right, timestamp, partition, offset)
     }
 
-    fn start(&self, key: Value) -> Vec<Value> {
-        let mut values =
-            Vec::with_capacity(1 + self.left_columns.len() + self.right_columns.len() + 5);
+    /// `buffer`, emptied, with room for the whole joined row and the key pushed.
+    fn start(&self, mut values: Vec<Value>, key: Value) -> Vec<Value> {
+        values.clear();
+        values.reserve(1 + self.left_columns.len() + self.right_columns.len() + 5);
         values.push(key);
         values
     }
@@ -128,13 +136,13 @@ mod tests {
         let right = [Value::Int(7), Value::String("r".into())];
         let copied = layout.joined(Value::Int(1), Some((&left, 5)), Some((&right, 6)), 9, 1, 3);
         let mut taken = left.clone();
-        let moved = layout.joined_taking_left(Value::Int(1), (&mut taken, 5), Some((&right, 6)), 9, 1, 3);
+        let moved = layout.joined_taking_left(Vec::new(), Value::Int(1), (&mut taken, 5), Some((&right, 6)), 9, 1, 3);
         assert_eq!(moved, copied);
         assert_eq!(taken, vec![Value::Null, Value::Int(1), Value::Null]);
         // A column listed twice is copied both times, not moved once.
         let twice = JoinLayout::new(vec![2, 2], vec![]);
         let mut taken = left.clone();
-        let values = twice.joined_taking_left(Value::Int(1), (&mut taken, 5), None, 9, 1, 3);
+        let values = twice.joined_taking_left(Vec::new(), Value::Int(1), (&mut taken, 5), None, 9, 1, 3);
         assert_eq!(values.get(1..3), Some(&[Value::String("c".into()), Value::String("c".into())][..]));
         assert_eq!(taken, left);
     }

@@ -5,7 +5,6 @@ use super::Row;
 use crate::log::{Bytes, ProducerRecord};
 use crate::sql::format::{self, Field, FormatError, FormatSpec};
 use crate::sql::value::Value;
-use std::sync::Arc;
 
 #[derive(Clone, Debug)]
 pub struct Sink {
@@ -36,6 +35,17 @@ impl WindowKeyKind {
                 key.extend_from_slice(&end.to_be_bytes());
                 key.extend_from_slice(&start.to_be_bytes());
             }
+        }
+    }
+
+    /// The key bytes `key` followed by the window, as [`WindowKeyKind::append`] writes them,
+    /// in one shared allocation (no growing of `key` first).
+    pub fn shared(self, key: &[u8], start: i64, end: i64) -> Bytes {
+        // Chains of exact-size parts: `Arc` allocates once, for the whole length.
+        let key = key.iter().copied();
+        match self {
+            WindowKeyKind::Time => key.chain(start.to_be_bytes()).collect(),
+            WindowKeyKind::Session => key.chain(end.to_be_bytes()).chain(start.to_be_bytes()).collect(),
         }
     }
 
@@ -71,12 +81,8 @@ impl Sink {
         let key = match (self.window_key, row.window) {
             _ if key.is_some() => key,
             _ if self.key_columns.is_empty() => None,
-            (Some(kind), Some((start, end))) => {
-                format::serialize(&self.key_format, &self.key_columns, row.key())?.map(|mut bytes| {
-                    kind.append(&mut bytes, start, end);
-                    Arc::from(bytes)
-                })
-            }
+            (Some(kind), Some((start, end))) => format::serialize(&self.key_format, &self.key_columns, row.key())?
+                .map(|bytes| kind.shared(&bytes, start, end)),
             _ => format::serialize_shared(&self.key_format, &self.key_columns, row.key())?,
         };
         let value = if row.tombstone {
@@ -99,5 +105,22 @@ impl Sink {
             timestamp: Some(timestamp),
             headers: Vec::new(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::WindowKeyKind;
+
+    /// The shared windowed key is the key bytes with the window appended, and reads back.
+    #[test]
+    fn a_shared_windowed_key_is_the_appended_one() {
+        for kind in [WindowKeyKind::Time, WindowKeyKind::Session] {
+            let mut appended = b"user-7".to_vec();
+            kind.append(&mut appended, 60_000, 120_000);
+            let shared = kind.shared(b"user-7", 60_000, 120_000);
+            assert_eq!(&shared[..], &appended[..]);
+            assert_eq!(kind.split(&shared, 60_000), Some((&b"user-7"[..], (60_000, 120_000))));
+        }
     }
 }

@@ -201,11 +201,32 @@ pub fn binary_with_type(
     arithmetic(op, left, right, result_type)
 }
 
+/// A comparison as a truth value (`None` for NULL): what [`binary`] gives for a comparison
+/// `op`, without building a value (a WHERE reads it so). Two strings are equal exactly when
+/// their bytes are (Java orders them by UTF-16 unit, equal exactly then): no ordering needed.
+pub fn compare_truth(op: BinaryOp, left: &Value, right: &Value) -> Result<Option<bool>, EvalError> {
+    if left.is_null() || right.is_null() {
+        return Ok(None);
+    }
+    if let (Value::String(l), Value::String(r)) = (left, right) {
+        match op {
+            BinaryOp::Eq => return Ok(Some(l.as_str() == r.as_str())),
+            BinaryOp::NotEq => return Ok(Some(l.as_str() != r.as_str())),
+            _ => {}
+        }
+    }
+    compare_bool(op, left, right).map(Some)
+}
+
 fn compare_op(op: BinaryOp, left: &Value, right: &Value) -> Result<Value, EvalError> {
+    compare_bool(op, left, right).map(Value::Boolean)
+}
+
+fn compare_bool(op: BinaryOp, left: &Value, right: &Value) -> Result<bool, EvalError> {
     let ordering = match compare(left, right) {
         Some(ordering) => ordering,
         // NaN compares unequal to everything, as Java's primitive comparisons.
-        None if is_nan(left) || is_nan(right) => return Ok(Value::Boolean(op == BinaryOp::NotEq)),
+        None if is_nan(left) || is_nan(right) => return Ok(op == BinaryOp::NotEq),
         None => {
             return Err(EvalError::new(format!(
                 "Cannot compare {left:?} to {right:?} with {}",
@@ -213,14 +234,14 @@ fn compare_op(op: BinaryOp, left: &Value, right: &Value) -> Result<Value, EvalEr
             )));
         }
     };
-    Ok(Value::Boolean(match op {
+    Ok(match op {
         BinaryOp::Eq => ordering == Ordering::Equal,
         BinaryOp::NotEq => ordering != Ordering::Equal,
         BinaryOp::Lt => ordering == Ordering::Less,
         BinaryOp::LtEq => ordering != Ordering::Greater,
         BinaryOp::Gt => ordering == Ordering::Greater,
         _ => ordering != Ordering::Less,
-    }))
+    })
 }
 
 fn is_nan(value: &Value) -> bool {

@@ -19,7 +19,7 @@ pub mod temporal;
 
 use std::fmt;
 
-pub use arith::{binary, binary_type, binary_with_type, negate, numeric_common_type, BinaryOp};
+pub use arith::{binary, binary_type, binary_with_type, compare_truth, negate, numeric_common_type, BinaryOp};
 pub use cast::{can_cast, cast, value_to_java_string};
 pub use compare::{compare, is_distinct_from, values_equal};
 pub use like::like;

@@ -432,3 +432,43 @@ proptest::proptest! {
         proptest::prop_assert_eq!(like(&value, &pattern, escape), like_reference(&value, &pattern, escape), "{:?} LIKE {:?} ESCAPE {:?}", value, pattern, escape);
     }
 }
+
+/// A comparison read as a truth value is what `binary` gives (TRUE, FALSE, NULL or an error),
+/// for every comparison over strings (equal, ordered, outside the BMP), numbers of mixed types,
+/// NaN, NULL, a timestamp against a string and incomparable types.
+#[test]
+fn compare_truth_is_binary_read_as_a_truth_value() {
+    use BinaryOp::*;
+    use Value::*;
+    let values = [
+        s("purchase"),
+        s("purchase"),
+        s("page_view"),
+        s(""),
+        s("\u{1F600}"),
+        s("\u{FF61}"),
+        Int(1),
+        BigInt(1),
+        Double(1.0),
+        Double(f64::NAN),
+        dec("1.00"),
+        Null,
+        Boolean(true),
+        Timestamp(0),
+        s("1970-01-01T00:00:00"),
+    ];
+    for op in [Eq, NotEq, Lt, LtEq, Gt, GtEq] {
+        for left in &values {
+            for right in &values {
+                let expected = match binary(op, left, right) {
+                    Ok(Boolean(flag)) => Ok(Some(flag)),
+                    Ok(Null) => Ok(None),
+                    Ok(other) => panic!("a comparison gave {other:?}"),
+                    Err(_) => Err(()),
+                };
+                let actual = compare_truth(op, left, right).map_err(|_| ());
+                assert_eq!(actual, expected, "{left:?} {} {right:?}", op.symbol());
+            }
+        }
+    }
+}

@@ -281,9 +281,22 @@ impl CompiledExpr {
                 })
             }
             CompiledExpr::Binary { op, left, right, .. } if op.is_comparison() => {
-                truth_of(&ops::binary(*op, &*left.eval_ref(row)?, &*right.eval_ref(row)?)?)
+                match (left.operand(row), right.operand(row)) {
+                    (Some(left), Some(right)) => ops::compare_truth(*op, left, right),
+                    _ => ops::compare_truth(*op, &*left.eval_ref(row)?, &*right.eval_ref(row)?),
+                }
             }
             _ => truth_of(&*self.eval_ref(row)?),
+        }
+    }
+
+    /// A column of the row or a literal, borrowed (`None` for every other kind, and a column
+    /// the row does not have): the common operands of a comparison, read without a `Cow`.
+    fn operand<'a>(&'a self, row: &'a [Value]) -> Option<&'a Value> {
+        match self {
+            CompiledExpr::Column(idx) => row.get(*idx),
+            CompiledExpr::Literal(value) => Some(value),
+            _ => None,
         }
     }
 }
