@@ -47,15 +47,14 @@ impl SideInput {
             .topic(&source.topic)
             .map_err(|e| SqlError::execution(e.to_string()))?;
         let positions = Positions::of_topic(topic, reset);
-        let decoder = SourceDecoder {
-            kind: source.kind,
-            key_format: source.key_format.clone(),
-            value_format: source.value_format.clone(),
-            key_columns: source.key_columns.clone(),
-            value_columns: source.value_columns.clone(),
-            timestamp: None,
-            window: source.window_key(),
-        };
+        let mut decoder = SourceDecoder::new(
+            source.kind,
+            source.key_format.clone(),
+            source.value_format.clone(),
+            source.key_columns.clone(),
+            source.value_columns.clone(),
+        );
+        decoder.window = source.window_key();
         Ok(SideInput {
             topic: source.topic.clone(),
             decoder,

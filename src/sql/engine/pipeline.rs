@@ -127,15 +127,15 @@ impl Pipeline {
             }),
             None => None,
         };
-        let decoder = SourceDecoder {
-            kind: source.kind,
-            key_format: source.key_format.clone(),
-            value_format: source.value_format.clone(),
-            key_columns: source.key_columns.clone(),
-            value_columns: source.value_columns.clone(),
-            timestamp,
-            window: source.window_key(),
-        };
+        let mut decoder = SourceDecoder::new(
+            source.kind,
+            source.key_format.clone(),
+            source.value_format.clone(),
+            source.key_columns.clone(),
+            source.value_columns.clone(),
+        );
+        decoder.timestamp = timestamp;
+        decoder.window = source.window_key();
         let topic = log
             .topic(&source.topic)
             .map_err(|e| SqlError::execution(e.to_string()))?;
