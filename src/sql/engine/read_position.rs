@@ -7,7 +7,7 @@
 //! The segment is only a hint, checked against the log before it is used.
 
 use super::pipeline::OffsetReset;
-use crate::log::{Log, Partition, Record, Segment, Topic};
+use crate::log::{Log, LogVersion, Partition, Record, Segment, Topic};
 use std::collections::{BTreeMap, VecDeque};
 
 /// How many records a query reads from one partition per poll.
@@ -27,6 +27,9 @@ struct Cursor {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Positions {
     cursors: Vec<Cursor>,
+    /// Where the topic was among the log's topics (in name order) at the last read, and the
+    /// log's [`Log::topics_version`] then: while that stays, the topic is found by position.
+    topic_at: Option<(LogVersion, usize)>,
 }
 
 impl Positions {
@@ -46,7 +49,26 @@ impl Positions {
             .collect();
         cursors.sort_by_key(|cursor| cursor.partition);
         cursors.dedup_by_key(|cursor| cursor.partition);
-        Positions { cursors }
+        Positions { cursors, topic_at: None }
+    }
+
+    /// The topic named `name`: by its position at the last read while the log's topics are the
+    /// same (the name still checked), else by name.
+    fn topic<'log>(&mut self, log: &'log Log, name: &str) -> Option<&'log Topic> {
+        let version = log.topics_version();
+        if let Some((seen, index)) = self.topic_at {
+            if seen == version {
+                if let Some(topic) = log.topics().nth(index).filter(|topic| topic.name() == name) {
+                    return Some(topic);
+                }
+            }
+        }
+        let topic = log.topic(name).ok()?;
+        self.topic_at = log
+            .topics()
+            .position(|other| std::ptr::eq(other, topic))
+            .map(|index| (version, index));
+        Some(topic)
     }
 
     /// The next offset to read, per partition.
@@ -76,7 +98,7 @@ impl Positions {
         out: &mut Vec<&'log Record>,
     ) -> bool {
         out.clear();
-        let Ok(topic) = log.topic(topic) else {
+        let Some(topic) = self.topic(log, topic) else {
             return true;
         };
         let partitions = topic.partitions();
@@ -167,12 +189,37 @@ fn read_partition<'log>(partition: &'log Partition, cursor: &mut Cursor, out: &m
     if available == 0 {
         return true;
     }
-    let before = out.len();
-    out.extend(records_from(partition, cursor.next, &mut cursor.segment).take(FETCH_BATCH));
-    if let Some(last) = out.get(before..).and_then(<[_]>::last) {
-        cursor.next = cursor.next.max(last.offset.saturating_add(1));
+    // Segment by segment, each a slice of records (usually the one at the tail).
+    let segments = partition.segments();
+    let first = first_segment(segments, cursor.next, cursor.segment);
+    cursor.segment = first;
+    let mut wanted = FETCH_BATCH;
+    for segment in segments.range(first.min(segments.len())..) {
+        let records = segment_from(segment, cursor.next);
+        let records = records.get(..wanted).unwrap_or(records);
+        out.extend(records);
+        wanted -= records.len();
+        if let Some(last) = records.last() {
+            cursor.next = cursor.next.max(last.offset.saturating_add(1));
+        }
+        if wanted == 0 {
+            break;
+        }
     }
     available <= FETCH_BATCH
+}
+
+/// The records of `segment` at or after `offset`.
+fn segment_from(segment: &Segment, offset: u64) -> &[Record] {
+    let records = &segment.records;
+    // Offsets are contiguous unless compaction left gaps: try the direct position first.
+    let first = records.first().map_or(offset, |r| r.offset);
+    let guess = usize::try_from(offset.saturating_sub(first)).unwrap_or(usize::MAX);
+    let start = match records.get(guess) {
+        Some(record) if record.offset == offset => guess,
+        _ => records.partition_point(|r| r.offset < offset),
+    };
+    records.get(start..).unwrap_or(&[])
 }
 
 /// The records of `partition` from `offset` on, as [`Partition::records_from`] reads them,
@@ -185,17 +232,7 @@ fn records_from<'log>(
     let segments = partition.segments();
     let first = first_segment(segments, offset, *hint);
     *hint = first;
-    segments.range(first.min(segments.len())..).flat_map(move |segment| {
-        let records = &segment.records;
-        // Offsets are contiguous unless compaction left gaps: try the direct position first.
-        let first = records.first().map_or(offset, |r| r.offset);
-        let guess = usize::try_from(offset.saturating_sub(first)).unwrap_or(usize::MAX);
-        let start = match records.get(guess) {
-            Some(record) if record.offset == offset => guess,
-            _ => records.partition_point(|r| r.offset < offset),
-        };
-        records.get(start..).unwrap_or(&[]).iter()
-    })
+    segments.range(first.min(segments.len())..).flat_map(move |segment| segment_from(segment, offset))
 }
 
 /// Index of the first segment holding offsets at or after `offset` (the number of segments when
@@ -247,6 +284,11 @@ mod tests {
                 let read: Vec<u64> = records_from(partition, offset, &mut found).map(|r| r.offset).collect();
                 assert_eq!(read, expected, "offset {offset}, hint {hint}");
                 assert!(found <= partition.segments().len());
+                let mut cursor = Cursor { partition: 0, next: offset, segment: hint };
+                let mut out = Vec::new();
+                assert!(read_partition(partition, &mut cursor, &mut out));
+                assert_eq!(out.iter().map(|r| r.offset).collect::<Vec<u64>>(), expected, "offset {offset}, hint {hint}");
+                assert_eq!(cursor.next, offset.max(100), "offset {offset}, hint {hint}");
             }
         }
     }
@@ -276,6 +318,34 @@ mod tests {
         let read: Vec<u64> = out.iter().map(|r| r.offset).collect();
         assert_eq!(read, (start..200).collect::<Vec<u64>>());
         assert!(tail.read_batch(&log, "t", true, &mut out));
+        assert!(out.is_empty());
+    }
+
+    /// The topic is found by its position among the log's topics while they stay the same,
+    /// and by name again when one is created or deleted before it.
+    #[test]
+    fn the_topic_is_found_again_when_the_topics_change() {
+        let mut log = Log::new();
+        log.create_topic("m", TopicConfig::default()).unwrap();
+        let mut positions = Positions::of_topic(log.topic("m").unwrap(), OffsetReset::Earliest);
+        let mut read = Vec::new();
+        for (idx, other) in ["z", "a", "b"].into_iter().enumerate() {
+            log.append("m", ProducerRecord::keyed("k", "v"), 0).unwrap();
+            log.create_topic(other, TopicConfig::default()).unwrap();
+            log.append(other, ProducerRecord::keyed("k", "v"), 0).unwrap();
+            if idx == 2 {
+                log.delete_topic("a").unwrap();
+            }
+            let mut out = Vec::new();
+            positions.read_batch(&log, "m", true, &mut out);
+            read.extend(out.iter().map(|r| (r.partition, r.offset)));
+            let (_, index) = positions.topic_at.unwrap();
+            assert_eq!(log.topics().nth(index).map(Topic::name), Some("m"));
+        }
+        assert_eq!(read, [(0, 0), (0, 1), (0, 2)]);
+        log.delete_topic("m").unwrap();
+        let mut out = Vec::new();
+        assert!(positions.read_batch(&log, "m", true, &mut out));
         assert!(out.is_empty());
     }
 
