@@ -74,7 +74,7 @@ fn text(value: &Value) -> String {
         Value::Null => "null".into(),
         Value::Int(i) => i.to_string(),
         Value::BigInt(i) => i.to_string(),
-        Value::String(s) => s.clone(),
+        Value::String(s) => s.to_string(),
         other => format!("{other:?}"),
     }
 }

@@ -85,7 +85,7 @@ impl World {
 }
 
 fn text(value: &str) -> Value {
-    Value::String(value.to_string())
+    Value::String(value.into())
 }
 
 #[test]
@@ -341,7 +341,7 @@ proptest! {
             }
         }
         let actual: Vec<(Value, Value)> = world.rows("T").into_iter().map(|r| (r.key[0].clone(), r.values[0].clone())).collect();
-        let expected: Vec<(Value, Value)> = expected.into_iter().map(|(k, v)| (Value::String(k), Value::Int(v))).collect();
+        let expected: Vec<(Value, Value)> = expected.into_iter().map(|(k, v)| (Value::String(k.into()), Value::Int(v))).collect();
         prop_assert_eq!(actual, expected);
     }
 }

@@ -101,7 +101,7 @@ fn json_to_kafka_value(json: &Json, ty: &SqlType) -> Result<Value, String> {
         SqlType::Int => text.parse().map(Value::Int).map_err(|_| bad()),
         SqlType::BigInt => text.parse().map(Value::BigInt).map_err(|_| bad()),
         SqlType::Double => text.parse().map(Value::Double).map_err(|_| bad()),
-        SqlType::String => Ok(Value::String(text)),
+        SqlType::String => Ok(Value::String(text.into())),
         SqlType::Bytes => format::base64_decode(&text)
             .map(Value::Bytes)
             .ok_or_else(bad),
@@ -175,7 +175,7 @@ pub fn value_to_actual(value: &Value) -> Actual {
         Value::Date(days) => Actual::Integer(i64::from(*days)),
         Value::Double(d) => Actual::Double(*d),
         Value::Decimal(decimal) => Actual::Decimal(decimal_text(decimal)),
-        Value::String(s) => Actual::String(s.clone()),
+        Value::String(s) => Actual::String(s.to_string()),
         Value::Bytes(bytes) => Actual::String(encode_base64(bytes)),
         Value::Array(items) => Actual::Array(items.iter().map(value_to_actual).collect()),
         Value::Map(entries) => Actual::Object(

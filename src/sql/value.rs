@@ -7,6 +7,9 @@ pub struct Decimal {
     pub scale: u32,
 }
 
+/// The string inside [`Value::String`].
+pub type Str = compact_str::CompactString;
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
     Null,
@@ -17,7 +20,8 @@ pub enum Value {
     /// Boxed: a DECIMAL is rare and its `i128` would otherwise make every value (and every
     /// row) three times as large. Build one with [`Value::decimal`].
     Decimal(Box<Decimal>),
-    String(String),
+    /// Inline up to 24 bytes (no allocation for most keys, ids and names); derefs to `&str`.
+    String(Str),
     Bytes(Vec<u8>),
     /// Milliseconds since the epoch.
     Timestamp(i64),

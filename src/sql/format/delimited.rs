@@ -40,7 +40,7 @@ fn field_text(field: &Field, value: &Value) -> Result<Option<String>, FormatErro
         Value::Date(days) => days.to_string(),
         Value::Double(number) => java_double_to_string(*number),
         Value::Decimal(decimal) => decimal.to_plain_string(),
-        Value::String(text) => text.clone(),
+        Value::String(text) => text.to_string(),
         other => {
             return Err(FormatError::in_column(
                 &field.name,
@@ -178,9 +178,9 @@ fn parse_field(field: &Field, text: &str) -> Result<Value, FormatError> {
         ),
         SqlType::Date => Value::Date(text.parse().map_err(|_| bad("a DATE in epoch days"))?),
         SqlType::Double => {
-            cast(&Value::String(text.to_string()), &SqlType::Double).map_err(|_| bad("a DOUBLE"))?
+            cast(&Value::String(text.into()), &SqlType::Double).map_err(|_| bad("a DOUBLE"))?
         }
-        SqlType::String => Value::String(text.to_string()),
+        SqlType::String => Value::String(text.into()),
         SqlType::Decimal { precision, scale } => {
             let exact = Decimal::parse(text).ok_or_else(|| bad("a DECIMAL"))?;
             Value::decimal(

@@ -15,7 +15,7 @@ pub fn display_value(value: &Value) -> String {
         Value::BigInt(number) => number.to_string(),
         Value::Double(number) => java_double_to_string(*number),
         Value::Decimal(decimal) => decimal.to_plain_string(),
-        Value::String(text) => text.clone(),
+        Value::String(text) => text.to_string(),
         Value::Bytes(bytes) => base64_encode(bytes),
         Value::Timestamp(millis) => temporal::format_timestamp_iso(*millis),
         Value::Date(days) => temporal::format_date_iso(*days),

@@ -150,7 +150,7 @@ pub fn value_to_json(value: &Value) -> Json {
             Ok(json_number) => json_number,
             Err(_) => Json::String(decimal.to_plain_string()),
         },
-        Value::String(text) => Json::String(text.clone()),
+        Value::String(text) => Json::String(text.to_string()),
         Value::Bytes(bytes) => Json::String(base64_encode(bytes)),
         Value::Array(items) => Json::Array(items.iter().map(value_to_json).collect()),
         Value::Map(entries) => Json::Object(
@@ -451,7 +451,7 @@ fn expected(what: &str, got: &Json) -> String {
 /// [`coerce`] taking the node, so that a string moves into a STRING column without a copy.
 fn coerce_owned(node: Json, ty: &SqlType) -> Result<Value, String> {
     match (node, ty) {
-        (Json::String(text), SqlType::String) => Ok(Value::String(text)),
+        (Json::String(text), SqlType::String) => Ok(Value::String(text.into())),
         (node, ty) => coerce(&node, ty),
     }
 }
@@ -523,7 +523,7 @@ pub(super) fn coerce(node: &Json, ty: &SqlType) -> Result<Value, String> {
         SqlType::Double => match node {
             Json::Number(number) => Ok(Value::Double(number.as_f64().unwrap_or(f64::NAN))),
             Json::String(text) => {
-                crate::sql::ops::cast(&Value::String(text.clone()), &SqlType::Double)
+                crate::sql::ops::cast(&Value::String(text.as_str().into()), &SqlType::Double)
                     .map_err(|_| expected("a DOUBLE", node))
             }
             other => Err(expected("a number", other)),
@@ -547,12 +547,12 @@ pub(super) fn coerce(node: &Json, ty: &SqlType) -> Result<Value, String> {
                 .ok_or_else(|| format!("{exact} does not fit DECIMAL({precision}, {scale})"))
         }
         SqlType::String => Ok(Value::String(match node {
-            Json::String(text) => text.clone(),
+            Json::String(text) => text.as_str().into(),
             Json::Number(number) => match number.as_f64() {
-                Some(float) if !number.is_i64() && !number.is_u64() => java_double_to_string(float),
-                _ => number.to_string(),
+                Some(float) if !number.is_i64() && !number.is_u64() => java_double_to_string(float).into(),
+                _ => number.to_string().into(),
             },
-            other => other.to_string(),
+            other => other.to_string().into(),
         })),
         SqlType::Bytes => match node {
             Json::String(text) => base64_decode(text)

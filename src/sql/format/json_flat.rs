@@ -189,7 +189,7 @@ fn scalar(bytes: &[u8], pos: usize, ty: &SqlType, wanted: bool) -> Option<(Value
         b'"' if matches!(ty, SqlType::String) => {
             let (text, after) = plain_str(bytes, pos + 1)?;
             let value = if wanted {
-                Value::String(text.to_string())
+                Value::String(text.into())
             } else {
                 Value::Null
             };

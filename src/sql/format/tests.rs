@@ -3,7 +3,7 @@ use crate::sql::types::SqlType;
 use crate::sql::value::{Decimal, Value};
 
 fn s(text: &str) -> Value {
-    Value::String(text.to_string())
+    Value::String(text.into())
 }
 
 fn dec(text: &str) -> Value {
@@ -488,11 +488,11 @@ proptest::proptest! {
     fn delimited_strings_round_trip(a in ".{0,12}", b in ".{0,12}") {
         let csv = FormatSpec::new(FormatKind::Delimited);
         let two = fields(&[("A", SqlType::String), ("B", SqlType::String)]);
-        let values = vec![Value::String(a.clone()), Value::String(b.clone())];
+        let values = vec![Value::String(a.clone().into()), Value::String(b.clone().into())];
         let bytes = serialize(&csv, &two, &values).unwrap();
         let read = deserialize(&csv, &two, bytes.as_deref()).unwrap().unwrap();
         // Empty strings read back as NULL, as in ksqlDB.
-        let expected: Vec<Value> = [a, b].into_iter().map(|text| if text.is_empty() { Value::Null } else { Value::String(text) }).collect();
+        let expected: Vec<Value> = [a, b].into_iter().map(|text| if text.is_empty() { Value::Null } else { Value::String(text.into()) }).collect();
         proptest::prop_assert_eq!(read, expected);
     }
 

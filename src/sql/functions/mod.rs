@@ -447,20 +447,20 @@ pub fn call_scalar(name_upper: &str, args: &[Value]) -> Result<Value, EvalError>
     }
     let first = arg(args, 0);
     Ok(match name_upper {
-        "UCASE" => Value::String(text_arg(args, 0, name_upper)?.to_uppercase()),
-        "LCASE" => Value::String(text_arg(args, 0, name_upper)?.to_lowercase()),
-        "TRIM" => Value::String(string::java_trim(text_arg(args, 0, name_upper)?).to_string()),
+        "UCASE" => Value::String(text_arg(args, 0, name_upper)?.to_uppercase().into()),
+        "LCASE" => Value::String(text_arg(args, 0, name_upper)?.to_lowercase().into()),
+        "TRIM" => Value::String(string::java_trim(text_arg(args, 0, name_upper)?).into()),
         "LTRIM" => Value::String(
             text_arg(args, 0, name_upper)?
                 .trim_start_matches(|ch: char| ch <= ' ')
-                .to_string(),
+                .into(),
         ),
         "RTRIM" => Value::String(
             text_arg(args, 0, name_upper)?
                 .trim_end_matches(|ch: char| ch <= ' ')
-                .to_string(),
+                .into(),
         ),
-        "INITCAP" => Value::String(string::initcap(text_arg(args, 0, name_upper)?)),
+        "INITCAP" => Value::String(string::initcap(text_arg(args, 0, name_upper)?).into()),
         "SUBSTRING" => {
             let length = if args.len() > 2 {
                 Some(int_arg(args, 2, name_upper)?)
@@ -483,7 +483,7 @@ pub fn call_scalar(name_upper: &str, args: &[Value]) -> Result<Value, EvalError>
         "REPLACE" => Value::String(text_arg(args, 0, name_upper)?.replace(
             text_arg(args, 1, name_upper)?,
             text_arg(args, 2, name_upper)?,
-        )),
+        ).into()),
         "INSTR" => {
             let position = if args.len() > 2 {
                 int_arg(args, 2, name_upper)?
@@ -616,7 +616,7 @@ pub fn call_scalar(name_upper: &str, args: &[Value]) -> Result<Value, EvalError>
                 millis,
                 text_arg(args, 1, name_upper)?,
                 offset_arg(args, 2, name_upper)?,
-            )?)
+            )?.into())
         }
         "STRINGTOTIMESTAMP" => Value::BigInt(parse_millis(
             text_arg(args, 0, name_upper)?,
@@ -628,7 +628,7 @@ pub fn call_scalar(name_upper: &str, args: &[Value]) -> Result<Value, EvalError>
                 *millis,
                 text_arg(args, 1, name_upper)?,
                 offset_arg(args, 2, name_upper)?,
-            )?),
+            )?.into()),
             other => {
                 return Err(EvalError::new(format!(
                     "FORMAT_TIMESTAMP expects a TIMESTAMP, got {other:?}"
@@ -645,7 +645,7 @@ pub fn call_scalar(name_upper: &str, args: &[Value]) -> Result<Value, EvalError>
                 ops::temporal::date_to_timestamp(*days),
                 text_arg(args, 1, name_upper)?,
                 0,
-            )?),
+            )?.into()),
             other => {
                 return Err(EvalError::new(format!(
                     "FORMAT_DATE expects a DATE, got {other:?}"
@@ -659,7 +659,7 @@ pub fn call_scalar(name_upper: &str, args: &[Value]) -> Result<Value, EvalError>
         )?)),
         "FORMAT_TIME" => match first {
             Value::Time(millis) => {
-                Value::String(format_millis(*millis, text_arg(args, 1, name_upper)?, 0)?)
+                Value::String(format_millis(*millis, text_arg(args, 1, name_upper)?, 0)?.into())
             }
             other => {
                 return Err(EvalError::new(format!(
@@ -717,7 +717,7 @@ fn concat(args: &[Value]) -> Result<Value, EvalError> {
             other => out.push_str(&ops::value_to_java_string(other)),
         }
     }
-    Ok(Value::String(out))
+    Ok(Value::String(out.into()))
 }
 
 /// CONCAT_WS: NULL separator gives NULL; NULL parts are skipped.
@@ -731,7 +731,7 @@ fn concat_ws(args: &[Value]) -> Result<Value, EvalError> {
                 .filter(|item| !item.is_null())
                 .map(ops::value_to_java_string)
                 .collect();
-            Ok(Value::String(parts.join(separator)))
+            Ok(Value::String(parts.join(separator).into()))
         }
         Value::Bytes(separator) => {
             let mut out = Vec::new();
@@ -858,7 +858,7 @@ fn mask(name: &str, args: &[Value]) -> Result<Value, EvalError> {
         other: char_arg(args, first_char_arg + 3, defaults.other),
     };
     if name == "MASK" {
-        return Ok(Value::String(mask.mask_where(&text, |_, _| true)));
+        return Ok(Value::String(mask.mask_where(&text, |_, _| true).into()));
     }
     let count = match arg(args, 1) {
         Value::Null => return Ok(Value::Null),
@@ -869,10 +869,10 @@ fn mask(name: &str, args: &[Value]) -> Result<Value, EvalError> {
     }
     let count = usize::try_from(count).unwrap_or(usize::MAX);
     Ok(Value::String(match name {
-        "MASK_LEFT" => mask.mask_where(&text, |char_idx, _| char_idx < count),
-        "MASK_RIGHT" => mask.mask_where(&text, |char_idx, length| char_idx + count >= length),
-        "MASK_KEEP_LEFT" => mask.mask_where(&text, |char_idx, _| char_idx >= count),
-        _ => mask.mask_where(&text, |char_idx, length| char_idx + count < length),
+        "MASK_LEFT" => mask.mask_where(&text, |char_idx, _| char_idx < count).into(),
+        "MASK_RIGHT" => mask.mask_where(&text, |char_idx, length| char_idx + count >= length).into(),
+        "MASK_KEEP_LEFT" => mask.mask_where(&text, |char_idx, _| char_idx >= count).into(),
+        _ => mask.mask_where(&text, |char_idx, length| char_idx + count < length).into(),
     }))
 }
 

@@ -115,9 +115,9 @@ pub fn pad(text: &str, target: i64, padding: &str, left: bool) -> Value {
     }
     let fill: String = padding.chars().cycle().take(target - chars.len()).collect();
     Value::String(if left {
-        format!("{fill}{text}")
+        format!("{fill}{text}").into()
     } else {
-        format!("{text}{fill}")
+        format!("{text}{fill}").into()
     })
 }
 
@@ -125,11 +125,11 @@ pub fn pad(text: &str, target: i64, padding: &str, left: bool) -> Value {
 pub fn split(text: &str, delimiter: &str) -> Value {
     let pieces: Vec<Value> = if delimiter.is_empty() {
         text.chars()
-            .map(|ch| Value::String(ch.to_string()))
+            .map(|ch| Value::String(ch.to_string().into()))
             .collect()
     } else {
         text.split(delimiter)
-            .map(|piece| Value::String(piece.to_string()))
+            .map(|piece| Value::String(piece.into()))
             .collect()
     };
     Value::Array(pieces)

@@ -3,7 +3,7 @@ use crate::sql::types::SqlType;
 use crate::sql::value::{Decimal, Value};
 
 fn s(text: &str) -> Value {
-    Value::String(text.to_string())
+    Value::String(text.into())
 }
 
 fn dec(text: &str) -> Value {
@@ -414,13 +414,13 @@ proptest::proptest! {
         for name in scalar_names() {
             let arg_sets = [
                 vec![],
-                vec![Value::String(text.clone())],
-                vec![Value::String(text.clone()), Value::Int(number)],
-                vec![Value::String(text.clone()), Value::Int(number), Value::Int(second)],
-                vec![Value::String(text.clone()), Value::String(other.clone())],
-                vec![Value::String(text.clone()), Value::Int(number), Value::String(other.clone())],
-                vec![Value::String(text.clone()), Value::String(other.clone()), Value::Int(number), Value::Int(second)],
-                vec![Value::BigInt(i64::from(number) * 1_000_000_007), Value::String(text.clone())],
+                vec![Value::String(text.clone().into())],
+                vec![Value::String(text.clone().into()), Value::Int(number)],
+                vec![Value::String(text.clone().into()), Value::Int(number), Value::Int(second)],
+                vec![Value::String(text.clone().into()), Value::String(other.clone().into())],
+                vec![Value::String(text.clone().into()), Value::Int(number), Value::String(other.clone().into())],
+                vec![Value::String(text.clone().into()), Value::String(other.clone().into()), Value::Int(number), Value::Int(second)],
+                vec![Value::BigInt(i64::from(number) * 1_000_000_007), Value::String(text.clone().into())],
                 vec![Value::Double(f64::from(number) / 7.0), Value::Int(second)],
             ];
             for args in &arg_sets {

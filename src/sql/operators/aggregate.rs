@@ -795,7 +795,7 @@ mod tests {
     }
 
     fn row(key: &str, timestamp: Millis, offset: u64) -> Row {
-        Row::keyed_for_test(vec![Value::String(key.to_string()), Value::Int(1)], timestamp, offset)
+        Row::keyed_for_test(vec![Value::String(key.into()), Value::Int(1)], timestamp, offset)
     }
 
     /// A window of a one-call aggregation (lesson 11's COUNT per card, kept a day with the

@@ -222,7 +222,7 @@ impl SourceDecoder {
                     .unwrap_or_else(|| "yyyy-MM-dd'T'HH:mm:ss.SSS".to_string());
                 match functions::call_scalar(
                     "STRINGTOTIMESTAMP",
-                    &[Value::String(text.clone()), Value::String(pattern)],
+                    &[Value::String(text.clone()), Value::String(pattern.into())],
                 ) {
                     Ok(Value::BigInt(ms)) | Ok(Value::Timestamp(ms)) => Some(ms),
                     _ => None,

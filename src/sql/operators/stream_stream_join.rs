@@ -367,7 +367,7 @@ mod tests {
     use crate::sql::operators::table_table_join::TableJoinKind;
 
     fn row(key: &str, timestamp: Millis, offset: u64) -> Row {
-        Row::keyed_for_test(vec![Value::String(key.to_string())], timestamp, offset)
+        Row::keyed_for_test(vec![Value::String(key.into())], timestamp, offset)
     }
 
     fn buffered(join: &StreamStreamJoin) -> usize {

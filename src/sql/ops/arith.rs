@@ -239,7 +239,7 @@ fn arithmetic(
 ) -> Result<Value, EvalError> {
     match result_type {
         SqlType::String => match (left, right) {
-            (Value::String(l), Value::String(r)) => Ok(Value::String(format!("{l}{r}"))),
+            (Value::String(l), Value::String(r)) => Ok(Value::String(format!("{l}{r}").into())),
             _ => Err(EvalError::new("+ on strings needs two STRING operands")),
         },
         SqlType::Int => {

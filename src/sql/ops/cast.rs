@@ -53,7 +53,7 @@ pub fn cast(value: &Value, to: &SqlType) -> Result<Value, EvalError> {
         return Ok(Value::Null);
     }
     match to {
-        SqlType::String => Ok(Value::String(value_to_java_string(value))),
+        SqlType::String => Ok(Value::String(value_to_java_string(value).into())),
         SqlType::Boolean => match value {
             Value::Boolean(flag) => Ok(Value::Boolean(*flag)),
             // ksqlDB's SqlBooleans: true/t/yes/y (any case) are TRUE, anything else FALSE.
@@ -214,7 +214,7 @@ pub fn value_to_java_string(value: &Value) -> String {
         Value::BigInt(number) => number.to_string(),
         Value::Double(number) => java_double_to_string(*number),
         Value::Decimal(decimal) => decimal.to_plain_string(),
-        Value::String(text) => text.clone(),
+        Value::String(text) => text.to_string(),
         Value::Bytes(bytes) => crate::sql::format::base64_encode(bytes),
         Value::Timestamp(millis) => temporal::format_timestamp_iso(*millis),
         Value::Date(days) => temporal::format_date_iso(*days),

@@ -7,7 +7,7 @@ fn dec(text: &str) -> Value {
 }
 
 fn s(text: &str) -> Value {
-    Value::String(text.to_string())
+    Value::String(text.into())
 }
 
 /// One table for binary operators: (op, left, right, expected result or "ERR").
@@ -383,7 +383,7 @@ proptest::proptest! {
     #[test]
     fn casting_strings_never_panics(text in ".{0,30}") {
         for ty in [SqlType::Int, SqlType::BigInt, SqlType::Double, SqlType::Boolean, SqlType::Decimal { precision: 10, scale: 2 }, SqlType::Timestamp, SqlType::Date, SqlType::Time] {
-            let _ = cast(&Value::String(text.clone()), &ty);
+            let _ = cast(&Value::String(text.clone().into()), &ty);
         }
     }
 }

@@ -464,7 +464,7 @@ fn literal_value(literal: &Literal) -> Value {
             .parse::<f64>()
             .map(Value::Double)
             .unwrap_or(Value::Null),
-        Literal::String(text) => Value::String(text.clone()),
+        Literal::String(text) => Value::String(text.clone().into()),
     }
 }
 

@@ -917,7 +917,7 @@ pub fn literal(literal: &Literal) -> Result<Typed, SqlError> {
     let (value, ty) = match literal {
         Literal::Null => return Ok((CompiledExpr::Literal(Value::Null), None)),
         Literal::Boolean(flag) => (Value::Boolean(*flag), SqlType::Boolean),
-        Literal::String(text) => (Value::String(text.clone()), SqlType::String),
+        Literal::String(text) => (Value::String(text.clone().into()), SqlType::String),
         Literal::Integer(digits) => {
             if let Ok(small) = digits.parse::<i32>() {
                 (Value::Int(small), SqlType::Int)

@@ -93,7 +93,7 @@ impl Histogram {
         Value::Map(
             self.ordered()
                 .into_iter()
-                .map(|(key, count)| (Value::String(key), Value::BigInt(count)))
+                .map(|(key, count)| (Value::String(key.into()), Value::BigInt(count)))
                 .collect(),
         )
     }

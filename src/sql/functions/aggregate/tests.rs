@@ -30,7 +30,7 @@ fn dbl(number: f64) -> Value {
     Value::Double(number)
 }
 fn text(value: &str) -> Value {
-    Value::String(value.to_string())
+    Value::String(value.into())
 }
 fn dec(text: &str) -> Value {
     Value::decimal(Decimal::parse(text).unwrap())
@@ -780,7 +780,7 @@ fn value_of(ty: &SqlType) -> proptest::strategy::BoxedStrategy<Value> {
         SqlType::Decimal { .. } => (-99_999i128..99_999)
             .prop_map(|unscaled| Value::decimal(Decimal::new(unscaled, 2)))
             .boxed(),
-        _ => "[a-c]{0,2}".prop_map(Value::String).boxed(),
+        _ => "[a-c]{0,2}".prop_map(|text| Value::String(text.into())).boxed(),
     };
     prop_oneof![1 => Just(Value::Null), 4 => present].boxed()
 }
