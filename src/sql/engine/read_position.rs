@@ -198,7 +198,7 @@ fn read_partition<'log>(partition: &'log Partition, cursor: &mut Cursor, out: &m
         let records = segment_from(segment, cursor.next);
         let records = records.get(..wanted).unwrap_or(records);
         out.extend(records);
-        wanted -= records.len();
+        wanted = wanted.saturating_sub(records.len());
         if let Some(last) = records.last() {
             cursor.next = cursor.next.max(last.offset.saturating_add(1));
         }
