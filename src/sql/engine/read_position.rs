@@ -243,7 +243,7 @@ fn first_segment(segments: &VecDeque<Segment>, offset: u64, hint: usize) -> usiz
     let is_first = |idx: usize| {
         idx <= segments.len()
             && !ends_before(idx)
-            && idx.checked_sub(1).is_none_or(|before| ends_before(before))
+            && idx.checked_sub(1).is_none_or(&ends_before)
     };
     if is_first(hint) {
         hint
