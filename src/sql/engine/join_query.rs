@@ -7,6 +7,7 @@
 use super::catalog::SourceInfo;
 use super::ddl::NewSink;
 use super::pipeline::{values_at, values_read_by, OffsetReset, Pipeline};
+use super::read_position::Positions;
 use super::{Engine, StatementResult};
 use crate::log::Log;
 use crate::sql::ast::{CreateAsSelect, Query, SourceKind};
@@ -27,7 +28,6 @@ use crate::sql::plan::join::{
 };
 use crate::sql::plan::window::WindowSpec;
 use crate::sql::plan::SelectPlan;
-use std::collections::BTreeMap;
 
 
 /// A join's second input topic and where the query is in it.
@@ -35,7 +35,7 @@ use std::collections::BTreeMap;
 pub struct SideInput {
     pub topic: String,
     pub decoder: SourceDecoder,
-    pub positions: BTreeMap<u32, u64>,
+    pub positions: Positions,
     /// The value columns the join reads of this side (see `Pipeline::needed_values`).
     pub needed_values: u64,
 }
@@ -45,29 +45,15 @@ impl SideInput {
         let topic = log
             .topic(&source.topic)
             .map_err(|e| SqlError::execution(e.to_string()))?;
-        let positions = topic
-            .partitions()
-            .iter()
-            .map(|p| {
-                (
-                    p.id(),
-                    if reset == OffsetReset::Earliest {
-                        p.log_start_offset()
-                    } else {
-                        p.log_end_offset()
-                    },
-                )
-            })
-            .collect();
-        let decoder = SourceDecoder {
-            kind: source.kind,
-            key_format: source.key_format.clone(),
-            value_format: source.value_format.clone(),
-            key_columns: source.key_columns.clone(),
-            value_columns: source.value_columns.clone(),
-            timestamp: None,
-            window: source.window_key(),
-        };
+        let positions = Positions::of_topic(topic, reset);
+        let mut decoder = SourceDecoder::new(
+            source.kind,
+            source.key_format.clone(),
+            source.value_format.clone(),
+            source.key_columns.clone(),
+            source.value_columns.clone(),
+        );
+        decoder.window = source.window_key();
         Ok(SideInput {
             topic: source.topic.clone(),
             decoder,

@@ -18,6 +18,7 @@ mod properties;
 mod pull;
 mod pull_query;
 mod queries;
+mod read_position;
 mod result;
 mod shared_decode;
 
@@ -89,6 +90,8 @@ pub struct Engine {
     idle_at: Option<LogVersion>,
     /// One decode per record for the persistent queries reading the same source.
     shared_decodes: shared_decode::SharedDecodes,
+    /// [`Engine::run_until_idle`]'s flags, kept between calls (it runs at every tick).
+    dirty: Vec<bool>,
 }
 
 pub const AUTO_OFFSET_RESET: &str = "auto.offset.reset";
@@ -307,11 +310,14 @@ impl Engine {
         // Which queries may have unread input: all at first; then only those reading a sink
         // written since they last polled (nothing else writes the log meanwhile), so an idle
         // query is not polled again for nothing.
-        let mut dirty = vec![true; self.queries.len()];
+        let mut dirty = std::mem::take(&mut self.dirty);
+        dirty.clear();
+        dirty.resize(self.queries.len(), true);
         self.shared_decodes.refresh(&mut self.queries);
         self.shared_decodes.clear();
         let result = self.run_rounds(log, now_ms, &mut dirty);
         self.shared_decodes.clear();
+        self.dirty = dirty;
         result
     }
 

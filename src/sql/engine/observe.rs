@@ -11,7 +11,7 @@ impl Engine {
     /// The next offset a persistent query will read, per partition of its source topic.
     pub fn query_positions(&self, query_id: &str) -> Option<BTreeMap<u32, u64>> {
         let query = self.queries.iter().find(|q| q.id == query_id)?;
-        Some(query.pipeline.positions.clone())
+        Some(query.pipeline.positions.to_map())
     }
 
     /// Records of its source topic a persistent query has not read yet.
@@ -24,8 +24,8 @@ impl Engine {
                 .positions
                 .iter()
                 .map(|(partition, position)| {
-                    log.log_end_offset(topic, *partition)
-                        .map_or(0, |end| end.saturating_sub(*position))
+                    log.log_end_offset(topic, partition)
+                        .map_or(0, |end| end.saturating_sub(position))
                 })
                 .sum(),
         )

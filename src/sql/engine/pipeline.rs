@@ -11,13 +11,9 @@ use crate::sql::operators::source::{passes_key, SourceDecoder, TimestampColumn};
 use crate::sql::operators::{Operator, ProcessingLog, Row, RowPool};
 use crate::sql::plan::{CompiledExpr, SelectPlan};
 use crate::sql::types::SqlType;
-use std::collections::BTreeMap;
-
 use super::catalog::SourceInfo;
+use super::read_position::Positions;
 use super::shared_decode::{DecodeGroup, Reader};
-
-/// How many records a query reads from one partition per poll.
-const FETCH_BATCH: usize = 512;
 
 /// Where a new query starts reading: `auto.offset.reset`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,7 +28,7 @@ pub struct Pipeline {
     pub decoder: SourceDecoder,
     pub operators: Vec<Box<dyn Operator>>,
     /// Next offset to read, per partition.
-    pub positions: BTreeMap<u32, u64>,
+    pub positions: Positions,
     pub n_records_read: u64,
     /// A join's other input, read alongside the source (see [`super::join_query`]).
     pub side: Option<super::join_query::SideInput>,
@@ -131,26 +127,19 @@ impl Pipeline {
             }),
             None => None,
         };
-        let decoder = SourceDecoder {
-            kind: source.kind,
-            key_format: source.key_format.clone(),
-            value_format: source.value_format.clone(),
-            key_columns: source.key_columns.clone(),
-            value_columns: source.value_columns.clone(),
-            timestamp,
-            window: source.window_key(),
-        };
+        let mut decoder = SourceDecoder::new(
+            source.kind,
+            source.key_format.clone(),
+            source.value_format.clone(),
+            source.key_columns.clone(),
+            source.value_columns.clone(),
+        );
+        decoder.timestamp = timestamp;
+        decoder.window = source.window_key();
         let topic = log
             .topic(&source.topic)
             .map_err(|e| SqlError::execution(e.to_string()))?;
-        let mut positions = BTreeMap::new();
-        for partition in topic.partitions() {
-            let start = match reset {
-                OffsetReset::Earliest => partition.log_start_offset(),
-                OffsetReset::Latest => partition.log_end_offset(),
-            };
-            positions.insert(partition.id(), start);
-        }
+        let positions = Positions::of_topic(topic, reset);
         Ok(Pipeline {
             source_topic: source.topic.clone(),
             decoder,
@@ -196,12 +185,12 @@ impl Pipeline {
     ) -> Option<Vec<Row>> {
         let reader = self.reader();
         let mut records = reuse(std::mem::take(&mut self.record_buffer));
-        self.drained = read_batch(log, &self.source_topic, &mut self.positions, true, &mut records);
+        self.drained = self.positions.read_batch(log, &self.source_topic, true, &mut records);
         self.n_records_read = self.n_records_read.saturating_add(records.len() as u64);
         let rows = if let Some(side) = self.side.as_mut() {
             // A join's side input is read partition after partition, not merged.
             let mut side_records = reuse(std::mem::take(&mut self.side_record_buffer));
-            self.drained &= read_batch(log, &side.topic, &mut side.positions, false, &mut side_records);
+            self.drained &= side.positions.read_batch(log, &side.topic, false, &mut side_records);
             let rows = if records.is_empty() && side_records.is_empty() {
                 None
             } else {
@@ -367,84 +356,6 @@ pub(super) fn values_at(positions: impl IntoIterator<Item = usize>, n_keys: usiz
         }
     }
     needed
-}
-
-/// The next batch of `topic` into `out` (emptied first): up to [`FETCH_BATCH`] records of each
-/// partition from its position, borrowed from the log, and the positions moved past them. Retention may have
-/// deleted what was not read yet: the position skips ahead, as Kafka does. With `merge`, the
-/// partitions are merged as Kafka Streams picks records: each partition in offset order (so
-/// out-of-order timestamps within a partition stay out of order, and windows see them late),
-/// and across partitions the one whose next record has the smallest timestamp first (the
-/// lowest partition on ties). Without, partition after partition. Returns whether the
-/// batch holds everything the partitions held (`false` may only mean "not sure", because
-/// compaction leaves gaps in offsets).
-fn read_batch<'log>(
-    log: &'log Log,
-    topic: &str,
-    positions: &mut BTreeMap<u32, u64>,
-    merge: bool,
-    out: &mut Vec<&'log Record>,
-) -> bool {
-    out.clear();
-    let Ok(topic) = log.topic(topic) else {
-        return true;
-    };
-    let mut drained = true;
-    let mut capacity = 0;
-    let mut n_partitions = 0;
-    for (partition, position) in positions.iter_mut() {
-        let Some(partition) = topic.partitions().get(*partition as usize) else {
-            continue;
-        };
-        let from = (*position).max(partition.log_start_offset());
-        *position = from;
-        let available = partition.log_end_offset().saturating_sub(from);
-        if available == 0 {
-            continue;
-        }
-        let available = usize::try_from(available).unwrap_or(usize::MAX);
-        drained &= available <= FETCH_BATCH;
-        capacity += available.min(FETCH_BATCH);
-        n_partitions += 1;
-    }
-    if n_partitions == 0 {
-        return drained;
-    }
-    out.reserve(capacity);
-    // Each partition's batch, from the position just set (none where nothing is available).
-    let batches = positions.iter().filter_map(|(partition, position)| {
-        let partition = topic.partitions().get(*partition as usize)?;
-        (partition.log_end_offset() > *position).then(|| partition.records_from(*position).take(FETCH_BATCH))
-    });
-    if n_partitions == 1 || !merge {
-        for batch in batches {
-            out.extend(batch);
-        }
-    } else {
-        let mut batches: Vec<_> = batches.map(Iterator::peekable).collect();
-        loop {
-            // The batch whose next record has the smallest timestamp; the first on ties.
-            let mut best: Option<(usize, i64)> = None;
-            for (idx, batch) in batches.iter_mut().enumerate() {
-                if let Some(record) = batch.peek() {
-                    if best.is_none_or(|(_, timestamp)| record.timestamp < timestamp) {
-                        best = Some((idx, record.timestamp));
-                    }
-                }
-            }
-            let Some(record) = best.and_then(|(idx, _)| batches.get_mut(idx)?.next()) else {
-                break;
-            };
-            out.push(record);
-        }
-    }
-    // Each partition's position moves past the last record read from it.
-    for record in out.iter() {
-        if let Some(position) = positions.get_mut(&record.partition) {
-            *position = (*position).max(record.offset.saturating_add(1));
-        }
-    }
-    drained
 }
 
 /// Merges a join's two inputs by timestamp, keeping each input's own order; the side input

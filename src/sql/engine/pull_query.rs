@@ -36,16 +36,14 @@ impl Engine {
             .get(name)
             .is_none_or(|(sql, _)| *sql != source.sql);
         if stale {
-            let decoder = SourceDecoder {
-                kind: SourceKind::Table,
-                key_format: source.key_format.clone(),
-                value_format: source.value_format.clone(),
-                key_columns: source.key_columns.clone(),
-                value_columns: source.value_columns.clone(),
-                timestamp: None,
-                // The materialised table splits windowed keys itself.
-                window: None,
-            };
+            // The materialised table splits windowed keys itself: no window here.
+            let decoder = SourceDecoder::new(
+                SourceKind::Table,
+                source.key_format.clone(),
+                source.value_format.clone(),
+                source.key_columns.clone(),
+                source.value_columns.clone(),
+            );
             let windowed = source.window.map(|spec| WindowedKeys {
                 kind: if spec.is_session() {
                     WindowKeyKind::Session

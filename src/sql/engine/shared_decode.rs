@@ -14,6 +14,7 @@ use crate::sql::operators::source::{passes_key, SourceDecoder};
 use crate::sql::operators::state::{state_map, StateMap};
 use crate::sql::operators::{ProcessingLog, Row, RowPool};
 use crate::sql::value::Value;
+use std::collections::hash_map::Entry;
 
 /// Rows kept per group at most (two partitions' batches): past that, readers decode their own.
 const MAX_ROWS: usize = 2 * 1024;
@@ -161,33 +162,29 @@ impl DecodeGroup {
         pool: &mut RowPool,
     ) -> Option<Row> {
         let at = (record.partition, record.offset);
-        let remaining = match self.rows.get_mut(&at) {
-            Some((_, remaining)) => {
+        let full = self.rows.len() >= MAX_ROWS;
+        // One lookup per record and reader.
+        match self.rows.entry(at) {
+            Entry::Occupied(mut kept) => {
+                let (row, remaining) = kept.get_mut();
                 *remaining = remaining.saturating_sub(1);
-                Some(*remaining)
-            }
-            None => None,
-        };
-        match remaining {
-            Some(0) => {
+                if *remaining > 0 {
+                    return Some(copy_for(decoder, row, record, reader, pool));
+                }
                 // The last member to read it takes the row; its pool gives a buffer back.
-                let (row, _) = self.rows.remove(&at)?;
+                let (row, _) = kept.remove();
                 self.pool.put(pool.take(0));
                 Some(row)
             }
-            Some(_) => {
-                let (row, _) = self.rows.get(&at)?;
-                Some(copy_for(decoder, row, record, reader, pool))
-            }
-            None => {
+            Entry::Vacant(slot) => {
                 let capacity = decoder.row_capacity();
                 let buffer = self.pool.take(capacity);
                 let row = decoder.decode_in(record, log, self.needed, buffer, self.pass_keys)?;
-                if self.rows.len() >= MAX_ROWS || self.n_members < 2 {
+                if full || self.n_members < 2 {
                     return Some(row);
                 }
                 let copy = copy_for(decoder, &row, record, reader, pool);
-                self.rows.insert(at, (row, self.n_members - 1));
+                slot.insert((row, self.n_members - 1));
                 Some(copy)
             }
         }
@@ -202,19 +199,21 @@ fn copy_for(decoder: &SourceDecoder, row: &Row, record: &Record, reader: Reader,
     let kept = decoder.kept_values(reader.needed);
     let key_passed = reader.pass_key && record.key.as_deref().is_some_and(passes_key);
     let mut values = pool.take(row.values.len());
-    for (idx, value) in row.values.iter().enumerate() {
-        let keep = if idx < n_keys {
-            !key_passed
-        } else if idx < n_keys + n_values {
-            u32::try_from(idx - n_keys)
-                .ok()
-                .and_then(|bit| 1u64.checked_shl(bit))
-                .is_none_or(|bit| kept & bit != 0)
-        } else {
-            true
-        };
+    let (keys, rest) = row.values.split_at(n_keys.min(row.values.len()));
+    let (columns, pseudo) = rest.split_at(n_values.min(rest.len()));
+    if key_passed {
+        values.extend(keys.iter().map(|_| Value::Null));
+    } else {
+        values.extend_from_slice(keys);
+    }
+    for (idx, value) in columns.iter().enumerate() {
+        let keep = u32::try_from(idx)
+            .ok()
+            .and_then(|bit| 1u64.checked_shl(bit))
+            .is_none_or(|bit| kept & bit != 0);
         values.push(if keep { value.clone() } else { Value::Null });
     }
+    values.extend_from_slice(pseudo);
     Row {
         values,
         ..*row

@@ -23,33 +23,47 @@ const POW10: [f64; 23] = [
 /// Appends one value per field to `out`. `None` (and `out` as it was) when the document is not
 /// a flat object this path reads.
 pub(super) fn deserialize_flat(fields: &[Field], bytes: &[u8], out: &mut Vec<Value>) -> Option<()> {
-    deserialize_flat_needed(fields, bytes, out, u64::MAX)
+    deserialize_flat_needed(fields, u64::MAX, bytes, out, u64::MAX)
 }
 
 /// [`deserialize_flat`], leaving NULL the STRING columns whose bit is clear in `needed` (a query
 /// that never reads them): they are still checked as for the others, so a record is read or
-/// refused exactly as before, but their text is not copied.
+/// refused exactly as before, but their text is not copied. `shared` is
+/// [`super::shared_names`] of `fields` (or all bits set when not known): a key is first tried
+/// against the column at its own position, which settles it when no other column has that name.
 pub(super) fn deserialize_flat_needed(
     fields: &[Field],
+    shared: u64,
     bytes: &[u8],
     out: &mut Vec<Value>,
     needed: u64,
 ) -> Option<()> {
     let base = out.len();
-    let read = read_object(fields, bytes, out, base, needed);
+    let read = read_object(Columns { fields, shared }, bytes, out, base, needed);
     if read.is_none() {
         out.truncate(base);
     }
     read
 }
 
-fn read_object(fields: &[Field], bytes: &[u8], out: &mut Vec<Value>, base: usize, needed: u64) -> Option<()> {
+/// The columns a document is read into, and which of them share their name (see
+/// [`deserialize_flat_needed`]).
+#[derive(Clone, Copy)]
+struct Columns<'a> {
+    fields: &'a [Field],
+    shared: u64,
+}
+
+fn read_object(columns: Columns, bytes: &[u8], out: &mut Vec<Value>, base: usize, needed: u64) -> Option<()> {
+    let fields = columns.fields;
     // Which columns are filled, as bits.
     if fields.len() > 64 {
         return None;
     }
     let mut filled: u64 = 0;
-    out.extend(std::iter::repeat_n(Value::Null, fields.len()));
+    // Keys read so far: the next one is tried against the column at that position first.
+    let mut n_keys = 0;
+    out.extend(fields.iter().map(|_| Value::Null));
     let mut pos = skip_whitespace(bytes, 0);
     if bytes.get(pos) != Some(&b'{') {
         return None;
@@ -68,7 +82,9 @@ fn read_object(fields: &[Field], bytes: &[u8], out: &mut Vec<Value>, base: usize
                 return None;
             }
             pos = skip_whitespace(bytes, pos + 1);
-            match column_of(fields, key)? {
+            let column = columns.column_of(key, n_keys)?;
+            n_keys += 1;
+            match column {
                 Some(idx) => {
                     let bit = 1u64 << idx;
                     if filled & bit != 0 {
@@ -94,6 +110,20 @@ fn read_object(fields: &[Field], bytes: &[u8], out: &mut Vec<Value>, base: usize
         }
     }
     (skip_whitespace(bytes, pos) == bytes.len()).then_some(())
+}
+
+impl Columns<'_> {
+    /// [`column_of`], trying the column at position `guess` first (producers write the keys in
+    /// column order): when its name matches and no other column shares it, that is the column.
+    fn column_of(self, key: &[u8], guess: usize) -> Option<Option<usize>> {
+        if let Some(field) = self.fields.get(guess) {
+            let alone = 1u64.checked_shl(u32::try_from(guess).unwrap_or(u32::MAX)).is_some_and(|bit| self.shared & bit == 0);
+            if alone && field.name.len() == key.len() && field.name.as_bytes().eq_ignore_ascii_case(key) {
+                return Some(Some(guess));
+            }
+        }
+        column_of(self.fields, key)
+    }
 }
 
 /// The column a key fills: `Some(None)` for no column, `None` (give up) when several columns
@@ -134,6 +164,13 @@ fn plain_string(bytes: &[u8], pos: usize) -> Option<(&[u8], usize)> {
     Some((rest.get(..len)?, pos + len + 1))
 }
 
+/// The text of a string without escapes whose opening quote is just before `pos`, and the
+/// position after its closing quote. `None` on an escape, a control character or invalid UTF-8.
+fn plain_str(bytes: &[u8], pos: usize) -> Option<(&str, usize)> {
+    let (text, after) = plain_string(bytes, pos)?;
+    Some((std::str::from_utf8(text).ok()?, after))
+}
+
 /// Reads `literal` at `pos`; the position after it.
 fn word(bytes: &[u8], pos: usize, literal: &[u8]) -> Option<usize> {
     (bytes.get(pos..pos + literal.len())? == literal).then_some(pos + literal.len())
@@ -150,8 +187,7 @@ fn scalar(bytes: &[u8], pos: usize, ty: &SqlType, wanted: bool) -> Option<(Value
             Some((Value::Boolean(flag), after))
         }
         b'"' if matches!(ty, SqlType::String) => {
-            let (text, after) = plain_string(bytes, pos + 1)?;
-            let text = std::str::from_utf8(text).ok()?;
+            let (text, after) = plain_str(bytes, pos + 1)?;
             let value = if wanted {
                 Value::String(text.into())
             } else {
@@ -173,11 +209,7 @@ fn skip_scalar(bytes: &[u8], pos: usize) -> Option<usize> {
         b'n' => word(bytes, pos, b"null"),
         b't' => word(bytes, pos, b"true"),
         b'f' => word(bytes, pos, b"false"),
-        b'"' => {
-            let (text, after) = plain_string(bytes, pos + 1)?;
-            std::str::from_utf8(text).ok()?;
-            Some(after)
-        }
+        b'"' => plain_str(bytes, pos + 1).map(|(_, after)| after),
         b'-' | b'0'..=b'9' => number(bytes, pos).map(|(_, after)| after),
         _ => None,
     }

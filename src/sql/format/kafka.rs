@@ -73,7 +73,8 @@ pub fn deserialize_one(field: &Field, bytes: &[u8]) -> Result<Value, FormatError
             bytes.try_into().map_err(|_| size_error(8, "Double"))?,
         )),
         // Kafka's StringDeserializer replaces invalid UTF-8, as Java's `new String(bytes, UTF_8)`.
-        SqlType::String => Value::String(String::from_utf8_lossy(bytes).into_owned().into()),
+        // Borrowed when valid, and copied once into the value (inline when short).
+        SqlType::String => Value::String(String::from_utf8_lossy(bytes).as_ref().into()),
         SqlType::Bytes => Value::Bytes(bytes.to_vec()),
         other => {
             return Err(FormatError::in_column(

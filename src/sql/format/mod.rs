@@ -327,15 +327,35 @@ pub fn deserialize_into(
     bytes: Option<&[u8]>,
     out: &mut Vec<Value>,
 ) -> Result<bool, FormatError> {
-    deserialize_needed_into(spec, fields, bytes, out, u64::MAX)
+    deserialize_needed_into(spec, fields, u64::MAX, bytes, out, u64::MAX)
+}
+
+/// Which of `fields` share their name with another, up to ASCII case (bit `i` for `fields[i]`;
+/// all bits past 64 fields): one JSON key fills all of them (quoted identifiers may differ only
+/// in case). A reader of many records computes it once for [`deserialize_needed_into`].
+pub fn shared_names(fields: &[Field]) -> u64 {
+    if fields.len() > 64 {
+        return u64::MAX;
+    }
+    let mut shared = 0u64;
+    for (i, a) in fields.iter().enumerate() {
+        for (j, b) in fields.iter().enumerate().skip(i + 1) {
+            if a.name.eq_ignore_ascii_case(&b.name) {
+                shared |= (1u64 << i) | (1u64 << j);
+            }
+        }
+    }
+    shared
 }
 
 /// [`deserialize_into`] for a reader that uses only the columns whose bit is set in `needed`
 /// (bit `i` for `fields[i]`): the others may be left NULL. A record is read or refused exactly
-/// as by [`deserialize_into`]; only the copying of unused text is saved.
+/// as by [`deserialize_into`]; only the copying of unused text is saved. `shared` is
+/// [`shared_names`] of `fields`, or `u64::MAX` when not known (which is slower).
 pub fn deserialize_needed_into(
     spec: &FormatSpec,
     fields: &[Field],
+    shared: u64,
     bytes: Option<&[u8]>,
     out: &mut Vec<Value>,
     needed: u64,
@@ -349,7 +369,7 @@ pub fn deserialize_needed_into(
             [_] => spec.wrap_single,
             _ => true,
         };
-    if json_object && json_flat::deserialize_flat_needed(fields, bytes, out, needed).is_some() {
+    if json_object && json_flat::deserialize_flat_needed(fields, shared, bytes, out, needed).is_some() {
         return Ok(true);
     }
     if let (FormatKind::Kafka, [field]) = (spec.kind, fields) {

@@ -577,6 +577,29 @@ mod json_streaming {
         assert_eq!(same(&twins, r#"{"a":5}"#).unwrap(), vec![Value::Int(5), Value::Int(5)]);
     }
 
+    /// A key is tried first against the column at its position; columns sharing a name up to
+    /// case, and keys out of column order, still decode as without the guess.
+    #[test]
+    fn a_key_tried_at_its_position_decodes_as_a_full_scan() {
+        let twins = fields(&[("a", SqlType::Int), ("A", SqlType::Int), ("B", SqlType::Int)]);
+        let shared = shared_names(&twins);
+        assert_eq!(shared, 0b011);
+        assert_eq!(json_flat::deserialize_flat_needed(&twins, shared, br#"{"a":5,"b":1}"#, &mut Vec::new(), u64::MAX), None);
+        let spec = FormatSpec::new(FormatKind::Json);
+        for doc in [r#"{"a":5,"b":1}"#, r#"{"b":1,"A":5}"#, r#"{"x":1,"a":2}"#] {
+            let mut out = Vec::new();
+            assert_eq!(deserialize_needed_into(&spec, &twins, shared, Some(doc.as_bytes()), &mut out, u64::MAX), Ok(true));
+            assert_eq!(Ok(out), same(&twins, doc), "{doc}");
+        }
+        let payment = fields(&[("NAME", SqlType::String), ("AMOUNT", SqlType::Double)]);
+        assert_eq!(shared_names(&payment), 0);
+        for doc in [r#"{"amount":1.5,"name":"x"}"#, r#"{"name":"x","amount":1.5}"#, r#"{"other":"x","Amount":1.5}"#] {
+            let mut out = Vec::new();
+            assert_eq!(json_flat::deserialize_flat_needed(&payment, 0, doc.as_bytes(), &mut out, u64::MAX), Some(()), "{doc}");
+            assert_eq!(Ok(out), same(&payment, doc), "{doc}");
+        }
+    }
+
     #[test]
     fn unusual_documents_give_the_tree_decoders_results_and_errors() {
         let columns = columns();
@@ -647,6 +670,23 @@ mod json_streaming {
                 let text = format!("{{{}}}", body.join(","));
                 let (streamed, tree) = both(&columns(), &text);
                 prop_assert_eq!(streamed, tree, "decoding {}", text);
+            }
+
+            /// The decoder's path (keys tried at their position, `shared_names` computed once)
+            /// reads what the general decoder reads, with twin columns too.
+            #[test]
+            fn the_decoders_path_matches_the_general_one(entries in proptest::collection::vec((key(), scalar()), 0..8), twins in any::<bool>()) {
+                let body: Vec<String> = entries.iter().map(|(k, v)| format!("{k:?}:{v}")).collect();
+                let text = format!("{{{}}}", body.join(","));
+                let mut columns = columns();
+                if twins {
+                    columns.insert(1, Field::new("name", SqlType::String));
+                }
+                let spec = FormatSpec::new(FormatKind::Json);
+                let mut out = Vec::new();
+                let read = deserialize_needed_into(&spec, &columns, shared_names(&columns), Some(text.as_bytes()), &mut out, u64::MAX);
+                let general = json::deserialize(&spec, &columns, text.as_bytes());
+                prop_assert_eq!(read.map(|_| out), general, "decoding {}", text);
             }
         }
     }

@@ -33,9 +33,34 @@ pub struct SourceDecoder {
     pub timestamp: Option<TimestampColumn>,
     /// A windowed topic: how keys carry the window, and the time-window size.
     pub window: Option<(WindowKeyKind, Millis)>,
+    /// [`format::shared_names`] of `value_columns`, computed once.
+    value_shared_names: u64,
 }
 
 impl SourceDecoder {
+    /// A decoder of a topic's records into rows of `key_columns`, `value_columns` and the
+    /// pseudo-columns: event time from the record, keys not windowed (set `timestamp` and
+    /// `window` for others).
+    pub fn new(
+        kind: SourceKind,
+        key_format: FormatSpec,
+        value_format: FormatSpec,
+        key_columns: Vec<Field>,
+        value_columns: Vec<Field>,
+    ) -> SourceDecoder {
+        let value_shared_names = format::shared_names(&value_columns);
+        SourceDecoder {
+            kind,
+            key_format,
+            value_format,
+            key_columns,
+            value_columns,
+            timestamp: None,
+            window: None,
+            value_shared_names,
+        }
+    }
+
     pub fn decode(&self, record: &Record, log: &mut ProcessingLog) -> Option<Row> {
         self.decode_needed(record, log, u64::MAX)
     }
@@ -112,6 +137,7 @@ impl SourceDecoder {
         let tombstone = match format::deserialize_needed_into(
             &self.value_format,
             &self.value_columns,
+            self.value_shared_names,
             record.value.as_deref(),
             &mut values,
             self.kept_values(needed),
