@@ -29,7 +29,6 @@ use crate::sql::plan::join::{
 use crate::sql::plan::window::WindowSpec;
 use crate::sql::plan::SelectPlan;
 
-
 /// A join's second input topic and where the query is in it.
 #[derive(Debug)]
 pub struct SideInput {
