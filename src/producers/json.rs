@@ -55,11 +55,8 @@ impl JsonObject {
     }
 
     pub fn int(mut self, name: &str, value: i64) -> Self {
-        let text = self.field(name);
-        if value < 0 {
-            text.push('-');
-        }
-        push_digits(text, value.unsigned_abs(), 1);
+        // itoa: a day of events writes ~400,000 timestamps, and its digits come in pairs.
+        self.field(name).push_str(itoa::Buffer::new().format(value));
         self
     }
 
