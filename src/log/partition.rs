@@ -29,6 +29,20 @@ pub struct Segment {
 }
 
 impl Segment {
+    /// The records at or after `offset`.
+    pub fn records_from(&self, offset: u64) -> &[Record] {
+        let records = &self.records;
+        // Offsets are contiguous unless compaction left gaps: try the direct position first (a
+        // binary search over a large segment misses the cache at every step).
+        let first = records.first().map_or(offset, |r| r.offset);
+        let guess = usize::try_from(offset.saturating_sub(first)).unwrap_or(usize::MAX);
+        let start = match records.get(guess) {
+            Some(record) if record.offset == offset => guess,
+            _ => records.partition_point(|r| r.offset < offset),
+        };
+        records.get(start..).unwrap_or(&[])
+    }
+
     pub(crate) fn empty(base_offset: u64, created_at_ms: Millis) -> Self {
         Segment {
             base_offset,
@@ -207,16 +221,7 @@ impl Partition {
             _ => n_segments.saturating_sub(1),
         };
         self.segments.range(first_segment..).flat_map(move |segment| {
-            let records = &segment.records;
-            // Offsets are contiguous unless compaction left gaps: try the direct position
-            // first (a binary search over a large segment misses the cache at every step).
-            let first = records.first().map_or(offset, |r| r.offset);
-            let guess = usize::try_from(offset.saturating_sub(first)).unwrap_or(usize::MAX);
-            let start = match records.get(guess) {
-                Some(record) if record.offset == offset => guess,
-                _ => records.partition_point(|r| r.offset < offset),
-            };
-            records.get(start..).unwrap_or(&[]).iter()
+            segment.records_from(offset).iter()
         })
     }
 

@@ -6,7 +6,7 @@
 
 use super::catalog::SourceInfo;
 use super::ddl::NewSink;
-use super::pipeline::{values_at, values_read_by, OffsetReset, Pipeline};
+use super::pipeline::{decoder_of, values_at, values_read_by, OffsetReset, Pipeline};
 use super::read_position::Positions;
 use super::{Engine, StatementResult};
 use crate::log::Log;
@@ -45,14 +45,7 @@ impl SideInput {
             .topic(&source.topic)
             .map_err(|e| SqlError::execution(e.to_string()))?;
         let positions = Positions::of_topic(topic, reset);
-        let mut decoder = SourceDecoder::new(
-            source.kind,
-            source.key_format.clone(),
-            source.value_format.clone(),
-            source.key_columns.clone(),
-            source.value_columns.clone(),
-        );
-        decoder.window = source.window_key();
+        let decoder = decoder_of(source);
         Ok(SideInput {
             topic: source.topic.clone(),
             decoder,

@@ -127,15 +127,8 @@ impl Pipeline {
             }),
             None => None,
         };
-        let mut decoder = SourceDecoder::new(
-            source.kind,
-            source.key_format.clone(),
-            source.value_format.clone(),
-            source.key_columns.clone(),
-            source.value_columns.clone(),
-        );
+        let mut decoder = decoder_of(source);
         decoder.timestamp = timestamp;
-        decoder.window = source.window_key();
         let topic = log
             .topic(&source.topic)
             .map_err(|e| SqlError::execution(e.to_string()))?;
@@ -274,6 +267,20 @@ impl SpareRows {
             self.0.push(rows);
         }
     }
+}
+
+/// The decoder of `source`'s records: its formats and columns, windowed keys as it has them
+/// (event time from the record: set `timestamp` for a TIMESTAMP column).
+pub(super) fn decoder_of(source: &SourceInfo) -> SourceDecoder {
+    let mut decoder = SourceDecoder::new(
+        source.kind,
+        source.key_format.clone(),
+        source.value_format.clone(),
+        source.key_columns.clone(),
+        source.value_columns.clone(),
+    );
+    decoder.window = source.window_key();
+    decoder
 }
 
 /// An emptied vector of record references, ready for another borrow of the log: the same

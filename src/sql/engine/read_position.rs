@@ -195,7 +195,7 @@ fn read_partition<'log>(partition: &'log Partition, cursor: &mut Cursor, out: &m
     cursor.segment = first;
     let mut wanted = FETCH_BATCH;
     for segment in segments.range(first.min(segments.len())..) {
-        let records = segment_from(segment, cursor.next);
+        let records = segment.records_from(cursor.next);
         let records = records.get(..wanted).unwrap_or(records);
         out.extend(records);
         wanted = wanted.saturating_sub(records.len());
@@ -209,19 +209,6 @@ fn read_partition<'log>(partition: &'log Partition, cursor: &mut Cursor, out: &m
     available <= FETCH_BATCH
 }
 
-/// The records of `segment` at or after `offset`.
-fn segment_from(segment: &Segment, offset: u64) -> &[Record] {
-    let records = &segment.records;
-    // Offsets are contiguous unless compaction left gaps: try the direct position first.
-    let first = records.first().map_or(offset, |r| r.offset);
-    let guess = usize::try_from(offset.saturating_sub(first)).unwrap_or(usize::MAX);
-    let start = match records.get(guess) {
-        Some(record) if record.offset == offset => guess,
-        _ => records.partition_point(|r| r.offset < offset),
-    };
-    records.get(start..).unwrap_or(&[])
-}
-
 /// The records of `partition` from `offset` on, as [`Partition::records_from`] reads them,
 /// finding the first segment from `hint` (and leaving the one found there).
 fn records_from<'log>(
@@ -232,7 +219,7 @@ fn records_from<'log>(
     let segments = partition.segments();
     let first = first_segment(segments, offset, *hint);
     *hint = first;
-    segments.range(first.min(segments.len())..).flat_map(move |segment| segment_from(segment, offset))
+    segments.range(first.min(segments.len())..).flat_map(move |segment| segment.records_from(offset))
 }
 
 /// Index of the first segment holding offsets at or after `offset` (the number of segments when
