@@ -145,7 +145,7 @@ fn same_decoder(a: &SourceDecoder, b: &SourceDecoder) -> bool {
         && a.key_format == b.key_format
         && a.value_format == b.value_format
         && a.key_columns == b.key_columns
-        && a.value_columns == b.value_columns
+        && a.value_columns() == b.value_columns()
         && a.timestamp == b.timestamp
         && a.window == b.window
 }
@@ -195,7 +195,7 @@ impl DecodeGroup {
 /// decoder leaves them for it (a passed key, value columns it does not need).
 fn copy_for(decoder: &SourceDecoder, row: &Row, record: &Record, reader: Reader, pool: &mut RowPool) -> Row {
     let n_keys = decoder.key_columns.len();
-    let n_values = decoder.value_columns.len();
+    let n_values = decoder.value_columns().len();
     let kept = decoder.kept_values(reader.needed);
     let key_passed = reader.pass_key && record.key.as_deref().is_some_and(passes_key);
     let mut values = pool.take(row.values.len());

@@ -29,7 +29,8 @@ pub struct SourceDecoder {
     pub key_format: FormatSpec,
     pub value_format: FormatSpec,
     pub key_columns: Vec<Field>,
-    pub value_columns: Vec<Field>,
+    /// Private: `value_shared_names` is derived from it at construction.
+    value_columns: Vec<Field>,
     pub timestamp: Option<TimestampColumn>,
     /// A windowed topic: how keys carry the window, and the time-window size.
     pub window: Option<(WindowKeyKind, Millis)>,
@@ -59,6 +60,10 @@ impl SourceDecoder {
             window: None,
             value_shared_names,
         }
+    }
+
+    pub fn value_columns(&self) -> &[Field] {
+        &self.value_columns
     }
 
     pub fn decode(&self, record: &Record, log: &mut ProcessingLog) -> Option<Row> {

@@ -95,7 +95,7 @@ impl MaterializedTable {
             return;
         };
         let n_keys = self.decoder.key_columns.len();
-        let n_values = self.decoder.value_columns.len();
+        let n_values = self.decoder.value_columns().len();
         let key = row.key().to_vec();
         if key.is_empty() || key.iter().any(Value::is_null) {
             return;
