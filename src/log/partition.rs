@@ -29,6 +29,12 @@ pub struct Segment {
 }
 
 impl Segment {
+    /// The offset after the segment's last record (its base offset when empty: an empty
+    /// segment ends where it starts, which keeps searches over segments monotone).
+    pub fn end_offset(&self) -> u64 {
+        self.records.last().map_or(self.base_offset, |last| last.offset.saturating_add(1))
+    }
+
     /// The records at or after `offset`.
     pub fn records_from(&self, offset: u64) -> &[Record] {
         let records = &self.records;
@@ -209,10 +215,7 @@ impl Partition {
     pub fn records_from(&self, offset: u64) -> impl Iterator<Item = &Record> + '_ {
         // Find the first segment holding offsets >= `offset`, then binary-search in it.
         // An empty segment ends where it starts, which keeps the predicate monotone.
-        let ends_by = |s: &Segment| {
-            let end = s.records.last().map_or(s.base_offset, |last| last.offset.saturating_add(1));
-            end <= offset
-        };
+        let ends_by = |s: &Segment| s.end_offset() <= offset;
         // Readers mostly read at the tail: when every closed segment ends by `offset`, the
         // active one is where to start (it may hold nothing at or past `offset`).
         let n_segments = self.segments.len();

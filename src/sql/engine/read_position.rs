@@ -226,7 +226,7 @@ fn records_from<'log>(
 /// none does): `hint` or the one after it when that is it, else found by binary search. An
 /// empty segment ends where it starts, which keeps the search's predicate monotone.
 fn first_segment(segments: &VecDeque<Segment>, offset: u64, hint: usize) -> usize {
-    let ends_before = |idx: usize| segments.get(idx).is_some_and(|segment| segment_end(segment) <= offset);
+    let ends_before = |idx: usize| segments.get(idx).is_some_and(|segment| segment.end_offset() <= offset);
     let is_first = |idx: usize| {
         idx <= segments.len()
             && !ends_before(idx)
@@ -237,13 +237,8 @@ fn first_segment(segments: &VecDeque<Segment>, offset: u64, hint: usize) -> usiz
     } else if is_first(hint.saturating_add(1)) {
         hint.saturating_add(1)
     } else {
-        segments.partition_point(|segment| segment_end(segment) <= offset)
+        segments.partition_point(|segment| segment.end_offset() <= offset)
     }
-}
-
-/// The offset after a segment's last record (its base offset when empty).
-fn segment_end(segment: &Segment) -> u64 {
-    segment.records.last().map_or(segment.base_offset, |last| last.offset.saturating_add(1))
 }
 
 #[cfg(test)]
