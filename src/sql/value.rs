@@ -36,9 +36,35 @@ pub enum Value {
     Struct(Vec<(String, Value)>),
 }
 
+/// NULL. `unwrap_or_default()` rather than `unwrap_or(Value::Null)` on a hot path: the latter
+/// builds the NULL first and runs the drop glue on it when unused (an out-of-line call).
+impl Default for Value {
+    fn default() -> Value {
+        Value::Null
+    }
+}
+
 impl Value {
     pub fn is_null(&self) -> bool {
         matches!(self, Value::Null)
+    }
+
+    /// Whether dropping this value frees memory: NULL, booleans, numbers, times and strings
+    /// held inline do not. See [`clear_values`].
+    #[inline(always)]
+    pub fn owns_memory(&self) -> bool {
+        match self {
+            Value::Null
+            | Value::Boolean(_)
+            | Value::Int(_)
+            | Value::BigInt(_)
+            | Value::Double(_)
+            | Value::Timestamp(_)
+            | Value::Date(_)
+            | Value::Time(_) => false,
+            Value::String(text) => text.is_heap_allocated(),
+            Value::Decimal(_) | Value::Bytes(_) | Value::Array(_) | Value::Map(_) | Value::Struct(_) => true,
+        }
     }
 
     /// A DECIMAL value.
@@ -504,6 +530,37 @@ mod decimal_tests {
                 let by_text: f64 = decimal.to_plain_string().parse().unwrap();
                 assert_eq!(decimal.to_f64().to_bits(), by_text.to_bits(), "{decimal:?}");
             }
+        }
+    }
+}
+
+/// Empties `values` as `Vec::clear` does, but runs `Value`'s drop glue only for the values that
+/// own memory. Clearing calls the glue (an out-of-line function) once per value, and most values
+/// of a row (NULL, numbers, short strings) own nothing: that call was most of what emptying a
+/// row cost (callgrind: ~25 instructions a value, 27 M values in the fast-forward benchmark).
+pub fn clear_values(values: &mut Vec<Value>) {
+    truncate_values(values, 0);
+}
+
+/// `*slot = value`, running the drop glue on the old value only where [`clear_values`] does
+/// (a decoder fills a row of NULLs this way).
+#[inline]
+pub fn overwrite(slot: &mut Value, value: Value) {
+    let old = std::mem::replace(slot, value);
+    if old.owns_memory() {
+        drop(old);
+    } else {
+        std::mem::forget(old);
+    }
+}
+
+/// `values.truncate(len)`, running the drop glue only where [`clear_values`] does.
+pub fn truncate_values(values: &mut Vec<Value>, len: usize) {
+    while values.len() > len {
+        match values.pop() {
+            Some(value) if value.owns_memory() => drop(value),
+            Some(value) => std::mem::forget(value),
+            None => break,
         }
     }
 }

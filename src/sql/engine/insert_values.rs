@@ -207,7 +207,7 @@ fn coerce_value(value: Value, target: &SqlType) -> Result<Value, String> {
                         .iter()
                         .find(|(name, _)| name == field)
                         .map(|(_, v)| v.clone())
-                        .unwrap_or(Value::Null);
+                        .unwrap_or_default();
                     result.push((field.clone(), coerce_value(field_value, field_ty)?));
                 }
                 Ok(Value::Struct(result))

@@ -126,7 +126,7 @@ impl Engine {
             let projected: Vec<String> = plan
                 .columns
                 .iter()
-                .map(|c| display_value(&c.expr.eval(&values).unwrap_or(Value::Null)))
+                .map(|c| display_value(&c.expr.eval(&values).unwrap_or_default()))
                 .collect();
             output.push(projected);
         }

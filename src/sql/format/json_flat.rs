@@ -12,7 +12,7 @@
 
 use super::Field;
 use crate::sql::types::SqlType;
-use crate::sql::value::Value;
+use crate::sql::value::{overwrite, Value};
 
 /// Powers of ten a double holds exactly.
 const POW10: [f64; 23] = [
@@ -93,7 +93,7 @@ fn read_object(columns: Columns, bytes: &[u8], out: &mut Vec<Value>, base: usize
                     filled |= bit;
                     let ty = &fields.get(idx)?.ty;
                     let (value, after) = scalar(bytes, pos, ty, needed & bit != 0)?;
-                    *out.get_mut(base + idx)? = value;
+                    overwrite(out.get_mut(base + idx)?, value);
                     pos = after;
                 }
                 None => pos = skip_scalar(bytes, pos)?,

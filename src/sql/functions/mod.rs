@@ -402,7 +402,7 @@ pub fn call_scalar(name_upper: &str, args: &[Value]) -> Result<Value, EvalError>
                 .iter()
                 .find(|item| !item.is_null())
                 .cloned()
-                .unwrap_or(Value::Null))
+                .unwrap_or_default())
         }
         "IFNULL" => {
             return Ok(if arg(args, 0).is_null() {
@@ -791,7 +791,7 @@ fn extreme(greatest: bool, args: &[Value]) -> Result<Value, EvalError> {
             }
         });
     }
-    Ok(best.unwrap_or(Value::Null))
+    Ok(best.unwrap_or_default())
 }
 
 fn round_or_trunc(round: bool, args: &[Value]) -> Result<Value, EvalError> {

@@ -15,12 +15,12 @@
 //! was emitted before), so a downstream table forgets it.
 
 use super::state::{state_map, StateMap};
-use super::{Operator, ProcessingLog, Row};
+use super::{Operator, ProcessingLog, Row, RowPool};
 use crate::clock::Millis;
 use crate::sql::functions::aggregate::Accumulator;
 use crate::sql::plan::aggregate::AggregatePlan;
 use crate::sql::plan::window::WindowKind;
-use crate::sql::value::{KeyValues, Value};
+use crate::sql::value::{clear_values, KeyValues, Value};
 use std::collections::{BTreeMap, VecDeque};
 
 /// One group's (or window's) aggregate. Its key is the key it is stored under, never a copy:
@@ -179,7 +179,7 @@ impl Aggregate {
     /// memory); false (logged) when part of it is NULL: ksqlDB drops those.
     fn load_lookup_key(&mut self, row: &Row, log: &mut ProcessingLog) -> bool {
         let key = &mut self.lookup.0 .0;
-        key.resize(self.plan.group_by.len(), Value::Null);
+        key.resize_with(self.plan.group_by.len(), Value::default);
         for (expr, slot) in self.plan.group_by.iter().zip(key.iter_mut()) {
             match expr.eval_ref(&row.values).as_deref() {
                 Ok(Value::Null) | Err(_) => {
@@ -502,9 +502,11 @@ impl Aggregate {
         }
     }
 
-    fn process_stream(&mut self, row: Row, out: &mut Vec<Row>, log: &mut ProcessingLog) {
+    /// Folds a stream row into its group, and gives its buffer back (none when it became the
+    /// spare): the caller pools it.
+    fn process_stream(&mut self, row: Row, out: &mut Vec<Row>, log: &mut ProcessingLog) -> Vec<Value> {
         if row.tombstone || !self.passes_filter(&row) || !self.load_lookup_key(&row, log) {
-            return;
+            return row.values;
         }
         let mut args = std::mem::take(&mut self.args);
         evaluate_args(&self.plan, &row, &mut args);
@@ -512,8 +514,10 @@ impl Aggregate {
         self.args = args;
         if self.spare.capacity() == 0 {
             self.spare = row.values;
-            self.spare.clear();
+            clear_values(&mut self.spare);
+            return Vec::new();
         }
+        row.values
     }
 
     /// Folds a stream row whose group key is in [`Aggregate::lookup`] into its window(s).
@@ -616,7 +620,7 @@ fn evaluate_args(plan: &AggregatePlan, row: &Row, args: &mut Vec<Vec<Value>>) {
         values.extend(
             call.args
                 .iter()
-                .map(|arg| arg.eval(&row.values).unwrap_or(Value::Null)),
+                .map(|arg| arg.eval(&row.values).unwrap_or_default()),
         );
     }
 }
@@ -668,7 +672,7 @@ fn output_row(
     let n_group_keys = key.len();
     let partition = Value::Int(i32::try_from(source.partition).unwrap_or(i32::MAX));
     let offset = Value::BigInt(i64::try_from(source.offset).unwrap_or(i64::MAX));
-    agg_row.clear();
+    clear_values(agg_row);
     agg_row.append(key);
     agg_row.extend(group.accumulators.as_slice().iter().map(Accumulator::result));
     agg_row.extend([
@@ -685,7 +689,7 @@ fn output_row(
         group.emitted = passes;
         // Key columns first, then values, each in projection order (evaluated in projection
         // order, so errors are logged in that order).
-        values.clear();
+        clear_values(&mut values);
         values.reserve(plan.columns.len() + 3);
         let mut n_keys = 0;
         for column in &plan.columns {
@@ -725,7 +729,15 @@ fn output_row(
 impl Operator for Aggregate {
     fn process(&mut self, row: Row, out: &mut Vec<Row>, log: &mut ProcessingLog) {
         match self.plan.source_kind {
-            crate::sql::ast::SourceKind::Stream => self.process_stream(row, out, log),
+            crate::sql::ast::SourceKind::Stream => drop(self.process_stream(row, out, log)),
+            crate::sql::ast::SourceKind::Table => self.process_table(row, out, log),
+        }
+    }
+
+    /// A stream row's buffer goes back to the pipeline's pool, for the next decoded record.
+    fn process_pooled(&mut self, row: Row, out: &mut Vec<Row>, log: &mut ProcessingLog, pool: &mut RowPool) {
+        match self.plan.source_kind {
+            crate::sql::ast::SourceKind::Stream => pool.put(self.process_stream(row, out, log)),
             crate::sql::ast::SourceKind::Table => self.process_table(row, out, log),
         }
     }

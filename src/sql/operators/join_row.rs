@@ -4,7 +4,7 @@
 //! ROWTIME, ROWPARTITION, ROWOFFSET of the result. A missing side (outer joins) is all NULLs.
 
 use crate::clock::Millis;
-use crate::sql::value::Value;
+use crate::sql::value::{clear_values, Value};
 
 /// One side's row (all its columns, as decoded) and its record time.
 pub type SideRow<'a> = Option<(&'a [Value], Millis)>;
@@ -42,7 +42,7 @@ impl JoinLayout {
         let mut values = self.start(Vec::new(), key);
         values.extend(self.left_columns.iter().map(|idx| {
             left.and_then(|(row, _)| row.get(*idx).cloned())
-                .unwrap_or(Value::Null)
+                .unwrap_or_default()
         }));
         self.finish(values, left.map(|(_, time)| time), right, timestamp, partition, offset)
     }
@@ -68,14 +68,14 @@ impl JoinLayout {
         }
         let mut values = self.start(buffer, key);
         values.extend(self.left_columns.iter().map(|idx| {
-            row.get_mut(*idx).map_or(Value::Null, |value| std::mem::replace(value, Value::Null))
+            row.get_mut(*idx).map(|value| std::mem::replace(value, Value::Null)).unwrap_or_default()
         }));
         self.finish(values, Some(left_time), right, timestamp, partition, offset)
     }
 
     /// `buffer`, emptied, with room for the whole joined row and the key pushed.
     fn start(&self, mut values: Vec<Value>, key: Value) -> Vec<Value> {
-        values.clear();
+        clear_values(&mut values);
         values.reserve(1 + self.left_columns.len() + self.right_columns.len() + 5);
         values.push(key);
         values
@@ -93,10 +93,10 @@ impl JoinLayout {
     ) -> Vec<Value> {
         values.extend(self.right_columns.iter().map(|idx| {
             right.and_then(|(row, _)| row.get(*idx).cloned())
-                .unwrap_or(Value::Null)
+                .unwrap_or_default()
         }));
-        values.push(left_time.map_or(Value::Null, Value::BigInt));
-        values.push(right.map_or(Value::Null, |(_, time)| Value::BigInt(time)));
+        values.push(left_time.map(Value::BigInt).unwrap_or_default());
+        values.push(right.map(|(_, time)| Value::BigInt(time)).unwrap_or_default());
         values.push(Value::BigInt(timestamp));
         values.push(Value::Int(i32::try_from(partition).unwrap_or(i32::MAX)));
         values.push(Value::BigInt(i64::try_from(offset).unwrap_or(i64::MAX)));

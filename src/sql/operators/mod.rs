@@ -91,7 +91,7 @@ impl RowPool {
     /// Keeps `buffer` (emptied) for [`RowPool::take`].
     pub fn put(&mut self, mut buffer: Vec<Value>) {
         if self.buffers.len() < Self::MAX_BUFFERS && buffer.capacity() > 0 {
-            buffer.clear();
+            crate::sql::value::clear_values(&mut buffer);
             self.buffers.push(buffer);
         }
     }

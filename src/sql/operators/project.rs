@@ -8,7 +8,7 @@
 
 use super::{Operator, ProcessingLog, Row};
 use crate::sql::plan::CompiledExpr;
-use crate::sql::value::Value;
+use crate::sql::value::{clear_values, Value};
 
 #[derive(Debug)]
 pub struct Project {
@@ -116,12 +116,12 @@ impl Operator for Project {
     fn process(&mut self, mut row: Row, out: &mut Vec<Row>, log: &mut ProcessingLog) {
         let n_keys = self.key_exprs.len();
         let mut values = std::mem::take(&mut self.spare);
-        values.clear();
+        clear_values(&mut values);
         values.reserve(n_keys + self.value_exprs.len() + 3);
         let mut moves = self.moves.iter().copied();
         for expr in &self.key_exprs {
             let moved = moves.next().flatten();
-            values.push(take_or_eval(moved, expr, &mut row.values).unwrap_or(Value::Null));
+            values.push(take_or_eval(moved, expr, &mut row.values).unwrap_or_default());
         }
         for (name, expr) in &self.value_exprs {
             let moved = moves.next().flatten();
@@ -145,7 +145,7 @@ impl Operator for Project {
         values.push(Value::BigInt(i64::try_from(row.offset).unwrap_or(i64::MAX)));
         let input = std::mem::replace(&mut row.values, values);
         self.spare = input;
-        self.spare.clear();
+        clear_values(&mut self.spare);
         out.push(Row { n_keys, ..row });
     }
 

@@ -12,7 +12,7 @@ use crate::sql::ast::SourceKind;
 use crate::sql::format::{self, Field, FormatSpec};
 use crate::sql::functions;
 use crate::sql::types::SqlType;
-use crate::sql::value::Value;
+use crate::sql::value::{clear_values, truncate_values, Value};
 
 /// Where a stream's event time comes from when `WITH (TIMESTAMP='column')` is given.
 #[derive(Clone, Debug, PartialEq)]
@@ -96,7 +96,7 @@ impl SourceDecoder {
     ) -> Option<Row> {
         let n_keys = self.key_columns.len();
         let n_values = self.value_columns.len();
-        values.clear();
+        clear_values(&mut values);
         let (key_bytes, window) = match (self.window, record.key.as_deref()) {
             (Some((kind, size)), Some(bytes)) => match kind.split(bytes, size) {
                 Some((inner, window)) => (Some(inner), Some(window)),
@@ -137,8 +137,8 @@ impl SourceDecoder {
                 return None;
             }
         }
-        values.truncate(n_keys);
-        values.resize(n_keys, Value::Null);
+        truncate_values(&mut values, n_keys);
+        values.resize_with(n_keys, Value::default);
         let tombstone = match format::deserialize_needed_into(
             &self.value_format,
             &self.value_columns,
@@ -157,7 +157,7 @@ impl SourceDecoder {
                 return None;
             }
         };
-        values.resize(n_keys + n_values, Value::Null);
+        values.resize_with(n_keys + n_values, Value::default);
         let mut timestamp = record.timestamp;
         if let (Some(column), false) = (&self.timestamp, tombstone) {
             match self.extract_timestamp(&values, column) {

@@ -140,7 +140,7 @@ impl StreamStreamJoin {
         } else {
             &self.left_key
         };
-        let key = key_expr.eval(&row.values).unwrap_or(Value::Null);
+        let key = key_expr.eval(&row.values).unwrap_or_default();
         if key.is_null() {
             log.record(format!(
                 "Dropped a record with a NULL join key at offset {}",
@@ -270,7 +270,7 @@ impl StreamStreamJoin {
             } else {
                 &self.left_key
             };
-            let key = key_expr.eval(&record.values).unwrap_or(Value::Null);
+            let key = key_expr.eval(&record.values).unwrap_or_default();
             let row = if right {
                 self.joined(&key, None, Some(&record), &record)
             } else {

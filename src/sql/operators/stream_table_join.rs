@@ -18,7 +18,7 @@ use super::state::{state_map, StateMap};
 use super::{Operator, ProcessingLog, Row};
 use crate::clock::Millis;
 use crate::sql::plan::CompiledExpr;
-use crate::sql::value::{KeyValues, Value};
+use crate::sql::value::{clear_values, KeyValues, Value};
 
 #[derive(Debug)]
 pub struct StreamTableJoin {
@@ -76,8 +76,8 @@ impl StreamTableJoin {
     /// column, else evaluated (NULL when that fails).
     fn take_key(&self, values: &mut [Value]) -> Value {
         match self.key_column {
-            Some(idx) => values.get_mut(idx).map_or(Value::Null, |value| std::mem::replace(value, Value::Null)),
-            None => self.stream_key.eval(values).unwrap_or(Value::Null),
+            Some(idx) => values.get_mut(idx).map(|value| std::mem::replace(value, Value::Null)).unwrap_or_default(),
+            None => self.stream_key.eval(values).unwrap_or_default(),
         }
     }
 }
@@ -101,7 +101,7 @@ impl Operator for StreamTableJoin {
         if table_row.is_none() && !self.left_join {
             return;
         }
-        let key = self.lookup.0.pop().unwrap_or(Value::Null);
+        let key = self.lookup.0.pop().unwrap_or_default();
         // The stream row is not needed after this: its columns move into the joined row, and
         // its buffer holds the next one.
         let values = self.layout.joined_taking_left(
@@ -114,7 +114,7 @@ impl Operator for StreamTableJoin {
             row.offset,
         );
         self.spare = std::mem::replace(&mut row.values, values);
-        self.spare.clear();
+        clear_values(&mut self.spare);
         out.push(Row { n_keys: 1, ..row });
     }
 

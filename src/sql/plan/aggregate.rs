@@ -458,12 +458,12 @@ fn literal_value(literal: &Literal) -> Value {
             Err(_) => digits
                 .parse::<i64>()
                 .map(Value::BigInt)
-                .unwrap_or(Value::Null),
+                .unwrap_or_default(),
         },
         Literal::Decimal(text) | Literal::Double(text) => text
             .parse::<f64>()
             .map(Value::Double)
-            .unwrap_or(Value::Null),
+            .unwrap_or_default(),
         Literal::String(text) => Value::String(text.clone().into()),
     }
 }

@@ -94,7 +94,7 @@ impl CompiledExpr {
     /// Evaluates on one row. NULL propagates as in ksqlDB; AND/OR use three-valued logic.
     pub fn eval(&self, row: &[Value]) -> Result<Value, EvalError> {
         match self {
-            CompiledExpr::Column(idx) => Ok(row.get(*idx).cloned().unwrap_or(Value::Null)),
+            CompiledExpr::Column(idx) => Ok(row.get(*idx).cloned().unwrap_or_default()),
             CompiledExpr::Literal(value) => Ok(value.clone()),
             CompiledExpr::Binary {
                 op,
@@ -225,7 +225,7 @@ impl CompiledExpr {
                     .into_iter()
                     .find(|(name, _)| name == field)
                     .map(|(_, value)| value)
-                    .unwrap_or(Value::Null)),
+                    .unwrap_or_default()),
                 _ => Ok(Value::Null),
             },
             CompiledExpr::Subscript { expr, index } => {
@@ -329,13 +329,13 @@ fn subscript(container: Value, index: &Value) -> Value {
             usize::try_from(zero_based)
                 .ok()
                 .and_then(|i| items.into_iter().nth(i))
-                .unwrap_or(Value::Null)
+                .unwrap_or_default()
         }
         Value::Map(entries) => entries
             .into_iter()
             .find(|(key, _)| key == index)
             .map(|(_, v)| v)
-            .unwrap_or(Value::Null),
+            .unwrap_or_default(),
         _ => Value::Null,
     }
 }

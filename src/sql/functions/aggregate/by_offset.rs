@@ -96,7 +96,7 @@ impl ByOffset {
     pub(super) fn result(&self) -> Value {
         self.kept
             .as_ref()
-            .map_or(Value::Null, |entry| entry.value.clone())
+            .map(|entry| entry.value.clone()).unwrap_or_default()
     }
 }
 

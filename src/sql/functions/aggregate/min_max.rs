@@ -46,6 +46,6 @@ impl MinMax {
     }
 
     pub(super) fn result(&self) -> Value {
-        self.best.clone().unwrap_or(Value::Null)
+        self.best.clone().unwrap_or_default()
     }
 }

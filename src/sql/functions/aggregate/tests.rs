@@ -873,7 +873,7 @@ proptest::proptest! {
         let wrong = [Value::Boolean(true), text("x"), big(-1), dbl(f64::NAN), Value::Array(vec![])];
         for (kind, seed) in ops {
             let value = match seed % 4 {
-                0 => wrong.get(usize::from(seed) % wrong.len()).cloned().unwrap_or(Value::Null),
+                0 => wrong.get(usize::from(seed) % wrong.len()).cloned().unwrap_or_default(),
                 1 => Value::Null,
                 _ => match &ty {
                     SqlType::Int => int(i32::from(seed) << 23),
