@@ -19,19 +19,26 @@ serve: setup
 test: setup test-native test-qtt test-web test-e2e
 	@echo "All test layers passed."
 
+# One full build per layer: incremental caches (~1 GB for the native tests) only cost disk here.
+test test-native test-qtt test-web test-e2e: export CARGO_INCREMENTAL := 0
+
 test-native:
 	cargo test
 	cargo clippy --quiet -- -D warnings
+	@scripts/prune-if-low-disk.sh target/debug
 
 test-qtt:
 	@if [ -d "$(QTT_DIR)" ]; then \
 	  cargo run --profile tool --quiet --bin qtt -- --summary-table --ratchet tests/qtt-ratchet.txt "$(QTT_DIR)" | tail -n 32; \
-	  exit $${PIPESTATUS[0]}; \
+	  status=$${PIPESTATUS[0]}; \
+	  [ $$status -ne 0 ] || scripts/prune-if-low-disk.sh target/tool; \
+	  exit $$status; \
 	else echo "skipping conformance: $(QTT_DIR) not found"; fi
 
 # Component tests: wasm-bindgen-test in headless Chromium (runner set in .cargo/config.toml).
 test-web:
 	cargo test --target wasm32-unknown-unknown --test web_components --test web_sandbox --test web_lessons --test web_presenter --test web_views --test web_xss
+	@scripts/prune-if-low-disk.sh target/wasm32-unknown-unknown/debug target/debug
 
 dist:
 	trunk build --release

@@ -34,6 +34,7 @@ if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
   step "installing Chromium and ChromeDriver from Debian"
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
+  as_root apt-get clean  # the downloaded .deb files (~150 MB) are not needed once installed
 fi
 
 # binaryen (wasm-opt) and playwright-core come from npm, pinned in package-lock.json.
