@@ -272,19 +272,29 @@ pub fn serialize(
     }
 }
 
-/// [`serialize`] into shared bytes, as a [`crate::log::ProducerRecord`] holds them. JSON is
-/// written into a buffer kept between calls, then copied once into the record's allocation; a
-/// KAFKA STRING or BYTES is copied once from the value.
+/// [`serialize`] into shared bytes, as a [`crate::log::ProducerRecord`] holds them: the bytes
+/// are copied once into the record's allocation (see [`with_serialized`]).
 pub fn serialize_shared(
     spec: &FormatSpec,
     fields: &[Field],
     values: &[Value],
 ) -> Result<Option<Arc<[u8]>>, FormatError> {
+    with_serialized(spec, fields, values, |bytes| Arc::from(bytes))
+}
+
+/// [`serialize`], handing the bytes to `then` without allocating them: JSON is written into a
+/// buffer kept between calls, a KAFKA STRING or BYTES is the value's own bytes.
+pub fn with_serialized<R>(
+    spec: &FormatSpec,
+    fields: &[Field],
+    values: &[Value],
+    then: impl FnOnce(&[u8]) -> R,
+) -> Result<Option<R>, FormatError> {
     if fields.len() == values.len() && spec.kind == FormatKind::Kafka {
-        return Ok(kafka::encode(fields, values)?.map(|bytes| Arc::from(&*bytes)));
+        return Ok(kafka::encode(fields, values)?.map(|bytes| then(&bytes)));
     }
     if spec.kind != FormatKind::Json || fields.len() != values.len() {
-        return Ok(serialize(spec, fields, values)?.map(Arc::from));
+        return Ok(serialize(spec, fields, values)?.map(|bytes| then(&bytes)));
     }
     thread_local! {
         static JSON_BUFFER: RefCell<String> = const { RefCell::new(String::new()) };
@@ -296,7 +306,7 @@ pub fn serialize_shared(
         let out = borrowed.as_deref_mut().unwrap_or(&mut own);
         out.clear();
         let written = json::serialize_into(spec, fields, values, out);
-        Ok(written.then(|| Arc::from(out.as_bytes())))
+        Ok(written.then(|| then(out.as_bytes())))
     })
 }
 

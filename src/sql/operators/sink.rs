@@ -2,6 +2,7 @@
 //! value format, the row's time as the record timestamp. A tombstone row writes a null value.
 
 use super::Row;
+use std::cell::RefCell;
 use crate::log::{Bytes, ProducerRecord};
 use crate::sql::format::{self, Field, FormatError, FormatSpec};
 use crate::sql::value::Value;
@@ -39,14 +40,21 @@ impl WindowKeyKind {
     }
 
     /// The key bytes `key` followed by the window, as [`WindowKeyKind::append`] writes them,
-    /// in one shared allocation (no growing of `key` first).
+    /// in one shared allocation: laid out in a buffer kept between calls, then copied at once
+    /// (collecting the bytes into the `Arc` went byte by byte).
     pub fn shared(self, key: &[u8], start: i64, end: i64) -> Bytes {
-        // Chains of exact-size parts: `Arc` allocates once, for the whole length.
-        let key = key.iter().copied();
-        match self {
-            WindowKeyKind::Time => key.chain(start.to_be_bytes()).collect(),
-            WindowKeyKind::Session => key.chain(end.to_be_bytes()).chain(start.to_be_bytes()).collect(),
+        thread_local! {
+            static KEY_BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
         }
+        KEY_BUFFER.with(|buffer| {
+            let mut own = Vec::new();
+            let mut borrowed = buffer.try_borrow_mut().ok();
+            let out = borrowed.as_deref_mut().unwrap_or(&mut own);
+            out.clear();
+            out.extend_from_slice(key);
+            self.append(out, start, end);
+            Bytes::from(&out[..])
+        })
     }
 
     /// Splits windowed key bytes into the inner key and the window (start, end); a time
@@ -81,8 +89,9 @@ impl Sink {
         let key = match (self.window_key, row.window) {
             _ if key.is_some() => key,
             _ if self.key_columns.is_empty() => None,
-            (Some(kind), Some((start, end))) => format::serialize(&self.key_format, &self.key_columns, row.key())?
-                .map(|bytes| kind.shared(&bytes, start, end)),
+            (Some(kind), Some((start, end))) => {
+                format::with_serialized(&self.key_format, &self.key_columns, row.key(), |bytes| kind.shared(bytes, start, end))?
+            }
             _ => format::serialize_shared(&self.key_format, &self.key_columns, row.key())?,
         };
         let value = if row.tombstone {
