@@ -185,6 +185,7 @@ impl Engine {
                         plan.left_key.clone(),
                         JoinLayout::new(plan.left_columns.clone(), plan.right_columns.clone()),
                     )
+                    .checking_first(plan.select.filter.as_ref())
                     .reading_only(plan.select.filter.iter().chain(plan.select.columns.iter().map(|c| &c.expr))));
                     // The table is state: always read from the start of its changelog.
                     (plan, SourceKind::Stream, operator, OffsetReset::Earliest)

@@ -205,7 +205,7 @@ impl Pipeline {
                     let Some(row) = row else { continue };
                     match first.as_deref_mut() {
                         Some(join) if from_side => join.process_side(row, &mut current, processing_log),
-                        Some(join) => join.process(row, &mut current, processing_log),
+                        Some(join) => join.process_pooled(row, &mut current, processing_log, &mut self.pool),
                         None => current.push(row),
                     }
                 }

@@ -15,7 +15,7 @@
 use super::join_row::JoinLayout;
 use super::project::count_column_uses;
 use super::state::{state_map, StateMap};
-use super::{Operator, ProcessingLog, Row};
+use super::{Operator, ProcessingLog, Row, RowPool};
 use crate::clock::Millis;
 use crate::sql::plan::CompiledExpr;
 use crate::sql::value::{clear_values, KeyValues, Value};
@@ -35,6 +35,11 @@ pub struct StreamTableJoin {
     lookup: KeyValues,
     /// The buffer the next joined row is built in: the previous stream row's.
     spare: Vec<Value>,
+    /// The WHERE's conditions on one table column against a literal (`u.level = 'Platinum'`),
+    /// over the table row's positions: checked on the table row before the joined row is
+    /// built, since a stream record that fails one (or has no table row: the column is NULL)
+    /// would be dropped by the WHERE after the join. The WHERE still runs in full afterwards.
+    table_conditions: Vec<CompiledExpr>,
 }
 
 impl StreamTableJoin {
@@ -51,7 +56,40 @@ impl StreamTableJoin {
             key_column,
             lookup: KeyValues(Vec::with_capacity(1)),
             spare: Vec::new(),
+            table_conditions: Vec::new(),
         }
+    }
+
+    /// Checks the conditions of `filter` (the WHERE over the joined row) that compare one
+    /// table column with a non-NULL literal on the table row, before joining. Call it before
+    /// [`StreamTableJoin::reading_only`], which may leave those columns out of the joined row.
+    pub fn checking_first(mut self, filter: Option<&CompiledExpr>) -> StreamTableJoin {
+        let first_right = 1 + self.layout.left_columns.len();
+        let on_table = |expr: &CompiledExpr| match expr {
+            CompiledExpr::Column(idx) => idx
+                .checked_sub(first_right)
+                .and_then(|right| self.layout.right_columns.get(right).copied())
+                .filter(|&column| column != JoinLayout::UNREAD),
+            _ => None,
+        };
+        let mut conditions = Vec::new();
+        for condition in filter.into_iter().flat_map(conjuncts) {
+            let CompiledExpr::Binary { op, left, right, result_type } = condition else { continue };
+            let literal = |expr: &CompiledExpr| matches!(expr, CompiledExpr::Literal(value) if !value.is_null());
+            let (column, literal_on_left) = match (on_table(left), on_table(right)) {
+                (Some(column), None) if literal(right) => (column, false),
+                (None, Some(column)) if literal(left) => (column, true),
+                _ => continue,
+            };
+            if !op.is_comparison() {
+                continue;
+            }
+            let column = Box::new(CompiledExpr::Column(column));
+            let (left, right) = if literal_on_left { (left.clone(), column) } else { (column, right.clone()) };
+            conditions.push(CompiledExpr::Binary { op: *op, left, right, result_type: result_type.clone() });
+        }
+        self.table_conditions = conditions;
+        self
     }
 
     /// Leaves NULL in the joined row's table columns that none of `readers` reads (the WHERE
@@ -82,10 +120,23 @@ impl StreamTableJoin {
     }
 }
 
-impl Operator for StreamTableJoin {
-    fn process(&mut self, mut row: Row, out: &mut Vec<Row>, log: &mut ProcessingLog) {
+/// The operands of a chain of ANDs, left to right.
+fn conjuncts(expr: &CompiledExpr) -> Vec<&CompiledExpr> {
+    match expr {
+        CompiledExpr::And(left, right) => {
+            let mut all = conjuncts(left);
+            all.extend(conjuncts(right));
+            all
+        }
+        other => vec![other],
+    }
+}
+
+impl StreamTableJoin {
+    /// Joins a stream row; gives its buffer back when the row is dropped.
+    fn join(&mut self, mut row: Row, out: &mut Vec<Row>, log: &mut ProcessingLog) -> Option<Vec<Value>> {
         if row.tombstone {
-            return;
+            return Some(row.values);
         }
         let key = self.take_key(&mut row.values);
         if key.is_null() {
@@ -93,13 +144,19 @@ impl Operator for StreamTableJoin {
                 "Dropped a stream record with a NULL join key at offset {}",
                 row.offset
             ));
-            return;
+            return Some(row.values);
         }
         self.lookup.0.clear();
         self.lookup.0.push(key);
         let table_row = self.table.get(&self.lookup);
         if table_row.is_none() && !self.left_join {
-            return;
+            return Some(row.values);
+        }
+        let conditions = &self.table_conditions;
+        if !conditions.is_empty()
+            && !table_row.is_some_and(|(columns, _)| conditions.iter().all(|condition| condition.is_true(columns)))
+        {
+            return Some(row.values);
         }
         let key = self.lookup.0.pop().unwrap_or_default();
         // The stream row is not needed after this: its columns move into the joined row, and
@@ -116,6 +173,20 @@ impl Operator for StreamTableJoin {
         self.spare = std::mem::replace(&mut row.values, values);
         clear_values(&mut self.spare);
         out.push(Row { n_keys: 1, ..row });
+        None
+    }
+}
+
+impl Operator for StreamTableJoin {
+    fn process(&mut self, row: Row, out: &mut Vec<Row>, log: &mut ProcessingLog) {
+        drop(self.join(row, out, log));
+    }
+
+    /// A dropped stream row's buffer goes back to the pipeline's pool.
+    fn process_pooled(&mut self, row: Row, out: &mut Vec<Row>, log: &mut ProcessingLog, pool: &mut RowPool) {
+        if let Some(buffer) = self.join(row, out, log) {
+            pool.put(buffer);
+        }
     }
 
     /// A table changelog record: upsert or delete; emits nothing.
@@ -225,6 +296,41 @@ mod tests {
 #[cfg(test)]
 mod reading_tests {
     use super::*;
+    use crate::sql::ops::BinaryOp;
+
+    fn compare(op: BinaryOp, left: CompiledExpr, right: CompiledExpr) -> CompiledExpr {
+        CompiledExpr::Binary { op, left: Box::new(left), right: Box::new(right), result_type: None }
+    }
+
+    /// A WHERE's condition of a table column against a literal is checked on the table row:
+    /// clicks of users at another level, or with no user, are dropped by the join itself
+    /// (their buffers pooled); a condition on the stream's columns is left to the WHERE.
+    #[test]
+    fn conditions_on_table_columns_are_checked_before_joining() {
+        // Joined row: key, left 1 and 2, right 1 (the level), times.
+        let layout = JoinLayout::new(vec![1, 2], vec![1]);
+        let platinum = CompiledExpr::Literal(Value::String("Platinum".into()));
+        let on_level = compare(BinaryOp::Eq, platinum.clone(), CompiledExpr::Column(3));
+        let on_page = compare(BinaryOp::Eq, CompiledExpr::Column(1), CompiledExpr::Literal(Value::String("home".into())));
+        let filter = CompiledExpr::And(Box::new(on_page), Box::new(on_level));
+        let mut join = StreamTableJoin::new(true, CompiledExpr::Column(0), layout).checking_first(Some(&filter));
+        assert_eq!(join.table_conditions, [compare(BinaryOp::Eq, platinum, CompiledExpr::Column(1))]);
+        let (mut out, mut log, mut pool) = (Vec::new(), ProcessingLog::default(), RowPool::default());
+        let user = |id: &str, level: &str| Row::keyed_for_test(vec![Value::String(id.into()), Value::String(level.into())], 5, 0);
+        join.process_side(user("u1", "Platinum"), &mut out, &mut log);
+        join.process_side(user("u2", "Gold"), &mut out, &mut log);
+        for (offset, id) in [(1, "u1"), (2, "u2"), (3, "u3"), (4, "u1")] {
+            let click = Row::keyed_for_test(vec![Value::String(id.into()), Value::String("cart".into()), Value::Int(1)], 9, offset);
+            join.process_pooled(click, &mut out, &mut log, &mut pool);
+        }
+        assert_eq!(out.iter().map(|row| row.offset).collect::<Vec<_>>(), [1, 4]);
+        assert_eq!(out[0].values[3], Value::String("Platinum".into()));
+        assert_eq!(pool.len(), 2, "the two dropped clicks' buffers are pooled");
+        let no_pushdown = compare(BinaryOp::Eq, CompiledExpr::Column(1), CompiledExpr::Column(3));
+        let join = StreamTableJoin::new(true, CompiledExpr::Column(0), JoinLayout::new(vec![1, 2], vec![1]))
+            .checking_first(Some(&no_pushdown));
+        assert!(join.table_conditions.is_empty(), "a condition across both sides waits for the joined row");
+    }
 
     /// Only the table columns the readers read are copied into the joined row; the others are
     /// NULL. A reader of unknown columns leaves every column copied.
