@@ -299,14 +299,24 @@ pub fn with_serialized<R>(
     thread_local! {
         static JSON_BUFFER: RefCell<String> = const { RefCell::new(String::new()) };
     }
-    JSON_BUFFER.with(|buffer| {
-        // A re-entrant call (none today) would find the buffer borrowed: it gets its own.
-        let mut own = String::new();
-        let mut borrowed = buffer.try_borrow_mut().ok();
-        let out = borrowed.as_deref_mut().unwrap_or(&mut own);
+    with_kept_buffer(&JSON_BUFFER, |out| {
         out.clear();
         let written = json::serialize_into(spec, fields, values, out);
         Ok(written.then(|| then(out.as_bytes())))
+    })
+}
+
+/// Runs `f` on the buffer `kept` holds between calls (as the last call left it), so writing
+/// a record's bytes allocates nothing but the record. A re-entrant call (none today) finds it
+/// borrowed and gets a fresh one.
+pub(crate) fn with_kept_buffer<T: Default, R>(
+    kept: &'static std::thread::LocalKey<RefCell<T>>,
+    f: impl FnOnce(&mut T) -> R,
+) -> R {
+    kept.with(|buffer| {
+        let mut own = T::default();
+        let mut borrowed = buffer.try_borrow_mut().ok();
+        f(borrowed.as_deref_mut().unwrap_or(&mut own))
     })
 }
 

@@ -46,10 +46,7 @@ impl WindowKeyKind {
         thread_local! {
             static KEY_BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
         }
-        KEY_BUFFER.with(|buffer| {
-            let mut own = Vec::new();
-            let mut borrowed = buffer.try_borrow_mut().ok();
-            let out = borrowed.as_deref_mut().unwrap_or(&mut own);
+        format::with_kept_buffer(&KEY_BUFFER, |out| {
             out.clear();
             out.extend_from_slice(key);
             self.append(out, start, end);
