@@ -72,18 +72,18 @@ impl StreamTableJoin {
                 .filter(|&column| column != JoinLayout::UNREAD),
             _ => None,
         };
+        let literal = |expr: &CompiledExpr| matches!(expr, CompiledExpr::Literal(value) if !value.is_null());
         let mut conditions = Vec::new();
         for condition in filter.into_iter().flat_map(conjuncts) {
             let CompiledExpr::Binary { op, left, right, result_type } = condition else { continue };
-            let literal = |expr: &CompiledExpr| matches!(expr, CompiledExpr::Literal(value) if !value.is_null());
+            if !op.is_comparison() {
+                continue;
+            }
             let (column, literal_on_left) = match (on_table(left), on_table(right)) {
                 (Some(column), None) if literal(right) => (column, false),
                 (None, Some(column)) if literal(left) => (column, true),
                 _ => continue,
             };
-            if !op.is_comparison() {
-                continue;
-            }
             let column = Box::new(CompiledExpr::Column(column));
             let (left, right) = if literal_on_left { (left.clone(), column) } else { (column, right.clone()) };
             conditions.push(CompiledExpr::Binary { op: *op, left, right, result_type: result_type.clone() });
