@@ -787,6 +787,7 @@ pub(super) fn make_sink(
         key_columns: key_fields.to_vec(),
         value_columns: value_fields.to_vec(),
         timestamp_idx,
+        recent_values: Default::default(),
     }
 }
 

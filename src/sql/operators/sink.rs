@@ -6,6 +6,7 @@ use std::cell::RefCell;
 use crate::log::{Bytes, ProducerRecord};
 use crate::sql::format::{self, Field, FormatError, FormatSpec};
 use crate::sql::value::Value;
+use std::collections::HashSet;
 
 #[derive(Clone, Debug)]
 pub struct Sink {
@@ -18,6 +19,39 @@ pub struct Sink {
     pub timestamp_idx: Option<usize>,
     /// A windowed table's key: the window is appended to the key bytes, as Kafka Streams does.
     pub window_key: Option<WindowKeyKind>,
+    /// Short values written lately (see [`RecentValues`]).
+    pub recent_values: RefCell<RecentValues>,
+}
+
+/// Values are shared up to this length: a count or a flag, not a row of text.
+const MAX_SHARED_VALUE_BYTES: usize = 32;
+/// Distinct short values remembered; past that the set starts again.
+const MAX_RECENT_VALUES: usize = 256;
+
+/// The short values a sink wrote lately, so that an equal one shares their bytes instead of
+/// allocating its own: an aggregate's updates repeat a few values (`{"N":3}`) hundreds of
+/// thousands of times in a fast-forwarded day, and each allocation costs time (in wasm above
+/// all) and memory the log keeps. Equal bytes, so no reader sees a difference; bounded, so a
+/// sink of unique values holds at most [`MAX_RECENT_VALUES`] of them beyond its records.
+#[derive(Clone, Debug, Default)]
+pub struct RecentValues(HashSet<Bytes, foldhash::fast::FixedState>);
+
+impl RecentValues {
+    /// `bytes` as a record's shared value.
+    pub fn shared(&mut self, bytes: &[u8]) -> Bytes {
+        if bytes.len() > MAX_SHARED_VALUE_BYTES {
+            return Bytes::from(bytes);
+        }
+        if let Some(shared) = self.0.get(bytes) {
+            return shared.clone();
+        }
+        if self.0.len() >= MAX_RECENT_VALUES {
+            self.0.clear();
+        }
+        let value = Bytes::from(bytes);
+        self.0.insert(value.clone());
+        value
+    }
 }
 
 /// How Kafka Streams serialises a windowed key: a time window appends its start (8 bytes, big
@@ -94,11 +128,13 @@ impl Sink {
         let value = if row.tombstone {
             None
         } else {
-            format::serialize_shared(
-                &self.value_format,
-                &self.value_columns,
-                row.value(self.value_columns.len()),
-            )?
+            let mut recent = self.recent_values.try_borrow_mut().ok();
+            format::with_serialized(&self.value_format, &self.value_columns, row.value(self.value_columns.len()), |bytes| {
+                match recent.as_deref_mut() {
+                    Some(recent) => recent.shared(bytes),
+                    None => Bytes::from(bytes),
+                }
+            })?
         };
         let timestamp = match self.timestamp_idx.and_then(|idx| row.values.get(idx)) {
             Some(Value::BigInt(ms) | Value::Timestamp(ms)) => *ms,
@@ -116,7 +152,26 @@ impl Sink {
 
 #[cfg(test)]
 mod tests {
-    use super::WindowKeyKind;
+    use super::{RecentValues, WindowKeyKind, MAX_RECENT_VALUES, MAX_SHARED_VALUE_BYTES};
+    use std::sync::Arc;
+
+    /// Equal short values share one allocation; long ones and a full set do not grow it.
+    #[test]
+    fn equal_short_values_share_their_bytes() {
+        let mut recent = RecentValues::default();
+        let first = recent.shared(br#"{"N":3}"#);
+        let again = recent.shared(br#"{"N":3}"#);
+        assert!(Arc::ptr_eq(&first, &again));
+        assert!(!Arc::ptr_eq(&first, &recent.shared(br#"{"N":4}"#)));
+        let long = vec![b'x'; MAX_SHARED_VALUE_BYTES + 1];
+        let (a, b) = (recent.shared(&long), recent.shared(&long));
+        assert_eq!(a, b);
+        assert!(!Arc::ptr_eq(&a, &b), "long values are not remembered");
+        for n in 0..3 * MAX_RECENT_VALUES {
+            assert_eq!(&*recent.shared(n.to_string().as_bytes()), n.to_string().as_bytes());
+        }
+        assert!(recent.0.len() <= MAX_RECENT_VALUES);
+    }
 
     /// The shared windowed key is the key bytes with the window appended, and reads back.
     #[test]
