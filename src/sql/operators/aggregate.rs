@@ -675,13 +675,13 @@ fn output_row(
     clear_values(agg_row);
     agg_row.append(key);
     agg_row.extend(group.accumulators.as_slice().iter().map(Accumulator::result));
-    agg_row.extend([
-        Value::BigInt(start),
-        Value::BigInt(end),
-        Value::BigInt(group.timestamp),
-        partition.clone(),
-        offset.clone(),
-    ]);
+    // Pushed one by one: `extend` from an array built the five values and copied them again.
+    agg_row.reserve(5);
+    agg_row.push(Value::BigInt(start));
+    agg_row.push(Value::BigInt(end));
+    agg_row.push(Value::BigInt(group.timestamp));
+    agg_row.push(partition.clone());
+    agg_row.push(offset.clone());
     let passes = plan.having.as_ref().is_none_or(|h| h.is_true(agg_row));
     let output = if !passes && !group.emitted {
         None
@@ -711,7 +711,9 @@ fn output_row(
                 values.push(value);
             }
         }
-        values.extend([Value::BigInt(group.timestamp), partition, offset]);
+        values.push(Value::BigInt(group.timestamp));
+        values.push(partition);
+        values.push(offset);
         Some(Row {
             values,
             n_keys,
