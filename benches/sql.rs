@@ -18,6 +18,8 @@ const N_PLANS: usize = 2_000;
 /// The machine may be shared: each figure is the best of a few runs (`BENCH_RUNS=1` for one,
 /// e.g. under callgrind).
 const N_RUNS: usize = 5;
+/// Runs of the 24 h fast-forward (each ~1.5 s): the best of a few, as for the rates.
+const FAST_FORWARD_RUNS: usize = 3;
 
 fn n_runs() -> usize {
     std::env::var("BENCH_RUNS")
@@ -105,30 +107,16 @@ fn parse_and_plan_ms() -> f64 {
 }
 
 fn fast_forward_row() {
-    let (mut world, optional) = match workloads::clickstream_world() {
-        Ok(setup) => setup,
+    let clock = Instant::now();
+    let runs = match workloads::timed_fast_forwards(FAST_FORWARD_RUNS, || clock.elapsed().as_secs_f64() * 1000.0) {
+        Ok(runs) => runs,
         Err(error) => return row("24 h of a 5 ev/s clickstream", format!("failed: {error}")),
     };
-    let cpu_before = cpu_seconds();
-    let started = Instant::now();
-    workloads::fast_forward(&mut world, 60_000);
-    let seconds = started.elapsed().as_secs_f64();
-    let cpu = cpu_seconds().zip(cpu_before).map(|(after, before)| after - before);
-    let (_, purchases) = workloads::count_values(&world, "clickstream", r#""action":"purchase""#);
-    let (written, _) = workloads::count_values(&world, "PURCHASES", "");
-    assert!(purchases > 1_000, "24 h of clicks hold purchases: {purchases}");
-    assert_eq!(written, purchases, "the filter wrote every purchase");
-    let queries: Vec<&str> = std::iter::once("filter")
-        .chain(optional.iter().filter_map(|q| q.as_ref().ok().copied()))
-        .collect();
     row(
-        &format!("24 h of a 5 ev/s clickstream, steps of 1 min: {}", queries.join(" + ")),
-        match cpu {
-            Some(cpu) => format!("{seconds:.3} s (cpu {cpu:.3} s)"),
-            None => format!("{seconds:.3} s"),
-        },
+        &format!("24 h of a 5 ev/s clickstream, steps of 1 min: {}", runs.queries.join(" + ")),
+        runs.summary(),
     );
-    for skipped in optional.iter().filter_map(|q| q.as_ref().err()) {
+    for skipped in &runs.skipped {
         let short: String = skipped.chars().take(66).collect();
         row(&format!("   {short}"), String::new());
     }

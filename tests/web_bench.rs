@@ -1,7 +1,7 @@
 //! Benchmarks of the SQL engine in wasm, in headless Chromium. They PRINT figures and assert
 //! only correctness (rows written), never timing. Not part of `make test`; run by
 //! `make bench` (scripts/bench.sh):
-//! `CHROMEDRIVER=/usr/bin/chromedriver cargo test --profile wasm-bench --target wasm32-unknown-unknown --test web_bench -- --nocapture`
+//! `CHROMEDRIVER=/usr/bin/chromedriver cargo test --profile release --target wasm32-unknown-unknown --test web_bench -- --nocapture`
 //! The workloads are the native benches' (`benches/workloads/`).
 #![cfg(target_arch = "wasm32")]
 
@@ -91,22 +91,12 @@ fn stream_table_join_over_1000_keys() {
 
 #[wasm_bindgen_test]
 fn fast_forward_24_hours_of_clickstream() {
-    let (mut world, optional) = workloads::clickstream_world().expect("the world starts");
-    let started = now_ms();
-    workloads::fast_forward(&mut world, 60_000);
-    let seconds = (now_ms() - started) / 1000.0;
-    let (_, purchases) = workloads::count_values(&world, "clickstream", r#""action":"purchase""#);
-    let (written, _) = workloads::count_values(&world, "PURCHASES", "");
-    assert!(purchases > 1_000, "24 h of clicks hold purchases: {purchases}");
-    assert_eq!(written, purchases, "the filter wrote every purchase");
-    let queries: Vec<&str> = std::iter::once("filter")
-        .chain(optional.iter().filter_map(|q| q.as_ref().ok().copied()))
-        .collect();
+    let runs = workloads::timed_fast_forwards(N_RUNS, now_ms).expect("the fast-forward runs");
     report(
-        &format!("24 h of a 5 ev/s clickstream, steps of 1 min: {}", queries.join(" + ")),
-        format!("{seconds:.3} s"),
+        &format!("24 h of a 5 ev/s clickstream, steps of 1 min: {}", runs.queries.join(" + ")),
+        runs.summary(),
     );
-    for skipped in optional.iter().filter_map(|q| q.as_ref().err()) {
+    for skipped in &runs.skipped {
         report(&format!("   {}", skipped.chars().take(63).collect::<String>()), String::new());
     }
 }
