@@ -429,7 +429,14 @@ impl World {
         let mut due = std::mem::take(&mut self.due);
         for (index, producer) in self.producers.iter_mut().enumerate() {
             producer.events_into(from_ms, to_ms, &mut self.scheduled);
-            due.extend(self.scheduled.drain(..).map(|event| (index, event)));
+            // Most ticks have nothing: an empty drain still costs its bookkeeping.
+            if !self.scheduled.is_empty() {
+                due.extend(self.scheduled.drain(..).map(|event| (index, event)));
+            }
+        }
+        if due.is_empty() {
+            self.due = due;
+            return 0;
         }
         // Stable: a producer's own events keep their order.
         if !due.is_sorted_by_key(|(index, event)| (event.arrival_ms, *index)) {
