@@ -4,8 +4,9 @@
 
 use super::error::LogError;
 use super::record::{Bytes, ProducerRecord, Record, RecordMetadata};
+use super::recent_bytes::RecentBytes;
 use crate::clock::Millis;
-use std::collections::{HashSet, VecDeque};
+use std::collections::VecDeque;
 
 /// How many distinct recent keys a partition remembers to share their bytes (see
 /// [`Partition::shared_key`]); past it the memory starts again.
@@ -76,8 +77,7 @@ pub struct Partition {
     /// The cleaner's checkpoint: offsets below it have been compacted.
     pub(crate) first_dirty_offset: u64,
     /// Keys of recent appends: records with an equal key share one allocation of its bytes.
-    /// Hashed (foldhash, fixed seed: the set is never iterated, so its order matters nowhere).
-    recent_keys: HashSet<Bytes, foldhash::fast::FixedState>,
+    recent_keys: RecentBytes,
 }
 
 impl Partition {
@@ -90,7 +90,7 @@ impl Partition {
             size_bytes: 0,
             n_records: 0,
             first_dirty_offset: 0,
-            recent_keys: HashSet::default(),
+            recent_keys: RecentBytes::new(RECENT_KEYS),
         }
     }
 
@@ -182,14 +182,7 @@ impl Partition {
     /// reader sees changes; a bounded set, emptied when full, so a topic of unique keys holds
     /// at most [`RECENT_KEYS`] of them beyond its records.
     fn shared_key(&mut self, key: Bytes) -> Bytes {
-        if let Some(shared) = self.recent_keys.get(&*key) {
-            return shared.clone();
-        }
-        if self.recent_keys.len() >= RECENT_KEYS {
-            self.recent_keys.clear();
-        }
-        self.recent_keys.insert(key.clone());
-        key
+        self.recent_keys.share(key)
     }
 
     /// Up to `max` records from `offset` on. Reading at the log end returns nothing; reading

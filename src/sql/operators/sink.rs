@@ -3,10 +3,9 @@
 
 use super::Row;
 use std::cell::RefCell;
-use crate::log::{Bytes, ProducerRecord};
+use crate::log::{Bytes, ProducerRecord, RecentBytes};
 use crate::sql::format::{self, Field, FormatError, FormatSpec};
 use crate::sql::value::Value;
-use std::collections::HashSet;
 
 #[derive(Clone, Debug)]
 pub struct Sink {
@@ -31,26 +30,23 @@ const MAX_RECENT_VALUES: usize = 256;
 /// The short values a sink wrote lately, so that an equal one shares their bytes instead of
 /// allocating its own: an aggregate's updates repeat a few values (`{"N":3}`) hundreds of
 /// thousands of times in a fast-forwarded day, and each allocation costs time (in wasm above
-/// all) and memory the log keeps. Equal bytes, so no reader sees a difference; bounded, so a
-/// sink of unique values holds at most [`MAX_RECENT_VALUES`] of them beyond its records.
-#[derive(Clone, Debug, Default)]
-pub struct RecentValues(HashSet<Bytes, foldhash::fast::FixedState>);
+/// all) and memory the log keeps.
+#[derive(Clone, Debug)]
+pub struct RecentValues(RecentBytes);
+
+impl Default for RecentValues {
+    fn default() -> Self {
+        RecentValues(RecentBytes::new(MAX_RECENT_VALUES))
+    }
+}
 
 impl RecentValues {
-    /// `bytes` as a record's shared value.
+    /// `bytes` as a record's value, shared when short.
     pub fn shared(&mut self, bytes: &[u8]) -> Bytes {
         if bytes.len() > MAX_SHARED_VALUE_BYTES {
             return Bytes::from(bytes);
         }
-        if let Some(shared) = self.0.get(bytes) {
-            return shared.clone();
-        }
-        if self.0.len() >= MAX_RECENT_VALUES {
-            self.0.clear();
-        }
-        let value = Bytes::from(bytes);
-        self.0.insert(value.clone());
-        value
+        self.0.share_bytes(bytes)
     }
 }
 
@@ -152,25 +148,20 @@ impl Sink {
 
 #[cfg(test)]
 mod tests {
-    use super::{RecentValues, WindowKeyKind, MAX_RECENT_VALUES, MAX_SHARED_VALUE_BYTES};
+    use super::{RecentValues, WindowKeyKind, MAX_SHARED_VALUE_BYTES};
     use std::sync::Arc;
 
-    /// Equal short values share one allocation; long ones and a full set do not grow it.
+    /// Equal short values share one allocation; long ones are not remembered.
     #[test]
     fn equal_short_values_share_their_bytes() {
         let mut recent = RecentValues::default();
         let first = recent.shared(br#"{"N":3}"#);
-        let again = recent.shared(br#"{"N":3}"#);
-        assert!(Arc::ptr_eq(&first, &again));
+        assert!(Arc::ptr_eq(&first, &recent.shared(br#"{"N":3}"#)));
         assert!(!Arc::ptr_eq(&first, &recent.shared(br#"{"N":4}"#)));
         let long = vec![b'x'; MAX_SHARED_VALUE_BYTES + 1];
         let (a, b) = (recent.shared(&long), recent.shared(&long));
         assert_eq!(a, b);
         assert!(!Arc::ptr_eq(&a, &b), "long values are not remembered");
-        for n in 0..3 * MAX_RECENT_VALUES {
-            assert_eq!(&*recent.shared(n.to_string().as_bytes()), n.to_string().as_bytes());
-        }
-        assert!(recent.0.len() <= MAX_RECENT_VALUES);
     }
 
     /// The shared windowed key is the key bytes with the window appended, and reads back.
