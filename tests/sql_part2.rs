@@ -637,3 +637,37 @@ fn a_keyless_stream_joined_on_a_value_gets_a_kafka_key() {
         vec![r#"ada => {"N":7,"CITY":"London"} @2"#]
     );
 }
+
+proptest! {
+    /// GROUP BY over a stream-table join counts each click under the level its user had when
+    /// the click arrived, as folding the events by hand does; clicks of unknown users join
+    /// nothing.
+    #[test]
+    fn an_aggregated_join_counts_each_click_under_its_users_level_at_the_time(
+        events in prop::collection::vec((any::<bool>(), 0u8..4, 0u8..3), 0..40),
+    ) {
+        let mut world = World::new(&["clicks", "users"]);
+        world.run("CREATE STREAM clicks (userid STRING KEY, url STRING) WITH (kafka_topic='clicks', value_format='JSON');");
+        world.run("CREATE TABLE users (user_id STRING PRIMARY KEY, level STRING) WITH (kafka_topic='users', value_format='JSON');");
+        world.run("CREATE TABLE by_level AS SELECT u.level, COUNT(*) AS n FROM clicks c JOIN users u ON c.userid = u.user_id GROUP BY u.level;");
+        let levels = ["Bronze", "Gold", "Platinum"];
+        let mut level_of = std::collections::BTreeMap::new();
+        let mut expected = std::collections::BTreeMap::new();
+        for (n, (is_click, user, level)) in events.iter().enumerate() {
+            let user = format!("u{user}");
+            let level = levels[usize::from(*level)];
+            if *is_click {
+                world.send("clicks", Some(&user), Some(r#"{"url":"/"}"#), n as i64);
+                if let Some(level) = level_of.get(&user) {
+                    *expected.entry(*level).or_insert(0i64) += 1;
+                }
+            } else {
+                world.send("users", Some(&user), Some(&format!(r#"{{"level":"{level}"}}"#)), n as i64);
+                level_of.insert(user, level);
+            }
+        }
+        let actual: Vec<(Value, Value)> = world.rows("BY_LEVEL").into_iter().map(|r| (r.key[0].clone(), r.values[0].clone())).collect();
+        let expected: Vec<(Value, Value)> = expected.into_iter().map(|(level, n)| (text(level), Value::BigInt(n))).collect();
+        prop_assert_eq!(actual, expected);
+    }
+}

@@ -3,6 +3,7 @@
 
 use super::ddl::NewSink;
 use super::pipeline::{values_read_by, Pipeline};
+use super::catalog::SourceInfo;
 use super::{Engine, StatementResult};
 use crate::log::Log;
 use crate::sql::ast::{CreateAsSelect, SourceKind};
@@ -10,7 +11,7 @@ use crate::sql::error::SqlError;
 use crate::sql::format::FormatKind;
 use crate::sql::operators::aggregate::Aggregate;
 use crate::sql::operators::Operator;
-use crate::sql::plan::aggregate::plan_aggregate;
+use crate::sql::plan::aggregate::{plan_aggregate, AggregatePlan};
 
 impl Engine {
     pub(super) fn create_aggregate_as_select(
@@ -23,6 +24,33 @@ impl Engine {
             Ok(with) => with,
             Err(done) => return Ok(done),
         };
+        let (plan, source, pipeline) = if create.query.joins.is_empty() {
+            self.aggregate_one_source(log, create)?
+        } else {
+            // ksqlDB aggregates a join's output: the join, then GROUP BY over the joined rows.
+            let (plan, pipeline, source) = self.build_join_aggregate(log, &create.query, Some(&create.name.name))?;
+            check_result(create, &plan, plan.source_kind)?;
+            (plan, source, pipeline)
+        };
+        let sink = NewSink {
+            create,
+            sql,
+            with: &with,
+            input: &source,
+            kind: SourceKind::Table,
+            key_fields: plan.key_fields(),
+            value_fields: plan.value_fields(),
+            window: plan.window,
+        };
+        self.register_persistent_query(log, sink, pipeline)
+    }
+
+    /// The plan and pipeline of an aggregation of one source, and that source.
+    fn aggregate_one_source(
+        &mut self,
+        log: &mut Log,
+        create: &CreateAsSelect,
+    ) -> Result<(AggregatePlan, SourceInfo, Pipeline), SqlError> {
         let source = self.lookup(&create.query.from.name)?.clone();
         let plan = plan_aggregate(
             &create.query,
@@ -39,26 +67,7 @@ impl Engine {
             ))
             .at(create.query.span));
         }
-        if create.kind == SourceKind::Stream {
-            return Err(SqlError::invalid("Invalid result type. Your SELECT query produces a TABLE. Please use CREATE TABLE AS SELECT statement instead.")
-                .at(create.name.span));
-        }
-        if source.kind == SourceKind::Table && plan.window.is_some() {
-            return Err(SqlError::invalid(
-                "Windowed aggregation of a table is not supported: WINDOW needs a stream source",
-            )
-            .at(create.query.span));
-        }
-        let sink = NewSink {
-            create,
-            sql,
-            with: &with,
-            input: &source,
-            kind: SourceKind::Table,
-            key_fields: plan.key_fields(),
-            value_fields: plan.value_fields(),
-            window: plan.window,
-        };
+        check_result(create, &plan, source.kind)?;
         // Over a stream, the aggregate reads the input row only through its WHERE, GROUP BY and
         // the aggregates' arguments (a table's rows are kept whole, to be subtracted later).
         let needed = (source.kind == SourceKind::Stream).then(|| {
@@ -66,11 +75,28 @@ impl Engine {
             let exprs = plan.filter.iter().chain(plan.group_by.iter()).chain(args);
             values_read_by(exprs, source.key_columns.len(), source.value_columns.len())
         });
-        let operators: Vec<Box<dyn Operator>> = vec![Box::new(Aggregate::new(plan))];
+        let operators: Vec<Box<dyn Operator>> = vec![Box::new(Aggregate::new(plan.clone()))];
         let mut pipeline = Pipeline::with_operators(&source, operators, log, self.offset_reset())?;
         if let Some(needed) = needed {
             pipeline.needed_values = needed;
         }
-        self.register_persistent_query(log, sink, pipeline)
+        Ok((plan, source, pipeline))
     }
 }
+
+/// An aggregation makes a table, and a windowed one needs a stream (here `input`: the source,
+/// or what a join makes of its sources).
+fn check_result(create: &CreateAsSelect, plan: &AggregatePlan, input: SourceKind) -> Result<(), SqlError> {
+    if create.kind == SourceKind::Stream {
+        return Err(SqlError::invalid("Invalid result type. Your SELECT query produces a TABLE. Please use CREATE TABLE AS SELECT statement instead.")
+            .at(create.name.span));
+    }
+    if input == SourceKind::Table && plan.window.is_some() {
+        return Err(SqlError::invalid(
+            "Windowed aggregation of a table is not supported: WINDOW needs a stream source",
+        )
+        .at(create.query.span));
+    }
+    Ok(())
+}
+

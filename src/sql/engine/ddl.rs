@@ -449,26 +449,30 @@ impl Engine {
             .with_hint("add EMIT CHANGES for a push query"));
         }
         if push && is_aggregate_query(query) {
-            // A push query over an aggregation: every update of every group.
-            let plan = plan_aggregate(
-                query,
-                &source.name,
-                source.kind,
-                &source.key_columns,
-                &source.value_columns,
-                None,
-            )?;
+            // A push query over an aggregation (of one source or of a join's rows): every
+            // update of every group.
+            let (plan, mut pipeline) = if query.joins.is_empty() {
+                let plan = plan_aggregate(
+                    query,
+                    &source.name,
+                    source.kind,
+                    &source.key_columns,
+                    &source.value_columns,
+                    None,
+                )?;
+                let operators: Vec<Box<dyn Operator>> = vec![Box::new(Aggregate::new(plan.clone()))];
+                let pipeline = Pipeline::with_operators(&source, operators, log, self.offset_reset())?;
+                (plan, pipeline)
+            } else {
+                let (plan, pipeline, _) = self.build_join_aggregate(log, query, None)?;
+                (plan, pipeline)
+            };
             let mut columns: Vec<String> = plan.key_fields().into_iter().map(|f| f.name).collect();
             if plan.window.is_some() {
                 columns.extend(["WINDOWSTART".to_string(), "WINDOWEND".to_string()]);
             }
             columns.extend(plan.value_fields().into_iter().map(|f| f.name));
-            let windowed = plan.window.is_some();
-            let operators: Vec<Box<dyn Operator>> = vec![
-                Box::new(Aggregate::new(plan)),
-                Box::new(PushRow { windowed }),
-            ];
-            let pipeline = Pipeline::with_operators(&source, operators, log, self.offset_reset())?;
+            pipeline.operators.push(Box::new(PushRow { windowed: plan.window.is_some() }));
             return self.push_query(log, query, sql, &source.name, columns, pipeline);
         }
         if push && !query.joins.is_empty() {

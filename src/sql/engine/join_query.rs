@@ -10,7 +10,7 @@ use super::pipeline::{decoder_of, values_at, values_read_by, OffsetReset, Pipeli
 use super::read_position::Positions;
 use super::{Engine, StatementResult};
 use crate::log::Log;
-use crate::sql::ast::{CreateAsSelect, Query, SourceKind};
+use crate::sql::ast::{CreateAsSelect, Join, Query, SourceKind};
 use crate::sql::error::SqlError;
 use crate::sql::format::FormatKind;
 use crate::sql::operators::filter::Filter;
@@ -22,9 +22,12 @@ use crate::sql::operators::stream_table_join::StreamTableJoin;
 use crate::sql::operators::table_table_join::{
     DropUnneededTombstones, TableJoinKind, TableTableJoin,
 };
+use crate::sql::operators::aggregate::Aggregate;
 use crate::sql::operators::Operator;
+use crate::sql::plan::aggregate::AggregatePlan;
 use crate::sql::plan::join::{
-    plan_stream_stream_join, plan_stream_table_join, plan_table_table_join, JoinPlan, JoinSide,
+    plan_join_aggregate, plan_stream_stream_join, plan_stream_table_join, plan_table_table_join, JoinPlan,
+    JoinShape, JoinSide,
 };
 use crate::sql::plan::window::WindowSpec;
 use crate::sql::plan::SelectPlan;
@@ -145,6 +148,53 @@ impl Engine {
         query: &Query,
         sink_name: Option<&str>,
     ) -> Result<BuiltJoin, SqlError> {
+        let inputs = self.join_inputs(query)?;
+        let (left, right) = (&inputs.left_side, &inputs.right_side);
+        let plan = match inputs.shape {
+            JoinShape::StreamTable => plan_stream_table_join(query, left, right, sink_name)?,
+            JoinShape::StreamStream => plan_stream_stream_join(query, left, right, sink_name)?,
+            JoinShape::TableTable => plan_table_table_join(query, left, right, sink_name)?,
+        };
+        // The value columns of each side a stream-table join reads (all for the other joins).
+        let needed = match inputs.shape {
+            JoinShape::StreamTable => stream_table_needs(&plan, &inputs.left, &inputs.right),
+            _ => (u64::MAX, u64::MAX),
+        };
+        let kind = inputs.output_kind();
+        let mut operators = vec![inputs.operator(&plan, Some(&plan.output))?];
+        operators.extend(select_operators(&plan.output, kind == SourceKind::Table));
+        let pipeline = inputs.pipeline(log, operators, needed, self.offset_reset())?;
+        Ok(BuiltJoin {
+            select: plan.output,
+            pipeline,
+            window: inputs.left.window,
+            input: inputs.left,
+            kind,
+        })
+    }
+
+    /// Plans a join whose rows are aggregated (`FROM s JOIN t ... GROUP BY ...`) and builds its
+    /// pipeline: the join, then the aggregation over the joined rows (a stream's, or a
+    /// table-table join's changelog). Returns the aggregation's plan, the pipeline and the left
+    /// source (the query's input, as ksqlDB names it).
+    pub(super) fn build_join_aggregate(
+        &mut self,
+        log: &Log,
+        query: &Query,
+        sink_name: Option<&str>,
+    ) -> Result<(AggregatePlan, Pipeline, SourceInfo), SqlError> {
+        let inputs = self.join_inputs(query)?;
+        let plan = plan_join_aggregate(query, &inputs.left_side, &inputs.right_side, sink_name, inputs.shape)?;
+        let operators: Vec<Box<dyn Operator>> = vec![
+            inputs.operator(&plan, None)?,
+            Box::new(Aggregate::new(plan.output.clone())),
+        ];
+        let pipeline = inputs.pipeline(log, operators, (u64::MAX, u64::MAX), self.offset_reset())?;
+        Ok((plan.output, pipeline, inputs.left))
+    }
+
+    /// The two sources of the query's join, checked as ksqlDB checks them before planning.
+    fn join_inputs<'q>(&self, query: &'q Query) -> Result<JoinInputs<'q>, SqlError> {
         let left = self.lookup(&query.from.name)?.clone();
         let Some(join) = query.joins.first() else {
             return Err(SqlError::invalid("Expected a JOIN"));
@@ -167,78 +217,106 @@ impl Engine {
                 .at(join.span));
         }
         check_windows(&left, &right).map_err(|e| e.at(join.span))?;
-        let left_side = side_of(&left, query.from.alias.as_ref());
-        let right_side = side_of(&right, join.right.alias.as_ref());
-        let within = || {
-            parse_within(&join.within).map_err(|message| SqlError::invalid(message).at(join.span))
+        let shape = match (left.kind, right.kind) {
+            (SourceKind::Stream, SourceKind::Table) => JoinShape::StreamTable,
+            (SourceKind::Stream, SourceKind::Stream) => {
+                if join.within.is_empty() {
+                    return Err(SqlError::invalid("Stream-Stream joins must have a WITHIN clause specified. None was provided. To learn about how to specify a WITHIN clause with a stream-stream join, please visit: https://docs.confluent.io/current/ksql/docs/syntax-reference.html#create-stream-as-select").at(join.span));
+                }
+                JoinShape::StreamStream
+            }
+            (SourceKind::Table, SourceKind::Table) => JoinShape::TableTable,
+            (SourceKind::Table, SourceKind::Stream) => {
+                return Err(SqlError::invalid("Invalid join order: table-stream joins are not supported; only stream-table joins. Got TABLE JOIN STREAM.")
+                    .at(join.span)
+                    .with_hint("put the stream first: FROM stream s JOIN table t ON ..."))
+            }
         };
-        // The value columns of each side a stream-table join reads (all for the other joins).
-        let mut needed = (u64::MAX, u64::MAX);
-        let (plan, kind, operator, side_reset): (_, _, Box<dyn Operator>, _) =
-            match (left.kind, right.kind) {
-                (SourceKind::Stream, SourceKind::Table) => {
-                    let plan =
-                        plan_stream_table_join(query, &left_side, &right_side, sink_name)?;
-                    needed = stream_table_needs(&plan, &left, &right);
-                    let operator = Box::new(StreamTableJoin::new(
-                        plan.left_join(),
-                        plan.left_key.clone(),
-                        JoinLayout::new(plan.left_columns.clone(), plan.right_columns.clone()),
-                    )
-                    .checking_first(plan.select.filter.as_ref())
-                    .reading_only(plan.select.filter.iter().chain(plan.select.columns.iter().map(|c| &c.expr))));
-                    // The table is state: always read from the start of its changelog.
-                    (plan, SourceKind::Stream, operator, OffsetReset::Earliest)
-                }
-                (SourceKind::Stream, SourceKind::Stream) => {
-                    if join.within.is_empty() {
-                        return Err(SqlError::invalid("Stream-Stream joins must have a WITHIN clause specified. None was provided. To learn about how to specify a WITHIN clause with a stream-stream join, please visit: https://docs.confluent.io/current/ksql/docs/syntax-reference.html#create-stream-as-select").at(join.span));
-                    }
-                    let plan =
-                        plan_stream_stream_join(query, &left_side, &right_side, sink_name)?;
-                    let (before, after, grace) = within()?;
-                    let operator = Box::new(StreamStreamJoin::new(
-                        join_kind(&plan.kind),
-                        plan.left_key.clone(),
-                        plan.right_key.clone(),
-                        JoinLayout::new(plan.left_columns.clone(), plan.right_columns.clone()),
-                        before,
-                        after,
-                        grace,
-                    ));
-                    (plan, SourceKind::Stream, operator, self.offset_reset())
-                }
-                (SourceKind::Table, SourceKind::Table) => {
-                    let plan =
-                        plan_table_table_join(query, &left_side, &right_side, sink_name)?;
-                    let operator = Box::new(TableTableJoin::new(
-                        join_kind(&plan.kind),
-                        JoinLayout::new(plan.left_columns.clone(), plan.right_columns.clone()),
-                    ));
-                    (plan, SourceKind::Table, operator, self.offset_reset())
-                }
-                (SourceKind::Table, SourceKind::Stream) => {
-                    return Err(SqlError::invalid("Invalid join order: table-stream joins are not supported; only stream-table joins. Got TABLE JOIN STREAM.")
-                        .at(join.span)
-                        .with_hint("put the stream first: FROM stream s JOIN table t ON ..."))
-                }
-            };
-        if left.window.is_some() && (plan.left_rekeyed || plan.right_rekeyed) {
+        Ok(JoinInputs {
+            left_side: side_of(&left, query.from.alias.as_ref()),
+            right_side: side_of(&right, join.right.alias.as_ref()),
+            left,
+            right,
+            join,
+            shape,
+        })
+    }
+}
+
+/// The checked inputs of a join query (see [`Engine::join_inputs`]).
+struct JoinInputs<'q> {
+    left: SourceInfo,
+    right: SourceInfo,
+    left_side: JoinSide,
+    right_side: JoinSide,
+    join: &'q Join,
+    shape: JoinShape,
+}
+
+impl JoinInputs<'_> {
+    /// A stream, except for table-table joins.
+    fn output_kind(&self) -> SourceKind {
+        match self.shape {
+            JoinShape::TableTable => SourceKind::Table,
+            _ => SourceKind::Stream,
+        }
+    }
+
+    /// The join operator of `plan`. A stream-table join given the `select` over its rows
+    /// checks the WHERE's table conditions first and copies only the columns read.
+    fn operator<Output>(&self, plan: &JoinPlan<Output>, select: Option<&SelectPlan>) -> Result<Box<dyn Operator>, SqlError> {
+        let join = self.join;
+        if self.left.window.is_some() && (plan.left_rekeyed || plan.right_rekeyed) {
             return Err(SqlError::invalid("Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.").at(join.span));
         }
-        let mut operators = vec![operator];
-        operators.extend(select_operators(&plan.select, kind == SourceKind::Table));
-        let mut pipeline = Pipeline::with_operators(&left, operators, log, self.offset_reset())?;
-        let mut side = SideInput::new(&right, log, side_reset)?;
+        let layout = JoinLayout::new(plan.left_columns.clone(), plan.right_columns.clone());
+        Ok(match self.shape {
+            JoinShape::StreamTable => {
+                let operator = StreamTableJoin::new(plan.left_join(), plan.left_key.clone(), layout);
+                Box::new(match select {
+                    Some(select) => operator
+                        .checking_first(select.filter.as_ref())
+                        .reading_only(select.filter.iter().chain(select.columns.iter().map(|c| &c.expr))),
+                    None => operator,
+                })
+            }
+            JoinShape::StreamStream => {
+                let (before, after, grace) = parse_within(&join.within)
+                    .map_err(|message| SqlError::invalid(message).at(join.span))?;
+                Box::new(StreamStreamJoin::new(
+                    join_kind(&plan.kind),
+                    plan.left_key.clone(),
+                    plan.right_key.clone(),
+                    layout,
+                    before,
+                    after,
+                    grace,
+                ))
+            }
+            JoinShape::TableTable => Box::new(TableTableJoin::new(join_kind(&plan.kind), layout)),
+        })
+    }
+
+    /// The pipeline reading the left source through `operators`, the right source alongside;
+    /// `needed` are the value columns each side reads. A stream-table join reads its table from
+    /// the start of its changelog (the table is state); the other joins start both sides at
+    /// `reset`.
+    fn pipeline(
+        &self,
+        log: &Log,
+        operators: Vec<Box<dyn Operator>>,
+        needed: (u64, u64),
+        reset: OffsetReset,
+    ) -> Result<Pipeline, SqlError> {
+        let side_reset = match self.shape {
+            JoinShape::StreamTable => OffsetReset::Earliest,
+            _ => reset,
+        };
+        let mut pipeline = Pipeline::with_operators(&self.left, operators, log, reset)?;
+        let mut side = SideInput::new(&self.right, log, side_reset)?;
         (pipeline.needed_values, side.needed_values) = needed;
         pipeline.side = Some(side);
-        Ok(BuiltJoin {
-            select: plan.select,
-            pipeline,
-            window: left.window,
-            input: left,
-            kind,
-        })
+        Ok(pipeline)
     }
 }
 
@@ -247,7 +325,7 @@ impl Engine {
 /// row read (laid out by [`JoinLayout`]: the key, the left columns, the right columns). The
 /// others may stay NULL in the decoded rows and in the join's table state.
 fn stream_table_needs(plan: &JoinPlan, left: &SourceInfo, right: &SourceInfo) -> (u64, u64) {
-    let select = &plan.select;
+    let select = &plan.output;
     let mut uses = Vec::new();
     let exprs = select.filter.iter().chain(select.columns.iter().map(|c| &c.expr));
     let mut known = true;

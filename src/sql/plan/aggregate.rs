@@ -75,7 +75,8 @@ pub fn plan_aggregate(
     sink_name: Option<&str>,
 ) -> Result<AggregatePlan, SqlError> {
     if let Some(join) = query.joins.first() {
-        return Err(SqlError::unsupported("Aggregating a join is not supported yet").at(join.span));
+        // A join's rows are aggregated by `plan_join_aggregate`, which plans this over them.
+        return Err(SqlError::invalid("A join is aggregated over its joined rows: plan it with plan_join_aggregate").at(join.span));
     }
     if let Some(expr) = query.partition_by.first() {
         return Err(SqlError::invalid(

@@ -8,10 +8,11 @@
 //! side of `ON` may be an expression over one source (`ON t.id = SUBSTRING(tt.id, 2)`); the key
 //! is then named after the side that is a bare column, else it is a synthetic `ROWKEY`.
 
+use super::aggregate::{plan_aggregate, AggregatePlan};
 use super::expr::{CompiledExpr, ExprCompiler};
 use super::schema::RowSchema;
 use super::select::{plan_select, SelectPlan, SelectPurpose};
-use crate::sql::ast::{BinaryOperator, Expr, Ident, Query, SelectItem};
+use crate::sql::ast::{BinaryOperator, Expr, Ident, Query, SelectItem, SourceKind};
 use crate::sql::error::{SqlError, SqlErrorKind};
 use crate::sql::format::Field;
 use crate::sql::types::SqlType;
@@ -64,8 +65,10 @@ pub enum JoinKeyColumn {
 /// A planned two-source join. The joined row is laid out as
 /// [`crate::sql::operators::join_row::JoinLayout`] builds it: the key, the left columns, the
 /// right columns, `<LEFT>_ROWTIME`, `<RIGHT>_ROWTIME`, then ROWTIME, ROWPARTITION, ROWOFFSET.
+/// `Output` is what runs over the joined rows: a projection ([`SelectPlan`]) or, for a join
+/// with GROUP BY, an aggregation ([`AggregatePlan`]).
 #[derive(Clone, Debug)]
-pub struct JoinPlan {
+pub struct JoinPlan<Output = SelectPlan> {
     /// `INNER`, `LEFT`, `RIGHT` or `FULL`.
     pub kind: String,
     /// The join expression on each side, over that side's row.
@@ -75,21 +78,21 @@ pub struct JoinPlan {
     /// Positions of the left (right) columns copied into the joined row after the key.
     pub left_columns: Vec<usize>,
     pub right_columns: Vec<usize>,
-    /// The projection and WHERE over the joined row.
-    pub select: SelectPlan,
+    /// The projection and WHERE (or the aggregation) over the joined row.
+    pub output: Output,
     /// True when a side's join expression is not its key: ksqlDB repartitions that side.
     pub left_rekeyed: bool,
     pub right_rekeyed: bool,
 }
 
-impl JoinPlan {
+impl<Output> JoinPlan<Output> {
     pub fn left_join(&self) -> bool {
         self.kind != "INNER"
     }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum JoinShape {
+pub enum JoinShape {
     StreamTable,
     StreamStream,
     TableTable,
@@ -127,6 +130,33 @@ pub fn plan_stream_stream_join(
     plan_join(query, left, right, sink_name, JoinShape::StreamStream)
 }
 
+/// Plans a join whose joined rows are aggregated (`FROM s JOIN t ... [WINDOW ...] GROUP BY ...`):
+/// the join as [`plan_stream_table_join`] and the others plan it, then GROUP BY, HAVING and the
+/// SELECT over the joined row (`u.level` is its `U_LEVEL`), as ksqlDB aggregates a join's output.
+pub fn plan_join_aggregate(
+    query: &Query,
+    left: &JoinSide,
+    right: &JoinSide,
+    sink_name: Option<&str>,
+    shape: JoinShape,
+) -> Result<JoinPlan<AggregatePlan>, SqlError> {
+    let (parts, joined) = plan_joined_row(query, left, right, shape)?;
+    let kind = if shape == JoinShape::TableTable { SourceKind::Table } else { SourceKind::Stream };
+    let aggregate = plan_aggregate(&joined.query, &left.name, kind, &joined.key_fields, &joined.value_fields, sink_name)?;
+    Ok(parts.with_output(aggregate))
+}
+
+/// The query rewritten over the joined row, and that row's columns.
+struct JoinedQuery {
+    query: Query,
+    key_name: String,
+    synthetic: String,
+    key_fields: Vec<Field>,
+    value_fields: Vec<Field>,
+    /// The right side's join column, when it joins on a bare column.
+    right_bare: Option<usize>,
+}
+
 /// Column names a pseudo-column reference may use inside a join.
 const PSEUDO_NAMES: [&str; 3] = ["ROWTIME", "ROWPARTITION", "ROWOFFSET"];
 
@@ -153,6 +183,57 @@ fn plan_join(
     sink_name: Option<&str>,
     shape: JoinShape,
 ) -> Result<JoinPlan, SqlError> {
+    let (parts, joined) = plan_joined_row(query, left, right, shape)?;
+    let JoinedQuery { query: mut joined, key_name, synthetic, key_fields, value_fields, right_bare } = joined;
+    let is_synthetic = parts.key == JoinKeyColumn::Synthetic;
+    let items = &mut joined.items;
+    let is_bare = |item: &SelectItem, column_name: &str| matches!(item, SelectItem::Expr { expr: Expr::Column { qualifier: None, name }, .. } if name.name == column_name);
+    if !items.iter().any(|i| is_bare(i, &key_name)) {
+        if is_synthetic {
+            if let Some(sink_name) = sink_name {
+                return Err(SqlError::invalid(format!(
+                    "Key missing from projection (ie, SELECT). See https://cnfl.io/2LV7ouS.\nThe query used to build `{sink_name}` must include the join expression {synthetic} in its projection (eg, SELECT {synthetic}...).\n{synthetic} was added as a synthetic key column because the join criteria did not match any source column. This expression must be included in the projection and may be aliased."
+                ))
+                .at(query.span));
+            }
+        } else if let (JoinKeyColumn::Left(_), Some(right_idx)) = (parts.key, right_bare) {
+            // ON l.a = r.b: selecting r.b alone keys the result by it.
+            let right_key = right
+                .columns()
+                .nth(right_idx)
+                .map(|f| right.prefixed(&f.name))
+                .unwrap_or_default();
+            if let Some(SelectItem::Expr { expr, alias }) =
+                items.iter_mut().find(|i| is_bare(i, &right_key))
+            {
+                *alias = Some(alias.clone().unwrap_or(Ident {
+                    name: right_key.clone(),
+                    quoted: true,
+                    span: None,
+                }));
+                *expr = column(&key_name);
+            }
+        }
+    }
+    let purpose = match sink_name {
+        Some(sink_name) => SelectPurpose::Persistent {
+            sink_name,
+            allow_missing_key: false,
+        },
+        None => SelectPurpose::Transient,
+    };
+    let select = plan_select(&joined, &left.name, &key_fields, &value_fields, purpose)?;
+    Ok(parts.with_output(select))
+}
+
+/// The join itself (its ON keys and the joined row's columns) and the query's SELECT, WHERE,
+/// GROUP BY and HAVING rewritten over the joined row.
+fn plan_joined_row(
+    query: &Query,
+    left: &JoinSide,
+    right: &JoinSide,
+    shape: JoinShape,
+) -> Result<(JoinPlan<()>, JoinedQuery), SqlError> {
     let Some(join) = query.joins.first() else {
         return Err(SqlError::invalid("Expected a JOIN"));
     };
@@ -353,21 +434,25 @@ fn plan_join(
 
     // The query over the joined row.
     let is_synthetic = key == JoinKeyColumn::Synthetic;
-    let rename = |q: Option<&Ident>, n: &Ident| -> Result<Expr, SqlError> {
-        if q.is_none() && !left.has(&n.name) && !right.has(&n.name) {
-            if is_synthetic && n.name == synthetic {
-                return Ok(column(&synthetic));
+    // A reference in `clause` (ksqlDB's errors name it: "SELECT column 'X' cannot be resolved").
+    let rename_in = |clause: &'static str| {
+        let (synthetic, resolve) = (&synthetic, &resolve);
+        move |q: Option<&Ident>, n: &Ident| -> Result<Expr, SqlError> {
+            if q.is_none() && !left.has(&n.name) && !right.has(&n.name) {
+                if is_synthetic && n.name == *synthetic {
+                    return Ok(column(synthetic));
+                }
+                if PSEUDO_NAMES.contains(&n.name.as_str()) {
+                    return Ok(column(&n.name));
+                }
             }
-            if PSEUDO_NAMES.contains(&n.name.as_str()) {
-                return Ok(column(&n.name));
-            }
+            let (on_left, name) = resolve(q, n, clause)?;
+            Ok(column(&if on_left {
+                left.prefixed(&name)
+            } else {
+                right.prefixed(&name)
+            }))
         }
-        let (on_left, name) = resolve(q, n, "Column")?;
-        Ok(column(&if on_left {
-            left.prefixed(&name)
-        } else {
-            right.prefixed(&name)
-        }))
     };
     let mut items = Vec::new();
     for item in &query.items {
@@ -402,7 +487,7 @@ fn plan_join(
                 }
             }
             SelectItem::Expr { expr, alias } => {
-                let rewritten = map_columns(expr, &rename)?;
+                let rewritten = map_columns(expr, &rename_in("SELECT column"))?;
                 // ksqlDB names a column by itself, or `ALIAS_COLUMN` when it is qualified and both
                 // sources have a column of that name (ROWTIME: every source has one).
                 let in_both = |name: &str| (left.has(name) && right.has(name)) || name == "ROWTIME";
@@ -427,51 +512,17 @@ fn plan_join(
         }
     }
     let where_clause = match &query.where_clause {
-        Some(predicate) => Some(map_columns(predicate, &rename)?),
+        Some(predicate) => Some(map_columns(predicate, &rename_in("WHERE column"))?),
         None => None,
     };
-    let is_bare = |item: &SelectItem, column_name: &str| matches!(item, SelectItem::Expr { expr: Expr::Column { qualifier: None, name }, .. } if name.name == column_name);
-    if !items.iter().any(|i| is_bare(i, &key_name)) {
-        if is_synthetic {
-            if let Some(sink_name) = sink_name {
-                return Err(SqlError::invalid(format!(
-                    "Key missing from projection (ie, SELECT). See https://cnfl.io/2LV7ouS.\nThe query used to build `{sink_name}` must include the join expression {synthetic} in its projection (eg, SELECT {synthetic}...).\n{synthetic} was added as a synthetic key column because the join criteria did not match any source column. This expression must be included in the projection and may be aliased."
-                ))
-                .at(query.span));
-            }
-        } else if let (JoinKeyColumn::Left(_), Some(right_idx)) = (key, right_bare) {
-            // ON l.a = r.b: selecting r.b alone keys the result by it.
-            let right_key = right
-                .columns()
-                .nth(right_idx)
-                .map(|f| right.prefixed(&f.name))
-                .unwrap_or_default();
-            if let Some(SelectItem::Expr { expr, alias }) =
-                items.iter_mut().find(|i| is_bare(i, &right_key))
-            {
-                *alias = Some(alias.clone().unwrap_or(Ident {
-                    name: right_key.clone(),
-                    quoted: true,
-                    span: None,
-                }));
-                *expr = column(&key_name);
-            }
-        }
-    }
     let mut joined = query.clone();
     joined.items = items;
     joined.where_clause = where_clause;
+    joined.group_by = query.group_by.iter().map(|e| map_columns(e, &rename_in("GROUP BY column"))).collect::<Result<_, _>>()?;
+    joined.having = query.having.as_ref().map(|e| map_columns(e, &rename_in("HAVING column"))).transpose()?;
     joined.joins = Vec::new();
     joined.from.alias = None;
-    let purpose = match sink_name {
-        Some(sink_name) => SelectPurpose::Persistent {
-            sink_name,
-            allow_missing_key: false,
-        },
-        None => SelectPurpose::Transient,
-    };
-    let select = plan_select(&joined, &left.name, &key_fields, &value_fields, purpose)?;
-    Ok(JoinPlan {
+    let parts = JoinPlan {
         kind: join.kind.clone(),
         left_rekeyed: !left.is_key(&left_key),
         right_rekeyed: !right.is_key(&right_key),
@@ -480,8 +531,26 @@ fn plan_join(
         key,
         left_columns,
         right_columns,
-        select,
-    })
+        output: (),
+    };
+    let joined = JoinedQuery { query: joined, key_name, synthetic, key_fields, value_fields, right_bare };
+    Ok((parts, joined))
+}
+
+impl JoinPlan<()> {
+    fn with_output<Output>(self, output: Output) -> JoinPlan<Output> {
+        JoinPlan {
+            kind: self.kind,
+            left_key: self.left_key,
+            right_key: self.right_key,
+            key: self.key,
+            left_columns: self.left_columns,
+            right_columns: self.right_columns,
+            output,
+            left_rekeyed: self.left_rekeyed,
+            right_rekeyed: self.right_rekeyed,
+        }
+    }
 }
 
 /// An unqualified reference to a column of a planner's intermediate row.
