@@ -77,6 +77,35 @@ test('a push query typed in the console streams rows; Ctrl+Enter runs it', async
   await page.close();
 });
 
+test('a push query aggregates a stream-table join: clicks per user level', async () => {
+  const { page, errors } = await openSandbox(app, { width: 1280, height: 800 });
+  await typeSql(page, "SET 'auto.offset.reset' = 'earliest';");
+  await page.keyboard.press('Control+Enter');
+  await typeSql(page, `CREATE STREAM clicks (id STRING KEY, userid STRING, page STRING, action STRING)
+  WITH (kafka_topic='clickstream', value_format='JSON');
+CREATE TABLE users (id STRING PRIMARY KEY, level STRING) WITH (kafka_topic='users', value_format='JSON');`);
+  await page.keyboard.press('Control+Enter');
+  await page.waitForFunction(() => /Table created/i.test(document.querySelector('.results')?.textContent ?? ''));
+  await typeSql(page, 'SELECT u.level, COUNT(*) AS clicks FROM clicks c JOIN users u ON c.id = u.id GROUP BY u.level EMIT CHANGES;');
+  await page.keyboard.press('Control+Enter');
+  await page.waitForSelector('.result-push.running');
+  await page.click('.producer[data-producer="clickstream"] .producer-toggle');
+  await page.waitForFunction(() => document.querySelectorAll('.result-push tbody tr').length > 3, null, { timeout: 10000 });
+  const header = await page.locator('.result-push thead').textContent();
+  assert.match(header, /LEVEL/);
+  assert.match(header, /CLICKS/);
+  // Every row is a level's running count: a level name, then a positive count.
+  const rows = await page.locator('.result-push tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent.trim())));
+  for (const [level, clicks] of rows) {
+    assert.match(level, /^(Platinum|Gold|Silver|Bronze)$/);
+    assert.ok(Number(clicks) >= 1, `a count, got ${clicks}`);
+  }
+  await page.screenshot({ path: `${SHOTS}/sandbox-aggregated-join-1280x800.png` });
+  await page.click('.push-stop');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('a syntax error shows its line and column and a hint', async () => {
   const { page, errors } = await openSandbox(app, { width: 1280, height: 800 });
   await typeSql(page, 'SHOW STREAMS;\nSELEC * FROM clicks;');
