@@ -131,8 +131,8 @@ pub fn plan_stream_stream_join(
 }
 
 /// Plans a join whose joined rows are aggregated (`FROM s JOIN t ... [WINDOW ...] GROUP BY ...`):
-/// the join as [`plan_stream_table_join`] and the others plan it, then GROUP BY, HAVING and the
-/// SELECT over the joined row (`u.level` is its `U_LEVEL`), as ksqlDB aggregates a join's output.
+/// the join of the given shape, then GROUP BY, HAVING and the SELECT over the joined row
+/// (`u.level` is its `U_LEVEL`), as ksqlDB aggregates a join's output.
 pub fn plan_join_aggregate(
     query: &Query,
     left: &JoinSide,
