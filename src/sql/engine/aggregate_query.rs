@@ -68,6 +68,12 @@ impl Engine {
             .at(create.query.span));
         }
         check_result(create, &plan, source.kind)?;
+        let pipeline = self.aggregate_pipeline(log, &source, &plan)?;
+        Ok((plan, source, pipeline))
+    }
+
+    /// The pipeline aggregating `source` by `plan` (a persistent or a push query's).
+    pub(super) fn aggregate_pipeline(&self, log: &Log, source: &SourceInfo, plan: &AggregatePlan) -> Result<Pipeline, SqlError> {
         // Over a stream, the aggregate reads the input row only through its WHERE, GROUP BY and
         // the aggregates' arguments (a table's rows are kept whole, to be subtracted later).
         let needed = (source.kind == SourceKind::Stream).then(|| {
@@ -76,11 +82,11 @@ impl Engine {
             values_read_by(exprs, source.key_columns.len(), source.value_columns.len())
         });
         let operators: Vec<Box<dyn Operator>> = vec![Box::new(Aggregate::new(plan.clone()))];
-        let mut pipeline = Pipeline::with_operators(&source, operators, log, self.offset_reset())?;
+        let mut pipeline = Pipeline::with_operators(source, operators, log, self.offset_reset())?;
         if let Some(needed) = needed {
             pipeline.needed_values = needed;
         }
-        Ok((plan, source, pipeline))
+        Ok(pipeline)
     }
 }
 

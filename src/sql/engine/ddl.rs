@@ -10,7 +10,7 @@ use crate::log::{Log, TopicConfig};
 use crate::sql::ast::{CreateAsSelect, CreateSource, Emit, Ident, Property, Query, SourceKind};
 use crate::sql::error::{closest_names, SqlError, SqlErrorKind};
 use crate::sql::format::{self, Field, FormatKind, FormatSpec};
-use crate::sql::operators::aggregate::{Aggregate, PushRow};
+use crate::sql::operators::aggregate::PushRow;
 use crate::sql::operators::filter::Filter;
 use crate::sql::operators::project::Project;
 use crate::sql::operators::sink::{Sink, WindowKeyKind};
@@ -460,8 +460,7 @@ impl Engine {
                     &source.value_columns,
                     None,
                 )?;
-                let operators: Vec<Box<dyn Operator>> = vec![Box::new(Aggregate::new(plan.clone()))];
-                let pipeline = Pipeline::with_operators(&source, operators, log, self.offset_reset())?;
+                let pipeline = self.aggregate_pipeline(log, &source, &plan)?;
                 (plan, pipeline)
             } else {
                 let (plan, pipeline, _) = self.build_join_aggregate(log, query, None)?;
